@@ -1,0 +1,86 @@
+"""The ``lakou`` command.
+
+One module per command group (``lakou/cli/<group>.py`` exposing a click group or
+command named ``cli``). Groups load lazily, so ``lakou whatif ...`` never imports
+Django and ``lakou --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+import click
+
+from lakou import __version__
+from lakou.cli.context import Context
+
+# name -> (module, one-line help); the help is shown without importing the module.
+COMMAND_GROUPS: dict[str, tuple[str, str]] = {
+    "config": ("lakou.cli.config_cmd", "Show and check the configuration."),
+    "demo": ("lakou.cli.demo", "Load the demo install and serve the web app."),
+    "serve": ("lakou.cli.serve", "Serve the web app (registry, portal, API)."),
+    "db": ("lakou.cli.db", "Create or upgrade the registry database."),
+    "exchange": ("lakou.cli.exchange", "List and inspect exchanges in the registry."),
+    "member": ("lakou.cli.member", "List and add members of an exchange."),
+    "ixf": ("lakou.cli.ixf", "IX-F Member Export: export and import."),
+    "clients": ("lakou.cli.clients", "arouteserver clients.yml: import and export."),
+    "peeringdb": ("lakou.cli.peeringdb", "Local PeeringDB cache: sync, pre-fill, compare."),
+    "rs": ("lakou.cli.rs", "Route server: build, deploy and explain configs."),
+    "lg": ("lakou.cli.lg", "Looking glass over the route servers."),
+    "flows": ("lakou.cli.flows", "Collect, decode, store and report traffic flows."),
+    "territory": ("lakou.cli.territory", "The territory's networks, prefixes and lookups."),
+    "paths": ("lakou.cli.paths", "Traceroutes: exchange crossings and paths leaving the territory."),
+    "whatif": ("lakou.cli.whatif", "Simulate BGP routing: cable cuts, new members, new peerings."),
+}
+
+
+class LazyGroup(click.Group):
+    """Import a command group only when it is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        present = [n for n, (mod, _) in COMMAND_GROUPS.items() if _module_exists(mod)]
+        return sorted(present)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMAND_GROUPS.get(cmd_name)
+        if entry is None or not _module_exists(entry[0]):
+            return None
+        module = importlib.import_module(entry[0])
+        command: click.Command = module.cli
+        command.name = cmd_name
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMAND_GROUPS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _module_exists(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="LAKOU_CONFIG",
+    help="Configuration file (default: ./lakou.yml, then /etc/lakou/lakou.yml).",
+)
+@click.option("--language", "-L", help="Language of the output: en, fr or es.")
+@click.version_option(__version__, prog_name="lakou")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, language: str | None) -> None:
+    """lakou: run a small territory's Internet exchange point.
+
+    Identify the territory's networks and traffic, route it locally, prove the gain.
+    """
+    ctx.obj = Context(config_path=config_path, language=language)
+
+
+def run(argv: list[str] | None = None) -> Any:
+    return main.main(args=argv, prog_name="lakou")

@@ -1,0 +1,24 @@
+"""Web portal settings."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    listen: str = Field(default="127.0.0.1:8000", description="Address and port the web app serves on.")
+    secret_key: str | None = Field(
+        default=None,
+        description="Django secret key; generated and kept in data_dir when not set.",
+    )
+    debug: bool = Field(default=False, description="Django debug mode (never in production).")
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "[::1]"],
+        description="Host names the portal answers to.",
+    )
+    site_name: str = Field(default="lakou", description="Name shown in the portal's header.")
+    languages: list[str] = Field(
+        default_factory=lambda: ["fr", "en", "es"], description="Languages offered to visitors."
+    )
