@@ -137,7 +137,7 @@ def _env_overrides(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, st
                 raise ConfigError(f"${name}: conflicts with another LAKOU_ variable")
         node[parts[-1]] = value
         origin[".".join(parts)] = f"${name}"
-    if "LAKOU_DATABASE_URL" in env and env["LAKOU_DATABASE_URL"]:
+    if env.get("LAKOU_DATABASE_URL"):
         overrides.setdefault("core", {})["database_url"] = env["LAKOU_DATABASE_URL"]
         origin["core.database_url"] = "$LAKOU_DATABASE_URL"
     return overrides, origin

@@ -31,7 +31,10 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
     "lg": ("lakou.cli.lg", "Looking glass over the route servers."),
     "flows": ("lakou.cli.flows", "Collect, decode, store and report traffic flows."),
     "territory": ("lakou.cli.territory", "The territory's networks, prefixes and lookups."),
-    "paths": ("lakou.cli.paths", "Traceroutes: exchange crossings and paths leaving the territory."),
+    "paths": (
+        "lakou.cli.paths",
+        "Traceroutes: exchange crossings and paths leaving the territory.",
+    ),
     "whatif": ("lakou.cli.whatif", "Simulate BGP routing: cable cuts, new members, new peerings."),
 }
 

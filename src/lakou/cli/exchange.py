@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -24,7 +25,7 @@ def list_exchanges(ctx: Context, fmt: str) -> None:
 
     from lakou.registry.models import Exchange
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for ex in Exchange.objects.annotate(n_members=Count("members")).order_by("slug"):
         rows.append(
             {
@@ -35,8 +36,12 @@ def list_exchanges(ctx: Context, fmt: str) -> None:
                 "city": ex.city,
                 "members": ex.n_members,
                 "lans": [
-                    {"name": lan.name, "vlan": lan.vlan_id, "ipv4": lan.ipv4_prefix,
-                     "ipv6": lan.ipv6_prefix}
+                    {
+                        "name": lan.name,
+                        "vlan": lan.vlan_id,
+                        "ipv4": lan.ipv4_prefix,
+                        "ipv6": lan.ipv6_prefix,
+                    }
                     for lan in ex.lans.all()
                 ],
                 "bridged_to": sorted(b.slug for b in ex.bridged_to.all()),
@@ -53,14 +58,24 @@ def list_exchanges(ctx: Context, fmt: str) -> None:
 
     with language(ctx.lang):
         table = Table(title=_("Exchanges"))
-        for header in (_("slug"), _("name"), _("country"), _("members"), _("peering LANs"),
-                       _("bridged to")):
+        for header in (
+            _("slug"),
+            _("name"),
+            _("country"),
+            _("members"),
+            _("peering LANs"),
+            _("bridged to"),
+        ):
             table.add_column(header)
         for row in rows:
             table.add_row(
-                row["slug"], row["name"], row["country"], str(row["members"]),
-                ", ".join(filter(None, (f"{lan['ipv4']} {lan['ipv6']}".strip()
-                                        for lan in row["lans"]))),
+                row["slug"],
+                row["name"],
+                row["country"],
+                str(row["members"]),
+                ", ".join(
+                    filter(None, (f"{lan['ipv4']} {lan['ipv6']}".strip() for lan in row["lans"]))
+                ),
                 ", ".join(row["bridged_to"]),
             )
         Console().print(table)

@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    listen: str = Field(default="127.0.0.1:8000", description="Address and port the web app serves on.")
+    listen: str = Field(
+        default="127.0.0.1:8000", description="Address and port the web app serves on."
+    )
     secret_key: str | None = Field(
         default=None,
         description="Django secret key; generated and kept in data_dir when not set.",

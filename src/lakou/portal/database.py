@@ -27,8 +27,7 @@ def parse_database_url(url: str) -> dict[str, Any]:
             name = ":memory:"
         else:
             raise DatabaseURLError(f"{url}: SQLite needs an absolute path (sqlite:////abs/path)")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name,
-                "OPTIONS": {"timeout": 20}}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": {"timeout": 20}}
     if scheme in ("postgresql", "postgres", "pgsql"):
         options = dict(parse_qsl(parts.query))
         host = options.pop("host", None) or unquote(parts.hostname or "")

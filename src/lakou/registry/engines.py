@@ -6,7 +6,7 @@ touch Django themselves.
 
 from __future__ import annotations
 
-from ipaddress import ip_address, ip_network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 from lakou import exchange as x
 from lakou.registry import models as m
@@ -27,8 +27,8 @@ def _exchange(ex: m.Exchange) -> x.Exchange:
         x.PeeringLan(
             name=lan.name,
             vlan=lan.vlan_id,
-            ipv4_prefix=ip_network(lan.ipv4_prefix) if lan.ipv4_prefix else None,
-            ipv6_prefix=ip_network(lan.ipv6_prefix) if lan.ipv6_prefix else None,
+            ipv4_prefix=IPv4Network(lan.ipv4_prefix) if lan.ipv4_prefix else None,
+            ipv6_prefix=IPv6Network(lan.ipv6_prefix) if lan.ipv6_prefix else None,
             mtu=lan.mtu,
         )
         for lan in ex.lans.all()
@@ -41,8 +41,11 @@ def _exchange(ex: m.Exchange) -> x.Exchange:
     )
     for member in (
         ex.members.select_related("network")
-        .prefetch_related("connections__ports__switch", "connections__addresses__macs",
-                          "connections__addresses__lan")
+        .prefetch_related(
+            "connections__ports__switch",
+            "connections__addresses__macs",
+            "connections__addresses__lan",
+        )
         .order_by("network__asn")
     ):
         net = member.network
@@ -56,8 +59,8 @@ def _exchange(ex: m.Exchange) -> x.Exchange:
                     x.PeeringLanAddress(
                         lan=addr.lan.name,
                         vlan=addr.lan.vlan_id,
-                        ipv4=ip_address(addr.ipv4) if addr.ipv4 else None,
-                        ipv6=ip_address(addr.ipv6) if addr.ipv6 else None,
+                        ipv4=IPv4Address(addr.ipv4) if addr.ipv4 else None,
+                        ipv6=IPv6Address(addr.ipv6) if addr.ipv6 else None,
                         macs=tuple(mac.mac for mac in addr.macs.all()),
                         rs_ipv4=(addr.id, 4) in rs_sessions,
                         rs_ipv6=(addr.id, 6) in rs_sessions,
@@ -85,9 +88,9 @@ def _exchange(ex: m.Exchange) -> x.Exchange:
         x.RouteServer(
             name=rs.name,
             asn=rs.asn,
-            router_id=ip_address(rs.router_id),
-            ipv4=ip_address(rs.ipv4) if rs.ipv4 else None,
-            ipv6=ip_address(rs.ipv6) if rs.ipv6 else None,
+            router_id=IPv4Address(rs.router_id),
+            ipv4=IPv4Address(rs.ipv4) if rs.ipv4 else None,
+            ipv6=IPv6Address(rs.ipv6) if rs.ipv6 else None,
             daemon=rs.daemon,
             version=rs.version,
             lan=rs.lan.name,

@@ -85,15 +85,23 @@ class Exchange(Timestamped):
         _("exchange ASN"), null=True, blank=True, validators=asn_validators
     )
     ixf_id = models.PositiveIntegerField(
-        _("IX-F id"), null=True, blank=True, unique=True,
+        _("IX-F id"),
+        null=True,
+        blank=True,
+        unique=True,
         help_text=_("Identifier in the IX-F database (ask Euro-IX for one)."),
     )
     peeringdb_ix_id = models.PositiveIntegerField(
         _("PeeringDB ix id"), null=True, blank=True, unique=True
     )
     bridged_to = models.ManyToManyField(
-        "self", blank=True, symmetrical=True, verbose_name=_("bridged to"),
-        help_text=_("Exchanges joined to this one by a layer-2 bridge (Saint-Martin to Sint Maarten)."),
+        "self",
+        blank=True,
+        symmetrical=True,
+        verbose_name=_("bridged to"),
+        help_text=_(
+            "Exchanges joined to this one by a layer-2 bridge (Saint-Martin to Sint Maarten)."
+        ),
     )
     demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Loaded by `lakou demo`: not real members.")
@@ -131,7 +139,11 @@ class Switch(Timestamped):
         Exchange, on_delete=models.CASCADE, related_name="switches", verbose_name=_("exchange")
     )
     facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="switches",
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="switches",
         verbose_name=_("facility"),
     )
     name = models.CharField(_("name"), max_length=64)
@@ -160,7 +172,9 @@ class PeeringLan(Timestamped):
     )
     name = models.CharField(_("name"), max_length=64)
     vlan_id = models.PositiveSmallIntegerField(
-        _("VLAN id"), null=True, blank=True,
+        _("VLAN id"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(4094)],
     )
     ipv4_prefix = models.CharField(_("IPv4 prefix"), max_length=18, blank=True)
@@ -224,13 +238,16 @@ class Network(Timestamped):
         _("peering policy"), max_length=16, choices=POLICY_CHOICES, default="open"
     )
     as_set = models.CharField(
-        _("AS-SET"), max_length=255, blank=True,
+        _("AS-SET"),
+        max_length=255,
+        blank=True,
         help_text=_("One or more AS-SETs or ASNs, separated by spaces (RIPE::AS-FOO allowed)."),
     )
     max_prefix_v4 = models.PositiveIntegerField(_("max-prefix IPv4"), null=True, blank=True)
     max_prefix_v6 = models.PositiveIntegerField(_("max-prefix IPv6"), null=True, blank=True)
     never_via_route_servers = models.BooleanField(
-        _("never via route servers"), default=False,
+        _("never via route servers"),
+        default=False,
         help_text=_("The network asks not to be reached through route servers (PeeringDB flag)."),
     )
     peeringdb_net_id = models.PositiveIntegerField(_("PeeringDB net id"), null=True, blank=True)
@@ -374,30 +391,35 @@ class Port(Timestamped):
         ordering = ["switch", "name"]
         verbose_name = _("port")
         verbose_name_plural = _("ports")
-        constraints = [
-            models.UniqueConstraint(fields=["switch", "name"], name="port_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["switch", "name"], name="port_unique_name")]
 
     def __str__(self) -> str:
         return f"{self.switch.name}:{self.name}"
 
     def clean(self) -> None:
-        if self.switch_id and self.connection_id:
-            if self.switch.exchange_id != self.connection.member.exchange_id:
-                raise ValidationError(
-                    {"switch": _("This switch belongs to another exchange than the member.")}
-                )
+        if (
+            self.switch_id
+            and self.connection_id
+            and self.switch.exchange_id != self.connection.member.exchange_id
+        ):
+            raise ValidationError(
+                {"switch": _("This switch belongs to another exchange than the member.")}
+            )
 
 
 class PeeringLanAddress(Timestamped):
     """A connection's interface on a peering LAN: its IPv4 and IPv6 addresses."""
 
     connection = models.ForeignKey(
-        Connection, on_delete=models.CASCADE, related_name="addresses",
+        Connection,
+        on_delete=models.CASCADE,
+        related_name="addresses",
         verbose_name=_("connection"),
     )
     lan = models.ForeignKey(
-        PeeringLan, on_delete=models.PROTECT, related_name="addresses",
+        PeeringLan,
+        on_delete=models.PROTECT,
+        related_name="addresses",
         verbose_name=_("peering LAN"),
     )
     ipv4 = models.GenericIPAddressField(_("IPv4 address"), protocol="IPv4", null=True, blank=True)
@@ -435,7 +457,7 @@ class PeeringLanAddress(Timestamped):
         return str(net6.network_address + value)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, object] = {}
         lan = self.lan if self.lan_id else None
         if lan is None:
             return
@@ -448,15 +470,18 @@ class PeeringLanAddress(Timestamped):
                 errors[field] = _("The peering LAN has no IPv%(v)s prefix.") % {"v": addr.version}
             elif addr not in network:
                 errors[field] = _("%(addr)s is outside the peering LAN %(net)s.") % {
-                    "addr": addr, "net": network,
+                    "addr": addr,
+                    "net": network,
                 }
             elif addr == network.network_address:
                 errors[field] = _("%(addr)s is the network address of %(net)s.") % {
-                    "addr": addr, "net": network,
+                    "addr": addr,
+                    "net": network,
                 }
             elif isinstance(network, ipaddress.IPv4Network) and addr == network.broadcast_address:
                 errors[field] = _("%(addr)s is the broadcast address of %(net)s.") % {
-                    "addr": addr, "net": network,
+                    "addr": addr,
+                    "net": network,
                 }
             else:
                 setattr(self, field, str(addr))
@@ -472,11 +497,16 @@ class MacAddress(Timestamped):
     """A MAC address seen or configured behind a peering-LAN address (unique per LAN)."""
 
     address = models.ForeignKey(
-        PeeringLanAddress, on_delete=models.CASCADE, related_name="macs",
+        PeeringLanAddress,
+        on_delete=models.CASCADE,
+        related_name="macs",
         verbose_name=_("peering-LAN address"),
     )
     lan = models.ForeignKey(
-        PeeringLan, on_delete=models.CASCADE, related_name="macs", editable=False,
+        PeeringLan,
+        on_delete=models.CASCADE,
+        related_name="macs",
+        editable=False,
         verbose_name=_("peering LAN"),
     )
     mac = models.CharField(_("MAC address"), max_length=17)
@@ -512,11 +542,15 @@ class RouteServer(Timestamped):
 
     DAEMON_CHOICES = [("bird2", "BIRD 2"), ("openbgpd", "OpenBGPD")]
     exchange = models.ForeignKey(
-        Exchange, on_delete=models.CASCADE, related_name="route_servers",
+        Exchange,
+        on_delete=models.CASCADE,
+        related_name="route_servers",
         verbose_name=_("exchange"),
     )
     lan = models.ForeignKey(
-        PeeringLan, on_delete=models.PROTECT, related_name="route_servers",
+        PeeringLan,
+        on_delete=models.PROTECT,
+        related_name="route_servers",
         verbose_name=_("peering LAN"),
     )
     name = models.CharField(_("name"), max_length=64)
@@ -531,19 +565,20 @@ class RouteServer(Timestamped):
         ordering = ["exchange", "name"]
         verbose_name = _("route server")
         verbose_name_plural = _("route servers")
-        constraints = [
-            models.UniqueConstraint(fields=["exchange", "name"], name="rs_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["exchange", "name"], name="rs_unique_name")]
 
     def __str__(self) -> str:
         return f"{self.exchange.slug}/{self.name}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, object] = {}
         if self.lan_id:
             if self.exchange_id and self.lan.exchange_id != self.exchange_id:
                 errors["lan"] = _("This peering LAN belongs to another exchange.")
-            for field, network in (("ipv4", self.lan.ipv4_network), ("ipv6", self.lan.ipv6_network)):
+            for field, network in (
+                ("ipv4", self.lan.ipv4_network),
+                ("ipv6", self.lan.ipv6_network),
+            ):
                 value = getattr(self, field)
                 if value and (network is None or ipaddress.ip_address(value) not in network):
                     errors[field] = _("%(addr)s is outside the peering LAN.") % {"addr": value}
@@ -556,11 +591,15 @@ class RouteServerSession(Timestamped):
 
     AFI_CHOICES = [(4, "IPv4"), (6, "IPv6")]
     route_server = models.ForeignKey(
-        RouteServer, on_delete=models.CASCADE, related_name="sessions",
+        RouteServer,
+        on_delete=models.CASCADE,
+        related_name="sessions",
         verbose_name=_("route server"),
     )
     address = models.ForeignKey(
-        PeeringLanAddress, on_delete=models.CASCADE, related_name="rs_sessions",
+        PeeringLanAddress,
+        on_delete=models.CASCADE,
+        related_name="rs_sessions",
         verbose_name=_("peering-LAN address"),
     )
     afi = models.PositiveSmallIntegerField(_("address family"), choices=AFI_CHOICES)
@@ -586,6 +625,4 @@ class RouteServerSession(Timestamped):
                     {"afi": _("The member has no IPv%(v)s address on this LAN.") % {"v": self.afi}}
                 )
             if self.route_server_id and self.address.lan_id != self.route_server.lan_id:
-                raise ValidationError(
-                    {"address": _("The route server is on another peering LAN.")}
-                )
+                raise ValidationError({"address": _("The route server is on another peering LAN.")})
