@@ -1,11 +1,120 @@
-"""Flow collector settings."""
+"""Flow collector settings: section ``flows`` of lakou.yml. The defaults are the documentation."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class Listener(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    address: str = Field(default="::", description="Address to listen on (:: for all).")
+    port: int = Field(default=6343, ge=0, le=65535, description="UDP port (0: pick a free one).")
+    protocol: Literal["sflow", "netflow", "auto"] = Field(
+        default="auto",
+        description="What arrives here: sflow, netflow (v5/v9/IPFIX) or auto (by version).",
+    )
+
+
+class InterfaceRole(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exporter: str = Field(description="Exporter (router or switch agent) IP address.")
+    ifindex: int = Field(ge=0, description="SNMP ifIndex of the interface.")
+    role: Literal["transit", "ixp", "private", "cache", "customer"] = Field(
+        description="What the interface connects to."
+    )
+    name: str = Field(default="", description="Free text shown in reports.")
+
+
+class ClickHouse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = Field(default="127.0.0.1", description="ClickHouse server (native protocol).")
+    port: int = Field(default=9000, description="Native protocol port.")
+    database: str = Field(default="lakou", description="Database holding the flow tables.")
+    user: str = Field(default="default", description="User name.")
+    password: str = Field(default="", description="Password.")
+
+
+class Prices(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    transit_per_mbps_month: float = Field(
+        default=20.0, description="What members pay for IP transit, per Mb/s per month."
+    )
+    ixp_port_per_mbps_month: float = Field(
+        default=2.0, description="What the exchange costs per Mb/s of port per month."
+    )
+    currency: str = Field(default="USD", description="Currency of the prices above.")
 
 
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     store: str = Field(default="duckdb", description="Flow store backend: duckdb or clickhouse.")
+    store_dir: str = Field(
+        default="",
+        description="Directory of the DuckDB/Parquet flow store (default: <data_dir>/flows).",
+    )
+    clickhouse: ClickHouse = Field(
+        default_factory=ClickHouse, description="ClickHouse server, when store is clickhouse."
+    )
+    listeners: list[Listener] = Field(
+        default_factory=lambda: [
+            Listener(port=6343, protocol="sflow"),
+            Listener(port=2055, protocol="netflow"),
+            Listener(port=4739, protocol="netflow"),
+        ],
+        description="UDP sockets the collector listens on.",
+    )
+    queue_datagrams: int = Field(
+        default=65536,
+        ge=1,
+        description="Datagrams waiting for decoding before new ones are dropped (and counted).",
+    )
+    socket_buffer_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=0, description="Kernel receive buffer asked for each socket."
+    )
+    batch_datagrams: int = Field(
+        default=4096,
+        ge=1,
+        description="Datagrams decoded together (the fast path works in batches).",
+    )
+    flush_seconds: float = Field(
+        default=10.0, gt=0, description="Write aggregated minutes to the store at least this often."
+    )
+    members_file: str = Field(
+        default="",
+        description="Members and MACs when not read from the registry: IX-F JSON, YAML or CSV.",
+    )
+    prefixes_file: str = Field(
+        default="",
+        description="Prefix table (CSV prefix,asn,territory) for IP -> origin AS and territory.",
+    )
+    local_territories: list[str] = Field(
+        default_factory=list,
+        description="Territory codes counted as local (empty: any territory the prefixes name).",
+    )
+    interfaces: list[InterfaceRole] = Field(
+        default_factory=list, description="Roles of border interfaces, for NetFlow/IPFIX flows."
+    )
+    prices: Prices = Field(default_factory=Prices, description="For the transit cost avoided.")
+    percentile_bucket_seconds: int = Field(
+        default=300, ge=60, description="Bucket for rates and the 95th percentile (5 minutes)."
+    )
+    retention_days_minute: int = Field(
+        default=7, ge=1, description="Keep per-minute aggregates this many days."
+    )
+    retention_days_hour: int = Field(
+        default=90, ge=1, description="Keep per-hour aggregates this many days."
+    )
+    retention_days_day: int = Field(
+        default=3650, ge=1, description="Keep per-day aggregates this many days."
+    )
+    learn_macs: bool = Field(
+        default=True,
+        description="Learn member MACs from frames whose source IP is a member's LAN address.",
+    )

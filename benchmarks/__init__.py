@@ -1,0 +1,1 @@
+"""lakou benchmarks (not run by the test suite)."""

@@ -1,0 +1,1 @@
+"""Flow pipeline benchmark against pmacct (sfacctd, nfacctd)."""

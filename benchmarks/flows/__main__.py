@@ -1,0 +1,106 @@
+"""Decode + enrich + aggregate speed of lakou versus pmacct on the same capture.
+
+Builds a large capture by repeating real datagrams from ../shared/data/flows (sFlow and
+IPFIX), replays it through lakou's pipeline (the collector's code path, batch by batch) and
+through pmacct's sfacctd / nfacctd reading the same file (``pcap_savefile``), and prints
+samples (flow records) per CPU-second of each and the ratio. CPU time, not wall time, so
+other work on the machine matters less; quote the ratio.
+
+    python -m benchmarks.flows [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import tempfile
+from pathlib import Path
+
+from lakou.flows.enrich import Enricher
+from lakou.flows.pcap import read_datagrams
+from lakou.flows.pipeline import Pipeline, Received
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "flows"
+
+
+def repeat_capture(source: Path, target: Path, times: int) -> None:
+    """Copy the pcap header once and its frames ``times`` times (pmacct reads it as is)."""
+    raw = source.read_bytes()
+    header, body = raw[:24], raw[24:]
+    with target.open("wb") as fh:
+        fh.write(header)
+        for _ in range(times):
+            fh.write(body)
+
+
+def cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run_lakou(path: Path) -> tuple[int, float]:
+    pipe = Pipeline(Enricher())
+    items = [Received(d.payload, str(d.src), d.time) for d in read_datagrams(path)]
+    pipe.process(items[:50])  # compile the numba kernels outside the measure
+    pipe = Pipeline(Enricher())
+    start = cpu()
+    for i in range(0, len(items), 4096):
+        pipe.process(items[i : i + 4096])
+    pipe.flush()
+    return pipe.counters["records"], cpu() - start
+
+
+def run_pmacct(daemon: str, path: Path, workdir: Path) -> float:
+    conf = workdir / f"{daemon}.conf"
+    conf.write_text(
+        f"daemonize: false\npcap_savefile: {path}\nplugins: print\n"
+        "aggregate: src_host, dst_host, src_mac, dst_mac, vlan, proto, src_port, dst_port\n"
+        f"print_output_file: {workdir}/{daemon}.out\nprint_refresh_time: 3600\n"
+        f"logfile: {workdir}/{daemon}.log\n"
+    )
+    before = children_cpu()
+    subprocess.run(
+        [daemon, "-f", str(conf)],
+        check=False,
+        timeout=600,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return children_cpu() - before
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=100_000, help="copies of the sFlow datagram")
+    args = parser.parse_args()
+    cases = [
+        ("sFlow", "sfacctd", DATA / "sflow" / "data-1140.pcap", args.repeat),
+        (
+            "IPFIX",
+            "nfacctd",
+            DATA / "pmacct" / "100-IPFIXv10-CISCO__traffic-00.pcap",
+            max(1, args.repeat // 4),
+        ),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for name, daemon, source, times in cases:
+            big = work / f"{name}.pcap"
+            repeat_capture(source, big, times)
+            samples, lakou_cpu = run_lakou(big)
+            pm_cpu = run_pmacct(daemon, big, work)
+            lr, pr = samples / lakou_cpu, samples / pm_cpu if pm_cpu else float("nan")
+            print(
+                f"{name}: {samples} samples; lakou {lr:,.0f}/CPU-s ({lakou_cpu:.2f} s), "
+                f"{daemon} {pr:,.0f}/CPU-s ({pm_cpu:.2f} s); ratio lakou/{daemon} = {lr / pr:.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

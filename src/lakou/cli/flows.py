@@ -1,0 +1,343 @@
+"""``lakou flows``: collect, decode, replay and report traffic flows."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lakou.cli.context import Context, pass_context
+from lakou.i18n import gettext as _
+
+
+def _parse_time(value: str | None, default: int) -> int:
+    if not value:
+        return default
+    if value.isdigit():
+        return int(value)
+    units = {"m": 60, "h": 3600, "d": 86400}
+    if value[-1] in units and value[:-1].isdigit():
+        return int(time.time()) - int(value[:-1]) * units[value[-1]]
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            _("{value!r}: use seconds since 1970, 2026-11-22T10:00 or 24h/7d").format(value=value)
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp())
+
+
+def _enricher(ctx: Context, members: str | None, prefixes: str | None, registry: bool) -> Any:
+    from lakou.flows.enrich import Enricher, InterfaceRoles, MemberTable
+
+    cfg = ctx.config.flows
+    exchanges = []
+    if registry:
+        ctx.setup_django()
+        from lakou.registry.engines import all_exchanges
+
+        exchanges = all_exchanges()
+    members = members or cfg.members_file or None
+    if members:
+        from lakou.flows.members import MembersFileError, load_members
+
+        try:
+            exchanges += load_members(members)
+        except MembersFileError as exc:
+            raise click.ClickException(str(exc)) from None
+    index = None
+    prefixes = prefixes or cfg.prefixes_file or None
+    if prefixes:
+        from lakou.territory.index import PrefixIndex, PrefixIndexError
+
+        try:
+            index = PrefixIndex.from_csv(prefixes)
+        except (PrefixIndexError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
+    return Enricher(
+        members=MemberTable.from_exchanges(exchanges),
+        prefixes=index,
+        roles=InterfaceRoles.from_config(cfg.interfaces),
+        local_territories=tuple(cfg.local_territories),
+        learn_macs=cfg.learn_macs,
+    )
+
+
+def _store(ctx: Context, store_dir: str | None, backend: str | None) -> Any:
+    cfg = ctx.config.flows
+    kind = backend or cfg.store
+    if kind == "clickhouse":
+        from lakou.flows.clickhouse import ClickHouseStore
+
+        ch = cfg.clickhouse
+        return ClickHouseStore(ch.host, ch.port, ch.database, ch.user, ch.password)
+    if kind != "duckdb":
+        raise click.ClickException(_("unknown flow store {kind!r}").format(kind=kind))
+    from lakou.flows.store import ParquetStore
+
+    path = store_dir or cfg.store_dir or str(ctx.config.core.data_dir / "flows")
+    return ParquetStore(Path(path))
+
+
+_common = [
+    click.option(
+        "--members",
+        type=click.Path(exists=True, dir_okay=False),
+        help=_("Members and MACs: IX-F JSON, YAML or CSV."),
+    ),
+    click.option(
+        "--prefixes",
+        type=click.Path(exists=True, dir_okay=False),
+        help=_("Prefix table CSV (prefix,asn,territory)."),
+    ),
+    click.option("--registry", is_flag=True, help=_("Read members and MACs from the registry.")),
+]
+
+
+def _with_common(f: Any) -> Any:
+    for opt in reversed(_common):
+        f = opt(f)
+    return f
+
+
+@click.group()
+def cli() -> None:
+    """Collect, decode, store and report traffic flows (sFlow, NetFlow, IPFIX)."""
+
+
+@cli.command()
+@click.argument("pcaps", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "records"]), default="jsonl", show_default=True
+)
+def decode(pcaps: tuple[str, ...], fmt: str) -> None:
+    """Decode captures: one JSON object per sample (sFlow) or flow record (NetFlow/IPFIX)."""
+    from lakou.flows.decode import decode_captures
+
+    for obj in decode_captures([Path(p) for p in pcaps], flat=(fmt == "records")):
+        sys.stdout.write(json.dumps(obj, sort_keys=False) + "\n")
+
+
+@cli.command()
+@click.argument("pcaps", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--store", "store_dir", type=click.Path(file_okay=False), help=_("Flow store directory.")
+)
+@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
+@click.option("--now", is_flag=True, help=_("Stamp flows with the replay time, not the capture's."))
+@_with_common
+@pass_context
+def replay(
+    ctx: Context,
+    pcaps: tuple[str, ...],
+    store_dir: str | None,
+    backend: str | None,
+    now: bool,
+    members: str | None,
+    prefixes: str | None,
+    registry: bool,
+) -> None:
+    """Feed captures through the collector's pipeline into the store."""
+    from rich.progress import Progress
+
+    from lakou.flows.pcap import CaptureError, CaptureStats, read_datagrams
+    from lakou.flows.pipeline import Pipeline, Received
+
+    pipeline = Pipeline(
+        enricher=_enricher(ctx, members, prefixes, registry), store=_store(ctx, store_dir, backend)
+    )
+    batch_size = ctx.config.flows.batch_datagrams
+    stats = CaptureStats()
+    total = sum(Path(p).stat().st_size for p in pcaps)
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task(_("Replaying"), total=total)
+        for path in pcaps:
+            batch: list[Received] = []
+            try:
+                for d in read_datagrams(path, stats):
+                    when = time.time() if now else d.time
+                    batch.append(Received(d.payload, str(d.src), when))
+                    if len(batch) >= batch_size:
+                        pipeline.process(batch)
+                        progress.advance(task, sum(len(b.payload) + 44 for b in batch))
+                        batch = []
+            except CaptureError as exc:
+                click.echo(_("warning: {error}").format(error=exc), err=True)
+            pipeline.process(batch)
+            progress.advance(task, sum(len(b.payload) + 44 for b in batch))
+    pipeline.flush()
+    counters = dict(pipeline.counters)
+    counters["frames"] = stats.frames
+    click.echo(
+        json.dumps({"counters": counters, "malformed": dict(pipeline.malformed)}, sort_keys=True)
+    )
+
+
+@cli.command()
+@click.option(
+    "--store", "store_dir", type=click.Path(file_okay=False), help=_("Flow store directory.")
+)
+@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
+@click.option("--since", help=_("Start: epoch seconds, ISO time, or 24h / 7d ago (default: all)."))
+@click.option("--until", help=_("End (default: now)."))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "html"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=_("Write to this file."))
+@_with_common
+@pass_context
+def report(
+    ctx: Context,
+    store_dir: str | None,
+    backend: str | None,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    output: str | None,
+    members: str | None,
+    prefixes: str | None,
+    registry: bool,
+) -> None:
+    """Local share, member rates and matrix, trombones, networks to invite, savings."""
+    from rich.console import Console
+
+    from lakou.flows import report as render
+    from lakou.flows.reporting import build_report
+
+    store = _store(ctx, store_dir, backend)
+    names: dict[int, str] = {}
+    if members or registry or ctx.config.flows.members_file:
+        names = _enricher(ctx, members, None, registry).members.names
+    with Console(stderr=True).status(_("Computing the report"), spinner="dots"):
+        result = build_report(
+            store,
+            ctx.config.flows,
+            _parse_time(since, 0),
+            _parse_time(until, int(time.time())),
+            names,
+        )
+    store.close()
+    if fmt == "json":
+        text = render.to_json(result)
+    elif fmt == "html":
+        text = render.to_html(result)
+    else:
+        console = Console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
+        with ctx_language(ctx):
+            render.to_text(result, console)
+        return
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+def ctx_language(ctx: Context) -> Any:
+    from lakou.i18n import language
+
+    return language(ctx.lang)
+
+
+@cli.command()
+@click.option(
+    "--store", "store_dir", type=click.Path(file_okay=False), help=_("Flow store directory.")
+)
+@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
+@click.option(
+    "--listen", multiple=True, help=_("ADDRESS:PORT[:sflow|netflow] (default: from config).")
+)
+@_with_common
+@pass_context
+def collect(
+    ctx: Context,
+    store_dir: str | None,
+    backend: str | None,
+    listen: tuple[str, ...],
+    members: str | None,
+    prefixes: str | None,
+    registry: bool,
+) -> None:
+    """Listen for sFlow, NetFlow and IPFIX and write per-minute sums to the store."""
+    from lakou.flows.config import Listener
+    from lakou.flows.inlet import Collector
+    from lakou.flows.pipeline import Pipeline
+
+    cfg = ctx.config.flows
+    listeners = list(cfg.listeners)
+    if listen:
+        listeners = []
+        for item in listen:
+            host, _sep, rest = (
+                item.rpartition(":") if item.count(":") == 1 else item.rpartition("]:")
+            )
+            host = host.strip("[]")
+            try:
+                listeners.append(Listener(address=host or "::", port=int(rest)))
+            except ValueError:
+                raise click.BadParameter(
+                    _("{item!r}: use ADDRESS:PORT").format(item=item)
+                ) from None
+    store = _store(ctx, store_dir, backend)
+    pipeline = Pipeline(enricher=_enricher(ctx, members, prefixes, registry), store=store)
+
+    async def main() -> None:
+        collector = Collector(
+            pipeline,
+            listeners,
+            queue_limit=cfg.queue_datagrams,
+            batch=cfg.batch_datagrams,
+            flush_seconds=cfg.flush_seconds,
+            socket_buffer=cfg.socket_buffer_bytes,
+        )
+        await collector.start()
+        for host, port in collector.bound:
+            click.echo(_("listening on {host} port {port}").format(host=host, port=port), err=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await collector.stop()
+        click.echo(json.dumps(collector.counters(), sort_keys=True), err=True)
+
+    asyncio.run(main())
+
+
+@cli.command()
+@click.option(
+    "--store", "store_dir", type=click.Path(file_okay=False), help=_("Flow store directory.")
+)
+@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
+@pass_context
+def maintain(ctx: Context, store_dir: str | None, backend: str | None) -> None:
+    """Roll finished minutes up into hours and days, and apply retention."""
+    cfg = ctx.config.flows
+    store = _store(ctx, store_dir, backend)
+    now = int(time.time())
+    made = store.rollup(now)
+    removed = store.expire(
+        now,
+        {
+            "minute": cfg.retention_days_minute,
+            "hour": cfg.retention_days_hour,
+            "day": cfg.retention_days_day,
+        },
+    )
+    click.echo(
+        _("{made} roll-ups written, {removed} partitions expired").format(
+            made=made, removed=removed
+        )
+    )

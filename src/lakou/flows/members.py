@@ -1,0 +1,153 @@
+"""Members and their MACs from files, for running the flow engine without the registry.
+
+Three forms, all turned into :class:`lakou.exchange.Exchange` objects (what the registry
+gives too):
+- IX-F Member Export JSON (``member_list[].connection_list[].vlan_list[]`` with
+  ``ipv4``/``ipv6`` ``address`` and ``mac_addresses``);
+- YAML: a list of ``{asn, name, vlan, macs: [...], ipv4, ipv6}`` (or ``{members: [...]}``);
+- CSV with the header ``asn,name,vlan,mac,ipv4,ipv6`` (one MAC per line; repeat the
+  member on several lines for several MACs).
+Errors name the file and the place (line, JSON path).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from lakou.exchange import Exchange, Member
+from lakou.i18n import gettext as _
+
+
+class MembersFileError(ValueError):
+    """The members file cannot be used; the message names the file and the place."""
+
+
+def load_members(path: str | Path) -> list[Exchange]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MembersFileError(f"{path}: {exc}") from None
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [_from_csv(text, path)]
+    if suffix == ".json":
+        return _from_ixf(text, path)
+    return [_from_yaml(text, path)]
+
+
+def _member(path: Path, where: str, data: dict[str, Any]) -> Member:
+    try:
+        return Member.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        raise MembersFileError(f"{path}: {where}: {loc}: {err['msg']}") from None
+
+
+def _from_csv(text: str, path: Path) -> Exchange:
+    reader = csv.DictReader(text.splitlines())
+    missing = {"asn", "mac"} - set(reader.fieldnames or [])
+    if missing:
+        raise MembersFileError(
+            _("{path}:1: missing columns {cols}").format(path=path, cols=", ".join(sorted(missing)))
+        )
+    grouped: dict[int, dict[str, Any]] = {}
+    addresses: dict[int, dict[tuple[Any, ...], list[str]]] = defaultdict(dict)
+    for line, row in enumerate(reader, start=2):
+        try:
+            asn = int(row["asn"])
+            vlan = int(row["vlan"]) if row.get("vlan") else None
+        except ValueError:
+            raise MembersFileError(
+                _("{path}:{line}: asn and vlan must be numbers").format(path=path, line=line)
+            ) from None
+        grouped.setdefault(asn, {"asn": asn, "name": row.get("name") or f"AS{asn}"})
+        key = (vlan, row.get("ipv4") or None, row.get("ipv6") or None)
+        addresses[asn].setdefault(key, [])
+        if row.get("mac"):
+            addresses[asn][key].append(row["mac"].strip().lower())
+    members = []
+    for asn, data in grouped.items():
+        data["addresses"] = [
+            {"lan": "lan", "vlan": vlan, "ipv4": v4, "ipv6": v6, "macs": macs}
+            for (vlan, v4, v6), macs in addresses[asn].items()
+        ]
+        members.append(_member(path, f"asn {asn}", data))
+    return Exchange(slug=path.stem, name=path.stem, members=tuple(members))
+
+
+def _from_yaml(text: str, path: Path) -> Exchange:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{mark.line + 1}" if mark else "?"
+        raise MembersFileError(f"{path}:{where}: {exc}") from None
+    if isinstance(data, dict):
+        data = data.get("members", [])
+    if not isinstance(data, list):
+        raise MembersFileError(_("{path}: expected a list of members").format(path=path))
+    members = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or "asn" not in item:
+            raise MembersFileError(
+                _("{path}: members[{i}]: a member needs an asn").format(path=path, i=i)
+            )
+        entry = {
+            "asn": item["asn"],
+            "name": item.get("name", f"AS{item['asn']}"),
+            "addresses": [
+                {
+                    "lan": "lan",
+                    "vlan": item.get("vlan"),
+                    "ipv4": item.get("ipv4"),
+                    "ipv6": item.get("ipv6"),
+                    "macs": [str(m).lower() for m in item.get("macs", [])],
+                }
+            ],
+        }
+        members.append(_member(path, f"members[{i}]", entry))
+    return Exchange(slug=path.stem, name=path.stem, members=tuple(members))
+
+
+def _from_ixf(text: str, path: Path) -> list[Exchange]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MembersFileError(f"{path}:{exc.lineno}: {exc.msg}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("member_list"), list):
+        raise MembersFileError(_("{path}: $.member_list: missing").format(path=path))
+    members = []
+    for i, m in enumerate(data["member_list"]):
+        where = f"$.member_list[{i}]"
+        if not isinstance(m, dict) or "asnum" not in m:
+            raise MembersFileError(f"{path}: {where}.asnum: missing")
+        addresses = []
+        for conn in m.get("connection_list", []) or []:
+            for vl in conn.get("vlan_list", []) or []:
+                v4 = vl.get("ipv4") or {}
+                v6 = vl.get("ipv6") or {}
+                macs = list(v4.get("mac_addresses", [])) + list(v6.get("mac_addresses", []))
+                addresses.append(
+                    {
+                        "lan": str(vl.get("vlan_id", "lan")),
+                        "vlan": vl.get("vlan_id"),
+                        "ipv4": v4.get("address"),
+                        "ipv6": v6.get("address"),
+                        "macs": sorted({mac.lower() for mac in macs}),
+                    }
+                )
+        entry = {"asn": m["asnum"], "name": m.get("name", f"AS{m['asnum']}")}
+        entry["addresses"] = addresses
+        members.append(_member(path, where, entry))
+    ixps = data.get("ixp_list") or [{}]
+    name = str(ixps[0].get("shortname", path.stem)) if isinstance(ixps[0], dict) else path.stem
+    return [Exchange(slug=path.stem, name=name, members=tuple(members))]

@@ -1,0 +1,215 @@
+"""The flow store: per-minute sums in time-partitioned Parquet files, read with DuckDB.
+
+Layout (``DIR`` is the store directory)::
+
+    DIR/minute/day=2026-11-22/part-<ns>-<pid>.parquet   what the collector writes
+    DIR/hour/day=2026-11-22/hour-07.parquet             roll-up of a finished hour
+    DIR/day/month=2026-11/day-22.parquet                roll-up of a finished day
+
+A writer only ever adds a file, written under a temporary name and renamed into place,
+so reports (DuckDB globbing the directory) read while the collector writes and never see
+half a file. Roll-ups turn finished hours and days into one file each; retention removes
+whole day (or month) directories past their age. :class:`ClickHouseStore` in
+:mod:`lakou.flows.clickhouse` offers the same interface for large deployments.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from lakou.flows.aggregate import KEYS, SCHEMA, SUMS
+
+LEVELS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+class FlowStore(Protocol):
+    def write(self, table: pa.Table) -> None: ...
+
+    def fetch(self, level: str, since: int, until: int, bucket: int) -> pa.Table: ...
+
+    def rollup(self, now: int) -> int: ...
+
+    def expire(self, now: int, days: dict[str, int]) -> int: ...
+
+    def time_range(self) -> tuple[int, int] | None: ...
+
+    def close(self) -> None: ...
+
+
+def fetch_sql(source: str, level: str, since: int, until: int, bucket: int) -> str:
+    """The report query, written once for DuckDB and ClickHouse (plain SQL both accept)."""
+    keys = [k for k in KEYS if k not in ("minute", "exporter_hi", "exporter_lo", "ip_version")]
+    sums = ", ".join(f"sum({s}) AS {s}" for s in SUMS)
+    return (
+        f"SELECT intDiv(minute, {bucket}) * {bucket} AS bucket, {', '.join(keys)}, {sums} "
+        f"FROM {source} WHERE minute >= {int(since)} AND minute < {int(until)} "
+        f"GROUP BY bucket, {', '.join(keys)} ORDER BY bucket, {', '.join(keys)}"
+    )
+
+
+@dataclass
+class ParquetStore:
+    """Time-partitioned Parquet files queried with DuckDB (the default store)."""
+
+    root: Path
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root)
+
+    def _dir(self, level: str) -> Path:
+        return self.root / level
+
+    def write(self, table: pa.Table, level: str = "minute") -> None:
+        if table.num_rows == 0:
+            return
+        table = table.cast(SCHEMA)
+        # One file per (level) partition the rows fall in.
+        minutes = table.column("minute").to_pylist()
+        by_part: dict[str, list[int]] = {}
+        for i, m in enumerate(minutes):
+            by_part.setdefault(_partition(level, int(m)), []).append(i)
+        for part, rows in by_part.items():
+            folder = self._dir(level) / part
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"part-{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.parquet"
+            _atomic_write(table.take(rows), folder / name)
+
+    def _glob(self, level: str) -> str | None:
+        base = self._dir(level)
+        if not any(base.glob("*/*.parquet")):
+            return None
+        return str(base / "*" / "*.parquet")
+
+    def _source(self, level: str) -> str:
+        glob = self._glob(level)
+        if glob is None:
+            return "(SELECT * FROM empty_flows)"
+        return f"read_parquet('{glob}', union_by_name=true)"
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect()
+        con.register("empty_flows", SCHEMA.empty_table())
+        # ClickHouse's intDiv, so one report query serves both stores.
+        con.execute("CREATE MACRO intDiv(a, b) AS (a // b)")
+        return con
+
+    def fetch(self, level: str, since: int, until: int, bucket: int) -> pa.Table:
+        con = self._connect()
+        try:
+            sql = fetch_sql(self._source(level), level, since, until, bucket)
+            return con.sql(sql).to_arrow_table()
+        finally:
+            con.close()
+
+    def time_range(self) -> tuple[int, int] | None:
+        for level in LEVELS:
+            if self._glob(level) is None:
+                continue
+            con = self._connect()
+            try:
+                lo, hi = con.execute(
+                    f"SELECT min(minute), max(minute) FROM {self._source(level)}"
+                ).fetchone() or (None, None)
+            finally:
+                con.close()
+            if lo is not None:
+                return int(lo), int(hi)
+        return None
+
+    def rollup(self, now: int) -> int:
+        """Roll finished hours into the hour level and finished days into the day level."""
+        made = 0
+        made += self._rollup_level("minute", "hour", 3600, now)
+        made += self._rollup_level("hour", "day", 86400, now)
+        return made
+
+    def _rollup_level(self, source: str, target: str, period: int, now: int) -> int:
+        if self._glob(source) is None:
+            return 0
+        con = self._connect()
+        made = 0
+        try:
+            periods = con.execute(
+                f"SELECT DISTINCT minute // {period} * {period} AS p "
+                f"FROM {self._source(source)} WHERE minute < {now // period * period} ORDER BY p"
+            ).fetchall()
+            keys = ", ".join(
+                k if k != "minute" else f"minute // {period} * {period} AS minute" for k in KEYS
+            )
+            sums = ", ".join(f"CAST(sum({s}) AS UBIGINT) AS {s}" for s in SUMS)
+            for (start,) in periods:
+                path = self._dir(target) / _partition(target, start) / _rollup_name(target, start)
+                if path.exists():
+                    continue
+                table = con.sql(
+                    f"SELECT {keys}, {sums} "
+                    f"FROM {self._source(source)} "
+                    f"WHERE minute >= {start} AND minute < {start + period} GROUP BY ALL"
+                ).to_arrow_table()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _atomic_write(table.cast(SCHEMA), path)
+                made += 1
+        finally:
+            con.close()
+        return made
+
+    def expire(self, now: int, days: dict[str, int]) -> int:
+        """Remove partitions older than their level's retention; returns how many."""
+        removed = 0
+        for level, keep in days.items():
+            base = self._dir(level)
+            if not base.is_dir():
+                continue
+            limit = datetime.fromtimestamp(now, UTC) - timedelta(days=keep)
+            for part in base.iterdir():
+                start = _partition_start(part.name)
+                if start is None:
+                    continue
+                end = start + (timedelta(days=31) if level == "day" else timedelta(days=1))
+                if end <= limit:
+                    shutil.rmtree(part)
+                    removed += 1
+        return removed
+
+    def close(self) -> None:
+        pass
+
+
+def _partition(level: str, minute: int) -> str:
+    when = datetime.fromtimestamp(minute, UTC)
+    if level == "day":
+        return f"month={when:%Y-%m}"
+    return f"day={when:%Y-%m-%d}"
+
+
+def _partition_start(name: str) -> datetime | None:
+    try:
+        if name.startswith("day="):
+            return datetime.strptime(name[4:], "%Y-%m-%d").replace(tzinfo=UTC)
+        if name.startswith("month="):
+            return datetime.strptime(name[6:], "%Y-%m").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return None
+
+
+def _rollup_name(level: str, start: int) -> str:
+    when = datetime.fromtimestamp(start, UTC)
+    return f"hour-{when:%H}.parquet" if level == "hour" else f"day-{when:%d}.parquet"
+
+
+def _atomic_write(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
