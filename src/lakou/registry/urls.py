@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from lakou.registry import views
+
+urlpatterns: list[URLPattern] = [
+    path("participants.json", views.participants, name="participants-json"),
+]

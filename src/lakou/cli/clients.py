@@ -1,0 +1,64 @@
+"""``lakou clients``: import an arouteserver clients.yml into an exchange, export one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lakou.cli.context import Context, pass_context
+from lakou.i18n import _, language
+
+
+@click.group()
+def cli() -> None:
+    """arouteserver clients.yml: import and export."""
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--exchange", "slug", required=True, help="Exchange slug.")
+@click.option("--lan", help="Peering LAN name, when the exchange has several.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@pass_context
+def import_cmd(ctx: Context, file: str, slug: str, lan: str | None, dry_run: bool) -> None:
+    """Import route-server clients (members, addresses, sessions, AS-SETs, limits)."""
+    ctx.setup_django()
+    from lakou.registry.arouteserver import ClientsError, import_clients
+
+    with language(ctx.lang):
+        try:
+            report = import_clients(Path(file).read_bytes(), slug, lan=lan, dry_run=dry_run)
+        except ClientsError as exc:
+            raise click.ClickException(
+                _("%(file)s: %(path)s: %(problem)s; nothing was changed")
+                % {"file": file, "path": exc.path, "problem": exc.problem}
+            ) from None
+        for line in report.lines():
+            click.echo(line)
+        if dry_run:
+            click.echo(_("dry run: nothing was changed"))
+
+
+@cli.command("export")
+@click.option("--exchange", "slug", required=True, help="Exchange slug.")
+@click.option("--lan", help="Only the clients on this peering LAN.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to FILE (default: stdout).")
+@pass_context
+def export_cmd(ctx: Context, slug: str, lan: str | None, out: str | None) -> None:
+    """Write the exchange's route-server clients as an arouteserver clients.yml."""
+    ctx.setup_django()
+    from lakou.registry import models as m
+    from lakou.registry.arouteserver import export_clients
+
+    with language(ctx.lang):
+        try:
+            text = export_clients(slug, lan=lan)
+        except m.Exchange.DoesNotExist:
+            raise click.ClickException(_("no exchange with slug %s") % slug) from None
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            click.echo(_("wrote %s") % out, err=True)
+        else:
+            sys.stdout.write(text)

@@ -1,0 +1,713 @@
+"""Read an IX-F document (0.4 to 1.0) into checked, typed records, without the database.
+
+Three steps, each naming the JSON path of what it rejects:
+
+1. :func:`tolerate` repairs the variations real exports carry and says so (a warning per
+   repair): numbers written as strings (``"asnum": "64500"``, ``"if_speed": "10G"``),
+   ``null`` or ``""`` for an absent optional field, dates without a time, 0/1 for a
+   boolean, 0.3's single ``ixp_info`` object, 0.4/0.5's single ``mac_address``.
+2. The official schema of the document's version, with format checking
+   (:mod:`lakou.registry.ixf.schema`), when a schema folder is known.
+3. :func:`read_document` checks what the schema cannot: references (``ixp_id``,
+   ``switch_id``, ``vlan_id``), prefixes and addresses, ASN range, AS-SET names, MACs,
+   policies, and returns :class:`Document`.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+
+from lakou.registry import models as m
+from lakou.registry.ixf import schema as ixf_schema
+from lakou.registry.ixf.common import (
+    POLICY_ALIASES,
+    STATE_ALIASES,
+    SUPPORTED_VERSIONS,
+    ImportReport,
+    IxfError,
+    join,
+)
+
+INT_FIELDS = {
+    "ixp_id",
+    "ixf_id",
+    "peeringdb_id",
+    "id",
+    "pdb_facility_id",
+    "mask_length",
+    "asnum",
+    "switch_id",
+    "if_speed",
+    "vlan_id",
+    "max_prefix",
+}
+DATE_FIELDS = {"member_since", "connected_since", "timestamp"}
+SPEED_RE = re.compile(r"^\s*(\d+)\s*([MGT])?(?:b(?:it)?(?:/?s)?|bps)?\s*$", re.IGNORECASE)
+SPEED_UNITS = {None: 1, "M": 1, "G": 1000, "T": 1000000}
+AS_RE = re.compile(r"^\s*(?:AS)?(\d+)\s*$", re.IGNORECASE)
+# Published fields the registry has no place for: counted and reported, never silently lost.
+NOT_STORED = {
+    "stats_api",
+    "support_contact_hours",
+    "emergency_email",
+    "emergency_phone",
+    "emergency_contact_hours",
+    "billing_email",
+    "billing_phone",
+    "billing_contact_hours",
+    "contact_hours",
+    "peering_policy_url",
+    "connected_since",
+    "if_type",
+    "looking_glass_urls",
+    "os",
+    "os_version",
+}
+
+
+# -- records ------------------------------------------------------------------------------
+@dataclass
+class VlanDoc:
+    path: str
+    doc_id: int
+    name: str | None
+    ipv4: ipaddress.IPv4Network | None
+    ipv6: ipaddress.IPv6Network | None
+
+
+@dataclass
+class SwitchDoc:
+    path: str
+    doc_id: int
+    name: str
+    colo: str | None = None
+    city: str | None = None
+    country: str | None = None
+    pdb_facility_id: int | None = None
+    manufacturer: str | None = None
+    model: str | None = None
+    software: str | None = None
+
+
+@dataclass
+class IxpDoc:
+    path: str
+    ixp_id: int
+    ixf_id: int | None
+    shortname: str
+    fields: dict[str, Any]  # model field -> value, only for keys present in the document
+    switches: dict[int, SwitchDoc] = field(default_factory=dict)
+    vlans: dict[int, VlanDoc] = field(default_factory=dict)
+
+
+@dataclass
+class FamilyDoc:
+    path: str
+    address: str
+    as_macro: str | None = None
+    max_prefix: int | None = None
+    routeserver: bool | None = None
+    macs: list[tuple[str, str]] = field(default_factory=list)  # (path, normalised MAC)
+    service: str | None = None  # "ixrouteserver", "ixroutecollector" or None
+    daemon: str | None = None
+    daemon_version: str | None = None
+
+
+@dataclass
+class VlanIfDoc:
+    path: str
+    vlan: VlanDoc
+    ipv4: FamilyDoc | None
+    ipv6: FamilyDoc | None
+
+    @property
+    def families(self) -> list[FamilyDoc]:
+        return [f for f in (self.ipv4, self.ipv6) if f is not None]
+
+    @property
+    def service(self) -> str | None:
+        services = {f.service for f in self.families if f.service}
+        return services.pop() if services else None
+
+
+@dataclass
+class PortDoc:
+    path: str
+    switch: SwitchDoc
+    speed: int
+
+
+@dataclass
+class ConnectionDoc:
+    path: str
+    ixp: IxpDoc
+    state: str
+    ports: list[PortDoc]
+    vlans: list[VlanIfDoc]
+
+
+@dataclass
+class MemberDoc:
+    path: str
+    asnum: int
+    member_type: str
+    name: str | None
+    url: str | None
+    policy: str | None
+    member_since: date | None
+    contact_emails: list[str] | None
+    contact_phones: list[str] | None
+    connections: list[ConnectionDoc]
+    routeserver_type: bool = False  # 0.6 member type "routeserver"
+
+
+@dataclass
+class Document:
+    version: str
+    ixps: list[IxpDoc]
+    members: list[MemberDoc]
+
+
+# -- step 1: tolerated variations ---------------------------------------------------------
+def parse_json(data: dict[str, Any] | bytes | str) -> Any:
+    if isinstance(data, dict):
+        return data
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise IxfError("$", f"not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise IxfError(
+            "$", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+
+
+def detect_version(doc: Any) -> str:
+    if not isinstance(doc, dict):
+        raise IxfError("$", f"the document must be a JSON object, not {_kind(doc)}")
+    raw = doc.get("version")
+    if raw is None:
+        raise IxfError("version", "missing: say which IX-F schema version this is")
+    text = str(raw).strip()
+    if text in ("1", "1.0.0"):
+        text = "1.0"
+    if text == "0.3" or ("ixp_info" in doc and "ixp_list" not in doc):
+        return "0.3"
+    if text not in SUPPORTED_VERSIONS:
+        raise IxfError(
+            "version",
+            f"unsupported IX-F version {raw!r} (lakou reads 0.3 to 1.0)",
+        )
+    return text
+
+
+def tolerate(doc: dict[str, Any], version: str, report: ImportReport) -> dict[str, Any]:
+    """A repaired copy of ``doc``; every repair is a warning in ``report``."""
+    doc = copy.deepcopy(doc)
+    if not isinstance(doc.get("version"), str):
+        report.warn("version", f"{doc.get('version')!r} read as the string {version!r}")
+    doc["version"] = version
+    if version == "0.3":
+        info = doc.pop("ixp_info", None)
+        if isinstance(info, dict):
+            info.setdefault("ixp_id", 1)
+            doc["ixp_list"] = [info]
+            for member in doc.get("member_list") or []:
+                if isinstance(member, dict):
+                    for conn in member.get("connection_list") or []:
+                        if isinstance(conn, dict):
+                            conn.setdefault("ixp_id", info["ixp_id"])
+            report.warn("ixp_info", "0.3 ixp_info read as a one-entry ixp_list")
+    dropped: dict[str, list[str]] = {}
+    _repair(doc, "", report, dropped)
+    for key, paths in sorted(dropped.items()):
+        more = f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
+        report.warn(paths[0], f"{key} is not stored by lakou{more}")
+    return doc
+
+
+def _repair(node: Any, path: str, report: ImportReport, dropped: dict[str, list[str]]) -> None:
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _repair(item, join(path, i), report, dropped)
+        return
+    if not isinstance(node, dict):
+        return
+    for key in list(node):
+        value = node[key]
+        where = join(path, key)
+        if key in NOT_STORED and value not in (None, "", []):
+            dropped.setdefault(key, []).append(where)
+        if value is None or (value == "" and key not in ("shortname",)):
+            del node[key]
+            report.warn(where, f"{value!r} read as absent")
+            continue
+        if key in INT_FIELDS and isinstance(value, str):
+            number = _int_from_text(key, value)
+            if number is not None:
+                node[key] = number
+                report.warn(where, f"string {value!r} read as the number {number}")
+        elif (
+            key in DATE_FIELDS
+            and isinstance(value, str)
+            and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+        ):
+            node[key] = f"{value}T00:00:00Z"
+            report.warn(where, f"date {value!r} read as {node[key]!r}")
+        elif (
+            key == "routeserver"
+            and value in (0, 1, "true", "false")
+            and not isinstance(value, bool)
+        ):
+            node[key] = value in (1, "true")
+            report.warn(where, f"{value!r} read as {node[key]}")
+        elif key == "mac_address" and path.split(".")[-1].startswith("vlan_list"):
+            macs = value if isinstance(value, list) else [value]
+            for family in ("ipv4", "ipv6"):
+                if isinstance(node.get(family), dict):
+                    node[family].setdefault("mac_addresses", list(macs))
+            del node[key]
+            report.warn(where, "0.4/0.5 mac_address read as mac_addresses of each family")
+            continue
+        _repair(node[key], where, report, dropped)
+
+
+def _int_from_text(key: str, value: str) -> int | None:
+    if key == "asnum":
+        found = AS_RE.match(value)
+        return int(found.group(1)) if found else None
+    if key == "if_speed":
+        found = SPEED_RE.match(value)
+        if not found:
+            return None
+        unit = found.group(2).upper() if found.group(2) else None
+        return int(found.group(1)) * SPEED_UNITS[unit]
+    text = value.strip()
+    return int(text) if re.fullmatch(r"-?\d+", text) else None
+
+
+# -- step 2 + 3 -----------------------------------------------------------------------------
+def load(
+    data: dict[str, Any] | bytes | str,
+    report: ImportReport,
+    schema_dir: str | Path | None = None,
+) -> Document:
+    """Parse, repair, schema-check and read a document; raise :class:`IxfError` if unusable."""
+    raw = parse_json(data)
+    version = detect_version(raw)
+    report.version = version
+    doc = tolerate(raw, version, report)
+    directory = ixf_schema.schema_dir(schema_dir)
+    if directory is not None:
+        ixf_schema.validate(doc, directory, "0.4" if version == "0.3" else version)
+    return read_document(doc, version, report)
+
+
+def read_document(
+    doc: dict[str, Any], version: str, report: ImportReport | None = None
+) -> Document:
+    reader = _Reader(version)
+    document = reader.document(doc)
+    for path, message in reader.warnings:
+        if report is not None:
+            report.warn(path, message)
+    return document
+
+
+class _Reader:
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.warnings: list[tuple[str, str]] = []
+
+    # typed getters: every failure names the path
+    def obj(self, node: Any, path: str) -> dict[str, Any]:
+        if not isinstance(node, dict):
+            raise IxfError(path, f"must be an object, not {_kind(node)}")
+        return node
+
+    def arr(self, node: dict[str, Any], key: str, path: str, required: bool = False) -> list[Any]:
+        value = node.get(key)
+        if value is None:
+            if required:
+                raise IxfError(join(path, key), "missing (required)")
+            return []
+        if not isinstance(value, list):
+            raise IxfError(join(path, key), f"must be a list, not {_kind(value)}")
+        return value
+
+    def text(self, node: dict[str, Any], key: str, path: str, required: bool = False) -> str | None:
+        value = node.get(key)
+        if value is None:
+            if required:
+                raise IxfError(join(path, key), "missing (required)")
+            return None
+        if not isinstance(value, str):
+            raise IxfError(join(path, key), f"must be a string, not {_kind(value)}")
+        return value.strip()
+
+    def integer(
+        self,
+        node: dict[str, Any],
+        key: str,
+        path: str,
+        required: bool = False,
+        low: int | None = None,
+        high: int | None = None,
+    ) -> int | None:
+        value = node.get(key)
+        if value is None:
+            if required:
+                raise IxfError(join(path, key), "missing (required)")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise IxfError(join(path, key), f"must be an integer, not {_kind(value)} {value!r}")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise IxfError(join(path, key), f"{value} is out of range [{low}, {high}]")
+        return value
+
+    def boolean(self, node: dict[str, Any], key: str, path: str) -> bool | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            raise IxfError(join(path, key), f"must be true or false, not {value!r}")
+        return value
+
+    def moment(self, node: dict[str, Any], key: str, path: str) -> date | None:
+        value = self.text(node, key, path)
+        if value is None:
+            return None
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+        except ValueError:
+            raise IxfError(join(path, key), f"{value!r} is not an RFC 3339 date-time") from None
+
+    # the document
+    def document(self, doc: dict[str, Any]) -> Document:
+        self.obj(doc, "$")
+        if "timestamp" not in doc:
+            raise IxfError("timestamp", "missing (required)")
+        self.moment(doc, "timestamp", "")
+        ixps: dict[int, IxpDoc] = {}
+        for i, node in enumerate(self.arr(doc, "ixp_list", "", required=True)):
+            ixp = self.ixp(node, join("ixp_list", i))
+            if ixp.ixp_id in ixps:
+                raise IxfError(
+                    join(ixp.path, "ixp_id"),
+                    f"ixp_id {ixp.ixp_id} is already used by {ixps[ixp.ixp_id].path}",
+                )
+            ixps[ixp.ixp_id] = ixp
+        members = [
+            self.member(node, join("member_list", i), ixps)
+            for i, node in enumerate(self.arr(doc, "member_list", "", required=True))
+        ]
+        return Document(self.version, list(ixps.values()), members)
+
+    def ixp(self, node: Any, path: str) -> IxpDoc:
+        node = self.obj(node, path)
+        ixp_id = self.integer(node, "ixp_id", path, required=True)
+        ixf_id = self.integer(node, "ixf_id", path, required=self.version in ("0.7", "1.0"), low=0)
+        shortname = self.text(node, "shortname", path, required=True)
+        if not shortname:
+            raise IxfError(join(path, "shortname"), "must not be empty")
+        fields: dict[str, Any] = {"name": shortname}
+        for key, model_field in (
+            ("name", "full_name"),
+            ("url", "url"),
+            ("support_email", "support_email"),
+            ("support_phone", "support_phone"),
+        ):
+            value = self.text(node, key, path)
+            if value is not None:
+                fields[model_field] = value
+        country = self.text(node, "country", path)
+        if country is not None:
+            if not re.fullmatch(r"[A-Za-z]{2}", country):
+                raise IxfError(
+                    join(path, "country"), f"{country!r} is not an ISO 3166-1 alpha-2 code"
+                )
+            fields["country"] = country.upper()
+        pdb = self.integer(node, "peeringdb_id", path, low=1)
+        if pdb is not None:
+            fields["peeringdb_ix_id"] = pdb
+        if ixf_id:
+            fields["ixf_id"] = ixf_id
+        assert ixp_id is not None
+        ixp = IxpDoc(path, ixp_id, ixf_id or None, shortname, fields)
+        for i, sw in enumerate(self.arr(node, "switch", path)):
+            switch = self.switch(sw, join(join(path, "switch"), i), i)
+            if switch.doc_id in ixp.switches:
+                raise IxfError(join(switch.path, "id"), f"switch id {switch.doc_id} used twice")
+            if any(s.name == switch.name for s in ixp.switches.values()):
+                raise IxfError(join(switch.path, "name"), f"switch name {switch.name!r} used twice")
+            ixp.switches[switch.doc_id] = switch
+        for i, vl in enumerate(self.arr(node, "vlan", path)):
+            vlan = self.vlan(vl, join(join(path, "vlan"), i), i)
+            if vlan.doc_id in ixp.vlans:
+                raise IxfError(join(vlan.path, "id"), f"VLAN id {vlan.doc_id} used twice")
+            ixp.vlans[vlan.doc_id] = vlan
+        return ixp
+
+    def switch(self, node: Any, path: str, index: int) -> SwitchDoc:
+        node = self.obj(node, path)
+        doc_id = self.integer(node, "id", path)
+        doc_id = index if doc_id is None else doc_id
+        name = self.text(node, "name", path) or f"switch-{doc_id}"
+        sw = SwitchDoc(path, doc_id, name)
+        for key in ("colo", "city", "manufacturer", "model", "software"):
+            setattr(sw, key, self.text(node, key, path))
+        country = self.text(node, "country", path)
+        if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
+            raise IxfError(join(path, "country"), f"{country!r} is not an ISO 3166-1 alpha-2 code")
+        sw.country = country.upper() if country else None
+        sw.pdb_facility_id = self.integer(node, "pdb_facility_id", path, low=0) or None
+        return sw
+
+    def vlan(self, node: Any, path: str, index: int) -> VlanDoc:
+        node = self.obj(node, path)
+        doc_id = self.integer(node, "id", path)
+        doc_id = index if doc_id is None else doc_id
+        prefixes: dict[int, Any] = {}
+        for afi, bits in ((4, 32), (6, 128)):
+            key = f"ipv{afi}"
+            if key not in node:
+                continue
+            sub = self.obj(node[key], join(path, key))
+            where = join(path, key)
+            prefix = self.text(sub, "prefix", where, required=True)
+            length = self.integer(sub, "mask_length", where, required=True, low=0, high=bits)
+            try:
+                addr = ipaddress.ip_address(prefix or "")
+            except ValueError:
+                raise IxfError(
+                    join(where, "prefix"), f"{prefix!r} is not an IPv{afi} address"
+                ) from None
+            if addr.version != afi:
+                raise IxfError(join(where, "prefix"), f"{prefix!r} is not an IPv{afi} address")
+            net = ipaddress.ip_network(f"{addr}/{length}", strict=False)
+            if net.network_address != addr:
+                # Seen in the wild (even in the schema's own example): keep the network.
+                self.warnings.append((where, f"{addr}/{length} has host bits set: read as {net}"))
+            prefixes[afi] = net
+        return VlanDoc(
+            path, doc_id, self.text(node, "name", path), prefixes.get(4), prefixes.get(6)
+        )
+
+    def member(self, node: Any, path: str, ixps: dict[int, IxpDoc]) -> MemberDoc:
+        node = self.obj(node, path)
+        asnum = self.integer(node, "asnum", path, required=True, low=1, high=m.ASN_MAX)
+        assert asnum is not None
+        raw_type = self.text(node, "member_type", path) or "peering"
+        types = {"peering", "ixp", "other"}
+        if self.version in ("0.4", "0.5", "0.6", "0.3"):
+            types |= {"routeserver", "probono"}
+        if raw_type not in types:
+            raise IxfError(
+                join(path, "member_type"),
+                f"{raw_type!r} is not a member type of IX-F {self.version} "
+                f"({', '.join(sorted(types))})",
+            )
+        routeserver_type = raw_type == "routeserver"
+        member_type = {"routeserver": "ixp", "probono": "other"}.get(raw_type, raw_type)
+        policy = self.text(node, "peering_policy", path)
+        if policy is not None:
+            mapped = POLICY_ALIASES.get(policy.lower())
+            if mapped is None:
+                raise IxfError(
+                    join(path, "peering_policy"),
+                    f"{policy!r} is not a peering policy lakou knows "
+                    f"({', '.join(sorted(POLICY_ALIASES))})",
+                )
+            policy = mapped
+        url = self.text(node, "url", path)
+        if url is not None:
+            try:
+                URLValidator()(url)
+            except ValidationError:
+                raise IxfError(join(path, "url"), f"{url!r} is not a URL") from None
+        emails: list[str] | None = None
+        if "contact_email" in node:
+            emails = []
+            for i, value in enumerate(self.arr(node, "contact_email", path)):
+                where = join(join(path, "contact_email"), i)
+                if not isinstance(value, str):
+                    raise IxfError(where, f"must be a string, not {_kind(value)}")
+                try:
+                    EmailValidator()(value.strip())
+                except ValidationError:
+                    raise IxfError(where, f"{value!r} is not an e-mail address") from None
+                emails.append(value.strip())
+        phones: list[str] | None = None
+        if "contact_phone" in node:
+            phones = []
+            for i, value in enumerate(self.arr(node, "contact_phone", path)):
+                where = join(join(path, "contact_phone"), i)
+                if not isinstance(value, str):
+                    raise IxfError(where, f"must be a string, not {_kind(value)}")
+                if len(value.strip()) > 32:
+                    raise IxfError(where, "longer than 32 characters")
+                phones.append(value.strip())
+        connections = [
+            self.connection(c, join(join(path, "connection_list"), i), ixps, routeserver_type)
+            for i, c in enumerate(self.arr(node, "connection_list", path, required=True))
+        ]
+        return MemberDoc(
+            path=path,
+            asnum=asnum,
+            member_type=member_type,
+            name=self.text(node, "name", path),
+            url=url,
+            policy=policy,
+            member_since=self.moment(node, "member_since", path),
+            contact_emails=emails,
+            contact_phones=phones,
+            connections=connections,
+            routeserver_type=routeserver_type,
+        )
+
+    def connection(
+        self, node: Any, path: str, ixps: dict[int, IxpDoc], routeserver_type: bool
+    ) -> ConnectionDoc:
+        node = self.obj(node, path)
+        ixp_id = self.integer(node, "ixp_id", path, required=True)
+        if ixp_id not in ixps:
+            known = ", ".join(str(k) for k in sorted(ixps)) or "none"
+            raise IxfError(join(path, "ixp_id"), f"no ixp_list entry has ixp_id {ixp_id} ({known})")
+        ixp = ixps[ixp_id]
+        raw_state = self.text(node, "state", path) or "active"
+        state = STATE_ALIASES.get(raw_state.lower())
+        if state is None:
+            raise IxfError(
+                join(path, "state"),
+                f"{raw_state!r} is not a connection state lakou knows "
+                f"({', '.join(sorted(STATE_ALIASES))})",
+            )
+        self.moment(node, "connected_since", path)
+        ports = []
+        for i, item in enumerate(self.arr(node, "if_list", path)):
+            where = join(join(path, "if_list"), i)
+            item = self.obj(item, where)
+            switch_id = self.integer(item, "switch_id", where)
+            speed = self.integer(item, "if_speed", where, low=1)
+            if switch_id is None:
+                raise IxfError(join(where, "switch_id"), "missing: lakou records ports on switches")
+            if switch_id not in ixp.switches:
+                raise IxfError(
+                    join(where, "switch_id"),
+                    f"{ixp.path} has no switch with id {switch_id}",
+                )
+            self.text(item, "if_type", where)
+            ports.append(PortDoc(where, ixp.switches[switch_id], speed or 0))
+        vlans = [
+            self.vlan_if(v, join(join(path, "vlan_list"), i), ixp, routeserver_type)
+            for i, v in enumerate(self.arr(node, "vlan_list", path))
+        ]
+        return ConnectionDoc(path, ixp, state, ports, vlans)
+
+    def vlan_if(self, node: Any, path: str, ixp: IxpDoc, routeserver_type: bool) -> VlanIfDoc:
+        node = self.obj(node, path)
+        vlan_id = self.integer(node, "vlan_id", path)
+        if vlan_id is None:
+            if len(ixp.vlans) != 1:
+                raise IxfError(
+                    join(path, "vlan_id"),
+                    f"missing, and {ixp.path} has {len(ixp.vlans)} VLANs to choose from",
+                )
+            vlan = next(iter(ixp.vlans.values()))
+        elif vlan_id not in ixp.vlans:
+            raise IxfError(join(path, "vlan_id"), f"{ixp.path} has no VLAN with id {vlan_id}")
+        else:
+            vlan = ixp.vlans[vlan_id]
+        families: dict[int, FamilyDoc | None] = {4: None, 6: None}
+        for afi in (4, 6):
+            key = f"ipv{afi}"
+            if key in node:
+                families[afi] = self.family(node[key], join(path, key), afi, vlan, routeserver_type)
+        return VlanIfDoc(path, vlan, families[4], families[6])
+
+    def family(
+        self, node: Any, path: str, afi: int, vlan: VlanDoc, routeserver_type: bool
+    ) -> FamilyDoc:
+        node = self.obj(node, path)
+        raw = self.text(node, "address", path, required=True) or ""
+        try:
+            addr = ipaddress.ip_address(raw)
+        except ValueError:
+            raise IxfError(join(path, "address"), f"{raw!r} is not an IPv{afi} address") from None
+        if addr.version != afi:
+            raise IxfError(join(path, "address"), f"{raw!r} is not an IPv{afi} address")
+        network = vlan.ipv4 if afi == 4 else vlan.ipv6
+        if network is None:
+            raise IxfError(join(path, "address"), f"{vlan.path} has no IPv{afi} prefix")
+        if addr not in network:
+            raise IxfError(join(path, "address"), f"{addr} is outside {network} ({vlan.path})")
+        if addr == network.network_address or (
+            afi == 4 and network.prefixlen < 31 and addr == network.broadcast_address
+        ):
+            raise IxfError(
+                join(path, "address"), f"{addr} is the network or broadcast address of {network}"
+            )
+        fam = FamilyDoc(path, str(addr))
+        macro = self.text(node, "as_macro", path)
+        if macro:
+            for item in macro.split():
+                try:
+                    m.as_set_validator(item)
+                except ValidationError:
+                    raise IxfError(
+                        join(path, "as_macro"), f"{item!r} is not an AS-SET or an ASN"
+                    ) from None
+            fam.as_macro = " ".join(macro.split())
+        fam.max_prefix = self.integer(node, "max_prefix", path, low=0)
+        fam.routeserver = self.boolean(node, "routeserver", path)
+        for i, mac in enumerate(self.arr(node, "mac_addresses", path)):
+            where = join(join(path, "mac_addresses"), i)
+            if not isinstance(mac, str):
+                raise IxfError(where, f"must be a string, not {_kind(mac)}")
+            try:
+                fam.macs.append((where, m.normalise_mac(mac)))
+            except ValidationError as exc:
+                raise IxfError(where, " ".join(exc.messages)) from None
+        for i, svc in enumerate(self.arr(node, "services", path)):
+            where = join(join(path, "services"), i)
+            svc = self.obj(svc, where)
+            kind = self.text(svc, "type", where)
+            if kind not in ("ixrouteserver", "ixroutecollector"):
+                raise IxfError(
+                    join(where, "type"), f"{kind!r} is not ixrouteserver/ixroutecollector"
+                )
+            fam.service = fam.service or kind
+            fam.daemon = self.text(svc, "daemon", where)
+            fam.daemon_version = self.text(svc, "daemon_version", where)
+        for i, kind in enumerate(self.arr(node, "service_type", path)):
+            if kind not in ("ixrouteserver", "ixroutecollector"):
+                raise IxfError(
+                    join(join(path, "service_type"), i),
+                    f"{kind!r} is not ixrouteserver/ixroutecollector",
+                )
+            fam.service = fam.service or kind
+        if routeserver_type and fam.service is None:
+            fam.service = "ixrouteserver"
+        return fam
+
+
+def _kind(value: Any) -> str:
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
