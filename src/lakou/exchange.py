@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +58,9 @@ class Member(_Frozen):
     never_via_route_servers: bool = False
     member_since: date | None = None
     addresses: tuple[PeeringLanAddress, ...] = ()
+    bgp_password: str = ""
+    # Per-client route-server options in arouteserver's clients.yml ``cfg`` shape.
+    route_server_options: dict[str, Any] = Field(default_factory=dict)
 
 
 class RouteServer(_Frozen):

@@ -82,6 +82,8 @@ def _exchange(ex: m.Exchange) -> x.Exchange:
                 never_via_route_servers=net.never_via_route_servers,
                 member_since=member.member_since,
                 addresses=tuple(addresses),
+                bgp_password=member.bgp_password,
+                route_server_options=dict(member.route_server_options or {}),
             )
         )
     route_servers = [

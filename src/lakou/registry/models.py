@@ -103,6 +103,12 @@ class Exchange(Timestamped):
             "Exchanges joined to this one by a layer-2 bridge (Saint-Martin to Sint Maarten)."
         ),
     )
+    ixp_id = models.PositiveIntegerField(
+        _("IX-F ixp_id"),
+        null=True,
+        blank=True,
+        help_text=_("The exchange's number in its IX-F member export (stable across exports)."),
+    )
     demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Loaded by `lakou demo`: not real members.")
     )
@@ -151,6 +157,12 @@ class Switch(Timestamped):
     model = models.CharField(_("model"), max_length=64, blank=True)
     software = models.CharField(_("software"), max_length=128, blank=True)
     management_ip = models.GenericIPAddressField(_("management address"), null=True, blank=True)
+    ixf_switch_id = models.PositiveIntegerField(
+        _("IX-F switch id"),
+        null=True,
+        blank=True,
+        help_text=_("The switch's number in the IX-F member export (stable across exports)."),
+    )
 
     class Meta:
         ordering = ["exchange", "name"]
@@ -330,6 +342,21 @@ class Member(Timestamped):
         _("status"), max_length=16, choices=STATUS_CHOICES, default="connected"
     )
     member_since = models.DateField(_("member since"), null=True, blank=True)
+    bgp_password = models.CharField(
+        _("BGP password"),
+        max_length=80,
+        blank=True,
+        help_text=_("TCP MD5 password of the member's route-server sessions (never published)."),
+    )
+    route_server_options = models.JSONField(
+        _("route-server options"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Per-client options in arouteserver's clients.yml 'cfg' shape (passive, gtsm, "
+            "add_path, filtering overrides...), applied by the route-server build."
+        ),
+    )
 
     class Meta:
         ordering = ["exchange", "network__asn"]
