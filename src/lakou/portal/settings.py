@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "lakou.registry",
     "lakou.portal",
+    "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
 ]
 
 MIDDLEWARE = [

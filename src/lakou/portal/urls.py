@@ -1,11 +1,26 @@
-"""URL map of the portal."""
+"""URL map of the portal: public pages, the API, the admin, the IX-F export, languages."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
 
+from lakou.portal import views
+from lakou.portal.api import api
+
+portal_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("exchanges/<slug:slug>/", views.exchange, name="exchange"),
+    ],
+    "portal",
+)
+
 urlpatterns = [
+    path("", include(portal_patterns)),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # the IX-F Member Export at /participants.json
     path("", include("lakou.registry.urls")),
 ]

@@ -1,0 +1,100 @@
+"""The registry and the portal on a real PostgreSQL 15 server, started and stopped here.
+
+The registry and portal test folders run again in a subprocess with
+``LAKOU_DATABASE_URL`` pointing at the server (so every registry test runs on SQLite and
+on PostgreSQL), and ``lakou demo --load-only`` loads the demo into it, twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lakou.registry.testing import PostgreSQLServer, PostgreSQLUnavailable, postgresql_server
+
+pytestmark = pytest.mark.live
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[PostgreSQLServer]:
+    try:
+        with postgresql_server() as running:
+            yield running
+    except PostgreSQLUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+def environment(server: PostgreSQLServer, home: Path) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("LAKOU_CONFIG", "DJANGO_SETTINGS_MODULE")
+    }
+    env["LAKOU_DATABASE_URL"] = server.url
+    env["XDG_DATA_HOME"] = str(home)
+    return env
+
+
+def lakou(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from lakou.cli import main; main()", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_registry_and_portal_tests_pass_on_postgresql(
+    server: PostgreSQLServer, tmp_path: Path
+) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/registry",
+            "tests/portal",
+            "-m",
+            "not live",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-x",
+        ],
+        cwd=ROOT,
+        env=environment(server, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
+    assert proc.returncode == 0, tail
+    assert " passed" in tail and "failed" not in tail
+
+
+def test_demo_loads_into_postgresql(server: PostgreSQLServer, tmp_path: Path) -> None:
+    env = environment(server, tmp_path)
+    for _ in range(2):  # the second run must not duplicate anything
+        result = lakou(["demo", "--load-only"], env, tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert "(0 new)" in result.stdout and "new)" in result.stdout
+    listed = lakou(["exchange", "list", "--format", "json"], env, tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert {r["slug"] for r in rows} == {
+        "demo-saint-martin",
+        "demo-saint-barth",
+        "demo-sint-maarten",
+    }
+    assert sum(r["members"] for r in rows) == 19
+    # the data went to PostgreSQL, not to a SQLite file in the data directory
+    assert not (tmp_path / "lakou" / "lakou.sqlite3").exists()
