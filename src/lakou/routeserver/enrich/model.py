@@ -62,4 +62,8 @@ class Enriched:
     roas: tuple[Roa, ...] | None = None  # None: no RPKI file (RTR at run time, or off)
     peeringdb: Mapping[int, PeeringDBNet] = field(default_factory=dict)
     never_via_route_servers: frozenset[int] = frozenset()
-    problems: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # per client ASN
+    # Per client ASN, everything to show operators: it already includes each
+    # IrrData.problems (and PeeringDB record problems), so show this alone, not both.
+    problems: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    # The RPKI file was unusable and the last good ROAs were used: why, for operators.
+    rpki_problems: tuple[str, ...] = ()
