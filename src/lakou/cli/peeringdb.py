@@ -1,0 +1,291 @@
+"""``lakou peeringdb``: keep the local PeeringDB cache, pre-fill members, compare.
+
+``sync`` and ``show`` need no database (the engine alone); ``prefill`` and ``compare``
+read the registry. Settings: ``registry.peeringdb`` in lakou.yml (url, api_key,
+queries_per_minute, timeout_seconds...); the cache is ``<core.data_dir>/peeringdb.sqlite3``
+unless ``registry.peeringdb.cache_file`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lakou.cli.context import Context, pass_context
+from lakou.i18n import _, gettext_noop, language
+
+# Words the engine returns as data, translated when shown.
+SHOWN = (
+    gettext_noop("full"),
+    gettext_noop("incremental"),
+    gettext_noop("network"),
+    gettext_noop("member"),
+)
+
+
+def cache_path(ctx: Context) -> Path:
+    configured = ctx.config.registry.peeringdb.cache_file
+    return configured if configured else ctx.config.core.data_dir / "peeringdb.sqlite3"
+
+
+def _open_cache(ctx: Context) -> Any:
+    from lakou.peeringdb.cache import PeeringDBCache
+
+    return PeeringDBCache(cache_path(ctx))
+
+
+@click.group()
+def cli() -> None:
+    """Local PeeringDB cache: sync, show, pre-fill members, compare with the registry."""
+
+
+@cli.command("sync")
+@click.option("--full", is_flag=True, help="Fetch everything again, not only the changes.")
+@click.option(
+    "--only",
+    default="",
+    help="Comma-separated object types to sync (ix, ixlan, ixpfx, net, netixlan).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_context
+def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
+    """Bring the local cache up to date, within PeeringDB's rate limit."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from lakou.peeringdb.cache import PeeringDBCacheError
+    from lakou.peeringdb.client import PeeringDBClient, PeeringDBError
+    from lakou.peeringdb.schema import OBJECTS
+
+    settings = ctx.config.registry.peeringdb
+    objects = tuple(o.strip() for o in only.split(",") if o.strip()) or OBJECTS
+    unknown = [o for o in objects if o not in OBJECTS]
+    with language(ctx.lang):
+        if unknown:
+            raise click.BadParameter(
+                _("unknown object types: %(items)s") % {"items": ", ".join(unknown)},
+                param_hint="--only",
+            )
+        console = Console(stderr=True)
+        with (
+            _open_cache(ctx) as cache,
+            PeeringDBClient.from_config(settings) as client,
+            Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TextColumn("{task.completed} " + _("objects")),
+                TimeElapsedColumn(),
+                console=console,
+                transient=fmt == "json",
+            ) as bar,
+        ):
+            tasks: dict[str, Any] = {}
+
+            def progress(obj: str, fetched: int, finished: bool) -> None:
+                if obj not in tasks:
+                    tasks[obj] = bar.add_task(obj, total=None)
+                bar.update(tasks[obj], completed=fetched)
+                if finished:
+                    bar.update(tasks[obj], total=fetched, completed=fetched)
+
+            try:
+                report = cache.sync(
+                    client,
+                    full=full,
+                    objects=objects,
+                    page_size=settings.page_size,
+                    progress=progress,
+                )
+            except (PeeringDBError, PeeringDBCacheError) as exc:
+                raise click.ClickException(
+                    str(exc) + "\n" + _("The cache was left as it was for the failing type.")
+                ) from None
+        if fmt == "json":
+            click.echo(json.dumps(report.as_dict(), indent=2))
+            return
+        from rich.table import Table
+
+        table = Table(title=_("PeeringDB sync"))
+        for header in (
+            _("object"),
+            _("mode"),
+            _("fetched"),
+            _("stored"),
+            _("deleted"),
+            _("requests"),
+        ):
+            table.add_column(header)
+        for row in report.types:
+            table.add_row(
+                row.obj,
+                _(row.mode),
+                str(row.fetched),
+                str(row.upserted),
+                str(row.deleted),
+                str(row.requests),
+            )
+        Console().print(table)
+        click.echo(
+            _(
+                "%(n)s requests, %(t)s throttled (HTTP 429), "
+                "%(w)s s spent waiting for the rate limit"
+            )
+            % {"n": report.requests, "t": report.throttled, "w": round(report.waited_seconds, 1)}
+        )
+
+
+@cli.command("show")
+@click.argument("asn", type=click.IntRange(1, 4294967295))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_context
+def show(ctx: Context, asn: int, fmt: str) -> None:
+    """Show a network (ASN) from the local cache, with its exchange ports."""
+    with language(ctx.lang), _open_cache(ctx) as cache:
+        net = cache.net_by_asn(asn)
+        if net is None:
+            hint = (
+                _("the cache is empty: run `lakou peeringdb sync`")
+                if cache.is_empty()
+                else _("run `lakou peeringdb sync` if it was added recently")
+            )
+            raise click.ClickException(
+                _("AS%(asn)s is not in the local PeeringDB cache (%(hint)s).")
+                % {"asn": asn, "hint": hint}
+            )
+        ports = cache.netixlans_of_asn(asn)
+        exchanges = {}
+        for port in ports:
+            ixlan = cache.get("ixlan", port["ixlan_id"])
+            ix = cache.ix(ixlan["ix_id"]) if ixlan else None
+            exchanges[port["id"]] = ix["name"] if ix else f"ixlan {port['ixlan_id']}"
+        if fmt == "json":
+            doc = {
+                "net": net,
+                "netixlan": [dict(p, ix_name=exchanges[p["id"]]) for p in ports],
+            }
+            click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        info = Table(title=f"AS{asn} {net.get('name', '')}", show_header=False)
+        info.add_column()
+        info.add_column()
+        for label, key in (
+            (_("PeeringDB id"), "id"),
+            (_("website"), "website"),
+            (_("AS-SET"), "irr_as_set"),
+            (_("prefixes IPv4"), "info_prefixes4"),
+            (_("prefixes IPv6"), "info_prefixes6"),
+            (_("never via route servers"), "info_never_via_route_servers"),
+            (_("peering policy"), "policy_general"),
+            (_("updated"), "updated"),
+        ):
+            value = net.get(key)
+            info.add_row(label, "" if value is None else str(value))
+        ports_table = Table(title=_("Exchange ports"))
+        for header in (_("exchange"), "IPv4", "IPv6", _("speed (Mb/s)"), _("route servers")):
+            ports_table.add_column(header)
+        for port in ports:
+            ports_table.add_row(
+                exchanges[port["id"]],
+                port.get("ipaddr4") or "",
+                port.get("ipaddr6") or "",
+                str(port.get("speed") or ""),
+                _("yes") if port.get("is_rs_peer") else _("no"),
+            )
+        console = Console()
+        console.print(info)
+        console.print(ports_table)
+
+
+@cli.command("prefill")
+@click.argument("asn", type=click.IntRange(1, 4294967295))
+@click.option("--exchange", "slug", required=True, help="The exchange the member joins.")
+@click.option("--apply", "do_apply", is_flag=True, help="Write it (default: only show it).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_context
+def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> None:
+    """Pre-fill a member from PeeringDB: what would be filled, or --apply it."""
+    ctx.setup_django()
+    from django.utils import translation
+
+    from lakou.registry.peeringdb import (
+        PeeringDBRegistryError,
+        apply_prefill,
+        plan_prefill,
+        prefill,
+    )
+
+    with language(ctx.lang), translation.override(ctx.lang), _open_cache(ctx) as cache:
+        try:
+            data = prefill(asn, cache)
+            changes = apply_prefill(data, slug) if do_apply else plan_prefill(data, slug)
+        except PeeringDBRegistryError as exc:
+            raise click.ClickException(str(exc)) from None
+        if fmt == "json":
+            doc = {
+                "prefill": data.as_dict(),
+                "changes": [c.as_dict() for c in changes],
+                "applied": do_apply,
+            }
+            click.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        title = (
+            _("AS%(asn)s: changes made") if do_apply else _("AS%(asn)s: what --apply would change")
+        ) % {"asn": asn}
+        table = Table(title=title)
+        for header in (_("object"), _("field"), _("registry now"), _("from PeeringDB")):
+            table.add_column(header)
+        for change in changes:
+            table.add_row(
+                _(change.target),
+                change.field,
+                "" if change.old is None else str(change.old),
+                str(change.new),
+            )
+        console = Console()
+        console.print(table)
+        if not changes:
+            click.echo(_("Nothing to change: the registry already agrees with PeeringDB."))
+        for note in data.notes:
+            click.echo(_("note: %(note)s") % {"note": note})
+        click.echo(_("Max-prefix values are PeeringDB's raw hints, without headroom."))
+
+
+@cli.command("compare")
+@click.option("--exchange", "slug", required=True, help="The exchange to compare.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_context
+def compare_cmd(ctx: Context, slug: str, fmt: str) -> None:
+    """Show where the registry and PeeringDB disagree about an exchange's members."""
+    ctx.setup_django()
+    from django.utils import translation
+
+    from lakou.peeringdb.compare import CompareError
+    from lakou.registry.peeringdb import PeeringDBRegistryError, compare
+
+    with language(ctx.lang), translation.override(ctx.lang), _open_cache(ctx) as cache:
+        try:
+            rows = compare(slug, cache)
+        except (PeeringDBRegistryError, CompareError) as exc:
+            raise click.ClickException(str(exc)) from None
+        if fmt == "json":
+            click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=_("%(slug)s: registry versus PeeringDB") % {"slug": slug})
+        for header in (_("ASN"), _("name"), _("difference"), _("registry"), _("PeeringDB")):
+            table.add_column(header)
+        for row in rows:
+            table.add_row(str(row.asn), row.name, row.label, row.registry, row.peeringdb)
+        Console().print(table)
+        click.echo(_("%(n)s differences") % {"n": len(rows)})

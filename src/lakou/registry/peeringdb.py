@@ -1,0 +1,130 @@
+"""The registry's side of PeeringDB: pre-fill a member, and compare an exchange.
+
+The engine (:mod:`lakou.peeringdb`) knows PeeringDB and works on plain objects; this
+module is where its answers meet the database. :func:`plan_prefill` says what a
+pre-fill would change in a ``Network`` and ``Member`` (nothing written), and
+:func:`apply_prefill` makes exactly those changes in one transaction, after the
+models' own validation (``full_clean``). :func:`compare` turns an exchange's rows into
+the engine's typed view and lists the disagreements.
+
+A pre-fill fills from PeeringDB what PeeringDB gives: an empty PeeringDB value (no
+website, no AS-SET, max-prefix 0) never erases what the registry already has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lakou.peeringdb.cache import PeeringDBCache
+from lakou.peeringdb.compare import Disagreement
+from lakou.peeringdb.compare import compare as compare_view
+from lakou.peeringdb.prefill import Prefill, prefill_from_net
+from lakou.registry import models as m
+from lakou.registry.engines import exchange_view
+
+
+class PeeringDBRegistryError(Exception):
+    """The pre-fill or the comparison cannot be made; the message says why."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One change a pre-fill makes: ``target`` is "network" or "member"."""
+
+    target: str
+    field: str
+    old: Any
+    new: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "field": self.field, "old": self.old, "new": self.new}
+
+
+def prefill(asn: int, cache: PeeringDBCache) -> Prefill:
+    """PeeringDB's values for ``asn``, from the local cache."""
+    net = cache.net_by_asn(asn)
+    if net is None:
+        raise PeeringDBRegistryError(
+            _("AS%(asn)s is not in the local PeeringDB cache (run `lakou peeringdb sync`).")
+            % {"asn": asn}
+        )
+    return prefill_from_net(net)
+
+
+def _exchange(slug: str) -> m.Exchange:
+    try:
+        return m.Exchange.objects.get(slug=slug)
+    except m.Exchange.DoesNotExist:
+        raise PeeringDBRegistryError(_("No exchange %(slug)s.") % {"slug": slug}) from None
+
+
+def _network_changes(network: m.Network | None, values: dict[str, Any]) -> list[FieldChange]:
+    changes = []
+    for name, new in values.items():
+        old = getattr(network, name) if network is not None else None
+        if new is None or (isinstance(new, str) and not new):
+            continue  # PeeringDB gives nothing: keep what the registry has
+        if old != new:
+            changes.append(FieldChange("network", name, old, new))
+    return changes
+
+
+def plan_prefill(data: Prefill, exchange_slug: str) -> list[FieldChange]:
+    """What :func:`apply_prefill` would change (reads only)."""
+    exchange = _exchange(exchange_slug)
+    network = m.Network.objects.filter(asn=data.asn).first()
+    changes = _network_changes(network, data.registry_values())
+    if network is None:
+        changes.insert(0, FieldChange("network", "asn", None, data.asn))
+    is_member = (
+        network is not None and m.Member.objects.filter(exchange=exchange, network=network).exists()
+    )
+    if not is_member:
+        changes.append(FieldChange("member", "exchange", None, exchange.slug))
+    return changes
+
+
+def apply_prefill(data: Prefill, exchange_slug: str) -> list[FieldChange]:
+    """Create or update the ``Network`` and its ``Member`` of the exchange; the changes.
+
+    One transaction: a value the registry refuses (``ValidationError``) leaves the
+    database as it was.
+    """
+    with transaction.atomic():
+        changes = plan_prefill(data, exchange_slug)
+        exchange = _exchange(exchange_slug)
+        network = m.Network.objects.select_for_update().filter(asn=data.asn).first()
+        if network is None:
+            network = m.Network(asn=data.asn)
+        for change in changes:
+            if change.target == "network":
+                setattr(network, change.field, change.new)
+        try:
+            network.full_clean()
+            network.save()
+            member, _created = m.Member.objects.get_or_create(exchange=exchange, network=network)
+            member.full_clean()
+        except ValidationError as exc:
+            raise PeeringDBRegistryError(
+                _("AS%(asn)s: the registry refuses PeeringDB's values: %(problems)s")
+                % {"asn": data.asn, "problems": "; ".join(_messages(exc))}
+            ) from None
+    return changes
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()]
+    return list(exc.messages)
+
+
+def compare(exchange: m.Exchange | str, cache: PeeringDBCache) -> list[Disagreement]:
+    """Where the registry's ``exchange`` and its PeeringDB ix disagree (typed rows)."""
+    slug = exchange if isinstance(exchange, str) else exchange.slug
+    _exchange(slug)
+    return compare_view(exchange_view(slug), cache)
