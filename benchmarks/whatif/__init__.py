@@ -1,0 +1,1 @@
+"""What-if routing benchmark (``python -m benchmarks.whatif``)."""
