@@ -4,19 +4,24 @@ Builds a large capture by repeating real datagrams from ../shared/data/flows (sF
 IPFIX), replays it through lakou's pipeline (the collector's code path, batch by batch) and
 through pmacct's sfacctd / nfacctd reading the same file (``pcap_savefile``), and prints
 samples (flow records) per CPU-second of each and the ratio. CPU time, not wall time, so
-other work on the machine matters less; quote the ratio.
+other work on the machine matters less; quote the ratio. Then the loss test on loopback
+(:mod:`benchmarks.flows.loss`): the collector's capacity, and its counters when sent
+below and above it.
 
-    python -m benchmarks.flows [--repeat N]
+    python -m benchmarks.flows [--repeat N] [--loss-seconds S | --no-loss]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import resource
 import subprocess
 import tempfile
 from pathlib import Path
 
+from benchmarks.flows.loss import print_table
+from benchmarks.flows.loss import run as run_loss
 from lakou.flows.enrich import Enricher
 from lakou.flows.pcap import read_datagrams
 from lakou.flows.pipeline import Pipeline, Received
@@ -78,6 +83,8 @@ def run_pmacct(daemon: str, path: Path, workdir: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=100_000, help="copies of the sFlow datagram")
+    parser.add_argument("--loss-seconds", type=float, default=2.0, help="each loss phase")
+    parser.add_argument("--no-loss", action="store_true", help="skip the loopback loss test")
     args = parser.parse_args()
     cases = [
         ("sFlow", "sfacctd", DATA / "sflow" / "data-1140.pcap", args.repeat),
@@ -100,6 +107,9 @@ def main() -> None:
                 f"{name}: {samples} samples; lakou {lr:,.0f}/CPU-s ({lakou_cpu:.2f} s), "
                 f"{daemon} {pr:,.0f}/CPU-s ({pm_cpu:.2f} s); ratio lakou/{daemon} = {lr / pr:.2f}"
             )
+    if not args.no_loss:
+        print("\nLoss test on loopback (real collector on 127.0.0.1, sender in another process):")
+        print_table(asyncio.run(run_loss(args.loss_seconds)))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def _parse_time(value: str | None, default: int) -> int:
 
 
 def _enricher(ctx: Context, members: str | None, prefixes: str | None, registry: bool) -> Any:
-    from lakou.flows.enrich import Enricher, InterfaceRoles, MemberTable
+    from lakou.flows.enrich import Enricher, ExporterRoles, InterfaceRoles, MemberTable
 
     cfg = ctx.config.flows
     exchanges = []
@@ -67,19 +67,40 @@ def _enricher(ctx: Context, members: str | None, prefixes: str | None, registry:
         members=MemberTable.from_exchanges(exchanges),
         prefixes=index,
         roles=InterfaceRoles.from_config(cfg.interfaces),
+        exporters=ExporterRoles.from_config(cfg.exporters),
         local_territories=tuple(cfg.local_territories),
         learn_macs=cfg.learn_macs,
     )
+
+
+def _store_errors(f: Any) -> Any:
+    """A store that cannot be reached or written ends the command with its message."""
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from lakou.flows.store import FlowStoreError
+
+        try:
+            return f(*args, **kwargs)
+        except FlowStoreError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
 
 
 def _store(ctx: Context, store_dir: str | None, backend: str | None) -> Any:
     cfg = ctx.config.flows
     kind = backend or cfg.store
     if kind == "clickhouse":
-        from lakou.flows.clickhouse import ClickHouseStore
+        from lakou.flows.clickhouse_store import ClickHouseStore
+        from lakou.flows.store import FlowStoreError
 
         ch = cfg.clickhouse
-        return ClickHouseStore(ch.host, ch.port, ch.database, ch.user, ch.password)
+        try:
+            return ClickHouseStore(ch.host, ch.port, ch.database, ch.user, ch.password)
+        except FlowStoreError as exc:
+            raise click.ClickException(str(exc)) from None
     if kind != "duckdb":
         raise click.ClickException(_("unknown flow store {kind!r}").format(kind=kind))
     from lakou.flows.store import ParquetStore
@@ -136,6 +157,7 @@ def decode(pcaps: tuple[str, ...], fmt: str) -> None:
 @click.option("--now", is_flag=True, help=_("Stamp flows with the replay time, not the capture's."))
 @_with_common
 @pass_context
+@_store_errors
 def replay(
     ctx: Context,
     pcaps: tuple[str, ...],
@@ -152,9 +174,8 @@ def replay(
     from lakou.flows.pcap import CaptureError, CaptureStats, read_datagrams
     from lakou.flows.pipeline import Pipeline, Received
 
-    pipeline = Pipeline(
-        enricher=_enricher(ctx, members, prefixes, registry), store=_store(ctx, store_dir, backend)
-    )
+    store = _store(ctx, store_dir, backend)
+    pipeline = Pipeline(enricher=_enricher(ctx, members, prefixes, registry), store=store)
     batch_size = ctx.config.flows.batch_datagrams
     stats = CaptureStats()
     total = sum(Path(p).stat().st_size for p in pcaps)
@@ -174,7 +195,10 @@ def replay(
                 click.echo(_("warning: {error}").format(error=exc), err=True)
             pipeline.process(batch)
             progress.advance(task, sum(len(b.payload) + 44 for b in batch))
-    pipeline.flush()
+    try:
+        pipeline.flush()
+    finally:
+        store.close()
     counters = dict(pipeline.counters)
     counters["frames"] = stats.frames
     click.echo(
@@ -199,6 +223,7 @@ def replay(
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=_("Write to this file."))
 @_with_common
 @pass_context
+@_store_errors
 def report(
     ctx: Context,
     store_dir: str | None,
@@ -221,15 +246,17 @@ def report(
     names: dict[int, str] = {}
     if members or registry or ctx.config.flows.members_file:
         names = _enricher(ctx, members, None, registry).members.names
-    with Console(stderr=True).status(_("Computing the report"), spinner="dots"):
-        result = build_report(
-            store,
-            ctx.config.flows,
-            _parse_time(since, 0),
-            _parse_time(until, int(time.time())),
-            names,
-        )
-    store.close()
+    try:
+        with Console(stderr=True).status(_("Computing the report"), spinner="dots"):
+            result = build_report(
+                store,
+                ctx.config.flows,
+                _parse_time(since, 0),
+                _parse_time(until, int(time.time())),
+                names,
+            )
+    finally:
+        store.close()
     if fmt == "json":
         text = render.to_json(result)
     elif fmt == "html":
@@ -261,6 +288,7 @@ def ctx_language(ctx: Context) -> Any:
 )
 @_with_common
 @pass_context
+@_store_errors
 def collect(
     ctx: Context,
     store_dir: str | None,
@@ -313,7 +341,10 @@ def collect(
         await collector.stop()
         click.echo(json.dumps(collector.counters(), sort_keys=True), err=True)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        store.close()
 
 
 @cli.command()
@@ -322,20 +353,24 @@ def collect(
 )
 @click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
 @pass_context
+@_store_errors
 def maintain(ctx: Context, store_dir: str | None, backend: str | None) -> None:
     """Roll finished minutes up into hours and days, and apply retention."""
     cfg = ctx.config.flows
     store = _store(ctx, store_dir, backend)
     now = int(time.time())
-    made = store.rollup(now)
-    removed = store.expire(
-        now,
-        {
-            "minute": cfg.retention_days_minute,
-            "hour": cfg.retention_days_hour,
-            "day": cfg.retention_days_day,
-        },
-    )
+    try:
+        made = store.rollup(now)
+        removed = store.expire(
+            now,
+            {
+                "minute": cfg.retention_days_minute,
+                "hour": cfg.retention_days_hour,
+                "day": cfg.retention_days_day,
+            },
+        )
+    finally:
+        store.close()
     click.echo(
         _("{made} roll-ups written, {removed} partitions expired").format(
             made=made, removed=removed

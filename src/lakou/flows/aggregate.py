@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from lakou.flows.enrich import EnrichedBatch
@@ -19,6 +20,7 @@ KEYS = (
     "source",
     "exporter_hi",
     "exporter_lo",
+    "exporter_role",
     "in_role",
     "out_role",
     "src_member",
@@ -37,6 +39,7 @@ SCHEMA = pa.schema(
         ("source", pa.uint8()),
         ("exporter_hi", pa.uint64()),
         ("exporter_lo", pa.uint64()),
+        ("exporter_role", pa.uint8()),
         ("in_role", pa.uint8()),
         ("out_role", pa.uint8()),
         ("src_member", pa.int64()),
@@ -64,6 +67,55 @@ def to_table(batch: EnrichedBatch, territory_names: list[str]) -> pa.Table:
         else:
             arrays.append(pa.array(col, type=f.type))
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+def sum_batch(batch: EnrichedBatch) -> EnrichedBatch:
+    """Sum an enriched batch over :data:`KEYS` with numpy (the collector's per-batch step).
+
+    The keys are packed into six 64-bit words (members and origins are 32-bit AS numbers,
+    roles and versions a few bits, territory codes 16 bits), sorted together, and equal
+    runs summed: the same groups as the SQL ``GROUP BY``, several times cheaper on the
+    few thousand rows of a batch.
+    """
+    c = batch.columns
+    n = len(batch)
+    if n == 0:
+        return batch
+    u64 = np.uint64
+
+    def w(name: str) -> npt.NDArray[np.uint64]:
+        return c[name].astype(np.int64).astype(u64)
+
+    small = (
+        (w("source") << u64(56))
+        | (w("exporter_role") << u64(48))
+        | (w("in_role") << u64(44))
+        | (w("out_role") << u64(40))
+        | (w("ip_version") << u64(32))
+        | (((w("src_territory") + u64(1)) & u64(0xFFFF)) << u64(16))
+        | ((w("dst_territory") + u64(1)) & u64(0xFFFF))
+    )
+    words = [
+        small,
+        (w("src_origin") << u64(32)) | (w("dst_origin") & u64(0xFFFFFFFF)),
+        (w("src_member") << u64(32)) | (w("dst_member") & u64(0xFFFFFFFF)),
+        c["exporter_lo"].astype(u64),
+        c["exporter_hi"].astype(u64),
+        c["minute"].astype(np.int64).astype(u64),
+    ]
+    order = np.lexsort(words)
+    starts = np.ones(n, dtype=bool)
+    for word in words:
+        sorted_word = word[order]
+        starts[1:] &= sorted_word[1:] == sorted_word[:-1]
+    starts = ~starts
+    starts[0] = True
+    first = order[starts]
+    bounds = np.nonzero(starts)[0]
+    out = {k: c[k][first] for k in KEYS}
+    for k in SUMS:
+        out[k] = np.add.reduceat(c[k].astype(u64)[order], bounds).astype(u64)
+    return EnrichedBatch(out)
 
 
 def aggregate(table: pa.Table) -> pa.Table:

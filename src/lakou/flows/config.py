@@ -29,6 +29,20 @@ class InterfaceRole(BaseModel):
     name: str = Field(default="", description="Free text shown in reports.")
 
 
+class Exporter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    address: str = Field(description="Exporter (switch agent or router) IP address.")
+    role: Literal["exchange", "border"] = Field(
+        description=(
+            "exchange: the exchange's switch (its flows make the member matrix, member rates "
+            "and the exchange's traffic); border: a member's border router (its flows make "
+            "the territory's local share, trombones and networks to invite)."
+        )
+    )
+    name: str = Field(default="", description="Free text shown in reports.")
+
+
 class ClickHouse(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -54,7 +68,9 @@ class Prices(BaseModel):
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    store: str = Field(default="duckdb", description="Flow store backend: duckdb or clickhouse.")
+    store: Literal["duckdb", "clickhouse"] = Field(
+        default="duckdb", description="Flow store backend: duckdb (files) or clickhouse (server)."
+    )
     store_dir: str = Field(
         default="",
         description="Directory of the DuckDB/Parquet flow store (default: <data_dir>/flows).",
@@ -97,6 +113,14 @@ class Config(BaseModel):
     local_territories: list[str] = Field(
         default_factory=list,
         description="Territory codes counted as local (empty: any territory the prefixes name).",
+    )
+    exporters: list[Exporter] = Field(
+        default_factory=list,
+        description=(
+            "Role of each exporter, so traffic seen both at the exchange and at a border is "
+            "counted once per view. Unlisted exporters: sFlow is the exchange, NetFlow and "
+            "IPFIX are borders."
+        ),
     )
     interfaces: list[InterfaceRole] = Field(
         default_factory=list, description="Roles of border interfaces, for NetFlow/IPFIX flows."

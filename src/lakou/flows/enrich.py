@@ -9,6 +9,9 @@ Enrichment works on whole :class:`~lakou.flows.records.FlowBatch` columns with n
   :class:`~lakou.territory.index.PrefixIndex` (longest-prefix match, batched);
 - role of the input and output interfaces of border flows (transit, ixp, private, cache)
   from configuration;
+- role of the exporter: the exchange's switch or a member's border router (from
+  configuration; unlisted sFlow agents are the exchange, NetFlow/IPFIX exporters borders),
+  so the reports count each byte once per view (:mod:`lakou.flows.metrics`);
 - renormalisation: bytes and packets times the sampling rate.
 The result is an :class:`EnrichedBatch` of integer columns ready to aggregate.
 """
@@ -23,16 +26,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from lakou.flows.records import FlowBatch, ip_to_halves, mac_to_int
+from lakou.flows.records import SOURCE_SFLOW, FlowBatch, ip_to_halves, mac_to_int
 
 if TYPE_CHECKING:
     from lakou.exchange import Exchange
-    from lakou.flows.config import InterfaceRole
+    from lakou.flows.config import Exporter, InterfaceRole
     from lakou.territory.index import PrefixIndex
 
 ROLE_NONE = 0
 ROLES = {"transit": 1, "ixp": 2, "private": 3, "cache": 4, "customer": 5}
 ROLE_NAMES = {v: k for k, v in ROLES.items()} | {ROLE_NONE: ""}
+EXPORTER_EXCHANGE = 1
+EXPORTER_BORDER = 2
+EXPORTER_ROLES = {"exchange": EXPORTER_EXCHANGE, "border": EXPORTER_BORDER}
 _V4_MARK = np.uint64(0xFFFF)
 U64 = npt.NDArray[Any]
 
@@ -150,6 +156,23 @@ class InterfaceRoles:
 
 
 @dataclass
+class ExporterRoles:
+    """Exchange or border, per exporter address; unlisted ones go by their protocol."""
+
+    by_address: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, exporters: Iterable[Exporter]) -> ExporterRoles:
+        return cls({ip_to_halves(ip_address(e.address)): EXPORTER_ROLES[e.role] for e in exporters})
+
+    def lookup(self, hi: U64, lo: U64, source: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
+        out = np.where(source == SOURCE_SFLOW, EXPORTER_EXCHANGE, EXPORTER_BORDER).astype(np.uint8)
+        for (khi, klo), role in self.by_address.items():
+            out[(hi == khi) & (lo == klo)] = role
+        return out
+
+
+@dataclass
 class EnrichedBatch:
     """Integer columns of enriched flows, ready to aggregate."""
 
@@ -164,6 +187,7 @@ class Enricher:
     members: MemberTable = field(default_factory=MemberTable)
     prefixes: PrefixIndex | None = None
     roles: InterfaceRoles = field(default_factory=InterfaceRoles)
+    exporters: ExporterRoles = field(default_factory=ExporterRoles)
     local_territories: tuple[str, ...] = ()
     learn_macs: bool = True
 
@@ -213,6 +237,9 @@ class Enricher:
             "source": batch["source"],
             "exporter_hi": batch["exporter_hi"],
             "exporter_lo": batch["exporter_lo"],
+            "exporter_role": self.exporters.lookup(
+                batch["exporter_hi"], batch["exporter_lo"], batch["source"]
+            ),
             "in_role": in_role,
             "out_role": out_role,
             "src_member": src_member,

@@ -56,6 +56,8 @@ class Collector:
     queue_drops: int = 0
     bound: list[tuple[str, int]] = field(default_factory=list)
     paused: bool = False  # tests hold the worker to fill the queue
+    last_store_error: str = ""
+    _kernel_drops_at_stop: int | None = None
     _transports: list[asyncio.DatagramTransport] = field(default_factory=list)
     _sockets: list[socket.socket] = field(default_factory=list)
     _worker: asyncio.Task[None] | None = None
@@ -91,7 +93,11 @@ class Collector:
             if items:
                 await asyncio.to_thread(self.pipeline.process, items)
             if time.monotonic() - last_flush >= self.flush_seconds:
-                await asyncio.to_thread(self.pipeline.flush)
+                try:
+                    await asyncio.to_thread(self.pipeline.flush)
+                except Exception as exc:  # the store is down: keep the sums, retry later
+                    self.pipeline.counters["store_errors"] += 1
+                    self.last_store_error = str(exc)
                 last_flush = time.monotonic()
             if self._stopping and not self.queue:
                 return
@@ -108,6 +114,8 @@ class Collector:
 
     async def stop(self) -> None:
         """Stop receiving, process what is queued, flush to the store."""
+        # The kernel forgets a socket's drop counter when it closes: read it first.
+        self._kernel_drops_at_stop = self.kernel_drops()
         for t in self._transports:
             t.close()
         self._stopping = True
@@ -119,6 +127,8 @@ class Collector:
 
     def kernel_drops(self) -> int:
         """Datagrams the kernel dropped on our sockets (receive buffer full)."""
+        if self._kernel_drops_at_stop is not None:
+            return self._kernel_drops_at_stop
         ports = {port for _host, port in self.bound}
         total = 0
         for name in ("/proc/net/udp", "/proc/net/udp6"):

@@ -129,7 +129,9 @@ def _from_ixf(text: str, path: Path) -> list[Exchange]:
     for i, m in enumerate(data["member_list"]):
         where = f"$.member_list[{i}]"
         if not isinstance(m, dict) or "asnum" not in m:
-            raise MembersFileError(f"{path}: {where}.asnum: missing")
+            raise MembersFileError(
+                _("{path}: {where}.asnum: missing").format(path=path, where=where)
+            )
         addresses = []
         for conn in m.get("connection_list", []) or []:
             for vl in conn.get("vlan_list", []) or []:

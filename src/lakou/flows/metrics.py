@@ -12,6 +12,14 @@ Definitions (field guide, "Local-traffic metrics"):
 - networks to invite: foreign origin ASes exchanging the most bytes with the territory;
 - transit cost avoided (Internet Society): peak exchange traffic in Mb/s x (transit price
   - exchange port cost, per Mb/s per month) x 12.
+Each byte is counted once per view. Traffic between members crosses the exchange switch
+(sFlow) and often a member's border router too (NetFlow/IPFIX): adding both would count
+it twice. So the exchange view (member rates, the matrix, the exchange's traffic and peak,
+the transit cost avoided) reads only records from exchange exporters, and the territory
+view (local share, trombones, networks to invite, bytes per link role) reads only records
+from border exporters, or the exchange's records when no border exports in the period (an
+exchange with only its switch's sFlow still sees the local share of what crosses it). The
+report names the view it used (``local.view``).
 Every figure is computed with numpy from the fetched sums, so both stores (DuckDB,
 ClickHouse) give the same report from the same rows.
 """
@@ -25,7 +33,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from lakou.flows.enrich import ROLE_NAMES, ROLES
+from lakou.flows.enrich import EXPORTER_BORDER, EXPORTER_EXCHANGE, ROLE_NAMES, ROLES
 from lakou.flows.records import SOURCE_SFLOW
 
 
@@ -48,7 +56,12 @@ def error_pct(samples: int) -> float:
 
 
 def compute(table: pa.Table, inp: ReportInputs) -> dict[str, Any]:
-    cols = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+    cols = {
+        name: table.column(name).fill_null(0).to_numpy(zero_copy_only=False)
+        if name == "exporter_role"
+        else table.column(name).to_numpy(zero_copy_only=False)
+        for name in table.column_names
+    }
     return _compute(cols, inp) if table.num_rows else _empty(inp)
 
 
@@ -68,6 +81,12 @@ def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
     src_t = c["src_territory"].astype(object) if n else np.zeros(0, object)
     dst_t = c["dst_territory"].astype(object) if n else np.zeros(0, object)
     src_o, dst_o = get("src_origin", np.int64), get("dst_origin", np.int64)
+    if n and "exporter_role" in c:
+        role = c["exporter_role"].astype(np.int64)
+    else:
+        role = np.zeros(n, np.int64)
+    # Rows written before exporters had roles: sFlow is the exchange, the rest borders.
+    role = np.where(role == 0, np.where(source == SOURCE_SFLOW, 1, 2), role)
 
     start = inp.since // inp.bucket * inp.bucket
     if n:
@@ -79,7 +98,9 @@ def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
     slot = ((bucket - start) // inp.bucket).astype(np.int64) if n else bucket
     seconds = nb * inp.bucket
 
-    ixp = source == SOURCE_SFLOW
+    ixp = role == EXPORTER_EXCHANGE
+    border = role == EXPORTER_BORDER
+    view = border if border.any() else ixp
     members: dict[int, dict[str, Any]] = {}
     for asn in sorted({int(x) for x in np.concatenate([src_m[ixp], dst_m[ixp]]) if x}):
         out_series = np.bincount(slot[ixp & (src_m == asn)], nbytes[ixp & (src_m == asn)], nb)
@@ -119,9 +140,9 @@ def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
 
     names = sorted({t for t in np.concatenate([src_t, dst_t]) if t})
     local = set(inp.local_territories or names)
-    src_local = np.array([t in local for t in src_t], dtype=bool)
-    dst_local = np.array([t in local for t in dst_t], dtype=bool)
-    from_cache = in_role == ROLES["cache"]
+    src_local = np.array([t in local for t in src_t], dtype=bool) & view
+    dst_local = np.array([t in local for t in dst_t], dtype=bool) & view
+    from_cache = (in_role == ROLES["cache"]) & view
     touching = src_local | dst_local | from_cache
     local_bytes = float(nbytes[(src_local & dst_local) | (from_cache & dst_local)].sum())
     total_touching = float(nbytes[touching].sum())
@@ -145,7 +166,7 @@ def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
     roles: dict[str, int] = {}
     for r in sorted(set(in_role.tolist()) | set(out_role.tolist())):
         if r:
-            roles[ROLE_NAMES[r]] = int(nbytes[(in_role == r) | (out_role == r)].sum())
+            roles[ROLE_NAMES[r]] = int(nbytes[view & ((in_role == r) | (out_role == r))].sum())
 
     return {
         "period": {"since": start, "until": end, "seconds": seconds, "bucket": inp.bucket},
@@ -153,6 +174,7 @@ def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
             "bytes": int(nbytes.sum()),
             "samples": int(samples.sum()),
             "ixp_bytes": int(nbytes[ixp].sum()),
+            "border_bytes": int(nbytes[border].sum()),
             "ixp_member_to_member_bytes": int(nbytes[both].sum()),
             "ixp_unattributed_bytes": int(unattributed),
         },
@@ -160,6 +182,7 @@ def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
         "matrix": matrix,
         "local": {
             "territories": sorted(local),
+            "view": "border" if border.any() else "exchange",
             "local_bytes": int(local_bytes),
             "territory_bytes": int(total_touching),
             "local_share": (local_bytes / total_touching) if total_touching else None,

@@ -1,9 +1,11 @@
 """One pipeline for live collection and replays: decode -> enrich -> aggregate -> store.
 
 Datagrams arrive in batches (from the UDP inlet or a capture). sFlow goes through the
-numba decoder (:mod:`lakou.flows.fast_sflow`) in one call per batch; NetFlow v5/v9 and
-IPFIX through :class:`~lakou.flows.netflow.NetflowDecoder`, which keeps each exporter's
-templates. A datagram that breaks its format is counted (per protocol and reason) and
+numba decoder (:mod:`lakou.flows.fast_sflow`) in one call per batch; NetFlow v9 and IPFIX
+through the numba decoder of :mod:`lakou.flows.fast_netflow`, which hands what changes
+state (templates, sampling options) and what it does not compile (variable-length
+fields, NetFlow v5) to :class:`~lakou.flows.netflow.NetflowDecoder`, the keeper of each
+exporter's templates. A datagram that breaks its format is counted (per protocol and reason) and
 dropped whole; the rest of the batch goes on. Enriched records are summed per minute in
 memory and written to the store by :meth:`Pipeline.flush` (the collector calls it every
 few seconds and on stop, so nothing accepted is lost on a graceful stop).
@@ -19,11 +21,12 @@ import numpy as np
 import pyarrow as pa
 
 from lakou.flows import sflow
-from lakou.flows.aggregate import SCHEMA, aggregate, to_table
+from lakou.flows.aggregate import SCHEMA, aggregate, sum_batch, to_table
 from lakou.flows.enrich import Enricher
+from lakou.flows.fast_netflow import FastNetflow
 from lakou.flows.fast_sflow import decode_batch
 from lakou.flows.netflow import NetflowDecoder
-from lakou.flows.records import FlowBatch, FlowRow
+from lakou.flows.records import FlowBatch
 from lakou.flows.sflow import MalformedDatagram
 from lakou.flows.store import FlowStore
 
@@ -43,7 +46,7 @@ class Received:
 class Pipeline:
     enricher: Enricher = field(default_factory=Enricher)
     store: FlowStore | None = None
-    netflow: NetflowDecoder = field(default_factory=NetflowDecoder)
+    fast_netflow: FastNetflow = field(default_factory=FastNetflow)
     counters: Counter[str] = field(default_factory=Counter)
     malformed: Counter[str] = field(default_factory=Counter)
     pending: list[pa.Table] = field(default_factory=list)
@@ -54,28 +57,15 @@ class Pipeline:
     def process(self, datagrams: Iterable[Received]) -> int:
         """Decode, enrich and sum a batch; returns the number of flow records accepted."""
         sflow_items: list[Received] = []
-        netflow_rows: list[FlowRow] = []
+        netflow_items: list[Received] = []
         for d in datagrams:
             self.counters["datagrams"] += 1
-            if d.payload[:4] == SFLOW_V5:
-                sflow_items.append(d)
-                continue
-            try:
-                decoded = self.netflow.decode(d.payload, d.exporter)
-            except MalformedDatagram as exc:
-                self._drop("netflow", exc.reason)
-                continue
-            except Exception as exc:  # a decoder bug must not take the collector down
-                self._drop("netflow", f"decoder error: {type(exc).__name__}")
-                continue
-            rows = self.netflow.rows(decoded)
-            self.counters[f"records_v{decoded['version']}"] += len(rows)
-            netflow_rows.extend(rows)
+            (sflow_items if d.payload[:4] == SFLOW_V5 else netflow_items).append(d)
         batches: list[FlowBatch] = []
         if sflow_items:
             batches.append(self._decode_sflow(sflow_items))
-        if netflow_rows:
-            batches.append(FlowBatch.from_rows(netflow_rows))
+        if netflow_items:
+            batches.extend(self._decode_netflow(netflow_items))
         batch = FlowBatch.concat(batches) if len(batches) != 1 else batches[0]
         return self.accept(batch)
 
@@ -100,6 +90,28 @@ class Pipeline:
         self.counters["sflow_counter_samples"] += int(counter_samples)
         return batch
 
+    @property
+    def netflow(self) -> NetflowDecoder:
+        """The reference decoder holding the exporters' templates and sampling rates."""
+        return self.fast_netflow.reference
+
+    def _decode_netflow(self, items: list[Received]) -> list[FlowBatch]:
+        fast, drops, slow_rows = self.fast_netflow.decode(
+            [d.payload for d in items], [d.exporter for d in items]
+        )
+        for reason, _exporter in drops:
+            self._drop("netflow", reason)
+        out = [fast]
+        if slow_rows:
+            try:
+                out.append(FlowBatch.from_rows(slow_rows))
+            except (ValueError, OverflowError) as exc:  # a value that fits no column
+                self._drop("netflow", f"record out of range: {type(exc).__name__}")
+        for batch in out:
+            for source, count in zip(*np.unique(batch["source"], return_counts=True), strict=True):
+                self.counters[f"records_v{int(source)}"] += int(count)
+        return out
+
     def _drop(self, protocol: str, reason: str) -> None:
         self.counters["datagrams_malformed"] += 1
         # Keep reasons short and bounded: the byte offset is not part of the key.
@@ -111,7 +123,7 @@ class Pipeline:
         if self.keep_records:
             self.records.append(batch)
         enriched = self.enricher.enrich(batch)
-        table = aggregate(to_table(enriched, self.enricher.territory_names()))
+        table = to_table(sum_batch(enriched), self.enricher.territory_names())
         self.pending.append(table)
         self.pending_rows += table.num_rows
         self.counters["records"] += len(batch)

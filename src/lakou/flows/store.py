@@ -10,7 +10,8 @@ A writer only ever adds a file, written under a temporary name and renamed into 
 so reports (DuckDB globbing the directory) read while the collector writes and never see
 half a file. Roll-ups turn finished hours and days into one file each; retention removes
 whole day (or month) directories past their age. :class:`ClickHouseStore` in
-:mod:`lakou.flows.clickhouse` offers the same interface for large deployments.
+:mod:`lakou.flows.clickhouse_store` offers the same interface for large deployments; both
+run the SQL of :mod:`lakou.flows.sql`.
 """
 
 from __future__ import annotations
@@ -28,9 +29,16 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lakou.flows.aggregate import KEYS, SCHEMA, SUMS
+from lakou.flows.aggregate import SCHEMA
+from lakou.flows.sql import DUCKDB, fetch_sql, finished_periods_sql, rollup_sql, time_range_sql
 
 LEVELS = {"minute": 60, "hour": 3600, "day": 86400}
+# Roll-ups: (from level, to level, period in seconds), finest first.
+ROLLUPS = (("minute", "hour", 3600), ("hour", "day", 86400))
+
+
+class FlowStoreError(RuntimeError):
+    """The store cannot be read or written; the message names the store and the cause."""
 
 
 class FlowStore(Protocol):
@@ -45,17 +53,6 @@ class FlowStore(Protocol):
     def time_range(self) -> tuple[int, int] | None: ...
 
     def close(self) -> None: ...
-
-
-def fetch_sql(source: str, level: str, since: int, until: int, bucket: int) -> str:
-    """The report query, written once for DuckDB and ClickHouse (plain SQL both accept)."""
-    keys = [k for k in KEYS if k not in ("minute", "exporter_hi", "exporter_lo", "ip_version")]
-    sums = ", ".join(f"sum({s}) AS {s}" for s in SUMS)
-    return (
-        f"SELECT intDiv(minute, {bucket}) * {bucket} AS bucket, {', '.join(keys)}, {sums} "
-        f"FROM {source} WHERE minute >= {int(since)} AND minute < {int(until)} "
-        f"GROUP BY bucket, {', '.join(keys)} ORDER BY bucket, {', '.join(keys)}"
-    )
 
 
 @dataclass
@@ -107,7 +104,7 @@ class ParquetStore:
     def fetch(self, level: str, since: int, until: int, bucket: int) -> pa.Table:
         con = self._connect()
         try:
-            sql = fetch_sql(self._source(level), level, since, until, bucket)
+            sql = fetch_sql(self._source(level), since, until, bucket, DUCKDB)
             return con.sql(sql).to_arrow_table()
         finally:
             con.close()
@@ -118,21 +115,20 @@ class ParquetStore:
                 continue
             con = self._connect()
             try:
-                lo, hi = con.execute(
-                    f"SELECT min(minute), max(minute) FROM {self._source(level)}"
-                ).fetchone() or (None, None)
+                rows, lo, hi = con.execute(time_range_sql(self._source(level))).fetchone() or (
+                    0,
+                    0,
+                    0,
+                )
             finally:
                 con.close()
-            if lo is not None:
+            if rows:
                 return int(lo), int(hi)
         return None
 
     def rollup(self, now: int) -> int:
         """Roll finished hours into the hour level and finished days into the day level."""
-        made = 0
-        made += self._rollup_level("minute", "hour", 3600, now)
-        made += self._rollup_level("hour", "day", 86400, now)
-        return made
+        return sum(self._rollup_level(src, dst, period, now) for src, dst, period in ROLLUPS)
 
     def _rollup_level(self, source: str, target: str, period: int, now: int) -> int:
         if self._glob(source) is None:
@@ -141,22 +137,16 @@ class ParquetStore:
         made = 0
         try:
             periods = con.execute(
-                f"SELECT DISTINCT minute // {period} * {period} AS p "
-                f"FROM {self._source(source)} WHERE minute < {now // period * period} ORDER BY p"
+                finished_periods_sql(self._source(source), period, now)
             ).fetchall()
-            keys = ", ".join(
-                k if k != "minute" else f"minute // {period} * {period} AS minute" for k in KEYS
-            )
-            sums = ", ".join(f"CAST(sum({s}) AS UBIGINT) AS {s}" for s in SUMS)
             for (start,) in periods:
                 path = self._dir(target) / _partition(target, start) / _rollup_name(target, start)
-                if path.exists():
+                if path.exists():  # a period is rolled up once
                     continue
                 table = con.sql(
-                    f"SELECT {keys}, {sums} "
-                    f"FROM {self._source(source)} "
-                    f"WHERE minute >= {start} AND minute < {start + period} GROUP BY ALL"
+                    rollup_sql(self._source(source), period, start, DUCKDB)
                 ).to_arrow_table()
+                table = table.rename_columns(SCHEMA.names)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 _atomic_write(table.cast(SCHEMA), path)
                 made += 1
