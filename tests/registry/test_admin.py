@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -158,3 +159,125 @@ def test_admin_in_french(staff: Client) -> None:
     page = staff.get(reverse("admin:index"), headers={"accept-language": "fr"}).content.decode()
     assert "Registre des points d’échange" in page
     assert "Points d’échange" in page and "Serveurs de route" in page
+
+
+SECRET = "Md5-Adm1n-s3cret"
+
+
+@pytest.fixture
+def member() -> m.Member:
+    ex = m.Exchange.objects.create(slug="smart-ix", name="Smart-IX", country="MF")
+    net = m.Network.objects.create(asn=64500, name="Dauphin Example")
+    return m.Member.objects.create(
+        exchange=ex, network=net, bgp_password=SECRET, route_server_options={"gtsm": True}
+    )
+
+
+def _member_post(member: m.Member, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "exchange": member.exchange_id,
+        "network": member.network_id,
+        "member_type": member.member_type,
+        "status": member.status,
+        "member_since": "",
+        "bgp_password": "",
+        "route_server_options": json.dumps(member.route_server_options),
+        "connections-TOTAL_FORMS": 0,
+        "connections-INITIAL_FORMS": 0,
+    }
+    data.update(changes)
+    return data
+
+
+def test_bgp_password_is_write_only(staff: Client, member: m.Member) -> None:
+    url = reverse("admin:registry_member_change", args=[member.pk])
+    page = staff.get(url).content.decode()
+    assert 'type="password" name="bgp_password"' in page and SECRET not in page
+    assert SECRET not in staff.get(changelist(m.Member)).content.decode()
+    assert SECRET not in staff.get(changelist(m.Network)).content.decode()
+    # saving without typing it keeps it; typing one replaces it; the box removes it
+    assert staff.post(url, _member_post(member)).status_code == 302
+    member.refresh_from_db()
+    assert member.bgp_password == SECRET
+    staff.post(url, _member_post(member, bgp_password="New-key-1"))
+    member.refresh_from_db()
+    assert member.bgp_password == "New-key-1"
+    response = staff.post(url, _member_post(member, bgp_password='bad"key'))
+    assert response.status_code == 200 and "quote" in response.content.decode()
+    staff.post(url, _member_post(member, clear_bgp_password="on"))
+    member.refresh_from_db()
+    assert member.bgp_password == ""
+
+
+def test_route_server_options_are_pretty_and_checked(staff: Client, member: m.Member) -> None:
+    url = reverse("admin:registry_member_change", args=[member.pk])
+    assert "{\n  &quot;gtsm&quot;: true\n}" in staff.get(url).content.decode()
+    before = m.Member.objects.values().get(pk=member.pk)
+    for options, words in (
+        ('{"gtsm": "sometimes"}', "route_server_options.gtsm: must be true or false"),
+        ('{"pasive": true}', "route_server_options.pasive: unknown option"),
+        ('{"filtering": {"max_prefix": {"action": "explode"}}}', "is not one of"),
+        ('{"filtering": {"irrdb": {"as_sets": ["AS-X"]}}}', "kept in the network"),
+        ('{"filtering": {"max_prefix": {"limit_ipv4": 5}}}', "kept in the network"),
+        ("[1, 2]", "must be a mapping"),
+        ("{not json", "Enter a valid JSON"),
+    ):
+        response = staff.post(url, _member_post(member, route_server_options=options))
+        assert response.status_code == 200, options
+        assert words in response.content.decode().replace("&#x27;", "'"), options
+        assert m.Member.objects.values().get(pk=member.pk) == before
+    good = '{"filtering": {"next_hop": {"policy": "same-as"}}, "passive": true}'
+    assert staff.post(url, _member_post(member, route_server_options=good)).status_code == 302
+    member.refresh_from_db()
+    assert list(member.route_server_options) == ["passive", "filtering"]  # arouteserver order
+
+
+def test_ixf_numbers_in_the_admin(staff: Client) -> None:
+    ex = m.Exchange.objects.create(slug="smart-ix", name="Smart-IX", country="MF", ixp_id=1)
+    other = m.Exchange.objects.create(slug="ocix", name="OCIX", country="SX")
+    url = reverse("admin:registry_exchange_change", args=[other.pk])
+    page = staff.get(url).content.decode()
+    assert 'name="ixp_id"' in page and 'name="switches-0-ixf_switch_id"' not in page
+    data = {
+        "name": "OCIX",
+        "slug": "ocix",
+        "country": "SX",
+        "ixp_id": 1,
+        **{
+            f"{p}-{k}": 0
+            for p in ("lans", "switches", "route_servers")
+            for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
+    }
+    response = staff.post(url, data)
+    assert (
+        response.status_code == 200 and "already has this IX-F number" in response.content.decode()
+    )
+    data["ixp_id"] = 2
+    assert staff.post(url, data).status_code == 302
+    assert m.Exchange.objects.get(slug="ocix").ixp_id == 2
+    sw = m.Switch.objects.create(exchange=ex, name="sw1", ixf_switch_id=1)
+    m.Switch.objects.create(exchange=ex, name="sw2")
+    second = m.Switch.objects.get(name="sw2")
+    response = staff.post(
+        reverse("admin:registry_switch_change", args=[second.pk]),
+        {"exchange": ex.pk, "name": "sw2", "ixf_switch_id": 1},
+    )
+    assert response.status_code == 200 and "Switch sw1 already has" in response.content.decode()
+    assert sw.ixf_switch_id == 1
+
+
+def test_new_model_strings_in_french_and_spanish() -> None:
+    for lang, words in (
+        ("fr", ("Mot de passe BGP", "options du serveur de route", "numéro IX-F")),
+        ("es", ("Contraseña BGP", "opciones del servidor de rutas", "número IX-F")),
+    ):
+        with translation.override(lang):
+            names = [
+                str(m.Member._meta.get_field("bgp_password").verbose_name),
+                str(m.Member._meta.get_field("route_server_options").verbose_name),
+                str(m.Switch._meta.get_field("ixf_switch_id").help_text),
+                str(m.Exchange._meta.get_field("ixp_id").help_text),
+            ]
+        text = " ".join(names)
+        assert all(word.lower() in text.lower() for word in words), (lang, names)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from django.utils import translation
 
 from lakou.registry import models as m
 from lakou.registry.ixf import schema as ixf_schema
@@ -17,6 +19,14 @@ from lakou.registry.ixf.export import export_exchange
 from lakou.registry.ixf.import_ import import_document
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The wording checked below is English, whatever the environment's language."""
+    with translation.override("en"):
+        yield
+
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ixf"
 NOW = datetime(2026, 11, 22, 14, 3, tzinfo=UTC)
@@ -185,3 +195,74 @@ def test_round_trip_older_versions(registry) -> None:
         _wipe()
         import_document(first)
         assert export_exchange(None, version=version, now=NOW) == first
+
+
+def test_ixf_numbers_are_assigned_once_and_stay(registry) -> None:
+    assert not m.Exchange.objects.exclude(ixp_id=None).exists()
+    doc = export_exchange(None, now=NOW)
+    # first export: numbers in name order, saved
+    assert [(i["shortname"], i["ixp_id"]) for i in doc["ixp_list"]] == [
+        ("OCIX", 1),
+        ("Smart-IX", 2),
+    ]
+    assert m.Exchange.objects.get(slug="smart-ix").ixp_id == 2
+    assert [s["id"] for s in doc["ixp_list"][1]["switch"]] == [1, 2]
+    assert dict(
+        m.Switch.objects.filter(exchange__slug="smart-ix").values_list("name", "ixf_switch_id")
+    ) == {"sw1": 1, "sw2": 2}
+    # a new switch sorting before the others and a new exchange do not renumber anything
+    sxm = m.Exchange.objects.get(slug="smart-ix")
+    m.Switch.objects.create(exchange=sxm, name="aaa-new")
+    m.Exchange.objects.create(slug="aaa", name="AAA-IX", country="GP")
+    again = export_exchange(None, now=NOW)
+    assert [(i["shortname"], i["ixp_id"]) for i in again["ixp_list"]] == [
+        ("OCIX", 1),
+        ("Smart-IX", 2),
+        ("AAA-IX", 3),
+    ]
+    sxm_switches = {s["name"]: s["id"] for s in again["ixp_list"][1]["switch"]}
+    assert sxm_switches == {"sw1": 1, "sw2": 2, "aaa-new": 3}
+    dauphin = next(e for e in again["member_list"] if e["asnum"] == 64500)
+    assert {c["ixp_id"] for c in dauphin["connection_list"]} == {2}
+    # a number set by the operator is published as is; one exchange alone keeps its number
+    m.Exchange.objects.filter(slug="smart-ix").update(ixp_id=42)
+    m.Switch.objects.filter(name="sw2").update(ixf_switch_id=7)
+    alone = export_exchange("smart-ix", now=NOW)
+    assert alone["ixp_list"][0]["ixp_id"] == 42
+    assert [s["id"] for s in alone["ixp_list"][0]["switch"]] == [1, 3, 7]
+    assert all(c["ixp_id"] == 42 for e in alone["member_list"] for c in e["connection_list"])
+    # the numbers survive export -> import into an empty database -> export
+    _wipe()
+    import_document(alone)
+    assert m.Exchange.objects.get(name="Smart-IX").ixp_id == 42
+    assert dict(m.Switch.objects.values_list("name", "ixf_switch_id")) == {
+        "sw1": 1,
+        "aaa-new": 3,
+        "sw2": 7,
+    }
+    assert export_exchange(None, now=NOW) == alone
+
+
+def test_an_imported_number_already_in_use_is_not_taken(registry) -> None:
+    export_exchange(None, now=NOW)  # OCIX 1, Smart-IX 2
+    other = {
+        "version": "1.0",
+        "timestamp": "2026-11-22T00:00:00Z",
+        "ixp_list": [
+            {
+                "ixp_id": 1,
+                "ixf_id": 0,
+                "shortname": "Carib-IX",
+                "country": "GP",
+                "switch": [{"id": 5, "name": "c1"}],
+            }
+        ],
+        "member_list": [],
+    }
+    report = import_document(other)
+    assert any(
+        w.startswith("ixp_list[0].ixp_id: 1 is already the number of OCIX") for w in report.warnings
+    )
+    carib = m.Exchange.objects.get(name="Carib-IX")
+    assert carib.ixp_id is None and carib.switches.get().ixf_switch_id == 5
+    assert export_exchange("carib-ix", now=NOW)["ixp_list"][0]["ixp_id"] == 3

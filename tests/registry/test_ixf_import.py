@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from lakou.registry import models as m
 from lakou.registry.ixf import schema as ixf_schema
@@ -14,6 +16,14 @@ from lakou.registry.ixf.import_ import import_document
 from lakou.registry.ixf.reader import detect_version, parse_json, tolerate
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The wording checked below is English, whatever the environment's language."""
+    with translation.override("en"):
+        yield
+
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ixf"
 MODELS = (

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from lakou.registry import models as m
 from lakou.registry.ixf.common import IxfError
 from lakou.registry.ixf.import_ import import_document
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The wording checked below is English, whatever the environment's language."""
+    with translation.override("en"):
+        yield
+
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ixf"
 MODELS = (
@@ -365,3 +374,14 @@ def test_schema_errors_name_the_path_too(registry, shared_data, change, path) ->
     with pytest.raises(IxfError) as caught:
         import_document(doc, schema_dir=shared_data / "ixf-schema")
     assert caught.value.path == path and "(schema)" in caught.value.problem
+
+
+def test_an_error_in_french() -> None:
+    doc = base()
+    doc["member_list"][0]["connection_list"][0]["vlan_list"][0]["ipv4"]["address"] = "192.0.3.7"
+    before = {model.__name__: list(model.objects.values()) for model in MODELS}
+    with translation.override("fr"), pytest.raises(IxfError) as caught:
+        import_document(doc)
+    assert caught.value.path == f"{V0}.ipv4.address"
+    assert caught.value.problem == "192.0.3.7 est hors de 192.0.2.0/24 (ixp_list[0].vlan[0])"
+    assert {model.__name__: list(model.objects.values()) for model in MODELS} == before

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from lakou.registry.ixf import schema as ixf_schema
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The wording checked below is English, whatever the environment's language."""
+    with translation.override("en"):
+        yield
+
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ixf"
 
@@ -68,3 +78,22 @@ def test_one_exchange_and_versions(registry) -> None:
     assert client.get("/participants.json?exchange=nowhere").status_code == 404
     assert client.get("/participants.json?version=9").status_code == 400
     assert client.post("/participants.json").status_code == 405
+
+
+def test_bgp_passwords_and_route_server_options_are_never_published(registry) -> None:
+    from lakou.registry import models as m
+
+    secret = "Md5-Secret-4-Dauphin"
+    m.Member.objects.filter(network__asn=64500).update(
+        bgp_password=secret, route_server_options={"passive": True, "gtsm": True}
+    )
+    client = Client()
+    pages = ["/participants.json", "/api/exchanges/smart-ix/members"]
+    bodies = [client.get(page).content.decode() for page in pages]
+    User.objects.create_user("staff", password="pw-staff-123", is_staff=True)
+    client.login(username="staff", password="pw-staff-123")
+    bodies += [client.get(page).content.decode() for page in pages]
+    assert all(bodies)
+    for body in bodies:
+        assert secret not in body and "bgp_password" not in body
+        assert "route_server_options" not in body and "gtsm" not in body

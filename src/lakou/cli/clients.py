@@ -1,14 +1,20 @@
-"""``lakou clients``: import an arouteserver clients.yml into an exchange, export one."""
+"""``lakou clients``: import an arouteserver clients.yml into an exchange, export one.
+
+The export holds the members' BGP passwords: it is written readable by its owner only
+(mode 0600) and is never served by the web app.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from lakou.cli.context import Context, pass_context
-from lakou.i18n import _, language
+from lakou.cli.ixf import translated
+from lakou.i18n import _
 
 
 @click.group()
@@ -23,11 +29,12 @@ def cli() -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @pass_context
 def import_cmd(ctx: Context, file: str, slug: str, lan: str | None, dry_run: bool) -> None:
-    """Import route-server clients (members, addresses, sessions, AS-SETs, limits)."""
+    """Import route-server clients (members, addresses, sessions, AS-SETs, limits,
+    BGP passwords and per-client options)."""
     ctx.setup_django()
     from lakou.registry.arouteserver import ClientsError, import_clients
 
-    with language(ctx.lang):
+    with translated(ctx):
         try:
             report = import_clients(Path(file).read_bytes(), slug, lan=lan, dry_run=dry_run)
         except ClientsError as exc:
@@ -52,13 +59,16 @@ def export_cmd(ctx: Context, slug: str, lan: str | None, out: str | None) -> Non
     from lakou.registry import models as m
     from lakou.registry.arouteserver import export_clients
 
-    with language(ctx.lang):
+    with translated(ctx):
         try:
             text = export_clients(slug, lan=lan)
         except m.Exchange.DoesNotExist:
             raise click.ClickException(_("no exchange with slug %s") % slug) from None
         if out:
-            Path(out).write_text(text, encoding="utf-8")
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)  # also when the file was already there, more open
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
             click.echo(_("wrote %s") % out, err=True)
         else:
             sys.stdout.write(text)

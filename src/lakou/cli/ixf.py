@@ -1,15 +1,19 @@
 """``lakou ixf``: export, import and validate IX-F Member Export documents.
 
-The official schema is Euro-IX's public data and is not shipped: ``--schema DIR`` (or
-``$LAKOU_IXF_SCHEMA_DIR``) points at a checkout of github.com/euro-ix/json-schemas.
-Without it, ``import`` still runs lakou's own checks, and ``export`` is valid by
-construction (the test suite validates it against the official schema).
+The official schema is Euro-IX's public data and is not shipped: ``--schema DIR``, else
+``registry.ixf_schema_dir`` in lakou.yml, else ``$LAKOU_IXF_SCHEMA_DIR`` points at a
+checkout of github.com/euro-ix/json-schemas. Without one, ``import`` still runs lakou's
+own checks, and ``export`` is valid by construction (the test suite validates it against
+the official schema); with one, ``export`` checks what it writes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -21,9 +25,32 @@ SCHEMA_OPTION = click.option(
     "--schema",
     "schema",
     type=click.Path(file_okay=False, exists=True),
-    envvar="LAKOU_IXF_SCHEMA_DIR",
-    help="Folder of the official IX-F JSON schemas (euro-ix/json-schemas).",
+    help=(
+        "Folder of the official IX-F JSON schemas (euro-ix/json-schemas); default: "
+        "registry.ixf_schema_dir, then $LAKOU_IXF_SCHEMA_DIR."
+    ),
 )
+SCHEMA_DIR_ENV = "LAKOU_IXF_SCHEMA_DIR"
+
+
+def schema_folder(ctx: Context, given: str | None) -> Path | None:
+    """--schema, else the configuration's ``registry.ixf_schema_dir``, else the environment."""
+    chosen = given or ctx.config.registry.ixf_schema_dir or os.environ.get(SCHEMA_DIR_ENV)
+    if not chosen:
+        return None
+    folder = Path(chosen)
+    if not folder.is_dir():
+        raise click.ClickException(_("the IX-F schema folder %s does not exist") % folder)
+    return folder
+
+
+@contextmanager
+def translated(ctx: Context) -> Iterator[None]:
+    """The CLI's language for lakou's messages and for the registry's (Django) ones."""
+    from django.utils import translation
+
+    with language(ctx.lang), translation.override(ctx.lang):
+        yield
 
 
 @click.group()
@@ -60,13 +87,14 @@ def export_cmd(
     from lakou.registry.ixf import schema as ixf_schema
     from lakou.registry.ixf.export import export_exchange
 
-    with language(ctx.lang):
+    with translated(ctx):
         try:
             document = export_exchange(slug, version=version, include_contacts=with_contacts)
         except m.Exchange.DoesNotExist:
             raise click.ClickException(_("no exchange with slug %s") % slug) from None
-        if schema:
-            errors = ixf_schema.schema_errors(document, Path(schema), version)
+        folder = schema_folder(ctx, schema)
+        if folder is not None:
+            errors = ixf_schema.schema_errors(document, folder, version)
             if errors:
                 raise click.ClickException(
                     _("the export does not validate:") + "\n" + "\n".join(map(str, errors))
@@ -95,9 +123,11 @@ def import_cmd(ctx: Context, file: str, dry_run: bool, quiet: bool, schema: str 
     from lakou.registry.ixf.common import IxfError
     from lakou.registry.ixf.import_ import import_document
 
-    with language(ctx.lang):
+    with translated(ctx):
         try:
-            report = import_document(Path(file).read_bytes(), dry_run=dry_run, schema_dir=schema)
+            report = import_document(
+                Path(file).read_bytes(), dry_run=dry_run, schema_dir=schema_folder(ctx, schema)
+            )
         except IxfError as exc:
             raise click.ClickException(
                 _("%(file)s: %(path)s: %(problem)s; nothing was changed")
@@ -123,19 +153,21 @@ def validate_cmd(ctx: Context, file: str, schema: str | None) -> None:
     from lakou.registry.ixf.common import ImportReport, IxfError
     from lakou.registry.ixf.reader import detect_version, parse_json, read_document, tolerate
 
-    with language(ctx.lang):
-        if not schema:
+    with translated(ctx):
+        folder = schema_folder(ctx, schema)
+        if folder is None:
             raise click.ClickException(
-                _("give --schema DIR (or $LAKOU_IXF_SCHEMA_DIR): the official IX-F schemas")
+                _(
+                    "give --schema DIR (or registry.ixf_schema_dir in lakou.yml, or "
+                    "$LAKOU_IXF_SCHEMA_DIR): the official IX-F schemas"
+                )
             )
         report = ImportReport()
         try:
             raw = parse_json(Path(file).read_bytes())
             version = detect_version(raw)
             # the official schema judges the file as published, without lakou's repairs
-            errors = ixf_schema.schema_errors(
-                raw, Path(schema), "0.4" if version == "0.3" else version
-            )
+            errors = ixf_schema.schema_errors(raw, folder, "0.4" if version == "0.3" else version)
             if not errors:
                 read_document(tolerate(raw, version, report), version, report)
         except IxfError as exc:

@@ -12,8 +12,10 @@ exactly what the importers reject.
 from __future__ import annotations
 
 import ipaddress
+import json
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lakou.registry import models as m
+from lakou.registry.arouteserver_cfg import ClientsError, check_options, check_password
 
 admin.site.site_header = "lakou"
 admin.site.site_title = "lakou"
@@ -110,6 +113,111 @@ URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 }
 
 
+# --- forms -------------------------------------------------------------------------
+
+
+class PrettyJSONField(forms.JSONField):
+    """A JSON text area that shows the value indented, one option per line."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class MemberForm(forms.ModelForm):
+    """A member, its BGP password write-only, its route-server options checked.
+
+    The password is never sent back to the browser: left empty, the current one stays;
+    "remove the BGP password" clears it. The options are checked against arouteserver's
+    client ``cfg`` schema, the same check ``lakou clients import`` makes.
+    """
+
+    bgp_password = forms.CharField(
+        label=_("BGP password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "TCP MD5 password of the member's route-server sessions (never published). "
+            "Leave empty to keep the current one."
+        ),
+    )
+    clear_bgp_password = forms.BooleanField(label=_("remove the BGP password"), required=False)
+    route_server_options = PrettyJSONField(
+        label=_("route-server options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 60, "spellcheck": "false"}),
+        help_text=m.Member._meta.get_field("route_server_options").help_text,
+    )
+
+    class Meta:
+        model = m.Member
+        fields = ("bgp_password", "route_server_options")
+
+    def clean_bgp_password(self) -> str:
+        value: str = self.cleaned_data.get("bgp_password") or ""
+        if not value:
+            return self.instance.bgp_password if self.instance.pk else ""
+        try:
+            return check_password(value, "bgp_password", [])
+        except ClientsError as exc:
+            raise forms.ValidationError(exc.problem) from None
+
+    def clean_route_server_options(self) -> dict[str, Any]:
+        value = self.cleaned_data.get("route_server_options")
+        try:
+            return check_options({} if value is None else value)
+        except ClientsError as exc:
+            raise forms.ValidationError(f"{exc.path}: {exc.problem}") from None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("clear_bgp_password"):
+            cleaned["bgp_password"] = ""
+            self.instance.bgp_password = ""
+        return cleaned
+
+
+class ExchangeForm(forms.ModelForm):
+    class Meta:
+        model = m.Exchange
+        fields = ("ixp_id",)  # the admin adds the others (with its URL field overrides)
+
+    def clean_ixp_id(self) -> int | None:
+        value: int | None = self.cleaned_data.get("ixp_id")
+        if value is not None:
+            other = m.Exchange.objects.filter(ixp_id=value).exclude(pk=self.instance.pk).first()
+            if other is not None:
+                raise forms.ValidationError(
+                    _("%(other)s already has this IX-F number.") % {"other": other}
+                )
+        return value
+
+
+class SwitchForm(forms.ModelForm):
+    class Meta:
+        model = m.Switch
+        fields = ("ixf_switch_id",)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        number = cleaned.get("ixf_switch_id")
+        exchange = cleaned.get("exchange") or getattr(self.instance, "exchange", None)
+        if number is not None and exchange is not None:
+            other = (
+                m.Switch.objects.filter(exchange=exchange, ixf_switch_id=number)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if other is not None:
+                self.add_error(
+                    "ixf_switch_id",
+                    _("Switch %(other)s already has this IX-F number.") % {"other": other.name},
+                )
+        return cleaned
+
+
 # --- inlines -------------------------------------------------------------------------
 
 
@@ -122,8 +230,17 @@ class PeeringLanInline(admin.TabularInline):
 
 class SwitchInline(admin.TabularInline):
     model = m.Switch
+    form = SwitchForm
     extra = 0
-    fields = ("name", "facility", "manufacturer", "model", "software", "management_ip")
+    fields = (
+        "name",
+        "facility",
+        "manufacturer",
+        "model",
+        "software",
+        "management_ip",
+        "ixf_switch_id",
+    )
     show_change_link = True
 
 
@@ -144,7 +261,7 @@ class ContactInline(admin.TabularInline):
 class MembershipInline(admin.TabularInline):
     model = m.Member
     extra = 0
-    fields = ("exchange", "member_type", "status", "member_since")
+    fields = ("exchange", "member_type", "status", "member_since")  # never the password
     show_change_link = True
 
 
@@ -192,10 +309,11 @@ class ExchangeAdmin(AsnSearchMixin, admin.ModelAdmin):
     filter_horizontal = ("bridged_to",)
     inlines = [PeeringLanInline, SwitchInline, RouteServerInline]
     formfield_overrides = URL_FIELDS
+    form = ExchangeForm
     fieldsets = (
         (None, {"fields": ("name", "full_name", "slug", "country", "city", "demo")}),
         (_("Contact"), {"fields": ("url", "support_email", "support_phone")}),
-        (_("Identifiers"), {"fields": ("asn", "ixf_id", "peeringdb_ix_id")}),
+        (_("Identifiers"), {"fields": ("asn", "ixf_id", "ixp_id", "peeringdb_ix_id")}),
         (_("Bridges"), {"fields": ("bridged_to",)}),
     )
 
@@ -220,7 +338,16 @@ class FacilityAdmin(admin.ModelAdmin):
 
 @admin.register(m.Switch)
 class SwitchAdmin(admin.ModelAdmin):
-    list_display = ("name", "exchange", "facility", "manufacturer", "model", "management_ip")
+    form = SwitchForm
+    list_display = (
+        "name",
+        "exchange",
+        "facility",
+        "manufacturer",
+        "model",
+        "management_ip",
+        "ixf_switch_id",
+    )
     list_filter = ("exchange", "facility", "manufacturer")
     search_fields = ("name", "model", "management_ip")
     list_select_related = ("exchange", "facility")
@@ -288,6 +415,7 @@ class MemberAdmin(AsnSearchMixin, admin.ModelAdmin):
         "status",
         "member_since",
         "speed",
+        "has_bgp_password",
     )
     list_display_links = ("asn", "network_name")
     list_filter = ("exchange", "status", "member_type")
@@ -302,6 +430,18 @@ class MemberAdmin(AsnSearchMixin, admin.ModelAdmin):
     autocomplete_fields = ("network",)
     inlines = [ConnectionInline]
     actions = ["create_route_server_sessions"]
+    form = MemberForm
+    fieldsets = (
+        (None, {"fields": ("exchange", "network", "member_type", "status", "member_since")}),
+        (
+            _("Route server"),
+            {"fields": ("bgp_password", "clear_bgp_password", "route_server_options")},
+        ),
+    )
+
+    @admin.display(description=_("BGP password"), boolean=True)
+    def has_bgp_password(self, obj: m.Member) -> bool:
+        return bool(obj.bgp_password)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str

@@ -16,17 +16,24 @@ clients.yml                                  registry
 ``cfg.filtering.irrdb.as_sets``, then        Network.as_set (client level wins, as in
 ``asns.AS<n>.as_sets``                       arouteserver)
 ``cfg.filtering.max_prefix.limit_ipv4/6``    Network.max_prefix_v4 / max_prefix_v6
+``clients[].password``                       Member.bgp_password (TCP MD5, never published)
+every other ``cfg`` option (``passive``,     Member.route_server_options, in the ``cfg``
+``gtsm``, ``add_path``, ``next_hop``,        shape (:mod:`lakou.registry.arouteserver_cfg`
+``max_prefix.action``, RPKI, reject policy,  checks them against arouteserver's documented
+black/white lists, ``custom_options``...)    client options)
 ===========================================  =============================================
 
-Everything else a client may carry (``password``, ``passive``, ``gtsm``, ``add_path``,
-``next_hop.policy``, ``enforce_*_in_as_set``, ``max_prefix.action``, RPKI, black lists...)
-is type-checked, then reported as *not kept*, client by client: the registry has no place
-for it yet, and dropping it silently would change the route server's behaviour.
+lakou keeps options per *member* (one network at one exchange), arouteserver per client
+(one entry of the list): two clients of one AS must therefore carry the same password and
+options; a file where they differ is refused with the first differing path, rather than
+keeping one and silently changing the other session's behaviour.
 
 The export writes the same shape in a fixed order (clients by ASN then address, ``asns``
-by ASN): the AS-SETs go to the ``asns`` section (they are per network in lakou), limits
-to each client's ``cfg``. A file in that shape round-trips exactly; any file round-trips
-to an equivalent one (same clients, addresses, AS-SETs and limits).
+by ASN, options in arouteserver's documented order): the AS-SETs go to the ``asns``
+section (they are per network in lakou), limits and options to each client's ``cfg``. A
+file in that shape round-trips byte for byte; any file round-trips to an equivalent one
+(every client gets the same effective AS-SETs, limits, password and options). The export
+holds BGP passwords: it is for the route-server operator, never published.
 """
 
 from __future__ import annotations
@@ -38,23 +45,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lakou.registry import models as m
+from lakou.registry.arouteserver_cfg import (
+    ClientsError,
+    Notes,
+    check_as_set,
+    check_cfg,
+    check_password,
+    check_text,
+    first_difference,
+    list_of,
+    merge_cfg,
+    split_cfg,
+)
 from lakou.registry.ixf.common import ImportReport, IxfError, join
 from lakou.registry.ixf.import_ import save_checked
 
-TOP_KEYS = {"asns", "clients"}
-CLIENT_KEYS = {"asn", "ip", "description", "password", "cfg"}
-BOOL_OPTIONS = {"passive", "gtsm", "add_path", "prepend_rs_as"}
-NEXT_HOP_POLICIES = {"strict", "same-as", "authorized_addresses"}
-MAX_PREFIX_ACTIONS = {"shutdown", "restart", "block", "log"}
+__all__ = ["ClientsError", "export_clients", "export_clients_data", "import_clients"]
+
+TOP_KEYS = ("asns", "clients")
+CLIENT_KEYS = ("asn", "ip", "description", "password", "cfg")
 ASN_KEY = re.compile(r"^AS(\d+)$")
-
-
-class ClientsError(IxfError):
-    """A clients.yml lakou cannot use: ``path`` (``clients[4].ip[1]``) and ``problem``."""
 
 
 @dataclass
@@ -63,16 +77,18 @@ class Client:
     asn: int
     ips: list[tuple[str, ipaddress.IPv4Address | ipaddress.IPv6Address]]  # (path, address)
     description: str | None = None
+    password: str = ""
+    options: dict[str, Any] = field(default_factory=dict)  # cfg minus the Network's part
     as_sets: list[str] | None = None
     limit_ipv4: int | None = None
     limit_ipv6: int | None = None
-    not_kept: list[str] = field(default_factory=list)
 
 
 @dataclass
 class ClientsFile:
     clients: list[Client]
     asn_as_sets: dict[int, list[str]]
+    notes: Notes = field(default_factory=list)
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -82,177 +98,155 @@ def parse_clients(text: str | bytes) -> ClientsFile:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        where = (
+            _(" (line %(line)d, column %(column)d)")
+            % {"line": mark.line + 1, "column": mark.column + 1}
+            if mark
+            else ""
+        )
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ClientsError("$", f"not valid YAML{where}: {problem}") from None
+        raise ClientsError(
+            "$", _("not valid YAML%(where)s: %(problem)s") % {"where": where, "problem": problem}
+        ) from None
     if not isinstance(data, dict):
-        raise ClientsError("$", "the file must be a mapping with a 'clients' list")
+        raise ClientsError("$", _("the file must be a mapping with a 'clients' list"))
     for key in data:
         if key not in TOP_KEYS:
-            raise ClientsError(str(key), "unknown section (expected 'asns' and 'clients')")
+            raise ClientsError(str(key), _("unknown section (expected 'asns' and 'clients')"))
+    notes: Notes = []
     asn_as_sets: dict[int, list[str]] = {}
     asns = data.get("asns") or {}
     if not isinstance(asns, dict):
-        raise ClientsError("asns", "must be a mapping of AS<number> to options")
+        raise ClientsError("asns", _("must be a mapping of AS<number> to options"))
     for key, options in asns.items():
         where = join("asns", str(key))
         found = ASN_KEY.match(str(key))
         if not found or not 1 <= int(found.group(1)) <= m.ASN_MAX:
-            raise ClientsError(where, f"{key!r} is not an ASN written AS<number>")
+            raise ClientsError(where, _("%(key)r is not an ASN written AS<number>") % {"key": key})
         options = options or {}
         if not isinstance(options, dict):
-            raise ClientsError(where, "must be a mapping")
+            raise ClientsError(where, _("must be a mapping"))
         for opt in options:
             if opt != "as_sets":
-                raise ClientsError(join(where, str(opt)), "unknown option (only as_sets)")
-        sets = _as_sets(options.get("as_sets"), join(where, "as_sets"))
-        if sets:
-            asn_as_sets[int(found.group(1))] = sets
+                raise ClientsError(join(where, str(opt)), _("unknown option (only as_sets)"))
+        if options.get("as_sets") is not None:
+            sets = list_of(check_as_set)(options["as_sets"], join(where, "as_sets"), notes)
+            if sets:
+                asn_as_sets[int(found.group(1))] = sets
     clients_node = data.get("clients")
     if not isinstance(clients_node, list):
-        raise ClientsError("clients", "missing or not a list")
-    clients = [_client(node, join("clients", i)) for i, node in enumerate(clients_node)]
+        raise ClientsError("clients", _("missing or not a list"))
+    clients = [_client(node, join("clients", i), notes) for i, node in enumerate(clients_node)]
     seen: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, str] = {}
     for client in clients:
         for where, ip in client.ips:
             if ip in seen:
-                raise ClientsError(where, f"{ip} is already used by {seen[ip]}")
+                raise ClientsError(
+                    where, _("%(ip)s is already used by %(other)s") % {"ip": ip, "other": seen[ip]}
+                )
             seen[ip] = where
-    return ClientsFile(clients, asn_as_sets)
+    _same_per_member(clients, notes)
+    return ClientsFile(clients, asn_as_sets, notes)
 
 
-def _client(node: Any, path: str) -> Client:
+def _client(node: Any, path: str, notes: Notes) -> Client:
     if not isinstance(node, dict):
-        raise ClientsError(path, "each client must be a mapping")
+        raise ClientsError(path, _("each client must be a mapping"))
     for key in node:
+        if key == "16bit_mapped_asn":
+            raise ClientsError(
+                join(path, str(key)),
+                _("not supported by lakou yet (keep arouteserver for this client)"),
+            )
         if key not in CLIENT_KEYS:
-            raise ClientsError(join(path, str(key)), "unknown client option")
+            raise ClientsError(join(path, str(key)), _("unknown client option"))
     asn = node.get("asn")
     if isinstance(asn, bool) or not isinstance(asn, int) or not 1 <= asn <= m.ASN_MAX:
-        raise ClientsError(join(path, "asn"), f"{asn!r} is not an ASN (1 to {m.ASN_MAX})")
+        raise ClientsError(
+            join(path, "asn"),
+            _("%(value)r is not an ASN (1 to %(max)d)") % {"value": asn, "max": m.ASN_MAX},
+        )
     raw_ip = node.get("ip")
     if isinstance(raw_ip, str):
         items = [(join(path, "ip"), raw_ip)]
     elif isinstance(raw_ip, list) and raw_ip:
         items = [(join(join(path, "ip"), i), value) for i, value in enumerate(raw_ip)]
     else:
-        raise ClientsError(join(path, "ip"), "must be an address or a non-empty list of them")
+        raise ClientsError(join(path, "ip"), _("must be an address or a non-empty list of them"))
     ips = []
     for where, value in items:
         try:
             ips.append((where, ipaddress.ip_address(str(value) if value is not None else "")))
         except ValueError:
-            raise ClientsError(where, f"{value!r} is not an IP address") from None
+            raise ClientsError(
+                where, _("%(value)r is not an IP address") % {"value": value}
+            ) from None
     client = Client(path, asn, ips)
-    description = node.get("description")
-    if description is not None:
-        if not isinstance(description, str):
-            raise ClientsError(join(path, "description"), "must be a string")
-        client.description = description.strip() or None
-    if "password" in node:
-        if not isinstance(node["password"], str):
-            raise ClientsError(join(path, "password"), "must be a string")
-        client.not_kept.append(join(path, "password"))
-    cfg = node.get("cfg")
-    if cfg is not None:
-        _cfg(cfg, join(path, "cfg"), client)
+    if node.get("description") is not None:
+        client.description = check_text(node["description"], join(path, "description"), notes)
+        client.description = client.description.strip() or None
+    if node.get("password") is not None:
+        client.password = check_password(node["password"], join(path, "password"), notes)
+    if node.get("cfg") is not None:
+        cfg = check_cfg(node["cfg"], join(path, "cfg"), notes)
+        client.options, network = split_cfg(cfg)
+        client.as_sets = network.get("as_sets") or None
+        client.limit_ipv4 = network.get("limit_ipv4")
+        client.limit_ipv6 = network.get("limit_ipv6")
     return client
 
 
-def _cfg(cfg: Any, path: str, client: Client) -> None:
-    if not isinstance(cfg, dict):
-        raise ClientsError(path, "must be a mapping")
-    for key, value in cfg.items():
-        where = join(path, str(key))
-        if key in BOOL_OPTIONS:
-            if not isinstance(value, bool):
-                raise ClientsError(where, f"must be true or false, not {value!r}")
-            client.not_kept.append(where)
-        elif key == "filtering":
-            _filtering(value, where, client)
-        else:
-            _mapping_or_scalar(value, where)
-            client.not_kept.append(where)
-
-
-def _filtering(node: Any, path: str, client: Client) -> None:
-    if node is None:
-        return
-    if not isinstance(node, dict):
-        raise ClientsError(path, "must be a mapping")
-    for key, value in node.items():
-        where = join(path, str(key))
-        if key == "irrdb":
-            sub = _mapping(value, where)
-            for opt, val in sub.items():
-                at = join(where, str(opt))
-                if opt == "as_sets":
-                    client.as_sets = _as_sets(val, at) or None
-                elif opt in ("enforce_origin_in_as_set", "enforce_prefix_in_as_set"):
-                    if not isinstance(val, bool):
-                        raise ClientsError(at, f"must be true or false, not {val!r}")
-                    client.not_kept.append(at)
-                else:
-                    client.not_kept.append(at)
-        elif key == "max_prefix":
-            sub = _mapping(value, where)
-            for opt, val in sub.items():
-                at = join(where, str(opt))
-                if opt in ("limit_ipv4", "limit_ipv6"):
-                    if isinstance(val, bool) or not isinstance(val, int) or val < 0:
-                        raise ClientsError(at, f"must be a whole number >= 0, not {val!r}")
-                    setattr(client, opt, val)
-                elif opt == "action":
-                    if val not in MAX_PREFIX_ACTIONS:
-                        raise ClientsError(
-                            at, f"{val!r} is not one of {', '.join(sorted(MAX_PREFIX_ACTIONS))}"
-                        )
-                    client.not_kept.append(at)
-                else:
-                    client.not_kept.append(at)
-        elif key == "next_hop":
-            sub = _mapping(value, where)
-            policy = sub.get("policy")
-            if policy is not None and policy not in NEXT_HOP_POLICIES:
-                raise ClientsError(
-                    join(where, "policy"),
-                    f"{policy!r} is not one of {', '.join(sorted(NEXT_HOP_POLICIES))}",
+def _same_per_member(clients: list[Client], notes: Notes) -> None:
+    """Two clients of one AS must agree on what lakou keeps once per member or network."""
+    first: dict[int, Client] = {}
+    for client in clients:
+        other = first.setdefault(client.asn, client)
+        if other is client:
+            continue
+        if client.password != other.password:
+            raise ClientsError(
+                join(client.path, "password"),
+                _(
+                    "differs from %(other)s (AS%(asn)d): lakou keeps one BGP password per "
+                    "member; give both clients the same"
                 )
-            client.not_kept.append(where)
-        else:
-            _mapping_or_scalar(value, where)
-            client.not_kept.append(where)
-
-
-def _mapping(node: Any, path: str) -> dict[str, Any]:
-    if node is None:
-        return {}
-    if not isinstance(node, dict):
-        raise ClientsError(path, f"must be a mapping, not {type(node).__name__}")
-    return node
-
-
-def _mapping_or_scalar(node: Any, path: str) -> None:
-    if isinstance(node, set):
-        raise ClientsError(path, "unexpected value")
-
-
-def _as_sets(node: Any, path: str) -> list[str]:
-    if node is None:
-        return []
-    if not isinstance(node, list):
-        raise ClientsError(path, "must be a list of AS-SET names")
-    names = []
-    for i, name in enumerate(node):
-        where = join(path, i)
-        if not isinstance(name, str):
-            raise ClientsError(where, f"{name!r} is not an AS-SET name")
-        try:
-            m.as_set_validator(name.strip())
-        except ValidationError:
-            raise ClientsError(where, f"{name!r} is not an AS-SET or an ASN") from None
-        names.append(name.strip())
-    return names
+                % {"other": join(other.path, "password"), "asn": client.asn},
+            )
+        differs = first_difference(other.options, client.options, join(client.path, "cfg"))
+        if differs:
+            raise ClientsError(
+                differs,
+                _(
+                    "differs from %(other)s (AS%(asn)d): lakou keeps one set of route-server "
+                    "options per member; give both clients the same"
+                )
+                % {"other": join(other.path, "cfg"), "asn": client.asn},
+            )
+        for attr, where in (
+            ("as_sets", "cfg.filtering.irrdb.as_sets"),
+            ("limit_ipv4", "cfg.filtering.max_prefix.limit_ipv4"),
+            ("limit_ipv6", "cfg.filtering.max_prefix.limit_ipv6"),
+        ):
+            mine, theirs = getattr(client, attr), getattr(other, attr)
+            if mine is not None and theirs is not None and mine != theirs:
+                raise ClientsError(
+                    join(client.path, where),
+                    _(
+                        "differs from %(other)s (AS%(asn)d): lakou keeps AS-SETs and limits "
+                        "per network"
+                    )
+                    % {"other": join(other.path, where), "asn": client.asn},
+                )
+            if mine is not None and theirs is None:
+                setattr(other, attr, mine)  # the network's value, whichever client gives it
+        if client.description and other.description and client.description != other.description:
+            notes.append(
+                (
+                    join(client.path, "description"),
+                    _("AS%(asn)d is described as %(name)r by %(other)s: one name per network")
+                    % {"asn": client.asn, "name": other.description, "other": other.path},
+                )
+            )
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -265,12 +259,16 @@ def import_clients(
     try:
         ex = m.Exchange.objects.get(slug=exchange)
     except m.Exchange.DoesNotExist:
-        raise ClientsError("$", f"no exchange with slug {exchange!r}") from None
+        raise ClientsError("$", _("no exchange with slug %s") % exchange) from None
     lans = list(ex.lans.all())
     if lan is not None:
         lans = [x for x in lans if x.name == lan]
         if not lans:
-            raise ClientsError("$", f"exchange {exchange} has no peering LAN named {lan!r}")
+            raise ClientsError(
+                "$",
+                _("exchange %(exchange)s has no peering LAN named %(lan)r")
+                % {"exchange": exchange, "lan": lan},
+            )
     try:
         with transaction.atomic():
             _Import(ex, lans, parsed, report).run()
@@ -301,38 +299,51 @@ class _Import:
                 or "none"
             )
             raise ClientsError(
-                where, f"{ip} is not inside a peering LAN of {self.ex.slug} ({prefixes})"
+                where,
+                _("%(ip)s is not inside a peering LAN of %(exchange)s (%(prefixes)s)")
+                % {"ip": ip, "exchange": self.ex.slug, "prefixes": prefixes},
             )
         if len(found) > 1:
             raise ClientsError(
                 where,
-                f"{ip} is in several peering LANs ({', '.join(x.name for x in found)}): "
-                "choose one with --lan",
+                _("%(ip)s is in several peering LANs (%(lans)s): choose one with --lan")
+                % {"ip": ip, "lans": ", ".join(x.name for x in found)},
             )
         return found[0]
 
     def run(self) -> None:
+        for where, message in self.parsed.notes:
+            self.report.warn(where, message)
         networks: dict[int, m.Network] = {}
+        members: dict[int, m.Member] = {}
         for client in self.parsed.clients:
-            for where in client.not_kept:
-                self.report.warn(where, "not kept by lakou (no place in the registry yet)")
             net = networks.get(client.asn)
             if net is None:
                 net = networks[client.asn] = self.network(client)
-            member = m.Member.objects.filter(exchange=self.ex, network=net).first()
-            if member is None:
-                member = m.Member(exchange=self.ex, network=net)
-                save_checked(
-                    member,
-                    {},
-                    report=self.report,
-                    kind="member",
-                    label=f"{self.ex.slug} AS{client.asn}",
-                    paths={},
-                    base=client.path,
-                )
+            member = members.get(client.asn)
+            if member is None:  # the clients of one AS agree (checked by parse_clients)
+                member = members[client.asn] = self.member(client, net)
             for lan, group in self.groups(client):
                 self.address(client, member, lan, group)
+
+    def member(self, client: Client, net: m.Network) -> m.Member:
+        """The membership, with the file's password and options (absent means none)."""
+        member = m.Member.objects.filter(exchange=self.ex, network=net).first() or m.Member(
+            exchange=self.ex, network=net
+        )
+        save_checked(
+            member,
+            {"bgp_password": client.password, "route_server_options": client.options},
+            report=self.report,
+            kind="member",
+            label=f"{self.ex.slug} AS{client.asn}",
+            paths={
+                "bgp_password": join(client.path, "password"),
+                "route_server_options": join(client.path, "cfg"),
+            },
+            base=client.path,
+        )
+        return member
 
     def network(self, client: Client) -> m.Network:
         values: dict[str, Any] = {}
@@ -349,7 +360,8 @@ class _Import:
         elif client.description and client.description != net.name:
             self.report.warn(
                 join(client.path, "description"),
-                f"the registry's name {net.name!r} is kept for AS{client.asn}",
+                _("the registry's name %(name)r is kept for AS%(asn)d")
+                % {"name": net.name, "asn": client.asn},
             )
         limits = join(client.path, "cfg.filtering.max_prefix")
         save_checked(
@@ -388,9 +400,10 @@ class _Import:
         if not servers:
             raise ClientsError(
                 group[0][0],
-                f"{self.ex.slug} has no route server on {lan.name}: add one before its clients",
+                _("%(exchange)s has no route server on %(lan)s: add one before its clients")
+                % {"exchange": self.ex.slug, "lan": lan.name},
             )
-        wanted = {f"ipv{ip.version}": str(ip) for _, ip in group}
+        wanted = {f"ipv{ip.version}": str(ip) for _where, ip in group}
         paths = {f"ipv{ip.version}": where for where, ip in group}
         row = None
         for attr, value in wanted.items():
@@ -403,7 +416,11 @@ class _Import:
                 continue
             owner = found.connection.member.network.asn
             if owner != client.asn or (row is not None and found.pk != row.pk):
-                raise ClientsError(paths[attr], f"{value} is assigned to AS{owner} in the registry")
+                raise ClientsError(
+                    paths[attr],
+                    _("%(ip)s is assigned to AS%(asn)d in the registry")
+                    % {"ip": value, "asn": owner},
+                )
             row = found
         values = {k: v for k, v in wanted.items() if row is None or not getattr(row, k)}
         if row is not None and any(
@@ -414,7 +431,8 @@ class _Import:
             )
             raise ClientsError(
                 paths[mismatch],
-                f"the registry pairs this client's other address with {getattr(row, mismatch)}",
+                _("the registry pairs this client's other address with %(ip)s")
+                % {"ip": getattr(row, mismatch)},
             )
         if row is None:
             conn = m.Connection(member=member)
@@ -437,7 +455,7 @@ class _Import:
             paths=paths,
             base=group[0][0],
         )
-        for _, ip in group:
+        for _where, ip in group:
             for rs in servers:
                 session = m.RouteServerSession.objects.filter(
                     route_server=rs, address=row, afi=ip.version
@@ -461,6 +479,7 @@ def export_clients_data(exchange: str, *, lan: str | None = None) -> dict[str, A
         m.PeeringLanAddress.objects.filter(lan__exchange=ex, rs_sessions__enabled=True)
         .distinct()
         .select_related("connection__member__network", "lan")
+        .order_by("pk")
         .prefetch_related("rs_sessions")
     )
     if lan is not None:
@@ -468,20 +487,24 @@ def export_clients_data(exchange: str, *, lan: str | None = None) -> dict[str, A
     clients: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
     asns: dict[int, dict[str, Any]] = {}
     for addr in addresses:
-        net = addr.connection.member.network
+        member = addr.connection.member
+        net = member.network
         families = sorted({s.afi for s in addr.rs_sessions.all() if s.enabled})
         ips = [v for afi, v in ((4, addr.ipv4), (6, addr.ipv6)) if afi in families and v]
         if not ips:
             continue
         client: dict[str, Any] = {"asn": net.asn, "ip": ips[0] if len(ips) == 1 else ips}
         client["description"] = net.name
-        limits = {
-            k: v
-            for k, v in (("limit_ipv4", net.max_prefix_v4), ("limit_ipv6", net.max_prefix_v6))
-            if v is not None
-        }
-        if limits:
-            client["cfg"] = {"filtering": {"max_prefix": limits}}
+        if member.bgp_password:
+            client["password"] = member.bgp_password
+        try:
+            cfg = merge_cfg(member.route_server_options, net.max_prefix_v4, net.max_prefix_v6)
+        except ClientsError as exc:  # stored options edited around the admin's checks
+            raise ClientsError(
+                f"AS{net.asn}.route_server_options{exc.path.removeprefix('cfg')}", exc.problem
+            ) from None
+        if cfg:
+            client["cfg"] = cfg
         if net.as_sets:
             asns[net.asn] = {"as_sets": net.as_sets}
         first = ipaddress.ip_address(ips[0])
@@ -489,7 +512,7 @@ def export_clients_data(exchange: str, *, lan: str | None = None) -> dict[str, A
     data: dict[str, Any] = {}
     if asns:
         data["asns"] = {f"AS{asn}": asns[asn] for asn in sorted(asns)}
-    data["clients"] = [c for _, c in sorted(clients, key=lambda item: item[0])]
+    data["clients"] = [c for _key, c in sorted(clients, key=lambda item: item[0])]
     return data
 
 
@@ -498,7 +521,8 @@ def export_clients(exchange: str, *, lan: str | None = None) -> str:
     data = export_clients_data(exchange, lan=lan)
     header = (
         f"# arouteserver clients of {exchange}, exported by lakou.\n"
-        "# AS-SETs are per network (asns section); max-prefix limits per client.\n"
+        "# AS-SETs are per network (asns section); limits and options per client.\n"
+        "# Holds the clients' BGP passwords: keep this file private.\n"
     )
     return header + yaml.safe_dump(
         data, sort_keys=False, default_flow_style=False, allow_unicode=True

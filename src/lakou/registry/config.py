@@ -66,3 +66,7 @@ class Config(BaseModel):
         ),
     )
     peeringdb: PeeringDBConfig = Field(default_factory=PeeringDBConfig)
+    ixf_schema_dir: Path | None = Field(
+        default=None,
+        description="Folder of the official IX-F JSON schemas (euro-ix/json-schemas)",
+    )

@@ -107,6 +107,7 @@ class Exchange(Timestamped):
         _("IX-F ixp_id"),
         null=True,
         blank=True,
+        unique=True,
         help_text=_("The exchange's number in its IX-F member export (stable across exports)."),
     )
     demo = models.BooleanField(
@@ -169,7 +170,10 @@ class Switch(Timestamped):
         verbose_name = _("switch")
         verbose_name_plural = _("switches")
         constraints = [
-            models.UniqueConstraint(fields=["exchange", "name"], name="switch_unique_name")
+            models.UniqueConstraint(fields=["exchange", "name"], name="switch_unique_name"),
+            models.UniqueConstraint(
+                fields=["exchange", "ixf_switch_id"], name="switch_unique_ixf_id"
+            ),
         ]
 
     def __str__(self) -> str:

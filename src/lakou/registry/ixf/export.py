@@ -5,10 +5,13 @@ data differ only by their timestamp, and an export imported into an empty databa
 exports again to the same document (the round trip the tests pin). The choices the
 schema leaves to the IXP:
 
-- ``ixp_id`` is the exchange's position (from 1) in the document's ``ixp_list``, which is
-  ordered by short name; ``switch.id`` is the switch's position (from 1) among the
-  exchange's switches ordered by name; a VLAN's ``id`` is its 802.1Q tag, or 4096 + n for
-  a peering LAN without one. ``ixf_id`` 0 means "no IX-F id assigned yet".
+- ``ixp_id`` is ``Exchange.ixp_id`` and ``switch.id`` is ``Switch.ixf_switch_id``: numbers
+  that stay the same from one export to the next, so consumers (PeeringDB, IXP databases)
+  can follow a switch or an exchange. One still without a number gets the next free one
+  (the highest in use + 1: a deleted switch's number is never given to another) when it
+  is first exported, and keeps it. ``ixp_list`` and ``switch`` are ordered by these
+  numbers. A VLAN's ``id`` is its 802.1Q tag, or 4096 + n for a peering LAN without one.
+  ``ixf_id`` 0 means "no IX-F id assigned yet".
 - Route servers are published the Euro-IX way: a member of type ``ixp`` (the route
   servers' ASN) with one connection per route server whose addresses carry
   ``services: [{type: ixrouteserver, daemon, daemon_version}]`` (0.7: ``service_type``;
@@ -28,6 +31,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch
 
 from lakou.registry import models as m
@@ -71,12 +75,12 @@ def export_document(
 ) -> dict[str, Any]:
     if version not in EXPORT_VERSIONS:
         raise ValueError(f"IX-F schema version {version!r} not one of {EXPORT_VERSIONS}")
-    ordered = sorted(exchanges, key=lambda ex: (ex.name, ex.ixf_id or 0, ex.slug))
+    ordered = assign_ixf_ids(list(exchanges))
     builder = _Builder(version, include_contacts)
-    ixp_list = [builder.ixp(ex, n) for n, ex in enumerate(ordered, start=1)]
+    ixp_list = [builder.ixp(ex, ex.ixp_id or 0) for ex in ordered]
     member_list: list[dict[str, Any]] = []
-    for n, ex in enumerate(ordered, start=1):
-        member_list.extend(builder.members(ex, n))
+    for ex in ordered:
+        member_list.extend(builder.members(ex, ex.ixp_id or 0))
     return {
         "version": version,
         "timestamp": timestamp(now),
@@ -98,10 +102,47 @@ def lan_ids(exchange: m.Exchange) -> dict[int, int]:
     return ids
 
 
+def assign_ixf_ids(exchanges: list[m.Exchange]) -> list[m.Exchange]:
+    """Give the exchanges and their switches their IX-F numbers, saving the new ones.
+
+    Returns the exchanges ordered by ``ixp_id``. An exchange or a switch without a number,
+    or sharing one with another (only possible by editing around the admin's checks), gets
+    the highest number in use + 1, in name order; numbers already given never change.
+    """
+    with transaction.atomic():
+        taken: set[int] = {
+            n for n in m.Exchange.objects.values_list("ixp_id", flat=True) if n is not None
+        }
+        seen: set[int] = set()
+        for ex in sorted(exchanges, key=lambda e: (e.ixp_id is None, e.ixp_id or 0, e.name, e.pk)):
+            if ex.ixp_id is not None and ex.ixp_id not in seen:
+                seen.add(ex.ixp_id)
+                continue
+            number = max(taken | {0}) + 1
+            ex.ixp_id = number
+            taken.add(number)
+            seen.add(number)
+            m.Exchange.objects.filter(pk=ex.pk).update(ixp_id=ex.ixp_id)
+        for ex in exchanges:
+            switches = sorted(ex.switches.all(), key=lambda s: s.name)
+            numbers = {s.ixf_switch_id for s in switches if s.ixf_switch_id is not None}
+            used: set[int] = set()
+            for sw in sorted(
+                switches, key=lambda s: (s.ixf_switch_id is None, s.ixf_switch_id or 0, s.name)
+            ):
+                if sw.ixf_switch_id is not None and sw.ixf_switch_id not in used:
+                    used.add(sw.ixf_switch_id)
+                    continue
+                sw.ixf_switch_id = max(numbers | {0}) + 1
+                numbers.add(sw.ixf_switch_id)
+                used.add(sw.ixf_switch_id)
+                m.Switch.objects.filter(pk=sw.pk).update(ixf_switch_id=sw.ixf_switch_id)
+    return sorted(exchanges, key=lambda e: e.ixp_id or 0)
+
+
 def switch_ids(exchange: m.Exchange) -> dict[int, int]:
-    """Switch pk -> its published id (position among the exchange's switches by name)."""
-    ordered = sorted(exchange.switches.all(), key=lambda s: s.name)
-    return {s.pk: n for n, s in enumerate(ordered, start=1)}
+    """Switch pk -> its published id (``Switch.ixf_switch_id``, see :func:`assign_ixf_ids`)."""
+    return {s.pk: s.ixf_switch_id or 0 for s in exchange.switches.all()}
 
 
 def _lan_order(lan: m.PeeringLan) -> tuple[int, int, str]:
@@ -202,7 +243,7 @@ class _Builder:
             entries.append(((member.network.asn, 0, ""), entry))
         entries.extend(self.route_servers(ex, ixp_id, vlan_ids, by_asn))
         entries.extend(self.bridges(ex, ixp_id))
-        return [entry for _, entry in sorted(entries, key=lambda item: item[0])]
+        return [entry for _key, entry in sorted(entries, key=lambda item: item[0])]
 
     def member(
         self, member: m.Member, ixp_id: int, vlan_ids: dict[int, int], sw_ids: dict[int, int]

@@ -27,6 +27,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models as dj
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from lakou.registry import models as m
 from lakou.registry.ixf.common import ImportReport, IxfError, join
@@ -52,6 +53,7 @@ EXCHANGE_PATHS = {
     "support_phone": "support_phone",
     "peeringdb_ix_id": "peeringdb_id",
     "ixf_id": "ixf_id",
+    "ixp_id": "ixp_id",
 }
 DAEMONS = {"bird": "bird2", "bird2": "bird2", "openbgpd": "openbgpd", "bgpd": "openbgpd"}
 
@@ -181,6 +183,19 @@ class _Importer:
             ex = m.Exchange(slug=_unique_slug(ixp.shortname))
         else:
             values["name"] = ex.name if ex.name.lower() == ixp.shortname.lower() else ixp.shortname
+        if self.doc.version != "0.3":  # 0.3 has no ixp_id: the reader made one up
+            other = m.Exchange.objects.filter(ixp_id=ixp.ixp_id).exclude(pk=ex.pk).first()
+            if other is None:
+                values["ixp_id"] = ixp.ixp_id
+            elif ex.ixp_id != ixp.ixp_id:
+                self.report.warn(
+                    join(ixp.path, "ixp_id"),
+                    _(
+                        "%(n)d is already the number of %(other)s here: %(name)s gets a new "
+                        "one at its first export"
+                    )
+                    % {"n": ixp.ixp_id, "other": other.name, "name": ixp.shortname},
+                )
         paths = {k: join(ixp.path, v) for k, v in EXCHANGE_PATHS.items()}
         save_checked(
             ex,
@@ -225,6 +240,23 @@ class _Importer:
         values = {}
         if facility is not None:
             values["facility"] = facility
+        if sw.explicit_id:
+            other = (
+                m.Switch.objects.filter(exchange=ex, ixf_switch_id=sw.doc_id)
+                .exclude(pk=row.pk)
+                .first()
+            )
+            if other is None:
+                values["ixf_switch_id"] = sw.doc_id
+            elif row.ixf_switch_id != sw.doc_id:
+                self.report.warn(
+                    join(sw.path, "id"),
+                    _(
+                        "%(n)d is already the number of switch %(other)s here: %(name)s gets a "
+                        "new one at its first export"
+                    )
+                    % {"n": sw.doc_id, "other": other.name, "name": sw.name},
+                )
         for key in ("manufacturer", "model", "software"):
             if getattr(sw, key) is not None:
                 values[key] = getattr(sw, key)
@@ -234,7 +266,10 @@ class _Importer:
             report=self.report,
             kind="switch",
             label=f"{ex.slug}/{sw.name}",
-            paths={k: join(sw.path, k) for k in ("name", "manufacturer", "model", "software")},
+            paths={
+                **{k: join(sw.path, k) for k in ("name", "manufacturer", "model", "software")},
+                "ixf_switch_id": join(sw.path, "id"),
+            },
             base=sw.path,
         )
         return row
@@ -384,7 +419,7 @@ class _Importer:
                 member_conns.append((conn, vlans))
             if member_conns or not entry.connections:  # else: only route servers/collectors
                 split.append((entry, member_conns))
-        networks = self.networks([entry for entry, _ in split])
+        networks = self.networks([entry for entry, _conns in split])
         plans: dict[tuple[int, int], _MemberPlan] = {}
         for entry, member_conns in split:
             targets: list[tuple[m.Exchange, ConnectionDoc | None]] = []
@@ -393,7 +428,7 @@ class _Importer:
                     self.report.warn(entry.path, "no connection says which exchange: skipped")
                     continue
                 targets.append((self.exchanges[self.doc.ixps[0].ixp_id], None))
-            for conn, _ in member_conns:
+            for conn, _vlans in member_conns:
                 targets.append((self.exchanges[conn.ixp.ixp_id], conn))
             net = networks[entry.asnum]
             for ex, _conn in targets:
@@ -546,7 +581,7 @@ class _Importer:
                 self.report.warn(vif.path, "no address: skipped")
                 continue
             lan = self.lans[id(vif.vlan)]
-            macs = sorted({mac for f in vif.families for _, mac in f.macs})
+            macs = sorted({mac for f in vif.families for _where, mac in f.macs})
             addresses.append(
                 _AddressSpec(
                     lan.pk,
@@ -629,8 +664,12 @@ class _Importer:
             if taken is not None:
                 raise IxfError(
                     join(family.path, "address"),
-                    f"{family.address} is already assigned to "
-                    f"AS{taken.connection.member.network.asn} on {lan}",
+                    _("%(addr)s is already assigned to AS%(asn)d on %(lan)s")
+                    % {
+                        "addr": family.address,
+                        "asn": taken.connection.member.network.asn,
+                        "lan": lan,
+                    },
                 )
             values[attr] = family.address
         addr = m.PeeringLanAddress(connection=conn, lan=lan)
@@ -655,7 +694,11 @@ class _Importer:
                 seen.add(mac)
                 owner = m.MacAddress.objects.filter(lan=lan, mac=mac).first()
                 if owner is not None:
-                    raise IxfError(where, f"MAC {mac} is already used on {lan} by {owner.address}")
+                    raise IxfError(
+                        where,
+                        _("MAC %(mac)s is already used on %(lan)s by %(addr)s")
+                        % {"mac": mac, "lan": lan, "addr": owner.address},
+                    )
                 save_checked(
                     m.MacAddress(address=addr, lan=lan),
                     {"mac": mac},

@@ -26,6 +26,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lakou.registry import models as m
 from lakou.registry.ixf import schema as ixf_schema
@@ -97,6 +99,7 @@ class SwitchDoc:
     manufacturer: str | None = None
     model: str | None = None
     software: str | None = None
+    explicit_id: bool = True  # False: the document gave no id (older versions)
 
 
 @dataclass
@@ -185,19 +188,21 @@ def parse_json(data: dict[str, Any] | bytes | str) -> Any:
     try:
         return json.loads(data)
     except UnicodeDecodeError as exc:
-        raise IxfError("$", f"not UTF-8 text (byte {exc.start})") from None
+        raise IxfError("$", _("not UTF-8 text (byte %(n)d)") % {"n": exc.start}) from None
     except json.JSONDecodeError as exc:
         raise IxfError(
-            "$", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+            "$",
+            _("not valid JSON: %(problem)s (line %(line)d, column %(column)d)")
+            % {"problem": exc.msg, "line": exc.lineno, "column": exc.colno},
         ) from None
 
 
 def detect_version(doc: Any) -> str:
     if not isinstance(doc, dict):
-        raise IxfError("$", f"the document must be a JSON object, not {_kind(doc)}")
+        raise IxfError("$", _("the document must be a JSON object, not %s") % _kind(doc))
     raw = doc.get("version")
     if raw is None:
-        raise IxfError("version", "missing: say which IX-F schema version this is")
+        raise IxfError("version", _("missing: say which IX-F schema version this is"))
     text = str(raw).strip()
     if text in ("1", "1.0.0"):
         text = "1.0"
@@ -206,7 +211,7 @@ def detect_version(doc: Any) -> str:
     if text not in SUPPORTED_VERSIONS:
         raise IxfError(
             "version",
-            f"unsupported IX-F version {raw!r} (lakou reads 0.3 to 1.0)",
+            _("unsupported IX-F version %r (lakou reads 0.3 to 1.0)") % raw,
         )
     return text
 
@@ -332,27 +337,27 @@ class _Reader:
     # typed getters: every failure names the path
     def obj(self, node: Any, path: str) -> dict[str, Any]:
         if not isinstance(node, dict):
-            raise IxfError(path, f"must be an object, not {_kind(node)}")
+            raise IxfError(path, _("must be an object, not %s") % _kind(node))
         return node
 
     def arr(self, node: dict[str, Any], key: str, path: str, required: bool = False) -> list[Any]:
         value = node.get(key)
         if value is None:
             if required:
-                raise IxfError(join(path, key), "missing (required)")
+                raise IxfError(join(path, key), _("missing (required)"))
             return []
         if not isinstance(value, list):
-            raise IxfError(join(path, key), f"must be a list, not {_kind(value)}")
+            raise IxfError(join(path, key), _("must be a list, not %s") % _kind(value))
         return value
 
     def text(self, node: dict[str, Any], key: str, path: str, required: bool = False) -> str | None:
         value = node.get(key)
         if value is None:
             if required:
-                raise IxfError(join(path, key), "missing (required)")
+                raise IxfError(join(path, key), _("missing (required)"))
             return None
         if not isinstance(value, str):
-            raise IxfError(join(path, key), f"must be a string, not {_kind(value)}")
+            raise IxfError(join(path, key), _("must be a string, not %s") % _kind(value))
         return value.strip()
 
     def integer(
@@ -367,12 +372,20 @@ class _Reader:
         value = node.get(key)
         if value is None:
             if required:
-                raise IxfError(join(path, key), "missing (required)")
+                raise IxfError(join(path, key), _("missing (required)"))
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise IxfError(join(path, key), f"must be an integer, not {_kind(value)} {value!r}")
+            raise IxfError(
+                join(path, key),
+                _("must be an integer, not %(kind)s %(value)r")
+                % {"kind": _kind(value), "value": value},
+            )
         if (low is not None and value < low) or (high is not None and value > high):
-            raise IxfError(join(path, key), f"{value} is out of range [{low}, {high}]")
+            raise IxfError(
+                join(path, key),
+                _("%(value)s is out of range [%(low)s, %(high)s]")
+                % {"value": value, "low": low, "high": high},
+            )
         return value
 
     def boolean(self, node: dict[str, Any], key: str, path: str) -> bool | None:
@@ -380,7 +393,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, bool):
-            raise IxfError(join(path, key), f"must be true or false, not {value!r}")
+            raise IxfError(join(path, key), _("must be true or false, not %r") % (value,))
         return value
 
     def moment(self, node: dict[str, Any], key: str, path: str) -> date | None:
@@ -390,13 +403,15 @@ class _Reader:
         try:
             return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
         except ValueError:
-            raise IxfError(join(path, key), f"{value!r} is not an RFC 3339 date-time") from None
+            raise IxfError(
+                join(path, key), _("%r is not an RFC 3339 date-time") % (value,)
+            ) from None
 
     # the document
     def document(self, doc: dict[str, Any]) -> Document:
         self.obj(doc, "$")
         if "timestamp" not in doc:
-            raise IxfError("timestamp", "missing (required)")
+            raise IxfError("timestamp", _("missing (required)"))
         self.moment(doc, "timestamp", "")
         ixps: dict[int, IxpDoc] = {}
         for i, node in enumerate(self.arr(doc, "ixp_list", "", required=True)):
@@ -404,7 +419,8 @@ class _Reader:
             if ixp.ixp_id in ixps:
                 raise IxfError(
                     join(ixp.path, "ixp_id"),
-                    f"ixp_id {ixp.ixp_id} is already used by {ixps[ixp.ixp_id].path}",
+                    _("ixp_id %(id)d is already used by %(other)s")
+                    % {"id": ixp.ixp_id, "other": ixps[ixp.ixp_id].path},
                 )
             ixps[ixp.ixp_id] = ixp
         members = [
@@ -419,7 +435,7 @@ class _Reader:
         ixf_id = self.integer(node, "ixf_id", path, required=self.version in ("0.7", "1.0"), low=0)
         shortname = self.text(node, "shortname", path, required=True)
         if not shortname:
-            raise IxfError(join(path, "shortname"), "must not be empty")
+            raise IxfError(join(path, "shortname"), _("must not be empty"))
         fields: dict[str, Any] = {"name": shortname}
         for key, model_field in (
             ("name", "full_name"),
@@ -434,7 +450,7 @@ class _Reader:
         if country is not None:
             if not re.fullmatch(r"[A-Za-z]{2}", country):
                 raise IxfError(
-                    join(path, "country"), f"{country!r} is not an ISO 3166-1 alpha-2 code"
+                    join(path, "country"), _("%r is not an ISO 3166-1 alpha-2 code") % (country,)
                 )
             fields["country"] = country.upper()
         pdb = self.integer(node, "peeringdb_id", path, low=1)
@@ -447,28 +463,34 @@ class _Reader:
         for i, sw in enumerate(self.arr(node, "switch", path)):
             switch = self.switch(sw, join(join(path, "switch"), i), i)
             if switch.doc_id in ixp.switches:
-                raise IxfError(join(switch.path, "id"), f"switch id {switch.doc_id} used twice")
+                raise IxfError(
+                    join(switch.path, "id"), _("switch id %s used twice") % switch.doc_id
+                )
             if any(s.name == switch.name for s in ixp.switches.values()):
-                raise IxfError(join(switch.path, "name"), f"switch name {switch.name!r} used twice")
+                raise IxfError(
+                    join(switch.path, "name"), _("switch name %r used twice") % (switch.name,)
+                )
             ixp.switches[switch.doc_id] = switch
         for i, vl in enumerate(self.arr(node, "vlan", path)):
             vlan = self.vlan(vl, join(join(path, "vlan"), i), i)
             if vlan.doc_id in ixp.vlans:
-                raise IxfError(join(vlan.path, "id"), f"VLAN id {vlan.doc_id} used twice")
+                raise IxfError(join(vlan.path, "id"), _("VLAN id %s used twice") % vlan.doc_id)
             ixp.vlans[vlan.doc_id] = vlan
         return ixp
 
     def switch(self, node: Any, path: str, index: int) -> SwitchDoc:
         node = self.obj(node, path)
-        doc_id = self.integer(node, "id", path)
-        doc_id = index if doc_id is None else doc_id
+        given = self.integer(node, "id", path, low=0)
+        doc_id = index if given is None else given
         name = self.text(node, "name", path) or f"switch-{doc_id}"
-        sw = SwitchDoc(path, doc_id, name)
+        sw = SwitchDoc(path, doc_id, name, explicit_id=given is not None)
         for key in ("colo", "city", "manufacturer", "model", "software"):
             setattr(sw, key, self.text(node, key, path))
         country = self.text(node, "country", path)
         if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
-            raise IxfError(join(path, "country"), f"{country!r} is not an ISO 3166-1 alpha-2 code")
+            raise IxfError(
+                join(path, "country"), _("%r is not an ISO 3166-1 alpha-2 code") % (country,)
+            )
         sw.country = country.upper() if country else None
         sw.pdb_facility_id = self.integer(node, "pdb_facility_id", path, low=0) or None
         return sw
@@ -490,10 +512,14 @@ class _Reader:
                 addr = ipaddress.ip_address(prefix or "")
             except ValueError:
                 raise IxfError(
-                    join(where, "prefix"), f"{prefix!r} is not an IPv{afi} address"
+                    join(where, "prefix"),
+                    _("%(value)r is not an IPv%(v)d address") % {"value": prefix, "v": afi},
                 ) from None
             if addr.version != afi:
-                raise IxfError(join(where, "prefix"), f"{prefix!r} is not an IPv{afi} address")
+                raise IxfError(
+                    join(where, "prefix"),
+                    _("%(value)r is not an IPv%(v)d address") % {"value": prefix, "v": afi},
+                )
             net = ipaddress.ip_network(f"{addr}/{length}", strict=False)
             if net.network_address != addr:
                 # Seen in the wild (even in the schema's own example): keep the network.
@@ -514,8 +540,8 @@ class _Reader:
         if raw_type not in types:
             raise IxfError(
                 join(path, "member_type"),
-                f"{raw_type!r} is not a member type of IX-F {self.version} "
-                f"({', '.join(sorted(types))})",
+                _("%(value)r is not a member type of IX-F %(version)s (%(types)s)")
+                % {"value": raw_type, "version": self.version, "types": ", ".join(sorted(types))},
             )
         routeserver_type = raw_type == "routeserver"
         member_type = {"routeserver": "ixp", "probono": "other"}.get(raw_type, raw_type)
@@ -525,8 +551,8 @@ class _Reader:
             if mapped is None:
                 raise IxfError(
                     join(path, "peering_policy"),
-                    f"{policy!r} is not a peering policy lakou knows "
-                    f"({', '.join(sorted(POLICY_ALIASES))})",
+                    _("%(value)r is not a peering policy lakou knows (%(known)s)")
+                    % {"value": policy, "known": ", ".join(sorted(POLICY_ALIASES))},
                 )
             policy = mapped
         url = self.text(node, "url", path)
@@ -534,18 +560,18 @@ class _Reader:
             try:
                 URLValidator()(url)
             except ValidationError:
-                raise IxfError(join(path, "url"), f"{url!r} is not a URL") from None
+                raise IxfError(join(path, "url"), _("%r is not a URL") % (url,)) from None
         emails: list[str] | None = None
         if "contact_email" in node:
             emails = []
             for i, value in enumerate(self.arr(node, "contact_email", path)):
                 where = join(join(path, "contact_email"), i)
                 if not isinstance(value, str):
-                    raise IxfError(where, f"must be a string, not {_kind(value)}")
+                    raise IxfError(where, _("must be a string, not %s") % _kind(value))
                 try:
                     EmailValidator()(value.strip())
                 except ValidationError:
-                    raise IxfError(where, f"{value!r} is not an e-mail address") from None
+                    raise IxfError(where, _("%r is not an e-mail address") % (value,)) from None
                 emails.append(value.strip())
         phones: list[str] | None = None
         if "contact_phone" in node:
@@ -553,9 +579,9 @@ class _Reader:
             for i, value in enumerate(self.arr(node, "contact_phone", path)):
                 where = join(join(path, "contact_phone"), i)
                 if not isinstance(value, str):
-                    raise IxfError(where, f"must be a string, not {_kind(value)}")
+                    raise IxfError(where, _("must be a string, not %s") % _kind(value))
                 if len(value.strip()) > 32:
-                    raise IxfError(where, "longer than 32 characters")
+                    raise IxfError(where, _("longer than 32 characters"))
                 phones.append(value.strip())
         connections = [
             self.connection(c, join(join(path, "connection_list"), i), ixps, routeserver_type)
@@ -582,15 +608,19 @@ class _Reader:
         ixp_id = self.integer(node, "ixp_id", path, required=True)
         if ixp_id not in ixps:
             known = ", ".join(str(k) for k in sorted(ixps)) or "none"
-            raise IxfError(join(path, "ixp_id"), f"no ixp_list entry has ixp_id {ixp_id} ({known})")
+            raise IxfError(
+                join(path, "ixp_id"),
+                _("no ixp_list entry has ixp_id %(id)s (%(known)s)")
+                % {"id": ixp_id, "known": known},
+            )
         ixp = ixps[ixp_id]
         raw_state = self.text(node, "state", path) or "active"
         state = STATE_ALIASES.get(raw_state.lower())
         if state is None:
             raise IxfError(
                 join(path, "state"),
-                f"{raw_state!r} is not a connection state lakou knows "
-                f"({', '.join(sorted(STATE_ALIASES))})",
+                _("%(value)r is not a connection state lakou knows (%(known)s)")
+                % {"value": raw_state, "known": ", ".join(sorted(STATE_ALIASES))},
             )
         self.moment(node, "connected_since", path)
         ports = []
@@ -600,11 +630,13 @@ class _Reader:
             switch_id = self.integer(item, "switch_id", where)
             speed = self.integer(item, "if_speed", where, low=1)
             if switch_id is None:
-                raise IxfError(join(where, "switch_id"), "missing: lakou records ports on switches")
+                raise IxfError(
+                    join(where, "switch_id"), _("missing: lakou records ports on switches")
+                )
             if switch_id not in ixp.switches:
                 raise IxfError(
                     join(where, "switch_id"),
-                    f"{ixp.path} has no switch with id {switch_id}",
+                    _("%(ixp)s has no switch with id %(id)s") % {"ixp": ixp.path, "id": switch_id},
                 )
             self.text(item, "if_type", where)
             ports.append(PortDoc(where, ixp.switches[switch_id], speed or 0))
@@ -621,11 +653,15 @@ class _Reader:
             if len(ixp.vlans) != 1:
                 raise IxfError(
                     join(path, "vlan_id"),
-                    f"missing, and {ixp.path} has {len(ixp.vlans)} VLANs to choose from",
+                    _("missing, and %(ixp)s has %(n)d VLANs to choose from")
+                    % {"ixp": ixp.path, "n": len(ixp.vlans)},
                 )
             vlan = next(iter(ixp.vlans.values()))
         elif vlan_id not in ixp.vlans:
-            raise IxfError(join(path, "vlan_id"), f"{ixp.path} has no VLAN with id {vlan_id}")
+            raise IxfError(
+                join(path, "vlan_id"),
+                _("%(ixp)s has no VLAN with id %(id)s") % {"ixp": ixp.path, "id": vlan_id},
+            )
         else:
             vlan = ixp.vlans[vlan_id]
         families: dict[int, FamilyDoc | None] = {4: None, 6: None}
@@ -643,19 +679,34 @@ class _Reader:
         try:
             addr = ipaddress.ip_address(raw)
         except ValueError:
-            raise IxfError(join(path, "address"), f"{raw!r} is not an IPv{afi} address") from None
+            raise IxfError(
+                join(path, "address"),
+                _("%(value)r is not an IPv%(v)d address") % {"value": raw, "v": afi},
+            ) from None
         if addr.version != afi:
-            raise IxfError(join(path, "address"), f"{raw!r} is not an IPv{afi} address")
+            raise IxfError(
+                join(path, "address"),
+                _("%(value)r is not an IPv%(v)d address") % {"value": raw, "v": afi},
+            )
         network = vlan.ipv4 if afi == 4 else vlan.ipv6
         if network is None:
-            raise IxfError(join(path, "address"), f"{vlan.path} has no IPv{afi} prefix")
+            raise IxfError(
+                join(path, "address"),
+                _("%(vlan)s has no IPv%(v)d prefix") % {"vlan": vlan.path, "v": afi},
+            )
         if addr not in network:
-            raise IxfError(join(path, "address"), f"{addr} is outside {network} ({vlan.path})")
+            raise IxfError(
+                join(path, "address"),
+                _("%(addr)s is outside %(net)s (%(vlan)s)")
+                % {"addr": addr, "net": network, "vlan": vlan.path},
+            )
         if addr == network.network_address or (
             afi == 4 and network.prefixlen < 31 and addr == network.broadcast_address
         ):
             raise IxfError(
-                join(path, "address"), f"{addr} is the network or broadcast address of {network}"
+                join(path, "address"),
+                _("%(addr)s is the network or broadcast address of %(net)s")
+                % {"addr": addr, "net": network},
             )
         fam = FamilyDoc(path, str(addr))
         macro = self.text(node, "as_macro", path)
@@ -665,7 +716,7 @@ class _Reader:
                     m.as_set_validator(item)
                 except ValidationError:
                     raise IxfError(
-                        join(path, "as_macro"), f"{item!r} is not an AS-SET or an ASN"
+                        join(path, "as_macro"), _("%r is not an AS-SET or an ASN") % (item,)
                     ) from None
             fam.as_macro = " ".join(macro.split())
         fam.max_prefix = self.integer(node, "max_prefix", path, low=0)
@@ -673,7 +724,7 @@ class _Reader:
         for i, mac in enumerate(self.arr(node, "mac_addresses", path)):
             where = join(join(path, "mac_addresses"), i)
             if not isinstance(mac, str):
-                raise IxfError(where, f"must be a string, not {_kind(mac)}")
+                raise IxfError(where, _("must be a string, not %s") % _kind(mac))
             try:
                 fam.macs.append((where, m.normalise_mac(mac)))
             except ValidationError as exc:
@@ -684,7 +735,7 @@ class _Reader:
             kind = self.text(svc, "type", where)
             if kind not in ("ixrouteserver", "ixroutecollector"):
                 raise IxfError(
-                    join(where, "type"), f"{kind!r} is not ixrouteserver/ixroutecollector"
+                    join(where, "type"), _("%r is not ixrouteserver/ixroutecollector") % (kind,)
                 )
             fam.service = fam.service or kind
             fam.daemon = self.text(svc, "daemon", where)
@@ -693,7 +744,7 @@ class _Reader:
             if kind not in ("ixrouteserver", "ixroutecollector"):
                 raise IxfError(
                     join(join(path, "service_type"), i),
-                    f"{kind!r} is not ixrouteserver/ixroutecollector",
+                    _("%r is not ixrouteserver/ixroutecollector") % (kind,),
                 )
             fam.service = fam.service or kind
         if routeserver_type and fam.service is None:
@@ -701,13 +752,17 @@ class _Reader:
         return fam
 
 
+KINDS = {
+    dict: gettext_noop("an object"),
+    list: gettext_noop("a list"),
+    str: gettext_noop("a string"),
+    bool: gettext_noop("a boolean"),
+    int: gettext_noop("a number"),
+    float: gettext_noop("a number"),
+    type(None): gettext_noop("null"),
+}
+
+
 def _kind(value: Any) -> str:
-    return {
-        dict: "an object",
-        list: "a list",
-        str: "a string",
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
+    kind = KINDS.get(type(value))
+    return _(kind) if kind else type(value).__name__
