@@ -1,0 +1,1 @@
+"""Benchmark of the paths analysis against traIXroute."""

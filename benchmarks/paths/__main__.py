@@ -1,0 +1,3 @@
+from benchmarks.paths.run import main
+
+main()

@@ -1,0 +1,118 @@
+"""Traceroutes analysed per second: ``lakou paths`` against traIXroute, same input.
+
+Input: the real RIPE Atlas results of ../shared/data, repeated to N traceroutes;
+exchange data: the 2016 PeeringDB and PCH files. traIXroute (test-only, see
+docs/61-paths.md) runs when $LAKOU_TRAIXROUTE_PYTHON names a Python where it is
+installed; its time is measured with and without its database loading (it reloads
+its datasets on every run, a cost lakou pays once when it builds its indexes).
+
+    python -m benchmarks.paths [--traceroutes N] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT.parent / "shared" / "data"
+FIND_TRAIXROUTE = "import traixroute, os; print(os.path.dirname(traixroute.__file__))"
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--traceroutes", type=int, default=2000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.traceroutes, args.repeats = 40, 1
+    from lakou.paths.analyze import analyze
+    from lakou.paths.loading import build_annotator
+    from lakou.paths.sources import read_traceroutes
+
+    lines = (DATA / "traceroutes" / "ripe-atlas-traceroutes.jsonl").read_text().splitlines()
+    rows = [json.loads(lines[i % len(lines)]) for i in range(args.traceroutes)]
+    work = Path(tempfile.mkdtemp(prefix="lakou-bench-paths-"))
+    atlas = work / "atlas.json"
+    atlas.write_text(json.dumps(rows))
+    python = os.environ.get("LAKOU_TRAIXROUTE_PYTHON")
+    data = DATA / "ixp"
+    if python:
+        # the same exchange and IP->ASN data traIXroute bundles (its netixlan, RouteViews)
+        bundled = (
+            Path(
+                subprocess.run(
+                    [python, "-c", FIND_TRAIXROUTE],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.strip()
+            )
+            / "database"
+            / "Default"
+        )
+        data = work / "data"
+        data.mkdir()
+        for source in (DATA / "ixp").iterdir():
+            (data / source.name).symlink_to(source)
+        (data / "peeringdb-netixlan.json").symlink_to(bundled / "PDB" / "netixlan.json")
+        (data / "routeviews").symlink_to(bundled / "RouteViews" / "routeviews")
+    started = time.perf_counter()
+    annotator, _sources = build_annotator(["GP", "MF", "BL", "SX"], data)
+    setup_s = time.perf_counter() - started
+    ours = []
+    for _r in range(args.repeats):
+        started = time.perf_counter()
+        results = analyze(list(read_traceroutes(atlas)), annotator)
+        ours.append(len(results) / (time.perf_counter() - started))
+    ours_m = statistics.median(ours)
+    print(f"traceroutes: {args.traceroutes} (the {len(lines)} real RIPE Atlas results, repeated)")
+    print(f"lakou: setup {setup_s:.2f} s, median {ours_m:.0f} traceroutes/s (read + analyse)")
+    out = {"lakou": ours_m}
+    if not python:
+        print("traIXroute: not run (set LAKOU_TRAIXROUTE_PYTHON, see docs/61-paths.md)")
+        return out
+    wrapper = ROOT / "tests" / "paths" / "traixroute_wrapper.py"
+    env = {**os.environ, "HOME": str(work)}
+    timings = []
+    # a warm-up run (copies traIXroute's configuration into $HOME), then N and 3N
+    for count in (1, args.traceroutes, 3 * args.traceroutes):
+        batch = work / f"atlas-{count}.json"
+        batch.write_text(json.dumps([rows[i % len(rows)] for i in range(count)]))
+        started = time.perf_counter()
+        run = subprocess.run(
+            [python, str(wrapper), "-silent", "-thread", "import", "-ripejson", str(batch)],
+            capture_output=True,
+            text=True,
+            cwd=work,
+            env=env,
+            timeout=3600,
+        )
+        timings.append(time.perf_counter() - started)
+        if run.returncode != 0:
+            print(run.stdout[-2000:], run.stderr[-2000:], file=sys.stderr)
+            raise SystemExit("traIXroute failed")
+    per_trace = (timings[2] - timings[1]) / (2 * args.traceroutes)
+    theirs_total = args.traceroutes / timings[1]
+    theirs_analysis = 1 / per_trace if per_trace > 0 else float("inf")
+    print(f"traIXroute: {timings[1]:.1f} s for {args.traceroutes} ({theirs_total:.1f}/s with its "
+          f"database loading); {theirs_analysis:.0f}/s for the analysis alone (from "
+          f"{timings[2]:.1f} s for {3 * args.traceroutes})")  # fmt: skip
+    ours_total = args.traceroutes / (setup_s + args.traceroutes / ours_m)
+    print(f"ratio lakou / traIXroute: {ours_m / theirs_analysis:.1f}x analysis alone; "
+          f"{ours_total / theirs_total:.2f}x end to end counting lakou's setup "
+          f"({ours_total:.0f}/s vs {theirs_total:.0f}/s)")  # fmt: skip
+    out.update({"traixroute": theirs_total, "traixroute_analysis": theirs_analysis})
+    return out
+
+
+if __name__ == "__main__":
+    main()

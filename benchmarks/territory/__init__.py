@@ -1,0 +1,1 @@
+"""Benchmark of the territory prefix index against pytricia."""

@@ -1,0 +1,3 @@
+from benchmarks.territory.run import main
+
+main()

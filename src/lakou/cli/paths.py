@@ -1,0 +1,107 @@
+"""``lakou paths``: analyse traceroutes (RIPE Atlas, scamper JSON, warts)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from lakou.cli.context import Context, pass_context
+from lakou.i18n import gettext as _
+
+
+@click.group()
+def cli() -> None:
+    """Traceroutes: exchange crossings and paths leaving the territory."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--territory",
+    "territory_csv",
+    type=click.Path(dir_okay=False, exists=True),
+    help="The territory's prefix table (territory build --format csv).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Public files: IP→ASN, IP→country, PeeringDB, PCH.",
+)
+@click.option("--countries", help="ISO codes of the territory (default: territory.countries).")
+@click.option(
+    "--ixf",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="IX-F member export of an exchange (its LANs and members).",
+)
+@click.option("--registry", is_flag=True, help="Use the registry's exchanges.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "html"]),
+    default="json",
+    show_default=True,
+)
+@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
+@click.option("--mesh-out", type=click.Path(dir_okay=False), help="Write the probe matrix (JSON).")
+@click.option(
+    "--lenient", is_flag=True, help="Skip malformed results (counted) instead of failing."
+)
+@pass_context
+def analyze(
+    ctx: Context,
+    files: tuple[str, ...],
+    territory_csv: str | None,
+    data_dir: str | None,
+    countries: str | None,
+    ixf: tuple[str, ...],
+    registry: bool,
+    fmt: str,
+    out: str | None,
+    mesh_out: str | None,
+    lenient: bool,
+) -> None:
+    """Per traceroute: exchange crossings, left the territory or not, and the evidence."""
+    from lakou.cli.territory import _exchanges
+    from lakou.paths.analyze import analyze as run
+    from lakou.paths.analyze import mesh
+    from lakou.paths.loading import build_annotator
+    from lakou.paths.report import to_html
+    from lakou.paths.sources import read_traceroutes
+    from lakou.territory.index import PrefixIndexError
+    from lakou.territory.sources.common import Counters, SourceError
+
+    wanted = countries.split(",") if countries else ctx.config.territory.countries
+    exchanges = _exchanges(ctx, registry, ixf)
+    counters = Counters()
+    try:
+        traces = [
+            t for f in files for t in read_traceroutes(f, strict=not lenient, counters=counters)
+        ]
+        annotator, sources = build_annotator(
+            wanted,
+            Path(data_dir) if data_dir else None,
+            Path(territory_csv) if territory_csv else None,
+            exchanges,
+            ctx.config.paths,
+        )
+    except (SourceError, PrefixIndexError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    results = run(traces, annotator)
+    summary = mesh(results)
+    if counters.dropped.get("malformed") or counters.dropped.get("malformed trace"):
+        click.echo(_("skipped: {d}").format(d=json.dumps(counters.as_dict())), err=True)
+    if fmt == "json":
+        text = json.dumps(results, indent=2) + "\n"
+    elif fmt == "jsonl":
+        text = "".join(json.dumps(r) + "\n" for r in results)
+    else:
+        text = to_html(results, summary, sources)
+    if mesh_out:
+        Path(mesh_out).write_text(json.dumps({**summary, "sources": sources}, indent=2) + "\n")
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,190 @@
+"""``lakou territory``: build the inventory, look addresses up, fetch the public files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from lakou.cli.context import Context, pass_context
+from lakou.exchange import Exchange
+from lakou.i18n import gettext as _
+
+
+@click.group()
+def cli() -> None:
+    """The territory's networks, prefixes and lookups."""
+
+
+def _exchanges(ctx: Context, registry: bool, ixf: tuple[str, ...]) -> list[Exchange]:
+    from lakou.territory.sources.common import SourceError
+    from lakou.territory.sources.ixf import read_ixf
+
+    exchanges: list[Exchange] = []
+    if registry:
+        ctx.setup_django()
+        from lakou.registry.engines import all_exchanges
+
+        exchanges += list(all_exchanges())
+    for path in ixf:
+        try:
+            exchanges += read_ixf(path)
+        except SourceError as exc:
+            raise click.ClickException(str(exc)) from None
+    return exchanges
+
+
+@cli.command()
+@click.option("--countries", help="ISO codes, comma-separated (default: territory.countries).")
+@click.option("--data-dir", type=click.Path(file_okay=False, exists=True), help="Public files.")
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False), help="Output file (default: stdout)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "pmacct", "bird"]),
+    default="json",
+    show_default=True,
+)
+@click.option("--registry", is_flag=True, help="Mark members of the registry's exchanges.")
+@click.option(
+    "--ixf", multiple=True, type=click.Path(dir_okay=False, exists=True), help="IX-F JSON."
+)
+@pass_context
+def build(
+    ctx: Context,
+    countries: str | None,
+    data_dir: str | None,
+    out: str | None,
+    fmt: str,
+    registry: bool,
+    ixf: tuple[str, ...],
+) -> None:
+    """List the territory's prefixes and networks, and the networks to invite."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from lakou.territory.exports import EXPORTERS
+    from lakou.territory.inventory import build_inventory, discover
+
+    config = ctx.config.territory
+    directory = Path(data_dir or config.data_dir or _default_dir(ctx))
+    if not directory.is_dir():
+        raise click.ClickException(_("data directory not found: {path}").format(path=directory))
+    exchanges = _exchanges(ctx, registry, ixf)
+    files = discover(directory)
+    if files.count() == 0:
+        raise click.ClickException(_("no source file found in {path}").format(path=directory))
+    wanted = countries.split(",") if countries else None
+    console = Console(stderr=True)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task(_("reading sources"), total=None)
+        inventory = build_inventory(
+            files,
+            config,
+            exchanges,
+            progress=lambda message: progress.update(task, description=message),
+            countries=wanted,
+        )
+    text = EXPORTERS[fmt](inventory)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        to_invite = sum(1 for n in inventory.networks if n.to_invite)
+        console.print(
+            _("{prefixes} prefixes, {networks} networks ({invite} to invite) -> {out}").format(
+                prefixes=len(inventory.prefixes),
+                networks=len(inventory.networks),
+                invite=to_invite,
+                out=out,
+            )
+        )
+    else:
+        click.echo(text, nl=False)
+
+
+def _default_dir(ctx: Context) -> Path:
+    return Path(ctx.config.core.data_dir) / "territory"
+
+
+@cli.command()
+@click.argument("ips", nargs=-1, required=True)
+@click.option(
+    "--index",
+    "index_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Prefix table CSV written by `territory build --format csv`.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Build a routing index from the IP→ASN files found here.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+)
+@pass_context
+def lookup(
+    ctx: Context, ips: tuple[str, ...], index_file: str | None, data_dir: str | None, fmt: str
+) -> None:
+    """Print the origin AS, the territory and the matched prefix of each address."""
+    from lakou.territory.index import PrefixIndex, PrefixIndexError
+    from lakou.territory.lookup import DataDirLookup, index_from_data_dir
+
+    try:
+        if index_file:
+            index: PrefixIndex | DataDirLookup = PrefixIndex.from_csv(index_file)
+            source = index_file
+        else:
+            directory = Path(data_dir or ctx.config.territory.data_dir or _default_dir(ctx))
+            index, source = index_from_data_dir(directory, ctx.config.territory.countries)
+        results = index.lookup(list(ips))
+    except (PrefixIndexError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = [
+        {"ip": ip, "prefix": prefix, "asn": asn, "territory": territory, "source": source}
+        for ip, (prefix, asn, territory) in zip(ips, results, strict=True)
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=_("source: {source}").format(source=source))
+    for column in (_("address"), _("prefix"), _("origin AS"), _("territory")):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            str(row["ip"]),
+            str(row["prefix"] or "-"),
+            str(row["asn"]) if row["asn"] is not None else "-",
+            str(row["territory"] or "-"),
+        )
+    Console().print(table)
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Where to write the files.")
+@click.option("--only", multiple=True, help="Only these file names (keys of update_urls).")
+@pass_context
+def update(ctx: Context, data_dir: str | None, only: tuple[str, ...]) -> None:
+    """Download the latest public files from their official sources."""
+    from lakou.territory.update import download_all
+
+    config = ctx.config.territory
+    directory = Path(data_dir or config.data_dir or _default_dir(ctx))
+    urls = {k: v for k, v in config.update_urls.items() if not only or k in only}
+    for i, url in enumerate(config.geofeed_urls):
+        if not only or f"geofeed-{i}.csv" in only:
+            urls[f"geofeed-{i}.csv"] = url
+    report = download_all(urls, directory, timeout=config.download_timeout_seconds)
+    failed = 0
+    for name, outcome in report.items():
+        click.echo(f"{name}: {outcome}")
+        failed += outcome.startswith("error")
+    if failed:
+        raise click.ClickException(_("{n} download(s) failed").format(n=failed))

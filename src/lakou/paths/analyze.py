@@ -1,0 +1,391 @@
+"""Verdicts on traceroutes: exchange crossings, whether the path left the territory,
+which countries it crossed, how long a detour it took; and the Country-Jedi-style
+matrix over a mesh of probes.
+
+Each hop is mapped to an origin AS (routing tables), a country (the territory's own
+prefix table first, then IP→country tables) and an exchange (peering-LAN prefixes).
+Exchange crossings follow traIXroute's idea that an address in an exchange LAN is not
+proof on its own: the rules look at the hop before and after it, and at which member
+owns the address (PeeringDB netixlan, PCH membership, the registry):
+
+* ``member-differs-from-previous``: hop i is in an exchange LAN and belongs to member
+  M; hop i-1 is in another AS: the path crossed from that AS to M (traIXroute 1, 3, 4).
+* ``member-same-as-previous``: hop i belongs to M, hop i-1 is in M too, hop i+1 is in
+  another AS: M handed the packet over at the exchange (traIXroute 2, 7).
+* ``neighbours-differ``: hop i is in an exchange LAN, its owner is unknown, and the hops
+  around it are in two different ASes (traIXroute 5, 6).
+* ``consecutive-lan-hops``: hops i and i+1 are both in the same exchange LAN (9-11).
+
+A hop location is dropped when it breaks the speed-of-light bound: it cannot be farther
+from the probe than ``km_per_ms_rtt`` × RTT. Every verdict carries its evidence.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Protocol
+
+from lakou.i18n import gettext as _
+from lakou.paths.config import Config
+from lakou.paths.geography import distance_km
+from lakou.paths.model import Traceroute
+from lakou.territory.index import PrefixIndex
+from lakou.territory.sources.ixp import IxpDirectory
+
+
+class Lookup(Protocol):
+    def lookup(self, ips: Sequence[str]) -> list[tuple[str | None, int | None, str | None]]: ...
+
+
+@dataclass
+class Annotator:
+    """What the engine knows about addresses; every part is optional."""
+
+    countries: set[str]
+    routing: Lookup | None = None  # IP -> origin AS (and maybe country)
+    location: Lookup | None = None  # IP -> country
+    territory: PrefixIndex | None = None  # the territory's own prefix table
+    ixps: IxpDirectory | None = None
+    config: Config = field(default_factory=Config)
+
+    def __post_init__(self) -> None:
+        self._lan_index: PrefixIndex | None = None
+        self._lan_keys: list[str] = []
+        self._members: dict[str, tuple[str, int]] = {}
+        if self.ixps is not None:
+            self._lan_index, self._lan_keys = self.ixps.lan_index()
+            self._members = self.ixps.member_map()
+
+    def describe(self, ips: list[str]) -> list[dict[str, Any]]:
+        """For each address: asn, country (+ its source), exchange, member ASN."""
+        out: list[dict[str, Any]] = [
+            {"asn": None, "country": None, "country_source": None, "ixp": None, "member_asn": None}
+            for _ip in ips
+        ]
+        public = [i for i, ip in enumerate(ips) if _is_public(ip)]
+        query = [ips[i] for i in public]
+        if not query:
+            return out
+        if self.routing is not None:
+            for i, (_p, asn, country) in zip(public, self.routing.lookup(query), strict=True):
+                out[i]["asn"] = asn
+                if country:
+                    out[i]["country"], out[i]["country_source"] = country, "ip-data"
+        if self.location is not None:
+            for i, (_p, _a, country) in zip(public, self.location.lookup(query), strict=True):
+                if country:
+                    out[i]["country"], out[i]["country_source"] = country, "ip-country"
+        if self.territory is not None:
+            for i, (_p, asn, country) in zip(public, self.territory.lookup(query), strict=True):
+                if country:
+                    out[i]["country"], out[i]["country_source"] = country, "territory"
+                if asn is not None and out[i]["asn"] is None:
+                    out[i]["asn"] = asn
+        if self._lan_index is not None:
+            rows = self._lan_index.lookup_rows(query).tolist()
+            for i, row in zip(public, rows, strict=True):
+                if row >= 0:
+                    out[i]["ixp"] = self._lan_keys[row]
+        for i in public:
+            member = self._members.get(_canonical(ips[i]))
+            if member is not None:
+                out[i]["ixp"] = out[i]["ixp"] or member[0]
+                out[i]["member_asn"] = member[1]
+        return out
+
+    def ixp_name(self, key: str) -> str:
+        return self.ixps.name(key) if self.ixps is not None else key
+
+
+def _canonical(ip: str) -> str:
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return ip
+
+
+def _is_public(ip: str) -> bool:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    # exchange LANs sometimes use space that is not "global" (e.g. shared 100.64/10)
+    return not (address.is_private and not address.is_global and address.version == 4
+                and address not in ipaddress.ip_network("100.64.0.0/10")) and not (
+        address.is_loopback or address.is_link_local or address.is_multicast
+        or address.is_unspecified
+    )  # fmt: skip
+
+
+def _crossings(hops: list[dict[str, Any]], annotator: Annotator) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    responding = [h for h in hops if h["ip"] is not None]
+    skip_next = False
+    for i, hop in enumerate(responding):
+        if skip_next:
+            skip_next = False
+            continue
+        if hop["ixp"] is None:
+            continue
+        previous = responding[i - 1] if i > 0 else None
+        following = responding[i + 1] if i + 1 < len(responding) else None
+        prev_asn = previous["asn"] if previous else None
+        next_asn = following["asn"] if following else None
+        member = hop["member_asn"]
+        rule = None
+        from_asn = to_asn = None
+        if following is not None and following["ixp"] == hop["ixp"]:
+            rule, from_asn, to_asn = (
+                "consecutive-lan-hops",
+                member or prev_asn,
+                following["member_asn"] or next_asn,
+            )
+            skip_next = True
+        elif member is not None and prev_asn is not None and prev_asn != member:
+            rule, from_asn, to_asn = "member-differs-from-previous", prev_asn, member
+        elif (
+            member is not None
+            and prev_asn == member
+            and next_asn is not None
+            and next_asn != member
+        ):
+            rule, from_asn, to_asn = "member-same-as-previous", member, next_asn
+        elif (
+            member is None
+            and prev_asn is not None
+            and next_asn is not None
+            and prev_asn != next_asn
+        ):
+            rule, from_asn, to_asn = "neighbours-differ", prev_asn, next_asn
+        if rule is None:
+            continue
+        found.append(
+            {
+                "ixp": annotator.ixp_name(hop["ixp"]),
+                "ixp_key": hop["ixp"],
+                "hop": hop["ttl"],
+                "ip": hop["ip"],
+                "rule": rule,
+                "from_asn": from_asn,
+                "to_asn": to_asn,
+                "member_asn": member,
+            }
+        )
+    return found
+
+
+def analyze(traceroutes: Iterable[Traceroute], annotator: Annotator) -> list[dict[str, Any]]:
+    """One result dict per traceroute (see the module docstring for the rules)."""
+    traces = list(traceroutes)
+    # one batch lookup for every address of every traceroute
+    addresses = sorted(
+        {h.ip for t in traces for h in t.hops if h.ip}
+        | {
+            a
+            for t in traces
+            for a in (t.destination, t.probe_public_address, t.source_address)
+            if a
+        }
+    )
+    facts = dict(zip(addresses, annotator.describe(addresses), strict=True))
+    return [_analyze_one(t, facts, annotator) for t in traces]
+
+
+def _analyze_one(
+    trace: Traceroute, facts: dict[str, dict[str, Any]], annotator: Annotator
+) -> dict[str, Any]:
+    config = annotator.config
+    countries = annotator.countries
+    empty: dict[str, Any] = {"asn": None, "country": None, "ixp": None, "member_asn": None}
+    probe_addr = next(
+        (a for a in (trace.probe_public_address, trace.source_address) if a and _is_public(a)), ""
+    )
+    probe_country = facts.get(probe_addr, empty)["country"] if probe_addr else None
+    destination = facts.get(trace.destination, empty)
+    hops: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
+    for hop in trace.hops:
+        fact = facts.get(hop.ip, empty) if hop.ip else empty
+        entry = {
+            "ttl": hop.ttl,
+            "ip": hop.ip,
+            "rtt_ms": hop.rtt_ms,
+            "asn": fact["asn"],
+            "country": fact["country"],
+            "country_source": fact.get("country_source"),
+            "ixp": fact["ixp"],
+            "member_asn": fact["member_asn"],
+            "location_dropped": False,
+        }
+        if entry["country"] and probe_country and hop.rtt_ms is not None:
+            distance = distance_km(probe_country, entry["country"])
+            bound = hop.rtt_ms * config.km_per_ms_rtt
+            if distance is not None and distance > bound:
+                entry["location_dropped"] = True
+                dropped.append(
+                    {
+                        "hop": hop.ttl,
+                        "ip": hop.ip,
+                        "country": entry["country"],
+                        "rtt_ms": hop.rtt_ms,
+                        "distance_km": round(distance),
+                        "bound_km": round(bound),
+                    }
+                )
+        hops.append(entry)
+    located = [h for h in hops if h["country"] and not h["location_dropped"]]
+    outside = [h for h in located if h["country"] not in countries]
+    crossings = _crossings(hops, annotator)
+    reached = any(h["ip"] == trace.destination for h in hops if h["ip"])
+    final_rtt = next((h["rtt_ms"] for h in hops if h["ip"] == trace.destination), None)
+    verdicts: list[str] = []
+    left: bool | None
+    rtt_evidence = None
+    if outside:
+        left = True
+        verdicts.append(
+            _("left the territory: hop(s) located in {countries}").format(
+                countries=", ".join(sorted({h["country"] for h in outside}))
+            )
+        )
+    elif located:
+        left = False
+        verdicts.append(_("every located hop is in the territory"))
+    else:
+        left = None
+        verdicts.append(_("no hop could be located: cannot tell"))
+    both_local = probe_country in countries and destination["country"] in countries
+    if (
+        both_local
+        and final_rtt is not None
+        and final_rtt > config.local_rtt_ms
+        and left is not True
+    ):
+        left = True
+        rtt_evidence = {"rtt_ms": final_rtt, "threshold_ms": config.local_rtt_ms}
+        verdicts.append(
+            _(
+                "left the territory: {rtt} ms between two local hosts is more than {limit} ms"
+            ).format(rtt=final_rtt, limit=config.local_rtt_ms)
+        )
+    if crossings:
+        verdicts.append(
+            _("crossed {ixps}").format(ixps=", ".join(sorted({c["ixp"] for c in crossings})))
+        )
+    countries_crossed: list[str] = []
+    for h in located:
+        if not countries_crossed or countries_crossed[-1] != h["country"]:
+            countries_crossed.append(h["country"])
+    detour = _detour(probe_country, destination["country"], countries_crossed, config)
+    return {
+        "id": trace.id,
+        "msm_id": trace.msm_id,
+        "probe": trace.probe,
+        "source": trace.source,
+        "source_address": trace.source_address,
+        "destination": trace.destination,
+        "af": trace.af,
+        "timestamp": trace.timestamp,
+        "probe_country": probe_country,
+        "destination_country": destination["country"],
+        "destination_asn": destination["asn"],
+        "reached": reached,
+        "ixp_crossings": crossings,
+        "via_ixp": bool(crossings),
+        "left_territory": left,
+        "in_territory": left is False,
+        "countries_crossed": countries_crossed,
+        "detour_index": detour,
+        "verdicts": verdicts,
+        "evidence": {
+            "located_hops": len(located),
+            "hops_outside": [
+                {
+                    "hop": h["ttl"],
+                    "ip": h["ip"],
+                    "country": h["country"],
+                    "source": h["country_source"],
+                }
+                for h in outside
+            ],
+            "dropped_locations": dropped,
+            "rtt": rtt_evidence,
+            "ixp_addresses_seen": [
+                {"hop": h["ttl"], "ip": h["ip"], "ixp": annotator.ixp_name(h["ixp"])}
+                for h in hops
+                if h["ixp"]
+            ],
+        },
+        "hops": hops,
+    }
+
+
+def _detour(
+    probe: str | None, destination: str | None, crossed: list[str], config: Config
+) -> dict[str, Any] | None:
+    """Path length through the countries crossed over the direct distance."""
+    if not probe or not destination:
+        return None
+    points = [probe, *crossed, destination]
+    legs = [distance_km(a, b) for a, b in pairwise(points)]
+    direct = distance_km(probe, destination)
+    if direct is None or any(leg is None for leg in legs):
+        return None
+    path_km = sum(leg for leg in legs if leg is not None)
+    return {
+        "index": round(path_km / max(direct, config.min_direct_km), 2),
+        "path_km": round(path_km),
+        "direct_km": round(direct),
+        "how": _("country points along the located hops / direct distance (floor {km} km)").format(
+            km=config.min_direct_km
+        ),
+    }
+
+
+def mesh(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Country Jedi matrix: probe × destination with in-territory and via-exchange marks."""
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    crossed: Counter[str] = Counter()
+    for r in results:
+        key = (r["probe"], r["destination"])
+        cell = cells.setdefault(
+            key,
+            {
+                "probe": r["probe"],
+                "destination": r["destination"],
+                "traceroutes": 0,
+                "in_territory": 0,
+                "left_territory": 0,
+                "unknown": 0,
+                "via_ixp": 0,
+                "ids": [],
+            },
+        )
+        cell["traceroutes"] += 1
+        cell["ids"].append(r["id"])
+        if r["left_territory"] is True:
+            cell["left_territory"] += 1
+        elif r["left_territory"] is False:
+            cell["in_territory"] += 1
+        else:
+            cell["unknown"] += 1
+        cell["via_ixp"] += bool(r["via_ixp"])
+        crossed.update(set(r["countries_crossed"]))
+    decided = [r for r in results if r["left_territory"] is not None]
+    leaving = sum(1 for r in decided if r["left_territory"])
+    return {
+        "probes": sorted({r["probe"] for r in results}),
+        "destinations": sorted({r["destination"] for r in results}),
+        "cells": list(cells.values()),
+        "share_leaving": round(leaving / len(decided), 3) if decided else None,
+        "share_leaving_how": _("{leaving} of {decided} traceroutes with a verdict").format(
+            leaving=leaving, decided=len(decided)
+        ),
+        "via_ixp": sum(1 for r in results if r["via_ixp"]),
+        "countries_crossed": dict(crossed.most_common()),
+        "traceroutes": len(results),
+    }

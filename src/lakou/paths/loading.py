@@ -1,0 +1,60 @@
+"""Assemble an :class:`~lakou.paths.analyze.Annotator` from files: a data directory
+(IP→ASN, IP→country, RIR, PeeringDB, PCH), the territory's prefix table, IX-F files
+and the registry's exchanges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from lakou.exchange import Exchange
+from lakou.paths.analyze import Annotator
+from lakou.paths.config import Config
+from lakou.territory.index import PrefixIndex
+from lakou.territory.inventory import discover
+from lakou.territory.lookup import index_from_data_dir
+from lakou.territory.sources.ixp import IxpDirectory, from_exchanges, read_pch, read_peeringdb
+
+
+def ixp_directory(data_dir: Path | None, exchanges: Iterable[Exchange] = ()) -> IxpDirectory:
+    """The registry's exchanges first (most authoritative), then PeeringDB, then PCH."""
+    directory = from_exchanges(exchanges)
+    if data_dir is not None:
+        files = discover(data_dir)
+        pdb = files.peeringdb
+        if {"ix", "ixlan", "ixpfx"} <= set(pdb):
+            directory.merge(
+                read_peeringdb(pdb["ix"], pdb["ixlan"], pdb["ixpfx"], pdb.get("netixlan"))
+            )
+        pch = files.pch
+        if {"exchange", "subnets"} <= set(pch):
+            directory.merge(read_pch(pch["exchange"], pch["subnets"], pch.get("membership")))
+    return directory
+
+
+def build_annotator(
+    countries: Iterable[str],
+    data_dir: Path | None = None,
+    territory_csv: Path | None = None,
+    exchanges: Iterable[Exchange] = (),
+    config: Config | None = None,
+) -> tuple[Annotator, list[str]]:
+    """The annotator and the list of sources it uses (quoted in every report)."""
+    wanted = {c.strip().upper() for c in countries}
+    sources: list[str] = []
+    routing = None
+    if data_dir is not None:
+        try:
+            routing, described = index_from_data_dir(data_dir, wanted)
+            sources.append(described)
+        except ValueError:
+            routing = None  # no IP->ASN or IP->country file there: exchanges only
+    territory = PrefixIndex.from_csv(territory_csv) if territory_csv else None
+    if territory_csv:
+        sources.append(str(territory_csv))
+    ixps = ixp_directory(data_dir, exchanges)
+    sources += sorted({s for x in ixps.exchanges.values() for s in x.sources})
+    annotator = Annotator(
+        wanted, routing=routing, territory=territory, ixps=ixps, config=config or Config()
+    )
+    return annotator, sources

@@ -1,0 +1,128 @@
+"""Traceroute sources: RIPE Atlas results (JSON or JSON Lines), scamper JSON
+(``sc_warts2json``) and scamper warts files. All become :class:`Traceroute` objects.
+
+A result that is not a traceroute, or is malformed, raises :class:`SourceError` naming
+``file:line`` (JSON Lines) or the JSON path, or is counted and skipped when reading
+leniently: one bad result in a day of measurements must not lose the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lakou.i18n import gettext as _
+from lakou.paths.model import Hop, Traceroute
+from lakou.paths.warts import _merge_hops, read_warts
+from lakou.territory.sources.common import Counters, SourceError, open_binary, open_text
+
+
+def _documents(path: Path) -> Iterator[tuple[str, Any]]:
+    """(place, JSON value) for a JSON array, a single object, or JSON Lines."""
+    with open_text(path) as handle:
+        text = handle.read()
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SourceError(f"{path}:{exc.lineno}", exc.msg) from None
+        for i, value in enumerate(values):
+            yield f"{path}:[{i}]", value
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{path}:{number}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SourceError(
+                f"{path}:{number}", _("not JSON: {error}").format(error=exc.msg)
+            ) from None
+
+
+def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
+    if obj.get("type") != "traceroute":
+        raise ValueError(_("not a traceroute result (type {t!r})").format(t=obj.get("type")))
+    hops: list[Hop] = []
+    for j, entry in enumerate(obj.get("result") or []):
+        if not isinstance(entry, dict) or "hop" not in entry:
+            raise ValueError(_("result[{j}] has no hop number").format(j=j))
+        ttl = int(entry["hop"])
+        replies = entry.get("result") or []
+        answered = False
+        for reply in replies:
+            if isinstance(reply, dict) and reply.get("from") and "late" not in reply:
+                rtt = reply.get("rtt")
+                hops.append(Hop(ttl, str(reply["from"]), float(rtt) if rtt is not None else None))
+                answered = True
+        if not answered:
+            hops.append(Hop(ttl, None, None))
+    return Traceroute(
+        id=place,
+        source="ripe-atlas",
+        probe=str(obj.get("prb_id", "")),
+        source_address=str(obj.get("src_addr", "")),
+        destination=str(obj.get("dst_addr", "")),
+        af=int(obj.get("af", 4)),
+        timestamp=int(obj.get("timestamp", 0)),
+        hops=_merge_hops(hops),
+        msm_id=int(obj["msm_id"]) if obj.get("msm_id") is not None else None,
+        probe_public_address=str(obj.get("from", "")),
+    )
+
+
+def _scamper(place: str, obj: dict[str, Any]) -> Traceroute:
+    if obj.get("type") != "trace":
+        raise ValueError(_("not a scamper trace (type {t!r})").format(t=obj.get("type")))
+    hops = [
+        Hop(int(h["probe_ttl"]), str(h["addr"]), float(h["rtt"]) if "rtt" in h else None)
+        for h in obj.get("hops") or []
+    ]
+    start = obj.get("start") or {}
+    destination = str(obj.get("dst", ""))
+    return Traceroute(
+        id=place,
+        source="scamper-json",
+        probe=str(obj.get("src", "")),
+        source_address=str(obj.get("src", "")),
+        destination=destination,
+        af=6 if ":" in destination else 4,
+        timestamp=int(start.get("sec", 0)) if isinstance(start, dict) else 0,
+        hops=_merge_hops(hops),
+    )
+
+
+def read_traceroutes(
+    path: str | Path, *, strict: bool = True, counters: Counters | None = None
+) -> Iterator[Traceroute]:
+    """Any supported file: warts by its magic bytes, otherwise Atlas or scamper JSON."""
+    path = Path(path)
+    counters = counters if counters is not None else Counters()
+    with open_binary(path) as probe:
+        magic = probe.read(2)
+    if magic == b"\x12\x05":
+        yield from read_warts(path, strict=strict, counters=counters)
+        return
+    for place, obj in _documents(path):
+        counters.read += 1
+        if not isinstance(obj, dict):
+            _skip(counters, place, _("not a JSON object"), strict)
+            continue
+        kind = obj.get("type")
+        if kind in ("cycle-start", "cycle-stop", "list", "ping", "tracelb"):
+            counters.drop(f"scamper {kind}")
+            continue
+        try:
+            yield _scamper(place, obj) if kind == "trace" else _atlas(place, obj)
+        except (ValueError, TypeError, KeyError) as exc:
+            _skip(counters, place, str(exc), strict)
+
+
+def _skip(counters: Counters, place: str, message: str, strict: bool) -> None:
+    error = SourceError(place, message)
+    if strict:
+        raise error
+    counters.drop("malformed", str(error))

@@ -1,0 +1,433 @@
+"""Longest-prefix match for IPv4 and IPv6, built once and queried in batches.
+
+Flows (millions of addresses per minute) and paths (every hop of every traceroute) both
+ask the same question: which announced prefix covers this address, which AS originates
+it, which territory is it in. Prefixes form a laminar family (two prefixes are either
+nested or disjoint), so the index flattens them once into sorted, disjoint ranges that
+cover the whole address space, each pointing at its most specific prefix (or at -1 for
+"no prefix"). A lookup is then "the last range starting at or before the address": a
+binary search, narrowed by a 65,536-entry table on the top 16 bits so it touches a few
+cache lines. IPv4 addresses are ``uint32``; IPv6 addresses are two ``uint64`` halves
+(high, low) compared lexicographically. The batch kernels are numba, parallel over the
+batch.
+
+Rows keep the order they were given in; ``lookup_v4``/``lookup_v6`` return row indices
+into ``prefix``, ``asn`` and ``territory`` (``-1`` = no match), which lets callers
+aggregate on integers and translate only at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import ipaddress
+import socket
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit, prange
+
+from lakou.i18n import gettext as _
+
+__all__ = [
+    "PrefixIndex",
+    "PrefixIndexError",
+    "ipv4_to_uint32",
+    "ipv6_to_halves",
+]
+
+_TOP_BITS = 16  # the narrowing table has 2**16 + 1 entries per family
+_V4_SHIFT = 32 - _TOP_BITS
+_V6_SHIFT = 64 - _TOP_BITS
+_MASK64 = (1 << 64) - 1
+
+
+class PrefixIndexError(ValueError):
+    """A malformed row or file given to the prefix index (the message names the place)."""
+
+
+@dataclass(frozen=True)
+class _Interval:
+    start: int
+    end: int
+    row: int
+
+
+# --------------------------------------------------------------------------- kernels
+@njit(cache=True, parallel=True)
+def _lookup_v4_kernel(
+    ips: npt.NDArray[np.uint32],
+    starts: npt.NDArray[np.uint32],
+    rows: npt.NDArray[np.int64],
+    table: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
+    n = ips.shape[0]
+    out = np.empty(n, np.int64)
+    for i in prange(n):
+        ip = ips[i]
+        k = ip >> 16
+        lo = table[k] - 1
+        if lo < 0:
+            lo = 0
+        hi = table[k + 1] - 1
+        while lo < hi:
+            mid = (lo + hi + 1) >> 1
+            if starts[mid] <= ip:
+                lo = mid
+            else:
+                hi = mid - 1
+        out[i] = rows[lo]
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _lookup_v6_kernel(
+    ips_hi: npt.NDArray[np.uint64],
+    ips_lo: npt.NDArray[np.uint64],
+    starts_hi: npt.NDArray[np.uint64],
+    starts_lo: npt.NDArray[np.uint64],
+    rows: npt.NDArray[np.int64],
+    table: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
+    n = ips_hi.shape[0]
+    out = np.empty(n, np.int64)
+    for i in prange(n):
+        h = ips_hi[i]
+        low = ips_lo[i]
+        k = h >> np.uint64(48)
+        lo = table[k] - 1
+        if lo < 0:
+            lo = 0
+        hi = table[k + 1] - 1
+        while lo < hi:
+            mid = (lo + hi + 1) >> 1
+            sh = starts_hi[mid]
+            if sh < h or (sh == h and starts_lo[mid] <= low):
+                lo = mid
+            else:
+                hi = mid - 1
+        out[i] = rows[lo]
+    return out
+
+
+# --------------------------------------------------------------------------- helpers
+def ipv4_to_uint32(ips: Iterable[str]) -> npt.NDArray[np.uint32]:
+    """Dotted-quad strings to ``uint32`` (ValueError naming the first bad address)."""
+    values = []
+    for ip in ips:
+        try:
+            values.append(int.from_bytes(socket.inet_pton(socket.AF_INET, ip), "big"))
+        except OSError:
+            raise ValueError(_("not an IPv4 address: {ip!r}").format(ip=ip)) from None
+    return np.asarray(values, dtype=np.uint32)
+
+
+def ipv6_to_halves(ips: Iterable[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """IPv6 strings to (high 64 bits, low 64 bits) ``uint64`` arrays."""
+    his, los = [], []
+    for ip in ips:
+        try:
+            value = int.from_bytes(socket.inet_pton(socket.AF_INET6, ip.split("%", 1)[0]), "big")
+        except OSError:
+            raise ValueError(_("not an IPv6 address: {ip!r}").format(ip=ip)) from None
+        his.append(value >> 64)
+        los.append(value & _MASK64)
+    return np.asarray(his, dtype=np.uint64), np.asarray(los, dtype=np.uint64)
+
+
+def _parse_prefix(text: str) -> tuple[int, int, int, str]:
+    """``"192.0.2.0/24"`` -> (version, first address, length, canonical text).
+
+    A fast path over ``socket`` (the ``ipaddress`` module costs ~10 us a prefix, which
+    matters for the ~1M prefixes of a full table); host bits set are an error.
+    """
+    address, slash, length_text = text.strip().partition("/")
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    bits = 128 if family == socket.AF_INET6 else 32
+    try:
+        packed = socket.inet_pton(family, address)
+    except OSError:
+        raise ValueError(_("not an IP address: {ip!r}").format(ip=address)) from None
+    if not slash:
+        length = bits
+    elif length_text.isdigit() and int(length_text) <= bits:
+        length = int(length_text)
+    else:
+        raise ValueError(_("bad prefix length {n!r}").format(n=length_text))
+    start = int.from_bytes(packed, "big")
+    if start & ((1 << (bits - length)) - 1):
+        raise ValueError(_("{prefix} has host bits set").format(prefix=text.strip()))
+    # ipaddress for IPv6 text: inet_ntop writes ::ff:fc00 as "::0.255.252.0"
+    text_address = (
+        socket.inet_ntop(family, packed) if bits == 32 else str(ipaddress.IPv6Address(packed))
+    )
+    canonical = f"{text_address}/{length}"
+    return (4 if bits == 32 else 6), start, length, canonical
+
+
+def _flatten(intervals: list[_Interval], space_end: int) -> tuple[list[int], list[int]]:
+    """Nested-or-disjoint intervals -> starts of disjoint ranges covering [0, space_end].
+
+    Sorted by (start, widest first), a stack holds the intervals that contain the
+    cursor; each interval owns the addresses not claimed by a more specific one. Equal
+    intervals: the one given last wins (like a dict update).
+    """
+    intervals.sort(key=lambda iv: (iv.start, -iv.end))
+    starts: list[int] = []
+    rows: list[int] = []
+
+    def emit(start: int, row: int) -> None:
+        if rows and rows[-1] == row:
+            return  # merge with the previous range: same answer
+        if starts and starts[-1] == start:
+            rows[-1] = row
+            if len(rows) > 1 and rows[-2] == row:
+                starts.pop()
+                rows.pop()
+            return
+        starts.append(start)
+        rows.append(row)
+
+    stack: list[_Interval] = []
+    cursor = 0
+    for iv in intervals:
+        while stack and stack[-1].end < iv.start:
+            top = stack.pop()
+            if cursor <= top.end:
+                emit(cursor, top.row)
+                cursor = top.end + 1
+        if stack and stack[-1].end < iv.end:
+            outer = stack[-1]
+            raise PrefixIndexError(
+                _("overlapping ranges that are not nested: rows {a} and {b}").format(
+                    a=outer.row + 1, b=iv.row + 1
+                )
+            )
+        if cursor < iv.start:
+            emit(cursor, stack[-1].row if stack else -1)
+        cursor = iv.start
+        stack.append(iv)
+    while stack:
+        top = stack.pop()
+        if cursor <= top.end:
+            emit(cursor, top.row)
+            cursor = top.end + 1
+    if cursor <= space_end:
+        emit(cursor, -1)
+    if not starts:
+        emit(0, -1)
+    return starts, rows
+
+
+def _table(top_keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    """table[k] = number of ranges whose start has top bits < k (k in 0..2**16)."""
+    probes = np.arange(1 << _TOP_BITS, dtype=np.uint64)
+    table = np.empty((1 << _TOP_BITS) + 1, dtype=np.int64)
+    table[:-1] = np.searchsorted(top_keys, probes, side="left")
+    table[-1] = len(top_keys)
+    return table
+
+
+# --------------------------------------------------------------------------- the index
+class PrefixIndex:
+    """Longest-prefix match over (prefix, origin ASN, territory) rows.
+
+    ``prefix``, ``asn`` and ``territory`` are row-aligned arrays: ``prefix`` holds the
+    prefixes as text, ``asn`` the origin ASNs as ``int64`` (``-1`` = unknown) and
+    ``territory`` ISO 3166-1 codes or ``None`` (object array). ``territory_code`` gives
+    each row a small integer (``-1`` = none) indexing ``territory_names``, for group-bys.
+    """
+
+    def __init__(
+        self,
+        prefixes: list[str],
+        asns: list[int | None],
+        territories: list[str | None],
+        intervals_v4: list[_Interval],
+        intervals_v6: list[_Interval],
+    ) -> None:
+        self.prefix: npt.NDArray[np.object_] = np.array(prefixes, dtype=object)
+        self.asn: npt.NDArray[np.int64] = np.array(
+            [-1 if a is None else a for a in asns], dtype=np.int64
+        )
+        self.territory: npt.NDArray[np.object_] = np.array(territories, dtype=object)
+        names = sorted({t for t in territories if t is not None})
+        self.territory_names: list[str] = names
+        code_of = {t: i for i, t in enumerate(names)}
+        self.territory_code: npt.NDArray[np.int16] = np.array(
+            [-1 if t is None else code_of[t] for t in territories], dtype=np.int16
+        )
+        starts4, rows4 = _flatten(intervals_v4, (1 << 32) - 1)
+        self._starts4 = np.asarray(starts4, dtype=np.uint32)
+        self._rows4 = np.asarray(rows4, dtype=np.int64)
+        self._table4 = _table((self._starts4 >> _V4_SHIFT).astype(np.uint64))
+        starts6, rows6 = _flatten(intervals_v6, (1 << 128) - 1)
+        self._starts6_hi = np.asarray([s >> 64 for s in starts6], dtype=np.uint64)
+        self._starts6_lo = np.asarray([s & _MASK64 for s in starts6], dtype=np.uint64)
+        self._rows6 = np.asarray(rows6, dtype=np.int64)
+        self._table6 = _table(self._starts6_hi >> np.uint64(_V6_SHIFT))
+        self.count_v4 = len(intervals_v4)
+        self.count_v6 = len(intervals_v6)
+
+    def __len__(self) -> int:
+        return len(self.prefix)
+
+    def __repr__(self) -> str:
+        return f"<PrefixIndex {self.count_v4} IPv4 + {self.count_v6} IPv6 prefixes>"
+
+    # ---------------------------------------------------------------- construction
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Iterable[tuple[str, int | None, str | None]],
+        *,
+        source: str = "rows",
+        line_numbers: Sequence[int] | None = None,
+    ) -> PrefixIndex:
+        """Build from (prefix, origin ASN or None, territory code or None) rows.
+
+        A malformed prefix raises :class:`PrefixIndexError` naming ``source`` and the row
+        number (1-based). Host bits set in a prefix are an error, not silently masked.
+        """
+        prefixes: list[str] = []
+        asns: list[int | None] = []
+        territories: list[str | None] = []
+        v4: list[_Interval] = []
+        v6: list[_Interval] = []
+        for position, row in enumerate(rows):
+            number = line_numbers[position] if line_numbers is not None else position + 1
+            try:
+                text, asn, territory = row
+            except (TypeError, ValueError):
+                raise PrefixIndexError(
+                    _("{source}:{line}: expected (prefix, asn, territory), got {row!r}").format(
+                        source=source, line=number, row=row
+                    )
+                ) from None
+            try:
+                version, start, length, canonical = _parse_prefix(str(text))
+            except ValueError as exc:
+                raise PrefixIndexError(
+                    _("{source}:{line}: bad prefix {prefix!r}: {error}").format(
+                        source=source, line=number, prefix=text, error=exc
+                    )
+                ) from None
+            if asn is not None and not (0 <= int(asn) <= 4294967295):
+                raise PrefixIndexError(
+                    _("{source}:{line}: ASN out of range: {asn}").format(
+                        source=source, line=number, asn=asn
+                    )
+                )
+            index = len(prefixes)
+            bits = 32 if version == 4 else 128
+            interval = _Interval(start, start + (1 << (bits - length)) - 1, index)
+            (v4 if version == 4 else v6).append(interval)
+            prefixes.append(canonical)
+            asns.append(None if asn is None else int(asn))
+            territories.append(territory.strip().upper() if territory else None)
+        return cls(prefixes, asns, territories, v4, v6)
+
+    @classmethod
+    def from_csv(cls, path: str | Path) -> PrefixIndex:
+        """Read the prefix table ``lakou territory build --format csv`` writes.
+
+        Header ``prefix,asn,territory``; extra columns are ignored; an empty ``asn`` or
+        ``territory`` means unknown. Errors name ``file:line``.
+        """
+        path = Path(path)
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise PrefixIndexError(_("{file}: empty file").format(file=path))
+            columns = [h.strip().lower() for h in header]
+            try:
+                ip, ia, it = (columns.index(c) for c in ("prefix", "asn", "territory"))
+            except ValueError:
+                raise PrefixIndexError(
+                    _("{file}:1: header must name prefix,asn,territory, got {header}").format(
+                        file=path, header=",".join(header)
+                    )
+                ) from None
+            rows: list[tuple[str, int | None, str | None]] = []
+            numbers: list[int] = []
+            # line numbers: the header is line 1 (csv quoting of these fields never spans lines)
+            for line, record in enumerate(reader, start=2):
+                if not record or all(not f.strip() for f in record):
+                    continue
+                if len(record) <= max(ip, ia, it):
+                    raise PrefixIndexError(
+                        _("{file}:{line}: expected {n} fields, got {got}").format(
+                            file=path, line=line, n=len(columns), got=len(record)
+                        )
+                    )
+                asn_text = record[ia].strip().upper().removeprefix("AS")
+                try:
+                    asn = int(asn_text) if asn_text else None
+                except ValueError:
+                    raise PrefixIndexError(
+                        _("{file}:{line}: bad ASN {asn!r}").format(
+                            file=path, line=line, asn=record[ia]
+                        )
+                    ) from None
+                rows.append((record[ip], asn, record[it].strip() or None))
+                numbers.append(line)
+        return cls.from_rows(rows, source=str(path), line_numbers=numbers)
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write the prefix table (``prefix,asn,territory``) that :meth:`from_csv` reads."""
+        with Path(path).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["prefix", "asn", "territory"])
+            for prefix, asn, territory in zip(self.prefix, self.asn, self.territory, strict=True):
+                writer.writerow([prefix, "" if asn < 0 else int(asn), territory or ""])
+
+    # ---------------------------------------------------------------- lookups
+    def lookup_v4(self, ips: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Row index of the longest matching prefix for each ``uint32`` address (-1: none)."""
+        values = np.ascontiguousarray(ips, dtype=np.uint32)
+        if values.ndim != 1:
+            values = values.reshape(-1)
+        result: npt.NDArray[np.int64] = _lookup_v4_kernel(
+            values, self._starts4, self._rows4, self._table4
+        )
+        return result
+
+    def lookup_v6(self, ips_hi: npt.ArrayLike, ips_lo: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Row index for IPv6 addresses given as high and low ``uint64`` halves (-1: none)."""
+        hi = np.ascontiguousarray(ips_hi, dtype=np.uint64).reshape(-1)
+        lo = np.ascontiguousarray(ips_lo, dtype=np.uint64).reshape(-1)
+        if hi.shape != lo.shape:
+            raise ValueError(_("the high and low halves must have the same length"))
+        result: npt.NDArray[np.int64] = _lookup_v6_kernel(
+            hi, lo, self._starts6_hi, self._starts6_lo, self._rows6, self._table6
+        )
+        return result
+
+    def lookup_rows(self, ips: Sequence[str]) -> npt.NDArray[np.int64]:
+        """Row index for addresses given as text, IPv4 and IPv6 mixed (-1: none)."""
+        out = np.full(len(ips), -1, dtype=np.int64)
+        v4_at = [i for i, ip in enumerate(ips) if ":" not in ip]
+        v6_at = [i for i, ip in enumerate(ips) if ":" in ip]
+        if v4_at:
+            out[v4_at] = self.lookup_v4(ipv4_to_uint32(ips[i].strip() for i in v4_at))
+        if v6_at:
+            hi, lo = ipv6_to_halves(ips[i].strip() for i in v6_at)
+            out[v6_at] = self.lookup_v6(hi, lo)
+        return out
+
+    def lookup(self, ips: Sequence[str]) -> list[tuple[str | None, int | None, str | None]]:
+        """(matched prefix, origin ASN, territory) per address; ``(None, None, None)``: no match.
+
+        A string that is not an IP address raises ``ValueError`` naming it.
+        """
+        result: list[tuple[str | None, int | None, str | None]] = []
+        for row in self.lookup_rows(ips).tolist():
+            if row < 0:
+                result.append((None, None, None))
+            else:
+                asn = int(self.asn[row])
+                result.append((self.prefix[row], None if asn < 0 else asn, self.territory[row]))
+        return result
