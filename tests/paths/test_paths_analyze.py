@@ -210,7 +210,11 @@ def test_cli_analyze_real_files(shared_data: Path, tmp_path: Path) -> None:
     assert "plotly" in page.lower() and "ripe-atlas-traceroutes.jsonl:4" in page
 
 
-TRAIXROUTE_PYTHON = os.environ.get("LAKOU_TRAIXROUTE_PYTHON")
+# scripts/install-test-deps builds traIXroute's own venv there; the variable overrides it.
+_DEFAULT_TRAIXROUTE = Path("/opt/lakou-test/traixroute/bin/python")
+TRAIXROUTE_PYTHON = os.environ.get("LAKOU_TRAIXROUTE_PYTHON") or (
+    str(_DEFAULT_TRAIXROUTE) if _DEFAULT_TRAIXROUTE.exists() else None
+)
 TRAIXROUTE_ARGS = ("-rule", "-asn", "-process", "import", "-ripejson")
 FIND_TRAIXROUTE = "import traixroute, os; print(os.path.dirname(traixroute.__file__))"
 
@@ -220,7 +224,7 @@ FIND_TRAIXROUTE = "import traixroute, os; print(os.path.dirname(traixroute.__fil
     not TRAIXROUTE_PYTHON,
     reason="traIXroute 2.3 does not install in this environment: it pins cffi==1.7.0 and "
     "cryptography==2.1.4, which do not build on Python 3.11; install it with --no-deps in a "
-    "venv and set LAKOU_TRAIXROUTE_PYTHON (see docs/61-paths.md)",
+    "venv (scripts/install-test-deps does) or set LAKOU_TRAIXROUTE_PYTHON (docs/61-paths.md)",
 )
 def test_differential_against_traixroute(shared_data: Path, tmp_path: Path) -> None:
     """Same Atlas traceroutes, same 2016 PeeringDB/PCH data: the same exchange crossings."""
