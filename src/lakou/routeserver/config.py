@@ -1,11 +1,58 @@
-"""Route-server engine settings."""
+"""Route-server engine settings (section ``routeserver`` of lakou.yml)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from lakou.routeserver.lg.api import RouteServerEndpoint
 
 
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     daemon: str = Field(default="bird2", description="Route-server daemon: bird2 or openbgpd.")
+    target_version: str | None = Field(
+        default=None,
+        description="Daemon version to write for; default: detected (bird --version), else 2.0.12.",
+    )
+    policy_file: Path | None = Field(
+        default=None, description="Policy YAML (defaults are today's best practice)."
+    )
+    irr_server: str = Field(
+        default="rr.ntt.net:43", description="IRR server bgpq4 asks (HOST:PORT)."
+    )
+    irr_sources: list[str] = Field(
+        default_factory=lambda: ["RIPE", "ARIN", "APNIC", "AFRINIC", "LACNIC", "RADB"],
+        description="IRR sources, in order of preference.",
+    )
+    rpsl_dir: Path | None = Field(
+        default=None, description="Local RPSL files used instead of an IRR server (offline)."
+    )
+    rpki_json: Path | None = Field(
+        default=None, description="rpki-client/Routinator JSON (with rpki.source: file)."
+    )
+    cache_dir: Path | None = Field(
+        default=None, description="IRR/RPKI cache; default: <data_dir>/routeserver/cache."
+    )
+    workers: int = Field(default=4, ge=1, le=64, description="Parallel IRR queries.")
+    config_path: Path = Field(
+        default=Path("/etc/bird/bird.conf"),
+        description="The running daemon's configuration file (deploy replaces it).",
+    )
+    control_socket: Path = Field(
+        default=Path("/run/bird/bird.ctl"),
+        description="BIRD control socket (or bgpd's, /var/run/bgpd.sock) for deploy.",
+    )
+    history_dir: Path | None = Field(
+        default=None, description="Deployed configs kept here; default <data_dir>/routeserver."
+    )
+    history_keep: int = Field(default=30, ge=1, description="How many deployed configs to keep.")
+    session_timeout: float = Field(
+        default=120.0, gt=0, description="How long deploy waits for sessions to come back."
+    )
+    route_servers: list[RouteServerEndpoint] = Field(
+        default_factory=list,
+        description="Route servers the looking glass and `rs explain` query (name, socket).",
+    )

@@ -1,0 +1,1 @@
+"""Benchmark: lakou's route-server build versus arouteserver (see run.py)."""

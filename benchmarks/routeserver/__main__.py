@@ -1,0 +1,3 @@
+from benchmarks.routeserver.run import main
+
+raise SystemExit(main())

@@ -1,0 +1,305 @@
+"""``lakou rs``: build, deploy and explain route-server configurations."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from lakou.cli.context import Context, pass_context
+from lakou.i18n import gettext as _
+from lakou.i18n import language
+
+
+@click.group()
+def cli() -> None:
+    """Route server: build, deploy and explain configs."""
+
+
+def _cache_dir(ctx: Context) -> Path:
+    cfg = ctx.config.routeserver
+    return cfg.cache_dir or ctx.config.core.data_dir / "routeserver" / "cache"
+
+
+@cli.command()
+@click.option("--exchange", "slug", help="Build for this exchange of the registry.")
+@click.option("--route-server", help="Which route server of the exchange (default: first).")
+@click.option(
+    "--clients",
+    "clients_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="arouteserver clients.yml.",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Policy YAML.",
+)
+@click.option("--daemon", type=click.Choice(["bird2", "openbgpd"]), help="Daemon to write for.")
+@click.option("--target-version", help="Daemon version (default: detected, else BIRD 2.0.12).")
+@click.option("--irr-server", help="IRR server for bgpq4 (HOST:PORT).")
+@click.option("--irr-sources", help="IRR sources, comma-separated (RIPE,ARIN).")
+@click.option(
+    "--rpsl-dir",
+    type=click.Path(exists=True, path_type=Path),
+    help="Local RPSL files instead of an IRR server.",
+)
+@click.option(
+    "--no-irr", is_flag=True, help="Do not query any IRR (every client gets only its own ASN)."
+)
+@click.option(
+    "--rpki-json",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="ROAs from rpki-client/Routinator JSON.",
+)
+@click.option("--log-file", help="BIRD log file (default: syslog).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Write the configuration here.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the policy page (.md or .html).",
+)
+@click.option("--check/--no-check", default=True, help="Check the result with bird -p / bgpd -n.")
+@pass_context
+def build(
+    ctx: Context,
+    slug: str | None,
+    route_server: str | None,
+    clients_file: Path | None,
+    policy_file: Path | None,
+    daemon: str | None,
+    target_version: str | None,
+    irr_server: str | None,
+    irr_sources: str | None,
+    rpsl_dir: Path | None,
+    no_irr: bool,
+    rpki_json: Path | None,
+    log_file: str | None,
+    out: Path,
+    page: Path | None,
+    check: bool,
+) -> None:
+    """Build a route-server configuration from the registry or from clients.yml."""
+    from lakou.routeserver.build import build_config, enrich_clients, policy_for_exchange
+    from lakou.routeserver.clients import ClientsError, clients_from_exchange, read_clients
+    from lakou.routeserver.policy import Policy, PolicyError, load_policy
+    from lakou.routeserver.version import VersionError, bird_target, openbgpd_target
+
+    cfg = ctx.config.routeserver
+    if bool(slug) == bool(clients_file):
+        raise click.UsageError(_("give either --exchange SLUG or --clients FILE"))
+    daemon = daemon or cfg.daemon
+    try:
+        policy_path = policy_file or cfg.policy_file
+        policy = load_policy(policy_path) if policy_path else Policy()
+        if slug:
+            ctx.setup_django()
+            from lakou.registry.engines import exchange_view
+
+            try:
+                exchange = exchange_view(slug)
+            except Exception as exc:  # the registry's DoesNotExist, named
+                raise click.ClickException(
+                    _("exchange {slug!r} not found: {error}").format(slug=slug, error=exc)
+                ) from None
+            policy = policy_for_exchange(exchange, policy, route_server)
+            clients = clients_from_exchange(exchange)
+        else:
+            assert clients_file is not None
+            clients = read_clients(clients_file)
+        version_text = target_version or cfg.target_version
+        version = bird_target(version_text) if daemon == "bird2" else openbgpd_target(version_text)
+        sources = [s for s in (irr_sources.split(",") if irr_sources else cfg.irr_sources) if s]
+        enriched = enrich_clients(
+            clients,
+            irr_server=None if no_irr else (irr_server or cfg.irr_server),
+            irr_sources=sources,
+            rpsl_dir=None if no_irr else (rpsl_dir or cfg.rpsl_dir),
+            rpki_json=rpki_json or cfg.rpki_json,
+            cache_dir=_cache_dir(ctx),
+            workers=cfg.workers,
+        )
+        result = build_config(
+            clients,
+            policy,
+            enriched,
+            daemon=daemon,
+            version=version,
+            log_file=log_file,
+            set_cache_dir=_cache_dir(ctx) / "prefix-sets",
+        )
+    except (ClientsError, PolicyError, VersionError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:
+        # Enrichment failures (an IRR without last good data, an unusable ROA file or
+        # PeeringDB cache) are named by their own exceptions; no config is written.
+        from lakou.routeserver.enrich import EnrichError, IrrError, RpkiFileError
+
+        if isinstance(exc, (EnrichError, IrrError, RpkiFileError)):
+            raise click.ClickException(str(exc)) from None
+        raise
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(result.text, encoding="utf-8")
+    if check:
+        from lakou.routeserver.deploy import Bird, OpenBgpd
+
+        checker = (
+            Bird(socket=cfg.control_socket)
+            if daemon == "bird2"
+            else OpenBgpd(socket=cfg.control_socket, config=cfg.config_path)
+        )
+        complaint = checker.check(tmp)
+        if complaint:
+            raise click.ClickException(
+                _("the daemon refuses the generated configuration ({path}):\n{error}").format(
+                    path=tmp, error=complaint
+                )
+            )
+    tmp.replace(out)
+    for warning in result.warnings:
+        click.echo(_("warning: {text}").format(text=warning), err=True)
+    if page:
+        from lakou.routeserver.render.page import render_page
+
+        fmt = "html" if page.suffix.lower() in (".html", ".htm") else "markdown"
+        page.write_text(render_page(result.plan, fmt, ctx.lang), encoding="utf-8")
+    click.echo(
+        _(
+            "{daemon} {version}: {clients} clients, {sessions} sessions, {size} bytes -> {out}"
+        ).format(
+            daemon=daemon,
+            version=".".join(map(str, result.version)),
+            clients=len(result.plan.clients),
+            sessions=len(result.plan.sessions),
+            size=len(result.text.encode()),
+            out=out,
+        )
+    )
+
+
+@cli.command()
+@click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--daemon", type=click.Choice(["bird2", "openbgpd"]), help="Running daemon.")
+@click.option(
+    "--target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The running configuration file (default from lakou.yml).",
+)
+@click.option("--socket", "socket_path", type=click.Path(path_type=Path), help="Control socket.")
+@click.option(
+    "--history", type=click.Path(file_okay=False, path_type=Path), help="History directory."
+)
+@click.option("--timeout", type=float, help="Seconds to wait for sessions to come back.")
+@click.option("--no-session-check", is_flag=True, help="Do not wait for sessions after reload.")
+@pass_context
+def deploy(
+    ctx: Context,
+    config_file: Path,
+    daemon: str | None,
+    target: Path | None,
+    socket_path: Path | None,
+    history: Path | None,
+    timeout: float | None,
+    no_session_check: bool,
+) -> None:
+    """Check CONFIG_FILE with the daemon, swap it in, reload, verify; roll back on failure."""
+    from lakou.routeserver.deploy import Bird, Daemon, DeployError, OpenBgpd
+    from lakou.routeserver.deploy import deploy as run_deploy
+
+    cfg = ctx.config.routeserver
+    daemon = daemon or cfg.daemon
+    target = target or cfg.config_path
+    sock = socket_path or cfg.control_socket
+    runner: Daemon = Bird(socket=sock) if daemon == "bird2" else OpenBgpd(sock, target)
+    hist = history or cfg.history_dir or ctx.config.core.data_dir / "routeserver" / "history"
+    try:
+        result = run_deploy(
+            config_file,
+            target,
+            runner,
+            hist,
+            timeout=timeout or cfg.session_timeout,
+            keep=cfg.history_keep,
+            require_sessions=not no_session_check,
+        )
+    except DeployError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in result.log:
+        click.echo(line)
+    click.echo(_("deployed {name}").format(name=result.deployed.name))
+
+
+def _endpoints(ctx: Context, socket_path: Path | None, rs_asn: int | None) -> list:
+    from lakou.routeserver.lg.api import RouteServerEndpoint
+
+    if socket_path:
+        if rs_asn is None:
+            raise click.UsageError(_("--socket needs --rs-asn"))
+        return [RouteServerEndpoint(name="rs", socket=socket_path, rs_asn=rs_asn)]
+    servers = list(ctx.config.routeserver.route_servers)
+    if not servers:
+        raise click.UsageError(
+            _("no route servers configured (routeserver.route_servers in lakou.yml, or --socket)")
+        )
+    return servers
+
+
+@cli.command()
+@click.argument("prefix")
+@click.option("--from", "asn", required=True, help="The member's ASN (64500 or AS64500).")
+@click.option("--socket", "socket_path", type=click.Path(path_type=Path), help="BIRD socket.")
+@click.option("--rs-asn", type=int, help="The route server's ASN (with --socket).")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_context
+def explain(
+    ctx: Context,
+    prefix: str,
+    asn: str,
+    socket_path: Path | None,
+    rs_asn: int | None,
+    as_json: bool,
+) -> None:
+    """Why is PREFIX from a member (not) accepted? Every reason, in words."""
+    from lakou.routeserver.lg import api
+    from lakou.routeserver.lg.birdsock import BirdError
+
+    text = asn.upper().removeprefix("AS")
+    if not text.isdigit():
+        raise click.UsageError(_("--from needs an AS number, got {value!r}").format(value=asn))
+    servers = _endpoints(ctx, socket_path, rs_asn)
+    try:
+        views = api.explain(servers, prefix, int(text), lang=ctx.lang)
+    except BirdError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        json.dump([v.model_dump() for v in views], sys.stdout, indent=2, ensure_ascii=False)
+        click.echo()
+        return
+    with language(ctx.lang):
+        if not views:
+            click.echo(
+                _("{prefix} was not received from AS{asn} by any route server.").format(
+                    prefix=prefix, asn=text
+                )
+            )
+            return
+        asn_of = {s.name: s.rs_asn for s in servers}
+        for view in views:
+            rs = asn_of.get(view.route_server, 0)
+            state = _("FILTERED") if view.filtered else _("accepted")
+            click.echo(f"{view.route_server} {view.session} {view.prefix}: {state}")
+            click.echo(f"  AS_PATH {view.as_path}  NEXT_HOP {view.next_hop}")
+            for reason in view.reasons:
+                click.echo(f"  - {reason.text} ({rs}:1101:{reason.code})")
+            for tag in view.tags:
+                click.echo(f"  · {tag.text} ({rs}:1000:{tag.code})")

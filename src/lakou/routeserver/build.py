@@ -1,0 +1,123 @@
+"""Build a route-server configuration: clients + policy -> enrich -> plan -> render.
+
+The one place the pipeline is wired together, for the CLI and for the registry. The
+registry path (``policy_for_exchange``) fills the route server's ASN, router id,
+addresses and peering LANs from the exchange; a policy file can still set everything
+else. Enrichment is the only I/O before rendering and can be injected (tests pass an
+``Enriched`` they built themselves).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lakou.exchange import Exchange, RouteServer
+from lakou.routeserver.clients import (
+    ClientsError,
+    RouteServerClient,
+    check_addresses,
+    lans_of,
+)
+from lakou.routeserver.enrich.model import Enriched, IrrRequest
+from lakou.routeserver.plan import Plan, make_plan
+from lakou.routeserver.policy import Policy
+
+
+@dataclass
+class BuildResult:
+    text: str
+    plan: Plan
+    daemon: str
+    version: tuple[int, ...]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.plan.warnings
+
+
+def irr_requests(clients: Sequence[RouteServerClient]) -> list[IrrRequest]:
+    return [IrrRequest(c.asn, tuple(c.as_sets)) for c in clients]
+
+
+def policy_for_exchange(
+    exchange: Exchange, base: Policy | None = None, route_server: str | None = None
+) -> Policy:
+    """The policy with the exchange's route server and peering LANs filled in."""
+    servers = exchange.route_servers
+    rs: RouteServer | None = None
+    if route_server:
+        rs = next((s for s in servers if s.name == route_server), None)
+        if rs is None:
+            names = ", ".join(s.name for s in servers) or "none"
+            raise ClientsError(f"{exchange.slug}: no route server {route_server!r} ({names})")
+    elif servers:
+        rs = servers[0]
+    update: dict[str, Any] = {"peering_lans": lans_of(exchange)}
+    if rs is not None:
+        update.update(rs_asn=rs.asn, router_id=rs.router_id, rs_ipv4=rs.ipv4, rs_ipv6=rs.ipv6)
+    elif exchange.asn:
+        update["rs_asn"] = exchange.asn
+    base = base or Policy()
+    return Policy.model_validate({**base.model_dump(), **update})
+
+
+def build_config(
+    clients: Sequence[RouteServerClient],
+    policy: Policy,
+    enriched: Enriched,
+    *,
+    daemon: str = "bird2",
+    version: tuple[int, ...] = (2, 0, 12),
+    log_file: str | None = None,
+    set_cache_dir: Path | None = None,
+) -> BuildResult:
+    """Render the configuration (no I/O but the optional memo of rendered prefix sets)."""
+    check_addresses(clients, policy.peering_lans)
+    plan = make_plan(policy, clients, enriched)
+    if daemon == "bird2":
+        from lakou.routeserver.render.bird2 import render_bird
+        from lakou.routeserver.render.setcache import PrefixSetCache
+
+        cache = PrefixSetCache(set_cache_dir) if set_cache_dir else None
+        text = render_bird(plan, version, log_file=log_file, set_cache=cache)
+    elif daemon == "openbgpd":
+        from lakou.routeserver.render.openbgpd import render_openbgpd
+
+        text = render_openbgpd(plan, version)
+    else:
+        raise ValueError(f"unknown daemon {daemon!r}: bird2 or openbgpd")
+    return BuildResult(text=text, plan=plan, daemon=daemon, version=version)
+
+
+def enrich_clients(
+    clients: Sequence[RouteServerClient],
+    *,
+    irr_server: str | None,
+    irr_sources: Sequence[str],
+    rpsl_dir: Path | None,
+    rpki_json: Path | None,
+    cache_dir: Path | None,
+    workers: int,
+    peeringdb: Any = None,
+) -> Enriched:
+    """Fetch IRR (bgpq4 or local RPSL), ROAs and PeeringDB data for the clients."""
+    from lakou.routeserver import enrich as enrichment
+
+    irr: Any
+    if rpsl_dir is not None:
+        irr = enrichment.RpslSource(rpsl_dir, irr_sources)
+    elif irr_server:
+        irr = enrichment.Bgpq4Source(irr_server, irr_sources)
+    else:
+        irr = None
+    return enrichment.enrich(
+        irr_requests(clients),
+        irr=irr,
+        rpki_json=rpki_json,
+        peeringdb=peeringdb,
+        cache_dir=cache_dir,
+        workers=workers,
+    )

@@ -1,0 +1,135 @@
+"""A client for BIRD's control socket (the protocol ``birdc`` speaks).
+
+BIRD answers each command with lines that start with a four-digit reply code: ``NNNN-``
+continues, ``NNNN `` (a space) ends the reply, and a line starting with a space continues
+the previous code's text. 0000 is success, 8xxx a run-time error, 9xxx a parse error.
+Talking to the socket directly (no ``birdc`` process, no scraping of its prompt) makes
+the looking glass one connection per query and keeps the reply codes, which say what
+each line is.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+MAX_REPLY_BYTES = 512 * 1024 * 1024  # a full table of a big route server stays below
+
+
+class BirdError(Exception):
+    """BIRD refused the command or the socket failed; the message says which."""
+
+    def __init__(self, message: str, code: int = 0) -> None:
+        super().__init__(message)
+        self.code = code  # BIRD's reply code (8001 "Network not found"), 0 for socket errors
+
+
+NETWORK_NOT_FOUND = 8001
+
+
+@dataclass(frozen=True)
+class ReplyLine:
+    code: int
+    text: str
+
+
+class BirdSocket:
+    """One connection to BIRD's control socket; ``with BirdSocket(path) as bird: ...``."""
+
+    def __init__(self, path: str | Path, timeout: float = 30.0) -> None:
+        self.path = str(path)
+        self.timeout = timeout
+        self._sock: socket.socket | None = None
+        self._buffer = b""
+        self.version = ""
+
+    def __enter__(self) -> BirdSocket:
+        self.connect()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.path)
+        except OSError as exc:
+            sock.close()
+            raise BirdError(f"{self.path}: cannot connect to BIRD: {exc}") from None
+        self._sock = sock
+        hello = self._read_reply()
+        if not hello or hello[0].code != 1:
+            raise BirdError(f"{self.path}: not a BIRD control socket")
+        self.version = hello[0].text.strip()
+
+    def close(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    def command(self, line: str) -> list[ReplyLine]:
+        """Send one command; the reply's lines (success) or BirdError (8xxx/9xxx)."""
+        if "\n" in line or "\r" in line:
+            raise BirdError("a BIRD command is one line")
+        if self._sock is None:
+            self.connect()
+        assert self._sock is not None
+        try:
+            self._sock.sendall(line.encode() + b"\n")
+        except OSError as exc:
+            raise BirdError(f"{self.path}: {exc}") from None
+        reply = self._read_reply()
+        last = reply[-1] if reply else ReplyLine(0, "")
+        if last.code >= 8000:
+            raise BirdError(f"BIRD: {line}: {last.text.strip()}", last.code)
+        return reply
+
+    def _read_line(self) -> bytes:
+        assert self._sock is not None
+        while b"\n" not in self._buffer:
+            try:
+                chunk = self._sock.recv(65536)
+            except OSError as exc:
+                raise BirdError(f"{self.path}: {exc}") from None
+            if not chunk:
+                raise BirdError(f"{self.path}: BIRD closed the connection")
+            self._buffer += chunk
+            if len(self._buffer) > MAX_REPLY_BYTES:
+                raise BirdError(f"{self.path}: reply line too long")
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def _read_reply(self) -> list[ReplyLine]:
+        lines: list[ReplyLine] = []
+        code = 0
+        total = 0
+        while True:
+            raw = self._read_line()
+            total += len(raw)
+            if total > MAX_REPLY_BYTES:
+                raise BirdError(f"{self.path}: reply larger than {MAX_REPLY_BYTES} bytes")
+            text = raw.decode("utf-8", errors="replace")
+            if text.startswith(" "):
+                lines.append(ReplyLine(code, text[1:]))
+                continue
+            if len(text) < 5 or not text[:4].isdigit() or text[4] not in " -":
+                raise BirdError(f"{self.path}: unexpected reply line {text[:80]!r}")
+            code = int(text[:4])
+            lines.append(ReplyLine(code, text[5:]))
+            if text[4] == " ":
+                return lines
+
+
+def bird_command(path: str | Path, line: str, timeout: float = 30.0) -> list[ReplyLine]:
+    """One command on a fresh connection."""
+    with BirdSocket(path, timeout) as bird:
+        return bird.command(line)

@@ -1,0 +1,286 @@
+"""BIRD 2 configuration: a pure function of the build plan and the target version.
+
+Layout (RFC 7947 per-client RIBs, as arouteserver does it): each session imports into
+its own table through an import filter that runs *every* check and adds one
+``RS:1101:x`` per failure before rejecting, so BIRD keeps the route as filtered with all
+its reasons (``import keep filtered``); a pipe carries accepted routes to ``masterN`` and
+brings back what this client may receive (announcement control, prepends). Because each
+client has its own table, the best path it gets is chosen among the routes allowed to
+it: no path hiding. Small Jinja templates hold the protocol text; the bulk lists (AS-SET
+prefixes, origins, ROAs; 1.5 million lines for the largest AS-SETs) are joined in plain
+Python, never looped over in a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network
+from pathlib import Path
+
+import jinja2
+
+from lakou.routeserver.plan import ClientPlan, Plan, Session
+from lakou.routeserver.render.setcache import PrefixSetCache
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Lists at least this long are folded (bgpq4 -A style) and memoised; shorter ones are
+# written as they are, which is faster end to end.
+FOLD_FROM = 2000
+
+# The complement of 2000::/3 (global unicast): everything else is a bogon for the RS.
+NOT_GLOBAL_UNICAST_V6 = ("::/3", "4000::/2", "8000::/1")
+
+
+@dataclass(frozen=True)
+class SetNames:
+    origins: str
+    prefixes: dict[int, str]
+    covering: dict[int, str]
+
+
+def _env(kind: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES / kind)),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    env.filters["birdstr"] = bird_string
+    return env
+
+
+def bird_string(text: object) -> str:
+    """A value safe inside a BIRD double-quoted string (descriptions come from members)."""
+    return "".join(ch for ch in str(text) if ch.isprintable() and ch not in '"\\')[:200]
+
+
+def define_set(name: str, items: Iterable[str]) -> str:
+    """``define NAME = [ a, b ];`` written with one join, whatever the size."""
+    body = ",\n  ".join(items)
+    return f"define {name} = [\n  {body}\n];\n"
+
+
+def _asn_ranges(asns: Iterable[int]) -> list[str]:
+    """Sorted ASNs folded into BIRD ranges (``64496..64511``): smaller and faster to parse."""
+    out: list[str] = []
+    ordered = sorted(set(asns))
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        out.append(str(ordered[i]) if i == j else f"{ordered[i]}..{ordered[j]}")
+        i = j + 1
+    return out
+
+
+def _irr_block(client: ClientPlan, v: int, names: SetNames, tags: bool, blackhole: bool) -> str:
+    """The IRR prefix check as BIRD statements (a few lines per session)."""
+    irr = client.policy.irr
+    if not irr.enforce_prefix:
+        return ""
+    fail = "rs_info(7);" if irr.tag_only else "rs_reason(9);"
+    if irr.tag_only and not tags:
+        fail = ""
+    valid = "rs_info(4);" if tags else ""
+    more = "rs_info(6);" if tags else ""
+    if not client.prefixes(v):
+        return f"    {fail}\n" if fail else ""
+    exact = names.prefixes[v]
+    lines = []
+    if blackhole:
+        pf = client.policy.prefixes
+        max_len = pf.ipv4_max_length if v == 4 else pf.ipv6_max_length
+        if valid:
+            lines.append(f"    if net ~ {exact} then {{")
+            lines.append(f"      if net.len > {max_len} then {more or valid} else {valid}")
+            lines.append("    }")
+            if fail:
+                lines.append(f"    else {fail}")
+        elif fail:
+            lines.append(f"    if !(net ~ {exact}) then {fail}")
+    else:
+        if valid and fail:
+            lines.append(f"    if net ~ {exact} then {valid} else {fail}")
+        elif fail:
+            lines.append(f"    if !(net ~ {exact}) then {fail}")
+        elif valid:
+            lines.append(f"    if net ~ {exact} then {valid}")
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _origin_statement(client: ClientPlan, names: SetNames, tags: bool) -> str:
+    irr = client.policy.irr
+    if not irr.enforce_origin:
+        return ""
+    if irr.tag_only:
+        if not tags:
+            return ""
+        return f"  if !(bgp_path.last ~ {names.origins}) then rs_info(7);\n"
+    return f"  if !(bgp_path.last ~ {names.origins}) then rs_reason(10);\n"
+
+
+def render_bird(
+    plan: Plan,
+    version: tuple[int, ...],
+    log_file: str | None = None,
+    set_cache: PrefixSetCache | None = None,
+) -> str:
+    """The whole BIRD configuration as one string."""
+    p = plan.policy
+    env = _env("bird2")
+    otc = version >= (2, 0, 11)
+    rpki = p.rpki.enabled
+    chunks: list[str] = []
+
+    sets: list[str] = []
+    lans4 = [str(n) + "+" for n in p.peering_lans if isinstance(n, IPv4Network)]
+    lans6 = [str(n) + "+" for n in p.peering_lans if isinstance(n, IPv6Network)]
+    sets.append(define_set("RS_BOGONS_4", [str(n) + "+" for n in p.prefixes.bogons_v4] + lans4))
+    sets.append(
+        define_set(
+            "RS_BOGONS_6",
+            [str(n) + "+" for n in p.prefixes.bogons_v6]
+            + [n + "+" for n in NOT_GLOBAL_UNICAST_V6]
+            + lans6,
+        )
+    )
+    bogon_asns = sorted({r for c in plan.clients for r in c.policy.as_path.bogon_asns})
+    if bogon_asns:
+        sets.append(
+            define_set("RS_BOGON_ASNS", [str(a) if a == b else f"{a}..{b}" for a, b in bogon_asns])
+        )
+    transit_free = sorted({a for c in plan.clients for a in c.policy.as_path.transit_free_asns})
+    transit_free = transit_free or sorted(p.as_path.transit_free_asns)
+    if transit_free:
+        sets.append(define_set("RS_TRANSIT_FREE", _asn_ranges(transit_free)))
+    if plan.never_via_rs:
+        sets.append(define_set("RS_NEVER_VIA_RS", _asn_ranges(plan.never_via_rs)))
+
+    roa_statics = ""
+    if rpki and p.rpki.source == "file":
+        roa_statics = _roa_statics(plan)
+
+    chunks.append(
+        env.get_template("header.j2").render(
+            plan=plan,
+            p=p,
+            version_text=".".join(map(str, version)),
+            log_file=log_file,
+            sets="".join(sets),
+            roa_statics=roa_statics,
+        )
+    )
+    session_t = env.get_template("session.j2")
+    for client in plan.clients:
+        names = _names(client)
+        chunks.append(f"# AS{client.asn}: IRR {_irr_summary(client)}\n")
+        for problem in client.problems:
+            chunks.append(f"# WARNING AS{client.asn}: {bird_string(problem)}\n")
+        chunks.append(define_set(names.origins, _asn_ranges(client.origins)))
+        for v in (4, 6):
+            prefixes = client.prefixes(v)
+            if not prefixes or not any(s.version == v for s in client.sessions):
+                continue
+            if client.policy.irr.enforce_prefix:
+                chunks.append(_prefix_sets(client, v, names, prefixes, set_cache))
+        for session in client.sessions:
+            chunks.append(_render_session(session_t, plan, client, session, names, otc, rpki))
+    return "".join(chunks)
+
+
+def _render_session(
+    template: jinja2.Template,
+    plan: Plan,
+    client: ClientPlan,
+    session: Session,
+    names: SetNames,
+    otc: bool,
+    rpki: bool,
+) -> str:
+    tags = plan.policy.informational_tags
+    v = session.version
+    return template.render(
+        p=plan.policy,
+        client=client,
+        session=session,
+        ident={client.asn: names},
+        otc=otc,
+        rpki=rpki,
+        tags=tags,
+        has_transit_free=True,
+        has_never_via_rs=bool(plan.never_via_rs),
+        strict_bind=plan.policy.multihop,
+        irr_normal=_irr_block(client, v, names, tags, blackhole=False),
+        irr_blackhole=_irr_block(client, v, names, tags, blackhole=True),
+        irr_origin=_origin_statement(client, names, tags),
+    )
+
+
+def _names(client: ClientPlan) -> SetNames:
+    base = f"AS{client.asn}"
+    return SetNames(
+        origins=f"{base}_ORIGINS",
+        prefixes={4: f"{base}_PREFIXES_4", 6: f"{base}_PREFIXES_6"},
+        covering={4: f"{base}_COVERING_4", 6: f"{base}_COVERING_6"},
+    )
+
+
+def _prefix_sets(
+    client: ClientPlan,
+    v: int,
+    names: SetNames,
+    prefixes: tuple[str, ...],
+    cache: PrefixSetCache | None,
+) -> str:
+    """One set serves the IRR check and, with blackholing, RFC 7999 coverage."""
+    bh = client.policy.blackholing
+    pf = client.policy.prefixes
+    max_len = pf.ipv4_max_length if v == 4 else pf.ipv6_max_length
+    bh_max = (bh.ipv4_max_length if v == 4 else bh.ipv6_max_length) if bh.enabled else None
+    if len(prefixes) < FOLD_FROM:
+        # Short lists parse fast as they are: no folding, no numpy, no cache.
+        from lakou.routeserver.render.prefixsets import irr_set_plain
+
+        return define_set(names.prefixes[v], irr_set_plain(prefixes, max_len, bh_max))
+
+    def build() -> str:
+        from lakou.routeserver.render.prefixsets import irr_set
+
+        return define_set(names.prefixes[v], irr_set(prefixes, v, max_len, bh_max))
+
+    if cache is None:
+        return build()
+    key = (names.prefixes[v], str(v), str(max_len), str(bh_max))
+    return cache.get(key, prefixes, build)
+
+
+def _irr_summary(client: ClientPlan) -> str:
+    if client.irr is None:
+        return "none"
+    return (
+        f"{bird_string(', '.join(client.irr.as_sets)) or 'own ASN'} from "
+        f"{bird_string(client.irr.source)}: "
+        f"{len(client.origins)} origins, {len(client.irr.prefixes_v4)} IPv4 and "
+        f"{len(client.irr.prefixes_v6)} IPv6 prefixes" + (" (stale)" if client.irr.stale else "")
+    )
+
+
+def _roa_statics(plan: Plan) -> str:
+    roas = plan.enriched.roas or ()
+    lines4: list[str] = []
+    lines6: list[str] = []
+    for roa in roas:
+        line = f"  route {roa.prefix} max {roa.max_length} as {roa.asn};"
+        (lines6 if ":" in roa.prefix else lines4).append(line)
+    out = []
+    for v, lines in ((4, lines4), (6, lines6)):
+        body = "\n".join(lines)
+        out.append(
+            f"protocol static RPKI_FILE_{v} {{\n  roa{v} {{ table rpki{v}; }};\n{body}\n}}\n"
+        )
+    return "".join(out)

@@ -1,0 +1,174 @@
+"""OpenBGPD (7.7+) configuration: the same plan, the same reasons, in bgpd.conf terms.
+
+OpenBGPD filters are rule lists where the last match wins, so every reject reason is
+written as "tag" plus, for checks stated positively (next hop, IRR), "untag when the
+route passes". Routes are kept with their ``RS:1101:x`` tags in the RIB and never sent
+to members; ``rde evaluate all`` sends the next best path when the best is not for a
+member (no path hiding). Bulk sets are joined in Python.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network, IPv6Network
+
+from lakou.routeserver.plan import ClientPlan, Plan, Session
+from lakou.routeserver.render.bird2 import NOT_GLOBAL_UNICAST_V6, _env, bird_string
+
+
+def _set(kind: str, name: str, items: list[str]) -> str:
+    body = "\n  ".join(items)
+    return f"{kind} {name} {{\n  {body}\n}}\n"
+
+
+def render_openbgpd(
+    plan: Plan, version: tuple[int, ...] = (7, 7), control_socket: str | None = None
+) -> str:
+    p = plan.policy
+    rs = p.rs_asn
+    sets: list[str] = []
+    bogons = [f"{n} or-longer" for n in p.prefixes.bogons_v4]
+    bogons += [f"{n} or-longer" for n in p.prefixes.bogons_v6]
+    bogons += [f"{n} or-longer" for n in NOT_GLOBAL_UNICAST_V6]
+    bogons += [f"{n} or-longer" for n in p.peering_lans]
+    sets.append(_set("prefix-set", "rs_bogons", bogons))
+    if p.as_path.transit_free_asns:
+        sets.append(
+            _set("as-set", "rs_transit_free", [str(a) for a in p.as_path.transit_free_asns])
+        )
+    if plan.never_via_rs:
+        sets.append(_set("as-set", "rs_never_via_rs", [str(a) for a in sorted(plan.never_via_rs)]))
+    if p.rpki.enabled and p.rpki.source == "file" and plan.enriched.roas:
+        roas = [f"{r.prefix} maxlen {r.max_length} source-as {r.asn}" for r in plan.enriched.roas]
+        sets.append(_set("roa-set", "", roas).replace("roa-set  {", "roa-set {"))
+    for client in plan.clients:
+        sets.append(
+            _set("as-set", f"AS{client.asn}_origins", [str(a) for a in sorted(client.origins)])
+        )
+        prefixes = list(client.prefixes(4)) + list(client.prefixes(6))
+        if prefixes:
+            sets.append(_set("prefix-set", f"AS{client.asn}_prefixes", prefixes))
+
+    rules: list[str] = [
+        "# Only the route server writes its reasons and tags.",
+        f"match from any set large-community delete {rs}:1101:*",
+        f"match from any set large-community delete {rs}:1000:*",
+        "# Generic checks.",
+        f"match from any inet prefixlen > {p.prefixes.ipv4_max_length} "
+        f"set large-community {rs}:1101:1",
+        f"match from any inet6 prefixlen > {p.prefixes.ipv6_max_length} "
+        f"set large-community {rs}:1101:1",
+        f"match from any inet prefixlen < {p.prefixes.ipv4_min_length} "
+        f"set large-community {rs}:1101:2",
+        f"match from any inet6 prefixlen < {p.prefixes.ipv6_min_length} "
+        f"set large-community {rs}:1101:2",
+        f"match from any prefix-set rs_bogons set large-community {rs}:1101:3",
+        f"match from any max-as-len {p.as_path.max_length} set large-community {rs}:1101:5",
+        f"match from any set large-community {rs}:1101:7",
+        f"match from any peer-as neighbor-as set large-community delete {rs}:1101:7",
+    ]
+    for low, high in p.as_path.bogon_asns:
+        spec = f"AS {low}" if low == high else f"AS {low} - {high}"
+        rules.append(f"match from any {spec} set large-community {rs}:1101:4")
+    if p.as_path.transit_free_asns:
+        rules.append(
+            f"match from any transit-as as-set rs_transit_free set large-community {rs}:1101:14"
+        )
+    if plan.never_via_rs:
+        rules.append(
+            f"match from any transit-as as-set rs_never_via_rs set large-community {rs}:1101:17"
+        )
+    if p.rpki.enabled:
+        rules += [
+            f"match from any ovs invalid set large-community {rs}:1101:13",
+            f"match from any ovs valid set large-community {rs}:1000:1",
+            f"match from any ovs not-found set large-community {rs}:1000:2",
+        ]
+    for client, session in plan.sessions:
+        rules += _session_rules(plan, client, session)
+    rules += _blackhole_rules(plan)
+    if p.graceful_shutdown:
+        rules.append("match from any community GRACEFUL_SHUTDOWN set localpref 0")
+    rules.append("# Filtered routes never leave the route server.")
+    rules.append(f"deny quick to any large-community {rs}:1101:*")
+    for client, session in plan.sessions:
+        if not p.announcement_control:
+            break
+        n = session.ip
+        rules += [
+            f"deny to {n} large-community {rs}:0:0",
+            f"allow to {n} large-community {rs}:1:{client.asn}",
+            f"deny to {n} large-community {rs}:0:{client.asn}",
+        ]
+    for function in ("0", "1", "101", "102", "103"):
+        rules.append(f"match to any set large-community delete {rs}:{function}:*")
+
+    env = _env("openbgpd")
+    return env.get_template("main.j2").render(
+        plan=plan,
+        p=p,
+        version_text=".".join(map(str, version)),
+        sets="".join(sets),
+        sessions=plan.sessions,
+        rules="\n".join(rules) + "\n",
+        control_socket=control_socket,
+    )
+
+
+def _session_rules(plan: Plan, client: ClientPlan, session: Session) -> list[str]:
+    rs = plan.policy.rs_asn
+    n = session.ip
+    cp = client.policy
+    out = [f"# {session.name}: AS{client.asn} {bird_string(client.client.description)}"]
+    if cp.next_hop.mode != "any":
+        out.append(f"match from {n} set large-community {rs}:1101:8")
+        for nh in client.next_hops_for(session):
+            out.append(f"match from {n} nexthop {nh} set large-community delete {rs}:1101:8")
+    fail = f"{rs}:1000:7" if cp.irr.tag_only else f"{rs}:1101:9"
+    if cp.irr.enforce_prefix:
+        out.append(f"match from {n} set large-community {fail}")
+        if client.prefixes(session.version):
+            name = f"AS{client.asn}_prefixes"
+            out.append(f"match from {n} prefix-set {name} set large-community delete {fail}")
+            if cp.blackholing.enabled:
+                out.append(
+                    f"match from {n} community BLACKHOLE prefix-set {name} or-longer "
+                    f"set large-community delete {fail}"
+                )
+    ofail = f"{rs}:1000:7" if cp.irr.tag_only else f"{rs}:1101:10"
+    if cp.irr.enforce_origin:
+        out.append(f"match from {n} set large-community {ofail}")
+        out.append(
+            f"match from {n} source-as as-set AS{client.asn}_origins "
+            f"set large-community delete {ofail}"
+        )
+    if client.asn in cp.as_path.transit_free_asns:
+        out.append(f"match from {n} set large-community delete {rs}:1101:14")
+    if not cp.blackholing.enabled:
+        out.append(f"match from {n} community BLACKHOLE set large-community {rs}:1101:19")
+    return out
+
+
+def _blackhole_rules(plan: Plan) -> list[str]:
+    p = plan.policy
+    bh = p.blackholing
+    if not bh.enabled:
+        return []
+    rs = p.rs_asn
+    out = [
+        "# RFC 7999 blackholes: more-specifics allowed, next hop rewritten, NO_EXPORT.",
+        f"match from any community BLACKHOLE inet prefixlen <= {bh.ipv4_max_length} "
+        f"set large-community delete {rs}:1101:1",
+        f"match from any community BLACKHOLE inet6 prefixlen <= {bh.ipv6_max_length} "
+        f"set large-community delete {rs}:1101:1",
+        f"match from any community BLACKHOLE ovs invalid set large-community delete {rs}:1101:13",
+    ]
+    if bh.next_hop_ipv4:
+        out.append(f"match from any community BLACKHOLE inet set nexthop {bh.next_hop_ipv4}")
+    if bh.next_hop_ipv6:
+        out.append(f"match from any community BLACKHOLE inet6 set nexthop {bh.next_hop_ipv6}")
+    if bh.add_no_export:
+        # Added on the way out: bgpd (unlike BIRD with "interpret communities off") would
+        # not announce a route already carrying NO_EXPORT to anyone.
+        out.append("match to any community BLACKHOLE set community NO_EXPORT")
+    _ = (IPv4Network, IPv6Network)
+    return out
