@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lakou.i18n import LOCALE_DIR, _catalogue, gettext as lakou_gettext, language
+from lakou.i18n import LOCALE_DIR, _catalogue, language
+from lakou.i18n import gettext as lakou_gettext
 
 LANG_DIRS = sorted(p for p in LOCALE_DIR.glob("*/LC_MESSAGES") if list(p.glob("parts/*.po")))
 

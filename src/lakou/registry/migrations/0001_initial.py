@@ -6,299 +6,774 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Facility',
+            name="Facility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=128, unique=True, verbose_name='name')),
-                ('city', models.CharField(blank=True, max_length=128, verbose_name='city')),
-                ('country', models.CharField(blank=True, max_length=2, verbose_name='country')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('peeringdb_fac_id', models.PositiveIntegerField(blank=True, null=True, verbose_name='PeeringDB fac id')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=128, unique=True, verbose_name="name")),
+                ("city", models.CharField(blank=True, max_length=128, verbose_name="city")),
+                ("country", models.CharField(blank=True, max_length=2, verbose_name="country")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                (
+                    "peeringdb_fac_id",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="PeeringDB fac id"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'facility',
-                'verbose_name_plural': 'facilities',
-                'ordering': ['name'],
+                "verbose_name": "facility",
+                "verbose_name_plural": "facilities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Network',
+            name="Network",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('asn', models.PositiveBigIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4294967295)], verbose_name='ASN')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('organisation', models.CharField(blank=True, max_length=255, verbose_name='organisation')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('peering_policy', models.CharField(choices=[('open', 'open'), ('selective', 'selective'), ('case-by-case', 'case by case'), ('mandatory', 'mandatory'), ('closed', 'closed')], default='open', max_length=16, verbose_name='peering policy')),
-                ('as_set', models.CharField(blank=True, help_text='One or more AS-SETs or ASNs, separated by spaces (RIPE::AS-FOO allowed).', max_length=255, verbose_name='AS-SET')),
-                ('max_prefix_v4', models.PositiveIntegerField(blank=True, null=True, verbose_name='max-prefix IPv4')),
-                ('max_prefix_v6', models.PositiveIntegerField(blank=True, null=True, verbose_name='max-prefix IPv6')),
-                ('never_via_route_servers', models.BooleanField(default=False, help_text='The network asks not to be reached through route servers (PeeringDB flag).', verbose_name='never via route servers')),
-                ('peeringdb_net_id', models.PositiveIntegerField(blank=True, null=True, verbose_name='PeeringDB net id')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "asn",
+                    models.PositiveBigIntegerField(
+                        unique=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4294967295),
+                        ],
+                        verbose_name="ASN",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "organisation",
+                    models.CharField(blank=True, max_length=255, verbose_name="organisation"),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "peering_policy",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("selective", "selective"),
+                            ("case-by-case", "case by case"),
+                            ("mandatory", "mandatory"),
+                            ("closed", "closed"),
+                        ],
+                        default="open",
+                        max_length=16,
+                        verbose_name="peering policy",
+                    ),
+                ),
+                (
+                    "as_set",
+                    models.CharField(
+                        blank=True,
+                        help_text="One or more AS-SETs or ASNs, separated by spaces (RIPE::AS-FOO allowed).",
+                        max_length=255,
+                        verbose_name="AS-SET",
+                    ),
+                ),
+                (
+                    "max_prefix_v4",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="max-prefix IPv4"
+                    ),
+                ),
+                (
+                    "max_prefix_v6",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="max-prefix IPv6"
+                    ),
+                ),
+                (
+                    "never_via_route_servers",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The network asks not to be reached through route servers (PeeringDB flag).",
+                        verbose_name="never via route servers",
+                    ),
+                ),
+                (
+                    "peeringdb_net_id",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="PeeringDB net id"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'network',
-                'verbose_name_plural': 'networks',
-                'ordering': ['asn'],
+                "verbose_name": "network",
+                "verbose_name_plural": "networks",
+                "ordering": ["asn"],
             },
         ),
         migrations.CreateModel(
-            name='Exchange',
+            name="Exchange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(max_length=64, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=64, verbose_name='short name')),
-                ('full_name', models.CharField(blank=True, max_length=255, verbose_name='full name')),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2 code: MF, BL, GP, SX...', max_length=2, verbose_name='country or territory')),
-                ('city', models.CharField(blank=True, max_length=128, verbose_name='city')),
-                ('url', models.URLField(blank=True, verbose_name='website')),
-                ('support_email', models.EmailField(blank=True, max_length=254, verbose_name='support e-mail')),
-                ('support_phone', models.CharField(blank=True, max_length=32, verbose_name='support phone')),
-                ('asn', models.PositiveBigIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4294967295)], verbose_name='exchange ASN')),
-                ('ixf_id', models.PositiveIntegerField(blank=True, help_text='Identifier in the IX-F database (ask Euro-IX for one).', null=True, unique=True, verbose_name='IX-F id')),
-                ('peeringdb_ix_id', models.PositiveIntegerField(blank=True, null=True, unique=True, verbose_name='PeeringDB ix id')),
-                ('demo', models.BooleanField(default=False, help_text='Loaded by `lakou demo`: not real members.', verbose_name='demo data')),
-                ('bridged_to', models.ManyToManyField(blank=True, help_text='Exchanges joined to this one by a layer-2 bridge (Saint-Martin to Sint Maarten).', to='registry.exchange', verbose_name='bridged to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("slug", models.SlugField(max_length=64, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=64, verbose_name="short name")),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="full name"),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        help_text="ISO 3166-1 alpha-2 code: MF, BL, GP, SX...",
+                        max_length=2,
+                        verbose_name="country or territory",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=128, verbose_name="city")),
+                ("url", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "support_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="support e-mail"),
+                ),
+                (
+                    "support_phone",
+                    models.CharField(blank=True, max_length=32, verbose_name="support phone"),
+                ),
+                (
+                    "asn",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4294967295),
+                        ],
+                        verbose_name="exchange ASN",
+                    ),
+                ),
+                (
+                    "ixf_id",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Identifier in the IX-F database (ask Euro-IX for one).",
+                        null=True,
+                        unique=True,
+                        verbose_name="IX-F id",
+                    ),
+                ),
+                (
+                    "peeringdb_ix_id",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, unique=True, verbose_name="PeeringDB ix id"
+                    ),
+                ),
+                (
+                    "demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Loaded by `lakou demo`: not real members.",
+                        verbose_name="demo data",
+                    ),
+                ),
+                (
+                    "bridged_to",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Exchanges joined to this one by a layer-2 bridge (Saint-Martin to Sint Maarten).",
+                        to="registry.exchange",
+                        verbose_name="bridged to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'exchange',
-                'verbose_name_plural': 'exchanges',
-                'ordering': ['name'],
+                "verbose_name": "exchange",
+                "verbose_name_plural": "exchanges",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('member_type', models.CharField(choices=[('peering', 'peering'), ('ixp', 'exchange infrastructure'), ('other', 'other')], default='peering', max_length=16, verbose_name='member type')),
-                ('status', models.CharField(choices=[('connected', 'connected'), ('provisioning', 'provisioning'), ('disconnected', 'disconnected')], default='connected', max_length=16, verbose_name='status')),
-                ('member_since', models.DateField(blank=True, null=True, verbose_name='member since')),
-                ('exchange', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='registry.exchange', verbose_name='exchange')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='registry.network', verbose_name='network')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "member_type",
+                    models.CharField(
+                        choices=[
+                            ("peering", "peering"),
+                            ("ixp", "exchange infrastructure"),
+                            ("other", "other"),
+                        ],
+                        default="peering",
+                        max_length=16,
+                        verbose_name="member type",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("connected", "connected"),
+                            ("provisioning", "provisioning"),
+                            ("disconnected", "disconnected"),
+                        ],
+                        default="connected",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "member_since",
+                    models.DateField(blank=True, null=True, verbose_name="member since"),
+                ),
+                (
+                    "exchange",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="registry.exchange",
+                        verbose_name="exchange",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="registry.network",
+                        verbose_name="network",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member',
-                'verbose_name_plural': 'members',
-                'ordering': ['exchange', 'network__asn'],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+                "ordering": ["exchange", "network__asn"],
             },
         ),
         migrations.CreateModel(
-            name='Connection',
+            name="Connection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(blank=True, max_length=64, verbose_name='name')),
-                ('state', models.CharField(choices=[('active', 'active'), ('provisioning', 'provisioning'), ('quarantine', 'quarantine'), ('disabled', 'disabled')], default='active', max_length=16, verbose_name='state')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='connections', to='registry.member', verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(blank=True, max_length=64, verbose_name="name")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("active", "active"),
+                            ("provisioning", "provisioning"),
+                            ("quarantine", "quarantine"),
+                            ("disabled", "disabled"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="connections",
+                        to="registry.member",
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'connection',
-                'verbose_name_plural': 'connections',
-                'ordering': ['member', 'name'],
+                "verbose_name": "connection",
+                "verbose_name_plural": "connections",
+                "ordering": ["member", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('role', models.CharField(choices=[('noc', 'NOC'), ('technical', 'technical'), ('policy', 'peering policy'), ('abuse', 'abuse'), ('billing', 'billing')], default='noc', max_length=16, verbose_name='role')),
-                ('name', models.CharField(blank=True, max_length=128, verbose_name='name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='registry.network', verbose_name='network')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("noc", "NOC"),
+                            ("technical", "technical"),
+                            ("policy", "peering policy"),
+                            ("abuse", "abuse"),
+                            ("billing", "billing"),
+                        ],
+                        default="noc",
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=128, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="registry.network",
+                        verbose_name="network",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['network', 'role'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["network", "role"],
             },
         ),
         migrations.CreateModel(
-            name='PeeringLan',
+            name="PeeringLan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=64, verbose_name='name')),
-                ('vlan_id', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4094)], verbose_name='VLAN id')),
-                ('ipv4_prefix', models.CharField(blank=True, max_length=18, verbose_name='IPv4 prefix')),
-                ('ipv6_prefix', models.CharField(blank=True, max_length=43, verbose_name='IPv6 prefix')),
-                ('mtu', models.PositiveIntegerField(default=1500, validators=[django.core.validators.MinValueValidator(1280), django.core.validators.MaxValueValidator(9216)], verbose_name='MTU')),
-                ('exchange', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lans', to='registry.exchange', verbose_name='exchange')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=64, verbose_name="name")),
+                (
+                    "vlan_id",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4094),
+                        ],
+                        verbose_name="VLAN id",
+                    ),
+                ),
+                (
+                    "ipv4_prefix",
+                    models.CharField(blank=True, max_length=18, verbose_name="IPv4 prefix"),
+                ),
+                (
+                    "ipv6_prefix",
+                    models.CharField(blank=True, max_length=43, verbose_name="IPv6 prefix"),
+                ),
+                (
+                    "mtu",
+                    models.PositiveIntegerField(
+                        default=1500,
+                        validators=[
+                            django.core.validators.MinValueValidator(1280),
+                            django.core.validators.MaxValueValidator(9216),
+                        ],
+                        verbose_name="MTU",
+                    ),
+                ),
+                (
+                    "exchange",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lans",
+                        to="registry.exchange",
+                        verbose_name="exchange",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'peering LAN',
-                'verbose_name_plural': 'peering LANs',
-                'ordering': ['exchange', 'vlan_id', 'name'],
+                "verbose_name": "peering LAN",
+                "verbose_name_plural": "peering LANs",
+                "ordering": ["exchange", "vlan_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PeeringLanAddress',
+            name="PeeringLanAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('ipv4', models.GenericIPAddressField(blank=True, null=True, protocol='IPv4', verbose_name='IPv4 address')),
-                ('ipv6', models.GenericIPAddressField(blank=True, null=True, protocol='IPv6', verbose_name='IPv6 address')),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='registry.connection', verbose_name='connection')),
-                ('lan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='addresses', to='registry.peeringlan', verbose_name='peering LAN')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "ipv4",
+                    models.GenericIPAddressField(
+                        blank=True, null=True, protocol="IPv4", verbose_name="IPv4 address"
+                    ),
+                ),
+                (
+                    "ipv6",
+                    models.GenericIPAddressField(
+                        blank=True, null=True, protocol="IPv6", verbose_name="IPv6 address"
+                    ),
+                ),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="registry.connection",
+                        verbose_name="connection",
+                    ),
+                ),
+                (
+                    "lan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="addresses",
+                        to="registry.peeringlan",
+                        verbose_name="peering LAN",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'peering-LAN address',
-                'verbose_name_plural': 'peering-LAN addresses',
-                'ordering': ['lan', 'ipv4'],
+                "verbose_name": "peering-LAN address",
+                "verbose_name_plural": "peering-LAN addresses",
+                "ordering": ["lan", "ipv4"],
             },
         ),
         migrations.CreateModel(
-            name='MacAddress',
+            name="MacAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('mac', models.CharField(max_length=17, verbose_name='MAC address')),
-                ('learned', models.BooleanField(default=False, help_text='Discovered on the switch, not configured.', verbose_name='learned')),
-                ('lan', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='macs', to='registry.peeringlan', verbose_name='peering LAN')),
-                ('address', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='macs', to='registry.peeringlanaddress', verbose_name='peering-LAN address')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("mac", models.CharField(max_length=17, verbose_name="MAC address")),
+                (
+                    "learned",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Discovered on the switch, not configured.",
+                        verbose_name="learned",
+                    ),
+                ),
+                (
+                    "lan",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="macs",
+                        to="registry.peeringlan",
+                        verbose_name="peering LAN",
+                    ),
+                ),
+                (
+                    "address",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="macs",
+                        to="registry.peeringlanaddress",
+                        verbose_name="peering-LAN address",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'MAC address',
-                'verbose_name_plural': 'MAC addresses',
-                'ordering': ['lan', 'mac'],
+                "verbose_name": "MAC address",
+                "verbose_name_plural": "MAC addresses",
+                "ordering": ["lan", "mac"],
             },
         ),
         migrations.CreateModel(
-            name='RouteServer',
+            name="RouteServer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=64, verbose_name='name')),
-                ('asn', models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4294967295)], verbose_name='ASN')),
-                ('router_id', models.GenericIPAddressField(protocol='IPv4', verbose_name='router id')),
-                ('ipv4', models.GenericIPAddressField(blank=True, null=True, protocol='IPv4', verbose_name='IPv4 address')),
-                ('ipv6', models.GenericIPAddressField(blank=True, null=True, protocol='IPv6', verbose_name='IPv6 address')),
-                ('daemon', models.CharField(choices=[('bird2', 'BIRD 2'), ('openbgpd', 'OpenBGPD')], default='bird2', max_length=16, verbose_name='daemon')),
-                ('version', models.CharField(blank=True, max_length=32, verbose_name='daemon version')),
-                ('exchange', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='route_servers', to='registry.exchange', verbose_name='exchange')),
-                ('lan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='route_servers', to='registry.peeringlan', verbose_name='peering LAN')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=64, verbose_name="name")),
+                (
+                    "asn",
+                    models.PositiveBigIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4294967295),
+                        ],
+                        verbose_name="ASN",
+                    ),
+                ),
+                (
+                    "router_id",
+                    models.GenericIPAddressField(protocol="IPv4", verbose_name="router id"),
+                ),
+                (
+                    "ipv4",
+                    models.GenericIPAddressField(
+                        blank=True, null=True, protocol="IPv4", verbose_name="IPv4 address"
+                    ),
+                ),
+                (
+                    "ipv6",
+                    models.GenericIPAddressField(
+                        blank=True, null=True, protocol="IPv6", verbose_name="IPv6 address"
+                    ),
+                ),
+                (
+                    "daemon",
+                    models.CharField(
+                        choices=[("bird2", "BIRD 2"), ("openbgpd", "OpenBGPD")],
+                        default="bird2",
+                        max_length=16,
+                        verbose_name="daemon",
+                    ),
+                ),
+                (
+                    "version",
+                    models.CharField(blank=True, max_length=32, verbose_name="daemon version"),
+                ),
+                (
+                    "exchange",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="route_servers",
+                        to="registry.exchange",
+                        verbose_name="exchange",
+                    ),
+                ),
+                (
+                    "lan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="route_servers",
+                        to="registry.peeringlan",
+                        verbose_name="peering LAN",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'route server',
-                'verbose_name_plural': 'route servers',
-                'ordering': ['exchange', 'name'],
+                "verbose_name": "route server",
+                "verbose_name_plural": "route servers",
+                "ordering": ["exchange", "name"],
             },
         ),
         migrations.CreateModel(
-            name='RouteServerSession',
+            name="RouteServerSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('afi', models.PositiveSmallIntegerField(choices=[(4, 'IPv4'), (6, 'IPv6')], verbose_name='address family')),
-                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
-                ('address', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rs_sessions', to='registry.peeringlanaddress', verbose_name='peering-LAN address')),
-                ('route_server', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='registry.routeserver', verbose_name='route server')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "afi",
+                    models.PositiveSmallIntegerField(
+                        choices=[(4, "IPv4"), (6, "IPv6")], verbose_name="address family"
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
+                (
+                    "address",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rs_sessions",
+                        to="registry.peeringlanaddress",
+                        verbose_name="peering-LAN address",
+                    ),
+                ),
+                (
+                    "route_server",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="registry.routeserver",
+                        verbose_name="route server",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'route-server session',
-                'verbose_name_plural': 'route-server sessions',
-                'ordering': ['route_server', 'address', 'afi'],
+                "verbose_name": "route-server session",
+                "verbose_name_plural": "route-server sessions",
+                "ordering": ["route_server", "address", "afi"],
             },
         ),
         migrations.CreateModel(
-            name='Switch',
+            name="Switch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=64, verbose_name='name')),
-                ('manufacturer', models.CharField(blank=True, max_length=64, verbose_name='manufacturer')),
-                ('model', models.CharField(blank=True, max_length=64, verbose_name='model')),
-                ('software', models.CharField(blank=True, max_length=128, verbose_name='software')),
-                ('management_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='management address')),
-                ('exchange', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='switches', to='registry.exchange', verbose_name='exchange')),
-                ('facility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='switches', to='registry.facility', verbose_name='facility')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=64, verbose_name="name")),
+                (
+                    "manufacturer",
+                    models.CharField(blank=True, max_length=64, verbose_name="manufacturer"),
+                ),
+                ("model", models.CharField(blank=True, max_length=64, verbose_name="model")),
+                ("software", models.CharField(blank=True, max_length=128, verbose_name="software")),
+                (
+                    "management_ip",
+                    models.GenericIPAddressField(
+                        blank=True, null=True, verbose_name="management address"
+                    ),
+                ),
+                (
+                    "exchange",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="switches",
+                        to="registry.exchange",
+                        verbose_name="exchange",
+                    ),
+                ),
+                (
+                    "facility",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="switches",
+                        to="registry.facility",
+                        verbose_name="facility",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'switch',
-                'verbose_name_plural': 'switches',
-                'ordering': ['exchange', 'name'],
+                "verbose_name": "switch",
+                "verbose_name_plural": "switches",
+                "ordering": ["exchange", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Port',
+            name="Port",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=64, verbose_name='port')),
-                ('speed_mbps', models.PositiveIntegerField(default=1000, verbose_name='speed (Mb/s)')),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ports', to='registry.connection', verbose_name='connection')),
-                ('switch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ports', to='registry.switch', verbose_name='switch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=64, verbose_name="port")),
+                (
+                    "speed_mbps",
+                    models.PositiveIntegerField(default=1000, verbose_name="speed (Mb/s)"),
+                ),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ports",
+                        to="registry.connection",
+                        verbose_name="connection",
+                    ),
+                ),
+                (
+                    "switch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ports",
+                        to="registry.switch",
+                        verbose_name="switch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'port',
-                'verbose_name_plural': 'ports',
-                'ordering': ['switch', 'name'],
+                "verbose_name": "port",
+                "verbose_name_plural": "ports",
+                "ordering": ["switch", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(fields=('exchange', 'network'), name='member_unique'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                fields=("exchange", "network"), name="member_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='peeringlan',
-            constraint=models.UniqueConstraint(fields=('exchange', 'name'), name='lan_unique_name'),
+            model_name="peeringlan",
+            constraint=models.UniqueConstraint(fields=("exchange", "name"), name="lan_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='peeringlan',
-            constraint=models.UniqueConstraint(fields=('exchange', 'vlan_id'), name='lan_unique_vlan'),
+            model_name="peeringlan",
+            constraint=models.UniqueConstraint(
+                fields=("exchange", "vlan_id"), name="lan_unique_vlan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='peeringlanaddress',
-            constraint=models.UniqueConstraint(fields=('lan', 'ipv4'), name='address_unique_ipv4'),
+            model_name="peeringlanaddress",
+            constraint=models.UniqueConstraint(fields=("lan", "ipv4"), name="address_unique_ipv4"),
         ),
         migrations.AddConstraint(
-            model_name='peeringlanaddress',
-            constraint=models.UniqueConstraint(fields=('lan', 'ipv6'), name='address_unique_ipv6'),
+            model_name="peeringlanaddress",
+            constraint=models.UniqueConstraint(fields=("lan", "ipv6"), name="address_unique_ipv6"),
         ),
         migrations.AddConstraint(
-            model_name='macaddress',
-            constraint=models.UniqueConstraint(fields=('lan', 'mac'), name='mac_unique_per_lan'),
+            model_name="macaddress",
+            constraint=models.UniqueConstraint(fields=("lan", "mac"), name="mac_unique_per_lan"),
         ),
         migrations.AddConstraint(
-            model_name='routeserver',
-            constraint=models.UniqueConstraint(fields=('exchange', 'name'), name='rs_unique_name'),
+            model_name="routeserver",
+            constraint=models.UniqueConstraint(fields=("exchange", "name"), name="rs_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='routeserversession',
-            constraint=models.UniqueConstraint(fields=('route_server', 'address', 'afi'), name='rs_session_unique'),
+            model_name="routeserversession",
+            constraint=models.UniqueConstraint(
+                fields=("route_server", "address", "afi"), name="rs_session_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='switch',
-            constraint=models.UniqueConstraint(fields=('exchange', 'name'), name='switch_unique_name'),
+            model_name="switch",
+            constraint=models.UniqueConstraint(
+                fields=("exchange", "name"), name="switch_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='port',
-            constraint=models.UniqueConstraint(fields=('switch', 'name'), name='port_unique_name'),
+            model_name="port",
+            constraint=models.UniqueConstraint(fields=("switch", "name"), name="port_unique_name"),
         ),
     ]
