@@ -15,24 +15,11 @@ from django.utils import translation
 
 from lakou.registry import models as m
 from lakou.registry.demo import load_demo
+from lakou.registry.testing import registry_models
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [
-    m.Exchange,
-    m.Facility,
-    m.Switch,
-    m.PeeringLan,
-    m.Network,
-    m.Contact,
-    m.Member,
-    m.Connection,
-    m.Port,
-    m.PeeringLanAddress,
-    m.MacAddress,
-    m.RouteServer,
-    m.RouteServerSession,
-]
+MODELS = registry_models()
 
 
 @pytest.fixture(autouse=True)

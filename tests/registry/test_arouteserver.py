@@ -21,6 +21,7 @@ from lakou.registry.arouteserver import (
     parse_clients,
 )
 from lakou.registry.engines import exchange_view
+from lakou.registry.testing import table_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +34,6 @@ def english() -> Iterator[None]:
 
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clients"
-MODELS = (
-    m.Exchange,
-    m.PeeringLan,
-    m.Network,
-    m.Member,
-    m.Connection,
-    m.PeeringLanAddress,
-    m.RouteServer,
-    m.RouteServerSession,
-)
 
 
 @pytest.fixture
@@ -65,10 +56,6 @@ def exchange() -> m.Exchange:
             exchange=ex, lan=lan, name=name, asn=64496, router_id=v4, ipv4=v4, ipv6=v6
         )
     return ex
-
-
-def snapshot() -> dict[str, list[dict]]:
-    return {model.__name__: list(model.objects.values()) for model in MODELS}
 
 
 def test_round_trip_exact(exchange) -> None:
@@ -548,13 +535,13 @@ def test_malformed_clients_file(exchange, name, text, path, words) -> None:
     m.PeeringLanAddress.objects.create(
         connection=conn, lan=exchange.lans.get(name="peering"), ipv4="198.51.100.11"
     )
-    before = snapshot()
+    before = table_snapshot()
     with pytest.raises(ClientsError) as caught:
         import_clients(text, "smart-ix")
     assert caught.value.path == path, str(caught.value)
     assert words in caught.value.problem, str(caught.value)
     assert 'se"cret' not in str(caught.value) and "kkkkk" not in str(caught.value)
-    assert snapshot() == before
+    assert table_snapshot() == before
 
 
 def test_no_route_server_on_the_lan(exchange) -> None:

@@ -8,37 +8,17 @@ import pytest
 
 from lakou.registry import demo
 from lakou.registry import models as m
+from lakou.registry.testing import row_counts
 
 pytestmark = pytest.mark.django_db
 
 
-def counts() -> dict[str, int]:
-    return {
-        model.__name__: model.objects.count()
-        for model in (
-            m.Exchange,
-            m.Facility,
-            m.Switch,
-            m.PeeringLan,
-            m.Network,
-            m.Contact,
-            m.Member,
-            m.Connection,
-            m.Port,
-            m.PeeringLanAddress,
-            m.MacAddress,
-            m.RouteServer,
-            m.RouteServerSession,
-        )
-    }
-
-
 def test_load_is_idempotent() -> None:
     first = demo.load_demo()
-    after_first = counts()
+    after_first = row_counts()
     assert first.created["exchanges"] == 3 and first.created["members"] == after_first["Member"]
     second = demo.load_demo()
-    assert counts() == after_first
+    assert row_counts() == after_first
     assert sum(second.created.values()) == 0
     assert second.totals == first.totals
 

@@ -14,6 +14,7 @@ from lakou.registry.ixf import schema as ixf_schema
 from lakou.registry.ixf.common import ImportReport
 from lakou.registry.ixf.import_ import import_document
 from lakou.registry.ixf.reader import detect_version, parse_json, tolerate
+from lakou.registry.testing import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -26,25 +27,6 @@ def english() -> Iterator[None]:
 
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ixf"
-MODELS = (
-    m.Exchange,
-    m.Facility,
-    m.Switch,
-    m.PeeringLan,
-    m.Network,
-    m.Contact,
-    m.Member,
-    m.Connection,
-    m.Port,
-    m.PeeringLanAddress,
-    m.MacAddress,
-    m.RouteServer,
-    m.RouteServerSession,
-)
-
-
-def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in MODELS}
 
 
 @pytest.mark.parametrize(
@@ -150,7 +132,7 @@ def test_import_0_7_two_exchanges_and_dry_run() -> None:
     data = (FIXTURES / "two-exchanges-0.7.json").read_text()
     dry = import_document(data, dry_run=True)
     assert dry.dry_run and dry.created["exchange"] == 2
-    assert counts() == {name: 0 for name in counts()}
+    assert row_counts() == {name: 0 for name in row_counts()}
     import_document(data)
     dual = m.Network.objects.get(asn=64530)
     assert sorted(dual.memberships.values_list("exchange__slug", flat=True)) == [

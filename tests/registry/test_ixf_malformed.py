@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from lakou.registry import models as m
 from lakou.registry.ixf.common import IxfError
 from lakou.registry.ixf.import_ import import_document
+from lakou.registry.testing import table_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -26,21 +26,6 @@ def english() -> Iterator[None]:
 
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ixf"
-MODELS = (
-    m.Exchange,
-    m.Facility,
-    m.Switch,
-    m.PeeringLan,
-    m.Network,
-    m.Contact,
-    m.Member,
-    m.Connection,
-    m.Port,
-    m.PeeringLanAddress,
-    m.MacAddress,
-    m.RouteServer,
-    m.RouteServerSession,
-)
 C0 = "member_list[0].connection_list[0]"
 V0 = f"{C0}.vlan_list[0]"
 
@@ -350,12 +335,12 @@ def test_malformed_document(registry, name, change, path, words) -> None:
         change(doc)
     else:
         doc = change
-    before = {model.__name__: list(model.objects.values()) for model in MODELS}
+    before = table_snapshot()
     with pytest.raises(IxfError) as caught:
         import_document(doc)
     assert caught.value.path == path, str(caught.value)
     assert words.lower() in caught.value.problem.lower(), str(caught.value)
-    after = {model.__name__: list(model.objects.values()) for model in MODELS}
+    after = table_snapshot()
     assert after == before  # not one row added, changed or removed
 
 
@@ -379,9 +364,9 @@ def test_schema_errors_name_the_path_too(registry, shared_data, change, path) ->
 def test_an_error_in_french() -> None:
     doc = base()
     doc["member_list"][0]["connection_list"][0]["vlan_list"][0]["ipv4"]["address"] = "192.0.3.7"
-    before = {model.__name__: list(model.objects.values()) for model in MODELS}
+    before = table_snapshot()
     with translation.override("fr"), pytest.raises(IxfError) as caught:
         import_document(doc)
     assert caught.value.path == f"{V0}.ipv4.address"
     assert caught.value.problem == "192.0.3.7 est hors de 192.0.2.0/24 (ixp_list[0].vlan[0])"
-    assert {model.__name__: list(model.objects.values()) for model in MODELS} == before
+    assert table_snapshot() == before

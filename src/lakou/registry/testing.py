@@ -1,4 +1,4 @@
-"""Test seams for the registry: a real, throw-away PostgreSQL server.
+"""Test seams for the registry: a real, throw-away PostgreSQL server, and row counts.
 
 ``postgresql_server()`` starts Debian's PostgreSQL (``initdb`` + ``pg_ctl``) in a
 temporary directory, listening on 127.0.0.1 on a free port with its Unix socket in that
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PG_VERSIONS = ("15", "16", "17", "14", "13")
 
@@ -175,3 +176,22 @@ def _wait_ready(host: str, port: int, timeout: float) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"PostgreSQL did not listen on {host}:{port}") from None
             time.sleep(0.1)
+
+
+def registry_models() -> list[type[Any]]:
+    """Every model of the registry app (new models are covered without editing tests)."""
+    from django.apps import apps
+
+    return list(apps.get_app_config("registry").get_models())
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per registry model: equal before and after a refused import."""
+    return {model.__name__: model.objects.count() for model in registry_models()}
+
+
+def table_snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every registry row as a dict: byte-for-byte unchanged after a refused import."""
+    return {
+        model.__name__: list(model.objects.order_by("pk").values()) for model in registry_models()
+    }
