@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv6Address
+from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Any
 
 from lakou.flows.ipfix_fields import ELEMENTS, VARIABLE_LENGTH
@@ -198,9 +198,10 @@ class NetflowDecoder:
         if own:
             return own
         table = self.sampling.get((exporter, version, domain), {})
-        sampler = record.get("samplerId", record.get("selectorId"))
-        if sampler is not None and int(sampler) in table:
-            return table[int(sampler)]
+        if record.get("samplerId", record.get("selectorId")) is not None:
+            sampler = _uint(record, "samplerId", "selectorId")
+            if sampler in table:
+                return table[sampler]
         return table.get(-1, 1)
 
     def rows(self, decoded: dict[str, Any], time: int | None = None) -> list[FlowRow]:
@@ -230,14 +231,14 @@ def _lookup(
 
 def _record_sampling(rec: dict[str, Any]) -> int:
     if rec.get("samplingInterval"):
-        return int(rec["samplingInterval"])
+        return _uint(rec, "samplingInterval")
     if rec.get("samplerRandomInterval"):
-        return int(rec["samplerRandomInterval"])
+        return _uint(rec, "samplerRandomInterval")
     if rec.get("samplingSize") and rec.get("samplingPopulation"):
-        return max(1, int(rec["samplingPopulation"]) // int(rec["samplingSize"]))
+        return max(1, _uint(rec, "samplingPopulation") // _uint(rec, "samplingSize"))
     if rec.get("samplingPacketInterval"):
-        space = int(rec.get("samplingPacketSpace", 0))
-        interval = int(rec["samplingPacketInterval"])
+        space = _uint(rec, "samplingPacketSpace")
+        interval = _uint(rec, "samplingPacketInterval")
         return (interval + space) // interval if interval else 0
     return 0
 
@@ -349,27 +350,67 @@ def _value(raw: bytes, kind: str) -> Any:
     return raw.hex()
 
 
+def _uint(rec: dict[str, Any], *names: str) -> int:
+    """The first of ``names`` present, as an integer.
+
+    The decoder shows an unsigned field wider than 8 bytes as hex (as tshark does); such a
+    record cannot be counted, so it is malformed, not a crash of the pipeline.
+    """
+    for name in names:
+        value = rec.get(name)
+        if value is None or value == "":
+            continue
+        if isinstance(value, int):
+            return value
+        raise MalformedDatagram(f"{name}: field of invalid size", 0)
+    return 0
+
+
+def _ip(rec: dict[str, Any], *names: str) -> str:
+    """The first of ``names`` present, as an address; a field of the wrong size is malformed."""
+    for name in names:
+        value = rec.get(name)
+        if not value:
+            continue
+        try:
+            ip_address(value)
+        except ValueError:
+            raise MalformedDatagram(f"{name}: field of invalid size", 0) from None
+        return str(value)
+    return ""
+
+
+def _mac(rec: dict[str, Any], name: str) -> int:
+    """A MAC field as an integer; one of the wrong size (shown as bare hex) is malformed."""
+    value = rec.get(name)
+    if not value:
+        return 0
+    if not isinstance(value, str) or len(value) != 17:
+        raise MalformedDatagram(f"{name}: field of invalid size", 0)
+    return mac_to_int(value)
+
+
 def _row(rec: dict[str, Any], source: int, exporter: str, time: int, rate: int) -> FlowRow:
     row = FlowRow(time=time, source=source, exporter=exporter, sampling_rate=max(1, rate))
-    row.bytes = int(rec.get("octetDeltaCount", rec.get("octetTotalCount", 0)) or 0)
+    row.bytes = _uint(rec, "octetDeltaCount", "octetTotalCount")
     if not row.bytes:
-        row.bytes = int(rec.get("layer2OctetDeltaCount", 0) or 0)
-    row.packets = int(rec.get("packetDeltaCount", rec.get("packetTotalCount", 0)) or 0)
-    row.in_if = int(rec.get("ingressInterface", 0)) & 0xFFFFFFFF
-    row.out_if = int(rec.get("egressInterface", 0)) & 0xFFFFFFFF
-    row.src_ip = rec.get("sourceIPv4Address") or rec.get("sourceIPv6Address") or ""
-    row.dst_ip = rec.get("destinationIPv4Address") or rec.get("destinationIPv6Address") or ""
-    row.proto = int(rec.get("protocolIdentifier", 0)) & 0xFF
-    row.src_port = int(rec.get("sourceTransportPort", 0)) & 0xFFFF
-    row.dst_port = int(rec.get("destinationTransportPort", 0)) & 0xFFFF
-    icmp = rec.get("icmpTypeCodeIPv4", rec.get("icmpTypeCodeIPv6"))
-    if icmp is not None and row.proto in (1, 58):
-        row.src_port, row.dst_port = 0, int(icmp) & 0xFFFF
-    row.src_mac = mac_to_int(rec.get("sourceMacAddress"))
-    row.dst_mac = mac_to_int(rec.get("destinationMacAddress"))
-    row.vlan = int(rec.get("vlanId", rec.get("dot1qVlanId", 0)) or 0) & 0x0FFF
-    row.src_as = int(rec.get("bgpSourceAsNumber", 0)) & 0xFFFFFFFF
-    row.dst_as = int(rec.get("bgpDestinationAsNumber", 0)) & 0xFFFFFFFF
+        row.bytes = _uint(rec, "layer2OctetDeltaCount")
+    row.packets = _uint(rec, "packetDeltaCount", "packetTotalCount")
+    row.in_if = _uint(rec, "ingressInterface") & 0xFFFFFFFF
+    row.out_if = _uint(rec, "egressInterface") & 0xFFFFFFFF
+    row.src_ip = _ip(rec, "sourceIPv4Address", "sourceIPv6Address")
+    row.dst_ip = _ip(rec, "destinationIPv4Address", "destinationIPv6Address")
+    row.proto = _uint(rec, "protocolIdentifier") & 0xFF
+    row.src_port = _uint(rec, "sourceTransportPort") & 0xFFFF
+    row.dst_port = _uint(rec, "destinationTransportPort") & 0xFFFF
+    icmp = _uint(rec, "icmpTypeCodeIPv4", "icmpTypeCodeIPv6")
+    if row.proto in (1, 58) and ("icmpTypeCodeIPv4" in rec or "icmpTypeCodeIPv6" in rec):
+        row.src_port, row.dst_port = 0, icmp & 0xFFFF
+    row.src_mac = _mac(rec, "sourceMacAddress")
+    row.dst_mac = _mac(rec, "destinationMacAddress")
+    row.vlan = _uint(rec, "vlanId", "dot1qVlanId") & 0x0FFF
+    row.src_as = _uint(rec, "bgpSourceAsNumber") & 0xFFFFFFFF
+    row.dst_as = _uint(rec, "bgpDestinationAsNumber") & 0xFFFFFFFF
     if row.src_ip:
         row.etype = 0x86DD if ":" in row.src_ip else 0x0800
     frame = rec.get("dataLinkFrameSection")
