@@ -26,6 +26,34 @@ DATA = ROOT.parent / "shared" / "data"
 FIND_TRAIXROUTE = "import traixroute, os; print(os.path.dirname(traixroute.__file__))"
 
 
+def traixroute_data(python: str, ixp: Path, work: Path) -> Path:
+    """A data folder for lakou with the very files traIXroute bundles.
+
+    Its netixlan and RouteViews pfx2as, beside the PeeringDB and PCH files of ``ixp``
+    (the 2016 ones of the shared data, the same as its own); ``python`` is the Python
+    where traIXroute is installed. Used by this benchmark and the differential test.
+    """
+    bundled = (
+        Path(
+            subprocess.run(
+                [python, "-c", FIND_TRAIXROUTE],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
+        / "database"
+        / "Default"
+    )
+    data = work / "data"
+    data.mkdir()
+    for source in ixp.iterdir():
+        (data / source.name).symlink_to(source)
+    (data / "peeringdb-netixlan.json").symlink_to(bundled / "PDB" / "netixlan.json")
+    (data / "routeviews").symlink_to(bundled / "RouteViews" / "routeviews")
+    return data
+
+
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser()
     parser.add_argument("--traceroutes", type=int, default=2000)
@@ -47,24 +75,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     data = DATA / "ixp"
     if python:
         # the same exchange and IP->ASN data traIXroute bundles (its netixlan, RouteViews)
-        bundled = (
-            Path(
-                subprocess.run(
-                    [python, "-c", FIND_TRAIXROUTE],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout.strip()
-            )
-            / "database"
-            / "Default"
-        )
-        data = work / "data"
-        data.mkdir()
-        for source in (DATA / "ixp").iterdir():
-            (data / source.name).symlink_to(source)
-        (data / "peeringdb-netixlan.json").symlink_to(bundled / "PDB" / "netixlan.json")
-        (data / "routeviews").symlink_to(bundled / "RouteViews" / "routeviews")
+        data = traixroute_data(python, DATA / "ixp", work)
     started = time.perf_counter()
     annotator, _sources = build_annotator(["GP", "MF", "BL", "SX"], data)
     setup_s = time.perf_counter() - started

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from benchmarks.paths.run import traixroute_data
 from click.testing import CliRunner
 
 from lakou.cli import main
@@ -216,7 +217,6 @@ TRAIXROUTE_PYTHON = os.environ.get("LAKOU_TRAIXROUTE_PYTHON") or (
     str(_DEFAULT_TRAIXROUTE) if _DEFAULT_TRAIXROUTE.exists() else None
 )
 TRAIXROUTE_ARGS = ("-rule", "-asn", "-process", "import", "-ripejson")
-FIND_TRAIXROUTE = "import traixroute, os; print(os.path.dirname(traixroute.__file__))"
 
 
 @pytest.mark.slow
@@ -250,24 +250,7 @@ def test_differential_against_traixroute(shared_data: Path, tmp_path: Path) -> N
     theirs = len(re.findall(r"^IXP hops:", run.stdout, re.M))
     # our side reads the very files traIXroute bundles: its netixlan and RouteViews pfx2as,
     # beside the 2016 PeeringDB and PCH files of the shared data (the same as its own)
-    bundled = (
-        Path(
-            subprocess.run(
-                [str(TRAIXROUTE_PYTHON), "-c", FIND_TRAIXROUTE],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.strip()
-        )
-        / "database"
-        / "Default"
-    )
-    data = tmp_path / "data"
-    data.mkdir()
-    for source in (shared_data / "ixp").iterdir():
-        (data / source.name).symlink_to(source)
-    (data / "peeringdb-netixlan.json").symlink_to(bundled / "PDB" / "netixlan.json")
-    (data / "routeviews").symlink_to(bundled / "RouteViews" / "routeviews")
+    data = traixroute_data(str(TRAIXROUTE_PYTHON), shared_data / "ixp", tmp_path)
     runner = CliRunner()
     result = runner.invoke(
         main, ["paths", "analyze", str(atlas), "--data-dir", str(data), "--format", "json"]

@@ -19,6 +19,7 @@ datagram is accepted whole or counted as dropped. The hot path is the numba deco
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
@@ -142,12 +143,7 @@ def decode(payload: bytes) -> dict[str, Any]:
 def _flow_sample(r: _Reader, expanded: bool) -> dict[str, Any]:
     s: dict[str, Any] = {"type": "expanded_flow_sample" if expanded else "flow_sample"}
     s["sequence_number"] = r.u32()
-    if expanded:
-        s["source_id_class"] = r.u32()
-        s["source_id_index"] = r.u32()
-    else:
-        source = r.u32()
-        s["source_id_class"], s["source_id_index"] = source >> 24, source & 0xFFFFFF
+    s["source_id_class"], s["source_id_index"] = _source_id(r, expanded)
     s["sampling_rate"] = r.u32()
     s["sample_pool"] = r.u32()
     s["dropped_packets"] = r.u32()
@@ -160,24 +156,40 @@ def _flow_sample(r: _Reader, expanded: bool) -> dict[str, Any]:
         inp, outp = r.u32(), r.u32()
         s["input_interface_format"], s["input_interface"] = inp >> 30, inp & 0x3FFFFFFF
         s["output_interface_format"], s["output_interface"] = outp >> 30, outp & 0x3FFFFFFF
+    records = []
+    for rec, sub in _records(r, "flow record"):
+        if rec["enterprise"] == 0:
+            rec.update(_flow_record(sub, rec["format"]))
+        records.append(rec)
+    s["records"] = records
+    return s
+
+
+def _source_id(r: _Reader, expanded: bool) -> tuple[int, int]:
+    """(source id class, index): two words in expanded samples, one (8 + 24 bits) else."""
+    if expanded:
+        return r.u32(), r.u32()
+    source = r.u32()
+    return source >> 24, source & 0xFFFFFF
+
+
+def _records(r: _Reader, what: str) -> Iterator[tuple[dict[str, Any], _Reader]]:
+    """The records of a sample: each its header dict and a reader bounded to its body.
+
+    The record count is checked against the room left (8 bytes of header each) before
+    any is read; after each record, ``r`` moves past it whatever the caller read.
+    """
     count = r.u32("record count")
     if count > (r.end - r.pos) // 8:
-        raise MalformedDatagram(f"{count} flow records cannot fit", r.pos - 4)
-    records = []
+        raise MalformedDatagram(f"{count} {what}s cannot fit", r.pos - 4)
     for _ in range(count):
         fmt = r.u32("record format")
         length = r.u32("record length")
         start = r.pos
-        r.need(length, "flow record")
+        r.need(length, what)
         sub = _Reader(r.data, start, start + length)
-        enterprise, kind = fmt >> 12, fmt & 0xFFF
-        rec: dict[str, Any] = {"enterprise": enterprise, "format": kind, "length": length}
-        if enterprise == 0:
-            rec.update(_flow_record(sub, kind))
-        records.append(rec)
+        yield {"enterprise": fmt >> 12, "format": fmt & 0xFFF, "length": length}, sub
         r.pos = start + length
-    s["records"] = records
-    return s
 
 
 def _flow_record(r: _Reader, kind: int) -> dict[str, Any]:
@@ -263,24 +275,10 @@ def _flow_record(r: _Reader, kind: int) -> dict[str, Any]:
 def _counter_sample(r: _Reader, expanded: bool) -> dict[str, Any]:
     s: dict[str, Any] = {"type": "expanded_counter_sample" if expanded else "counter_sample"}
     s["sequence_number"] = r.u32()
-    if expanded:
-        s["source_id_class"] = r.u32()
-        s["source_id_index"] = r.u32()
-    else:
-        source = r.u32()
-        s["source_id_class"], s["source_id_index"] = source >> 24, source & 0xFFFFFF
-    count = r.u32("record count")
-    if count > (r.end - r.pos) // 8:
-        raise MalformedDatagram(f"{count} counter records cannot fit", r.pos - 4)
+    s["source_id_class"], s["source_id_index"] = _source_id(r, expanded)
     records = []
-    for _ in range(count):
-        fmt = r.u32("record format")
-        length = r.u32("record length")
-        start = r.pos
-        r.need(length, "counter record")
-        sub = _Reader(r.data, start, start + length)
-        enterprise, kind = fmt >> 12, fmt & 0xFFF
-        rec: dict[str, Any] = {"enterprise": enterprise, "format": kind, "length": length}
+    for rec, sub in _records(r, "counter record"):
+        enterprise, kind = rec["enterprise"], rec["format"]
         if enterprise == 0 and kind == GENERIC_INTERFACE_COUNTERS:
             rec["type"] = "generic_interface"
             for name, width in _GENERIC_FIELDS:
@@ -290,7 +288,6 @@ def _counter_sample(r: _Reader, expanded: bool) -> dict[str, Any]:
             for name in _ETHERNET_FIELDS:
                 rec[name] = sub.u32()
         records.append(rec)
-        r.pos = start + length
     s["records"] = records
     return s
 

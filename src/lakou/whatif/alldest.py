@@ -20,7 +20,7 @@ import numpy.typing as npt
 from numba import njit, prange
 
 from lakou.whatif.graph import CompactGraph
-from lakou.whatif.kernel import _route_tree_into
+from lakou.whatif.kernel import _route_tree_into, kernel_arrays
 
 MAX_LENGTH = 64  # longer paths are counted in the last histogram bin
 
@@ -195,16 +195,7 @@ def all_destinations(
             _chunk(
                 part,
                 workers,
-                graph.prov_ptr,
-                graph.prov_idx,
-                graph.cust_ptr,
-                graph.peer_ptr,
-                graph.peer_idx,
-                graph.hub_ptr,
-                graph.hub_mem,
-                graph.node_hub_ptr,
-                graph.node_hub,
-                graph.topo_down,
+                *kernel_arrays(graph),
                 len(graph.hub_names),
                 counts,
                 hist,

@@ -28,7 +28,7 @@ import numpy.typing as npt
 from numba import njit
 
 from lakou.i18n import gettext_noop
-from lakou.whatif.graph import CompactGraph
+from lakou.whatif.graph import CompactGraph, IntArray
 
 NONE, PROVIDER, PEER, CUSTOMER, ORIGIN = 0, 1, 2, 3, 4
 ROUTE_TYPES = {
@@ -303,6 +303,27 @@ def _route_tree_into(
     return routed
 
 
+# fixed length, so that a type checker matches each array to its kernel parameter
+_A = IntArray
+KernelArrays = tuple[_A, _A, _A, _A, _A, _A, _A, _A, _A, _A]
+
+
+def kernel_arrays(graph: CompactGraph) -> KernelArrays:
+    """The graph's CSR arrays in the order :func:`_route_tree_into` takes them."""
+    return (
+        graph.prov_ptr,
+        graph.prov_idx,
+        graph.cust_ptr,
+        graph.peer_ptr,
+        graph.peer_idx,
+        graph.hub_ptr,
+        graph.hub_mem,
+        graph.node_hub_ptr,
+        graph.node_hub,
+        graph.topo_down,
+    )
+
+
 class RouteWorkspace:
     """Scratch arrays for one thread, reused across destinations (no allocation per call)."""
 
@@ -324,16 +345,7 @@ class RouteWorkspace:
         next_hop = np.empty(g.n, dtype=np.int32)
         _route_tree_into(
             dest,
-            g.prov_ptr,
-            g.prov_idx,
-            g.cust_ptr,
-            g.peer_ptr,
-            g.peer_idx,
-            g.hub_ptr,
-            g.hub_mem,
-            g.node_hub_ptr,
-            g.node_hub,
-            g.topo_down,
+            *kernel_arrays(g),
             rtype,
             length,
             next_hop,

@@ -384,22 +384,15 @@ def candidates_figure(result: ScenarioResult) -> go.Figure | None:
     if not result.candidates:
         return None
     cands = result.candidates[::-1]
+    bars = (
+        ([c.reconnected for c in cands], _("pairs reconnected during the event"), "#1f77b4"),
+        ([c.kept_local_normal for c in cands], _("more local paths in normal times"), "#2ca02c"),
+    )
+    subjects = [c.subject for c in cands]
     fig = go.Figure(
         [
-            go.Bar(
-                orientation="h",
-                y=[c.subject for c in cands],
-                x=[c.reconnected for c in cands],
-                name=_("pairs reconnected during the event"),
-                marker_color="#1f77b4",
-            ),
-            go.Bar(
-                orientation="h",
-                y=[c.subject for c in cands],
-                x=[c.kept_local_normal for c in cands],
-                name=_("more local paths in normal times"),
-                marker_color="#2ca02c",
-            ),
+            go.Bar(orientation="h", y=subjects, x=x, name=name, marker_color=color)
+            for x, name, color in bars
         ]
     )
     fig.update_layout(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lakou.i18n import gettext as _
+from lakou.i18n import gettext_noop
 from lakou.territory.sources.common import (
     Counters,
     SourceError,
@@ -45,6 +46,38 @@ def _fail(
     counters.drop(reason, str(error))
 
 
+def _range_origin(
+    path: Path,
+    line: int,
+    fields: list[str],
+    too_few: str,
+    strict: bool,
+    counters: Counters,
+    not_routed: str,
+) -> tuple[list[str], int] | None:
+    """Prefixes and origin AS of a ``start, end, asn, ...`` row (``None``: dropped).
+
+    ``too_few`` is a ``{n}`` template marked with ``gettext_noop``: translated only on error.
+    """
+    if len(fields) < 3:
+        _fail(path, line, _(too_few).format(n=len(fields)), strict, counters, "fields")
+        return None
+    try:
+        prefixes = range_to_prefixes(fields[0], fields[1])
+        asn = parse_asn(fields[2])
+    except ValueError as exc:
+        _fail(path, line, str(exc), strict, counters, "value")
+        return None
+    if asn == 0:
+        counters.drop(not_routed)
+        return None
+    return prefixes, asn
+
+
+_CSV_TOO_FEW = gettext_noop("expected start,end,asn[,org], got {n} fields")
+_TSV_TOO_FEW = gettext_noop("expected 5 tab-separated fields, got {n}")
+
+
 def read_range_asn_csv(
     path: str | Path, *, strict: bool = True, counters: Counters | None = None
 ) -> Iterator[PrefixOrigin]:
@@ -58,26 +91,11 @@ def read_range_asn_csv(
             counters.read += 1
             if line == 1 and row[0].strip().lower() in ("start", "range_start", "first"):
                 continue
-            if len(row) < 3:
-                _fail(
-                    path,
-                    line,
-                    _("expected start,end,asn[,org], got {n} fields").format(n=len(row)),
-                    strict,
-                    counters,
-                    "fields",
-                )
+            origin = _range_origin(path, line, row, _CSV_TOO_FEW, strict, counters, "as0")
+            if origin is None:
                 continue
-            try:
-                prefixes = range_to_prefixes(row[0], row[1])
-                asn = parse_asn(row[2])
-            except ValueError as exc:
-                _fail(path, line, str(exc), strict, counters, "value")
-                continue
+            prefixes, asn = origin
             name = row[3].strip() if len(row) > 3 else ""
-            if asn == 0:
-                counters.drop("as0")
-                continue
             for prefix in prefixes:
                 yield PrefixOrigin(prefix, asn, name, "", (asn,), line)
 
@@ -95,25 +113,10 @@ def read_ip2asn_tsv(
                 continue
             counters.read += 1
             fields = text.split("\t")
-            if len(fields) < 3:
-                _fail(
-                    path,
-                    line,
-                    _("expected 5 tab-separated fields, got {n}").format(n=len(fields)),
-                    strict,
-                    counters,
-                    "fields",
-                )
+            origin = _range_origin(path, line, fields, _TSV_TOO_FEW, strict, counters, "not-routed")
+            if origin is None:
                 continue
-            try:
-                prefixes = range_to_prefixes(fields[0], fields[1])
-                asn = parse_asn(fields[2])
-            except ValueError as exc:
-                _fail(path, line, str(exc), strict, counters, "value")
-                continue
-            if asn == 0:
-                counters.drop("not-routed")
-                continue
+            prefixes, asn = origin
             country = fields[3].strip().upper() if len(fields) > 3 else ""
             country = "" if country in ("NONE", "ZZ") else country
             name = fields[4].strip() if len(fields) > 4 else ""

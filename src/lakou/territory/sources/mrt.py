@@ -168,6 +168,22 @@ def _origin(path: list[int], ends_in_set: bool) -> int | None:
     return path[-1]
 
 
+def _table_route(
+    prefix: str, attrs: _Attributes, peer_ip: str, peer_asn: int, timestamp: int, offset: int
+) -> Route:
+    """The announcement a table-dump entry (TABLE_DUMP or TABLE_DUMP_V2 RIB) stands for."""
+    return Route(
+        prefix,
+        tuple(attrs.path),
+        _origin(attrs.path, attrs.ends_in_set),
+        peer_ip,
+        peer_asn,
+        timestamp,
+        False,
+        offset,
+    )
+
+
 # ------------------------------------------------------------------ the reader
 class MrtReader:
     """Iterate over the routes of one MRT file (``for route in MrtReader(path)``)."""
@@ -318,16 +334,7 @@ class MrtReader:
                     )
                 )
             peer_ip, peer_asn = self._peers[peer_index]
-            yield Route(
-                prefix,
-                tuple(attrs.path),
-                _origin(attrs.path, attrs.ends_in_set),
-                peer_ip,
-                peer_asn,
-                timestamp,
-                False,
-                offset,
-            )
+            yield _table_route(prefix, attrs, peer_ip, peer_asn, timestamp, offset)
 
     def _table_dump(
         self, timestamp: int, subtype: int, body: memoryview, offset: int
@@ -347,16 +354,7 @@ class MrtReader:
             raise _Malformed(_("TABLE_DUMP attributes run past the end"))
         attrs = _attributes(body[pos : pos + attr_len], 2, in_rib=True)
         prefix = format_prefix(version, int.from_bytes(network, "big"), length)
-        yield Route(
-            prefix,
-            tuple(attrs.path),
-            _origin(attrs.path, attrs.ends_in_set),
-            peer_ip,
-            peer_asn,
-            timestamp,
-            False,
-            offset,
-        )
+        yield _table_route(prefix, attrs, peer_ip, peer_asn, timestamp, offset)
 
     def _bgp4mp_message(
         self, timestamp: int, subtype: int, body: memoryview, offset: int
