@@ -6,7 +6,7 @@ PIP = $(PYTHON) -m pip
 
 ## Command 1: install lakou and run the demo on the embedded defaults (SQLite, DuckDB).
 demo: install
-	lakou demo
+	$(PYTHON) -m lakou demo
 
 install:
 	$(PIP) install --quiet --upgrade "pip>=25.1"
