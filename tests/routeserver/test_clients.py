@@ -120,3 +120,47 @@ def test_yaml_error_names_line(tmp_path: Path) -> None:
     with pytest.raises(ClientsError, match=r"clients.yml:\d+: not valid YAML"):
         read_clients(path)
     assert yaml  # the reader uses PyYAML's safe loader
+
+
+def test_add_path_and_bfd_from_cfg() -> None:
+    doc = {
+        "clients": [
+            {"asn": 1, "ip": "192.0.2.1", "cfg": {"add_path": True, "bfd": True}},
+            {"asn": 2, "ip": "192.0.2.2", "cfg": {"add_path": False}},
+            {"asn": 3, "ip": "192.0.2.3", "cfg": {"lakou": {"add_path": "both"}}},
+        ]
+    }
+    one, two, three = parse_clients(doc)
+    assert one.overrides["add_path"] == "tx" and one.overrides["bfd"] is True
+    assert two.overrides["add_path"] == "off"
+    assert three.overrides["add_path"] == "both"
+    with pytest.raises(ClientsError, match=r"clients\[0\] \(AS1\)\.cfg\.bfd: expected true"):
+        parse_clients({"clients": [{"asn": 1, "ip": "192.0.2.1", "cfg": {"bfd": "yes"}}]})
+
+
+def test_registry_route_server_options_are_an_arouteserver_cfg() -> None:
+    from lakou.exchange import Exchange, Member, PeeringLanAddress
+    from lakou.routeserver.clients import clients_from_exchange
+    from lakou.routeserver.enrich.model import Enriched
+    from lakou.routeserver.plan import make_plan
+    from lakou.routeserver.policy import Policy
+
+    address = PeeringLanAddress(lan="lan", ipv4=ip_address("192.0.2.7"), rs_ipv4=True)
+    options = {
+        "add_path": True,
+        "filtering": {"max_prefix": {"action": "block"}, "next_hop": {"policy": "strict"}},
+        "blackhole_filtering": {"announce_to_client": False},
+    }
+    member = Member(
+        asn=64500, name="M", addresses=(address,), max_prefix_v4=50, route_server_options=options
+    )
+    (client,) = clients_from_exchange(Exchange(slug="x", name="X", members=(member,)))
+    assert client.overrides["max_prefix"] == {"action": "block", "ipv4": 50}
+    assert client.blackhole_to_client is False
+    plan = make_plan(Policy(), [client], Enriched())
+    (cp,) = plan.clients
+    assert cp.policy.add_path == "tx" and cp.policy.next_hop.mode == "strict"
+    assert cp.limit_v4 == 50 and cp.policy.max_prefix.action == "block"
+    bad = member.model_copy(update={"route_server_options": {"add_path": 3}})
+    with pytest.raises(ClientsError, match=r"AS64500\.route_server_options\.add_path"):
+        clients_from_exchange(Exchange(slug="x", name="X", members=(bad,)))

@@ -56,6 +56,8 @@ VARIANTS = {
         "blackholing": {"next_hop_ipv4": "192.0.2.66", "next_hop_ipv6": "2001:db8::66"}
     },
     "no-transit-free": {"as_path": {"transit_free_asns": []}},
+    "bfd-add-path-tx": {"bfd": True, "add_path": "tx"},
+    "add-path-both": {"add_path": "both", "timers": {"bfd_multiplier": 5}},
 }  # fmt: skip
 
 
@@ -113,3 +115,29 @@ def test_policy_page(lang: str) -> None:
     assert "59999:1101:8" in md
     assert "<b>" not in html and "&lt;b&gt;" in html
     assert ("Politique du serveur de routes" in md) == (lang == "fr")
+
+
+def test_bfd_and_add_path_written_per_client() -> None:
+    clients = _clients()
+    clients[0] = RouteServerClient(
+        clients[0].asn, clients[0].ips, "A", ("AS-A",), overrides={"bfd": True, "add_path": True}
+    )
+    plan = make_plan(_policy({}), clients, _enriched())
+    text = render_bird(plan, (2, 0, 12))
+    assert "protocol bfd RS_BFD {" in text and "min rx interval 300 ms;" in text
+    assert text.count("  bfd on;") == 2  # member A's two sessions, nobody else's
+    assert text.count("    add paths tx;") == 2
+    conf = render_openbgpd(plan)
+    assert conf.count("announce add-path send all") == 2 and "recv yes" not in conf
+    assert "# WARNING BFD is not written: OpenBGPD 7.7 has no BFD (asked for AS65500)" in conf
+    plain = render_bird(make_plan(_policy({}), _clients(), _enriched()), (2, 0, 12))
+    assert "bfd" not in plain and "add paths" not in plain
+
+
+def test_openbgpd_bfd_warning_reaches_the_build_result() -> None:
+    from lakou.routeserver.build import build_config
+
+    result = build_config(_clients(), _policy({"bfd": True}), _enriched(), daemon="openbgpd")
+    assert any("OpenBGPD 7.7 has no BFD" in w for w in result.warnings)
+    bird = build_config(_clients(), _policy({"bfd": True}), _enriched(), daemon="bird2")
+    assert not any("BFD" in w for w in bird.warnings)

@@ -32,10 +32,11 @@ class BuildResult:
     plan: Plan
     daemon: str
     version: tuple[int, ...]
+    daemon_warnings: tuple[str, ...] = ()  # what the policy asks and this daemon cannot do
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return self.plan.warnings
+        return self.plan.warnings + self.daemon_warnings
 
 
 def irr_requests(clients: Sequence[RouteServerClient]) -> list[IrrRequest]:
@@ -77,6 +78,7 @@ def build_config(
     """Render the configuration (no I/O but the optional memo of rendered prefix sets)."""
     check_addresses(clients, policy.peering_lans)
     plan = make_plan(policy, clients, enriched)
+    extra: tuple[str, ...] = ()
     if daemon == "bird2":
         from lakou.routeserver.render.bird2 import render_bird
         from lakou.routeserver.render.setcache import PrefixSetCache
@@ -84,12 +86,13 @@ def build_config(
         cache = PrefixSetCache(set_cache_dir) if set_cache_dir else None
         text = render_bird(plan, version, log_file=log_file, set_cache=cache)
     elif daemon == "openbgpd":
-        from lakou.routeserver.render.openbgpd import render_openbgpd
+        from lakou.routeserver.render.openbgpd import render_openbgpd, unsupported
 
         text = render_openbgpd(plan, version)
+        extra = tuple(unsupported(plan))
     else:
         raise ValueError(f"unknown daemon {daemon!r}: bird2 or openbgpd")
-    return BuildResult(text=text, plan=plan, daemon=daemon, version=version)
+    return BuildResult(text=text, plan=plan, daemon=daemon, version=version, daemon_warnings=extra)
 
 
 def enrich_clients(

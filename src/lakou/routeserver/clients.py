@@ -147,6 +147,12 @@ def _cfg_overrides(cfg: Mapping[str, Any], where: str) -> tuple[dict[str, Any], 
     blackhole = cfg.get("blackhole_filtering") or {}
     if isinstance(blackhole, Mapping) and "announce_to_client" in blackhole:
         extra["blackhole_to_client"] = bool(blackhole["announce_to_client"])
+    # arouteserver's add_path (bool: send the client every path) and lakou's bfd.
+    for key in ("add_path", "bfd"):
+        if key in cfg and cfg[key] is not None:
+            if not isinstance(cfg[key], bool):
+                raise ClientsError(f"{where}.{key}: expected true or false, not {cfg[key]!r}")
+            overrides[key] = ("tx" if cfg[key] else "off") if key == "add_path" else cfg[key]
     lakou = cfg.get("lakou") or {}
     if not isinstance(lakou, Mapping):
         raise ClientsError(f"{where}.lakou: expected a mapping of policy sections")
@@ -258,22 +264,28 @@ def clients_from_exchange(exchange: Exchange) -> list[RouteServerClient]:
                 ips.append(address.ipv6)
         if not ips:
             continue
-        overrides: dict[str, Any] = {}
+        # Member.route_server_options is an arouteserver cfg (add_path, next hop, IRR
+        # switches, max-prefix action...); the registry's columns (AS-SETs, limits) win.
+        options = member.route_server_options or {}
+        if not isinstance(options, Mapping):
+            raise ClientsError(f"AS{member.asn}.route_server_options: expected a mapping")
+        overrides, extra = _cfg_overrides(options, f"AS{member.asn}.route_server_options")
         limits = {
             k: v for k, v in (("ipv4", member.max_prefix_v4), ("ipv6", member.max_prefix_v6)) if v
         }
         if limits:
-            overrides["max_prefix"] = limits
+            overrides["max_prefix"] = {**overrides.get("max_prefix", {}), **limits}
         clients.append(
             RouteServerClient(
                 asn=member.asn,
                 ips=tuple(ips),
                 description=member.name,
-                as_sets=member.as_sets,
+                as_sets=tuple(member.as_sets) or tuple(extra.get("as_sets", ())),
                 max_prefix_v4=member.max_prefix_v4,
                 max_prefix_v6=member.max_prefix_v6,
                 never_via_route_servers=member.never_via_route_servers,
                 overrides=overrides,
+                blackhole_to_client=bool(extra.get("blackhole_to_client", True)),
             )
         )
     return clients

@@ -129,7 +129,9 @@ def make_plan(policy: Policy, clients: Sequence[RouteServerClient], enriched: En
         irr = enriched.irr.get(client.asn)
         problems = list(enriched.problems.get(client.asn, ()))
         if irr is not None:
-            problems += list(irr.problems)
+            # enrich() already copies the IRR data's problems into enriched.problems; an
+            # injected Enriched may not: each problem is shown once either way.
+            problems += [p for p in irr.problems if p not in problems]
             if irr.stale:
                 problems.append("IRR data is stale: the last good data is used")
         elif effective.irr.enforce_origin or effective.irr.enforce_prefix:

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DEFAULT_TRANSIT_FREE = (
     174, 701, 1299, 2914, 3257, 3320, 3356, 3491, 5511, 6453, 6461, 6762, 6830, 7018, 12956,
@@ -172,6 +179,15 @@ class TimersPolicy(_Section):
     connect_delay: int = Field(default=5, ge=1)
     error_wait_min: int = Field(default=60, ge=1)
     error_wait_max: int = Field(default=300, ge=1)
+    bfd_min_rx_ms: int = Field(
+        default=300, ge=10, le=60000, description="BFD: slowest control packet rate wanted (ms)."
+    )
+    bfd_min_tx_ms: int = Field(
+        default=300, ge=10, le=60000, description="BFD: fastest control packet rate sent (ms)."
+    )
+    bfd_multiplier: int = Field(
+        default=3, ge=1, le=255, description="BFD: missed packets before the session is down."
+    )
 
 
 class Policy(_Section):
@@ -199,6 +215,30 @@ class Policy(_Section):
     informational_tags: bool = Field(default=True, description="Add RS:1000:x tags.")
     roles: RolesPolicy = Field(default_factory=RolesPolicy)
     timers: TimersPolicy = Field(default_factory=TimersPolicy)
+    bfd: bool = Field(
+        default=False,
+        description=(
+            "BFD (RFC 5880) on the member's sessions: a dead link takes the session down in "
+            "about a second instead of the hold time. BIRD only (OpenBGPD 7.7 has no BFD)."
+        ),
+    )
+    add_path: Literal["off", "tx", "rx", "both"] = Field(
+        default="off",
+        description=(
+            "ADD-PATH (RFC 7911): tx sends the member every path the route server accepted "
+            "for a prefix, not only the best; rx accepts several paths from it; both. "
+            "arouteserver's add_path: true is tx."
+        ),
+    )
+
+    @field_validator("add_path", mode="before")
+    @classmethod
+    def _add_path_bool(cls, value: Any) -> Any:
+        if value is True:
+            return "tx"
+        if value is False:
+            return "off"
+        return value
 
     def for_client(self, overrides: Mapping[str, Any], where: str = "client") -> Policy:
         """This policy with a client's overrides merged in (sections only, not globals)."""

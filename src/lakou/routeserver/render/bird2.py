@@ -36,8 +36,9 @@ NOT_GLOBAL_UNICAST_V6 = ("::/3", "4000::/2", "8000::/1")
 @dataclass(frozen=True)
 class SetNames:
     origins: str
-    prefixes: dict[int, str]
-    covering: dict[int, str]
+    prefixes: dict[int, str]  # base name of the per-length sets: AS1_PREFIXES_4_24 ...
+    exact_fn: dict[int, str]  # function: is net a registered prefix?
+    cover_fn: dict[int, str]  # function: is net inside a registered prefix?
 
 
 def _env(kind: str) -> jinja2.Environment:
@@ -78,10 +79,27 @@ def _asn_ranges(asns: Iterable[int]) -> list[str]:
     return out
 
 
+def _test(cond: str, ok: str, fail: str, indent: str) -> str:
+    """``if cond then ok else fail`` with either branch possibly empty."""
+    if ok and fail:
+        return f"{indent}if {cond} then {ok} else {fail}\n"
+    if fail:
+        return f"{indent}if !({cond}) then {fail}\n"
+    if ok:
+        return f"{indent}if {cond} then {ok}\n"
+    return ""
+
+
 def _irr_block(client: ClientPlan, v: int, names: SetNames, tags: bool, blackhole: bool) -> str:
-    """The IRR prefix check as BIRD statements (a few lines per session)."""
+    """The IRR prefix check as BIRD statements (a few lines per session).
+
+    Normal routes (and blackholes up to the normal bound) must be registered exactly;
+    longer blackholes must be covered by a registered prefix. Both questions are asked of
+    the same per-length sets (see ``prefixsets.irr_sets_by_length``) through the two
+    functions written next to them.
+    """
     irr = client.policy.irr
-    if not irr.enforce_prefix:
+    if not irr.enforce_prefix or (blackhole and not client.policy.blackholing.enabled):
         return ""
     fail = "rs_info(7);" if irr.tag_only else "rs_reason(9);"
     if irr.tag_only and not tags:
@@ -90,27 +108,16 @@ def _irr_block(client: ClientPlan, v: int, names: SetNames, tags: bool, blackhol
     more = "rs_info(6);" if tags else ""
     if not client.prefixes(v):
         return f"    {fail}\n" if fail else ""
-    exact = names.prefixes[v]
-    lines = []
-    if blackhole:
-        pf = client.policy.prefixes
-        max_len = pf.ipv4_max_length if v == 4 else pf.ipv6_max_length
-        if valid:
-            lines.append(f"    if net ~ {exact} then {{")
-            lines.append(f"      if net.len > {max_len} then {more or valid} else {valid}")
-            lines.append("    }")
-            if fail:
-                lines.append(f"    else {fail}")
-        elif fail:
-            lines.append(f"    if !(net ~ {exact}) then {fail}")
-    else:
-        if valid and fail:
-            lines.append(f"    if net ~ {exact} then {valid} else {fail}")
-        elif fail:
-            lines.append(f"    if !(net ~ {exact}) then {fail}")
-        elif valid:
-            lines.append(f"    if net ~ {exact} then {valid}")
-    return "\n".join(lines) + "\n" if lines else ""
+    exact = f"{names.exact_fn[v]}()"
+    if not blackhole:
+        return _test(exact, valid, fail, "    ")
+    pf = client.policy.prefixes
+    max_len = pf.ipv4_max_length if v == 4 else pf.ipv6_max_length
+    longer = _test(f"{names.cover_fn[v]}()", more or valid, fail, "      ")
+    shorter = _test(exact, valid, fail, "      ")
+    if not longer:  # nothing to tag and nothing to filter: both branches are empty
+        return ""
+    return f"    if net.len > {max_len} then {{\n{longer}    }} else {{\n{shorter}    }}\n"
 
 
 def _origin_statement(client: ClientPlan, names: SetNames, tags: bool) -> str:
@@ -173,6 +180,7 @@ def render_bird(
             log_file=log_file,
             sets="".join(sets),
             roa_statics=roa_statics,
+            bfd=any(c.policy.bfd for c in plan.clients),
         )
     )
     session_t = env.get_template("session.j2")
@@ -226,7 +234,8 @@ def _names(client: ClientPlan) -> SetNames:
     return SetNames(
         origins=f"{base}_ORIGINS",
         prefixes={4: f"{base}_PREFIXES_4", 6: f"{base}_PREFIXES_6"},
-        covering={4: f"{base}_COVERING_4", 6: f"{base}_COVERING_6"},
+        exact_fn={4: f"{base}_IRR_EXACT_4", 6: f"{base}_IRR_EXACT_6"},
+        cover_fn={4: f"{base}_IRR_COVER_4", 6: f"{base}_IRR_COVER_6"},
     )
 
 
@@ -237,26 +246,42 @@ def _prefix_sets(
     prefixes: tuple[str, ...],
     cache: PrefixSetCache | None,
 ) -> str:
-    """One set serves the IRR check and, with blackholing, RFC 7999 coverage."""
-    bh = client.policy.blackholing
-    pf = client.policy.prefixes
-    max_len = pf.ipv4_max_length if v == 4 else pf.ipv6_max_length
-    bh_max = (bh.ipv4_max_length if v == 4 else bh.ipv6_max_length) if bh.enabled else None
-    if len(prefixes) < FOLD_FROM:
-        # Short lists parse fast as they are: no folding, no numpy, no cache.
-        from lakou.routeserver.render.prefixsets import irr_set_plain
+    """The member's route objects: one set per registered length and two functions.
 
-        return define_set(names.prefixes[v], irr_set_plain(prefixes, max_len, bh_max))
+    ``..._IRR_EXACT_N()`` picks the set of the route's own length (exact match);
+    ``..._IRR_COVER_N()`` tries every set (a registered prefix covers the route). Each
+    route object is one set entry whatever the blackhole policy, so RFC 7999 coverage
+    adds no text. (Measured on 1.5 million prefixes: one set per length parses faster
+    than one set holding exact and covering entries, or two shared sets.)
+    """
+    bh = client.policy.blackholing
+    bh_max = (bh.ipv4_max_length if v == 4 else bh.ipv6_max_length) if bh.enabled else None
+    fold = len(prefixes) >= FOLD_FROM
 
     def build() -> str:
-        from lakou.routeserver.render.prefixsets import irr_set
+        from lakou.routeserver.render.prefixsets import irr_sets_by_length
 
-        return define_set(names.prefixes[v], irr_set(prefixes, v, max_len, bh_max))
+        by_length = irr_sets_by_length(prefixes, v, bh_max, fold=fold)
+        return _irr_functions(names, v, by_length, bh_max is not None)
 
-    if cache is None:
+    if cache is None or not fold:
+        # Short lists are faster to write than to look up.
         return build()
-    key = (names.prefixes[v], str(v), str(max_len), str(bh_max))
+    key = ("by-length-1", names.prefixes[v], str(v), str(bh_max))
     return cache.get(key, prefixes, build)
+
+
+def _irr_functions(names: SetNames, v: int, by_length: dict[int, list[str]], cover: bool) -> str:
+    base = names.prefixes[v]
+    out = [define_set(f"{base}_{length}", entries) for length, entries in by_length.items()]
+    arms = "".join(f"    {length}: return net ~ {base}_{length};\n" for length in by_length)
+    out.append(
+        f"function {names.exact_fn[v]}()\n{{\n  case net.len {{\n{arms}  }}\n  return false;\n}}\n"
+    )
+    if cover:
+        tries = "".join(f"  if net ~ {base}_{length} then return true;\n" for length in by_length)
+        out.append(f"function {names.cover_fn[v]}()\n{{\n{tries}  return false;\n}}\n")
+    return "".join(out)
 
 
 def _irr_summary(client: ClientPlan) -> str:

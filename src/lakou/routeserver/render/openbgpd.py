@@ -20,6 +20,19 @@ def _set(kind: str, name: str, items: list[str]) -> str:
     return f"{kind} {name} {{\n  {body}\n}}\n"
 
 
+def unsupported(plan: Plan) -> list[str]:
+    """What the policy asks for that OpenBGPD 7.7 cannot do: shown, never silently dropped."""
+    out = []
+    bfd = [c.asn for c in plan.clients if c.policy.bfd]
+    if bfd:
+        members = ", ".join(f"AS{a}" for a in bfd)
+        out.append(
+            f"BFD is not written: OpenBGPD 7.7 has no BFD (asked for {members}); "
+            "use BIRD for these sessions or run BFD outside bgpd"
+        )
+    return out
+
+
 def render_openbgpd(
     plan: Plan, version: tuple[int, ...] = (7, 7), control_socket: str | None = None
 ) -> str:
@@ -106,6 +119,7 @@ def render_openbgpd(
     return env.get_template("main.j2").render(
         plan=plan,
         p=p,
+        warnings=list(plan.warnings) + unsupported(plan),
         version_text=".".join(map(str, version)),
         sets="".join(sets),
         sessions=plan.sessions,

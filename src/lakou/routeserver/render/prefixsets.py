@@ -1,11 +1,15 @@
 """Prefix lists as compact BIRD prefix sets: aggregated, exactly equivalent.
 
-A member's route objects become a BIRD prefix set that matches exactly those prefixes
-(IRR check) and one that matches them and all their more-specifics (RFC 7999
-blackholes). Written one entry per prefix, the largest AS-SETs give 1.5 million entries
-and BIRD's parse time follows; so siblings are folded the way ``bgpq4 -A`` does
-(``10.0.0.0/24`` + ``10.0.1.0/24`` → ``10.0.0.0/23{24,24}``: the same prefixes, one entry)
-and prefixes already covered are dropped from the more-specifics set. The folding runs
+A member's route objects serve two checks: a normal route must be registered exactly, an
+RFC 7999 blackhole longer than the normal bound must be covered by a registered prefix.
+Both are answered by one set per registered length (``irr_sets_by_length``): each route
+object is one entry ``p/L{L,32}``, tested with routes of length ``L`` only for the exact
+check and with longer blackholes for coverage, so blackholing adds no entries. (BIRD's
+trie still needs 2 to 8 extra nodes to cover the more-specifics of a prefix whose length
+is not a multiple of 4, which the exact check alone does not.) Written one
+entry per prefix, the largest AS-SETs give 1.5 million entries and BIRD's parse time
+follows; so siblings are folded the way ``bgpq4 -A`` does (``10.0.0.0/24`` +
+``10.0.1.0/24`` → ``10.0.0.0/23{24,24}``: the same prefixes, one entry). The folding runs
 on numpy arrays of addresses left-aligned in 64 bits (IPv6 prefixes longer than /64, rare
 in route objects, take a plain-Python path), so 1.5 million prefixes fold in about a
 second. The input is canonical (the enrichment step guarantees it).
@@ -111,95 +115,46 @@ def _lengths_present(lengths: npt.NDArray[np.int64]) -> list[int]:
     return np.flatnonzero(np.bincount(lengths, minlength=1)).tolist() if lengths.size else []
 
 
-def exact_set(prefixes: Sequence[str], family: int) -> list[str]:
-    """BIRD set entries matching exactly ``prefixes``."""
-    return _exact(*_parse(prefixes, family), family)
+def irr_sets_by_length(
+    prefixes: Sequence[str], family: int, blackhole_max: int | None, fold: bool = True
+) -> dict[int, list[str]]:
+    """The route objects as one BIRD set per registered length, serving both IRR checks.
 
-
-def _exact(nets: U64, lengths: npt.NDArray[np.int64], long: list[str], family: int) -> list[str]:
-    groups: list[tuple[U64, int, str]] = []
-    for length in _lengths_present(lengths):
-        same = _sorted_unique(nets[lengths == length])
-        for parents, plen in _fold(same, length):
-            groups.append((parents, plen, "" if plen == length else f"{{{length},{length}}}"))
-    return _entries(groups, family) + sorted(set(long))
-
-
-def covering_set(prefixes: Sequence[str], family: int, max_length: int) -> list[str]:
-    """BIRD set entries matching ``prefixes`` and their more-specifics up to ``max_length``."""
-    return _covering(*_parse(prefixes, family), family, max_length)
-
-
-def _covering(
-    nets: U64, lengths: npt.NDArray[np.int64], long: list[str], family: int, max_length: int
-) -> list[str]:
-    if nets.size:
-        order = np.lexsort((lengths, nets))
-        nets, lengths = nets[order], lengths[order]
-        size = np.where(
-            lengths > 0, np.left_shift(np.uint64(1), (64 - lengths).astype(np.uint64)), 0
-        ).astype(np.uint64)
-        ends = nets + (size - np.uint64(1)) if nets.size else nets
-        ends = np.where(lengths == 0, np.uint64(2**64 - 1), ends).astype(np.uint64)
-        reach = np.maximum.accumulate(ends)
-        covered = np.zeros(nets.size, dtype=bool)
-        covered[1:] = nets[1:] <= reach[:-1]  # inside an earlier (shorter or equal) prefix
-        nets, lengths = nets[~covered], lengths[~covered]
-    groups: list[tuple[U64, int, str]] = []
-    for length in _lengths_present(lengths):
-        if length > max_length:
-            continue
-        same = _sorted_unique(nets[lengths == length])
-        for parents, plen in _fold(same, length):
-            groups.append((parents, plen, f"{{{length},{max_length}}}"))
-    extra = [p + f"{{{p.partition('/')[2]},{max_length}}}" for p in sorted(set(long))]
-    return _entries(groups, family) + extra
-
-
-def both_sets(prefixes: Sequence[str], family: int, max_length: int) -> tuple[list[str], list[str]]:
-    """``exact_set`` and ``covering_set`` of the same list, parsing it once."""
-    parsed = _parse(prefixes, family)
-    return _exact(*parsed, family), _covering(*parsed, family, max_length)
-
-
-def irr_set(
-    prefixes: Sequence[str], family: int, max_length: int, blackhole_max: int | None
-) -> list[str]:
-    """One set for both IRR checks: exact up to ``max_length``, covering beyond it.
-
-    A route of at most ``max_length`` matches only a registered prefix; a longer one (an
-    RFC 7999 blackhole, up to ``blackhole_max``) matches when a registered prefix covers
-    it. A registered /24 becomes ``p/24{24,32}``: one entry serves both checks, so RTBH
-    costs BIRD almost nothing to parse. ``blackhole_max=None``: exact only.
+    The set for length ``L`` holds the registered ``/L`` prefixes written ``p/L{L,B}``
+    (``B`` = ``blackhole_max``): tested with a route of length exactly ``L`` it matches
+    only a registered prefix (the normal, exact check); tested with a longer RFC 7999
+    blackhole it matches when a registered ``/L`` covers it. Each route object is one
+    entry, as in an exact-only set. The filter picks the set by ``net.len`` (exact) or
+    tries each set (coverage). ``blackhole_max=None``: exact entries only. ``fold``:
+    siblings folded like ``bgpq4 -A`` (``p/23{24,B}`` for two registered /24s); without
+    it (short lists) no numpy is used.
     """
+    full = 32 if family == 4 else 128
+    out: dict[int, list[str]] = {}
+    if not fold:
+        for text in prefixes:
+            length = int(text.partition("/")[2])
+            out.setdefault(length, []).append(text + _range(length, length, blackhole_max, full))
+        return dict(sorted(out.items()))
     nets, lengths, long = _parse(prefixes, family)
-    groups: list[tuple[U64, int, str]] = []
     for length in _lengths_present(lengths):
         same = _sorted_unique(nets[lengths == length])
-        for parents, plen in _fold(same, length):
-            groups += [
-                (parents, plen, s) for s in _suffixes(plen, length, max_length, blackhole_max)
-            ]
-    extra = []
+        groups = [
+            (parents, plen, _range(plen, length, blackhole_max, full))
+            for parents, plen in _fold(same, length)
+        ]
+        out[length] = _entries(groups, family)
     for text in sorted(set(long)):
         length = int(text.partition("/")[2])
-        extra += [text + s for s in _suffixes(length, length, max_length, blackhole_max)]
-    return _entries(groups, family) + extra
+        out.setdefault(length, []).append(text + _range(length, length, blackhole_max, full))
+    return dict(sorted(out.items()))
 
 
-def _suffixes(plen: int, length: int, max_length: int, blackhole_max: int | None) -> list[str]:
-    exact = "" if plen == length else f"{{{length},{length}}}"
-    if blackhole_max is None or length >= blackhole_max:
-        return [exact]
-    if length >= max_length:
-        return [f"{{{length},{blackhole_max}}}"]
-    return [exact, f"{{{max_length + 1},{blackhole_max}}}"]
-
-
-def irr_set_plain(prefixes: Sequence[str], max_length: int, blackhole_max: int | None) -> list[str]:
-    """``irr_set`` without folding, for short lists (no numpy, same matches)."""
-    out = []
-    for text in prefixes:
-        length = int(text.partition("/")[2])
-        out += [text + s for s in _suffixes(length, length, max_length, blackhole_max)]
-    return out
+def _range(plen: int, length: int, blackhole_max: int | None, full: int) -> str:
+    """The length range suffix of one entry: registered ``length`` written under ``plen``."""
+    high = length if blackhole_max is None or blackhole_max <= length else blackhole_max
+    if high == length:
+        return "" if plen == length else f"{{{length},{length}}}"
+    if plen == length and high == full:
+        return "+"  # p/L+ is p/L{L,32} (or {L,128}): the shortest text BIRD reads
+    return f"{{{length},{high}}}"
