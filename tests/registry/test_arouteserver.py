@@ -556,3 +556,14 @@ def test_parse_without_database() -> None:
     parsed = parse_clients((FIXTURES / "rich.yml").read_text())
     assert [c.asn for c in parsed.clients] == [64520, 64521, 64521]
     assert parsed.asn_as_sets == {64520: ["AS-ISLAND"]}
+
+
+def test_bfd_is_kept_for_the_route_server_build(exchange) -> None:
+    """``bfd`` is a lakou extension of the per-client cfg: kept and exported back."""
+    text = "clients:\n  - asn: 64500\n    ip: 198.51.100.10\n    cfg:\n      bfd: true\n"
+    import_clients(text, "smart-ix")
+    member = m.Member.objects.get(network__asn=64500)
+    assert member.route_server_options["bfd"] is True
+    assert "bfd: true" in export_clients("smart-ix")
+    view = exchange_view("smart-ix").member(64500)
+    assert view is not None and view.route_server_options["bfd"] is True

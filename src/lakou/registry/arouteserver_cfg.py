@@ -320,6 +320,8 @@ CFG_SPEC: Spec = {
     "multihop": uint(),
     "add_path": check_bool,
     "rfc8950": check_bool,
+    # lakou extension (not in arouteserver): BFD with the route servers.
+    "bfd": check_bool,
     "filtering": {
         "next_hop": {
             "policy": choice(NEXT_HOP_POLICIES),
