@@ -86,7 +86,9 @@ def _aro_package(venv: Path) -> Path:
     return found[0]
 
 
-def write_inputs(scenario: Path, requests: list, address: str, sources: str) -> None:
+def write_inputs(
+    scenario: Path, requests: list, address: str, sources: str, arouteserver: bool = True
+) -> None:
     clients = []
     for i, request in enumerate(requests):
         clients.append(
@@ -108,6 +110,8 @@ def write_inputs(scenario: Path, requests: list, address: str, sources: str) -> 
     (scenario / "lakou.yml").write_text(
         yaml.safe_dump({"routeserver": {"cache_dir": str(scenario / "lakou-cache")}})
     )
+    if not arouteserver:  # the smoke run measures lakou alone
+        return
     # arouteserver: the same policy in its own words; nothing that needs the Internet.
     general = {
         "cfg": {
@@ -161,9 +165,9 @@ def run_scenario(name: str, clients: int, huge: bool, aro_exe: Path | None) -> d
     sources = ",".join(syn.sources)
     results: dict[str, Run] = {}
     with serve_whois_process(synthetic=clients, huge=huge, seed=1) as address:
-        write_inputs(scenario, syn.requests, address, sources)
+        write_inputs(scenario, syn.requests, address, sources, arouteserver=aro_exe is not None)
         lakou = [
-            shutil.which("lakou") or "lakou", "--config", str(scenario / "lakou.yml"), "rs",
+            sys.executable, "-m", "lakou", "--config", str(scenario / "lakou.yml"), "rs",
             "build", "--clients", str(scenario / "clients.yml"), "--policy",
             str(scenario / "policy.yml"), "--daemon", "bird2", "--target-version", "2.0.11",
             "--irr-server", address, "--irr-sources", sources, "--no-check",
