@@ -15,15 +15,20 @@ from ninja import NinjaAPI, Schema
 
 from lakou import __version__
 from lakou.portal import queries
+from lakou.portal.lg_api import router as lg_router
 from lakou.registry import models as m
 
 api = NinjaAPI(
     title="lakou API",
     version=__version__,
-    description="Read-only registry of the exchanges run by this lakou install.",
+    description=(
+        "Read-only registry of the exchanges run by this lakou install, and the looking "
+        "glass over its route servers."
+    ),
     urls_namespace="api",
     docs_url="/docs",
 )
+api.add_router("/lg", lg_router)
 
 
 class LanOut(Schema):

@@ -1,0 +1,105 @@
+"""The looking-glass pages: route servers and their neighbours, one neighbour's routes
+with every reject reason in the visitor's language, and a prefix search.
+
+Views are short: they validate what the visitor typed (``lg_queries``), ask the route
+servers and render. A route server that does not answer is a message on the page, never
+an error page; an unknown route server or a malformed neighbour in the URL is a 404.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lakou.portal import lg_queries as q
+
+PAGE_SIZE = 100
+
+
+def _offset(request: HttpRequest, name: str) -> int:
+    text = request.GET.get(name, "0")
+    return min(int(text), q.MAX_OFFSET) if text.isascii() and text.isdigit() else 0
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Every route server of the install with its neighbours and route counts."""
+    servers = q.neighbours()
+    return render(
+        request,
+        "portal/lg_index.html",
+        {
+            "servers": servers,
+            "configured": bool(servers),
+            "session_total": sum(len(a.value or []) for a in servers),
+        },
+    )
+
+
+def neighbour(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
+    """Accepted and filtered routes of one neighbour, each filtered one with its reasons."""
+    endpoint = q.route_server(rs)
+    if endpoint is None:
+        raise Http404("unknown route server")
+    try:
+        wanted = q.parse_neighbour(neighbour)
+    except q.InputError:
+        raise Http404("not a session name or an AS number") from None
+    lang = q.visitor_language()
+    sessions = q.neighbour_sessions(endpoint, wanted)
+    answer = q.neighbour_routes(endpoint, wanted, None, lang)
+    routes = q.route_rows(answer.value or [])
+    filtered = q.page([r for r in routes if r.route.filtered], PAGE_SIZE, _offset(request, "fo"))
+    accepted = q.page(
+        [r for r in routes if not r.route.filtered], PAGE_SIZE, _offset(request, "ao")
+    )
+    title = sessions[0].name if sessions else wanted
+    return render(
+        request,
+        "portal/lg_neighbour.html",
+        {
+            "rs": endpoint,
+            "neighbour": wanted,
+            "title": title,
+            "sessions": sessions,
+            "error": answer.error,
+            "filtered": filtered,
+            "accepted": accepted,
+            "asn": next((s.neighbour.asn for s in sessions if s.neighbour.asn), None),
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """A prefix on every route server: who announces it, accepted or filtered and why."""
+    prefix_text = request.GET.get("prefix", "").strip()[:100]
+    asn_text = request.GET.get("asn", "").strip()[:20]
+    errors: dict[str, str] = {}
+    prefix = asn = None
+    if prefix_text:
+        try:
+            prefix = q.parse_prefix(prefix_text)
+        except q.InputError as exc:
+            errors[exc.field] = exc.message
+    if asn_text:
+        try:
+            asn = q.parse_asn(asn_text)
+        except q.InputError as exc:
+            errors[exc.field] = exc.message
+    found = None
+    results = None
+    if prefix and not errors:
+        found = q.find(prefix, asn, q.visitor_language())
+        results = q.page(q.route_rows(found.routes), PAGE_SIZE, _offset(request, "o"))
+    return render(
+        request,
+        "portal/lg_search.html",
+        {
+            "prefix_text": prefix_text,
+            "asn_text": asn_text,
+            "prefix": prefix,
+            "asn": asn,
+            "errors": errors,
+            "found": found,
+            "results": results,
+        },
+    )
