@@ -21,6 +21,9 @@ class Config(BaseModel):
         description="Host names the portal answers to.",
     )
     site_name: str = Field(default="lakou", description="Name shown in the portal's header.")
+    lg_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a looking-glass page waits for one route server."
+    )
     languages: list[str] = Field(
         default_factory=lambda: ["fr", "en", "es"], description="Languages offered to visitors."
     )

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 MAX_OFFSET = 10_000_000
-DEFAULT_TIMEOUT = 10.0  # seconds a page waits for one route server (LAKOU_LG_TIMEOUT)
+DEFAULT_TIMEOUT = 10.0  # seconds a page waits for one route server (portal.lg_timeout)
 MAX_ASN = 2**32 - 1
 
 # Only these characters can make an address or a prefix; anything else (spaces, "%"
@@ -99,8 +99,15 @@ def visitor_language() -> str:
 
 
 def route_servers() -> list[lg.RouteServerEndpoint]:
-    """The route servers of this install (``routeserver.route_servers`` in lakou.yml)."""
-    return list(settings.LAKOU_CONFIG.routeserver.route_servers)
+    """The route servers of this install (``routeserver.route_servers`` in lakou.yml).
+
+    A page's deadline is also the socket's, so a hung route server frees its worker.
+    """
+    deadline = _timeout()
+    return [
+        rs.model_copy(update={"timeout": min(rs.timeout, deadline)})
+        for rs in settings.LAKOU_CONFIG.routeserver.route_servers
+    ]
 
 
 def route_server(name: str) -> lg.RouteServerEndpoint | None:

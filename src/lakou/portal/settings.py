@@ -28,6 +28,7 @@ SECRET_KEY = _secret_key()
 DEBUG = _config.portal.debug
 ALLOWED_HOSTS = list(_config.portal.allowed_hosts)
 LAKOU_CONFIG = _config
+LAKOU_LG_TIMEOUT = _config.portal.lg_timeout
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -11,6 +11,7 @@ and addresses outside the peering LANs are refused, never silently dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
@@ -44,15 +45,17 @@ class RouteServerClient:
         return f"AS{self.asn}_{ip.version}_{same_family.index(ip) + 1}"
 
 
+_SESSION_NAME = re.compile(r"AS([0-9]+)_([46])_([0-9]+)")
+
+
 def session_client(name: str) -> tuple[int, int, int] | None:
     """``AS64500_4_1`` → (64500, 4, 1); other names → None (the looking glass uses it)."""
-    parts = name.split("_")
-    if len(parts) != 3 or not parts[0].startswith("AS"):
+    # Only ASCII digits: int() would also take " 1", "1_0" or "²", and the name goes into
+    # BIRD commands.
+    match = _SESSION_NAME.fullmatch(name)
+    if match is None:
         return None
-    try:
-        return int(parts[0][2:]), int(parts[1]), int(parts[2])
-    except ValueError:
-        return None
+    return int(match[1]), int(match[2]), int(match[3])
 
 
 _ACTIONS = {"shutdown": "disable", "restart": "restart", "block": "block", "warning": "warn"}

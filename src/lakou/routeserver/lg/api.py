@@ -31,6 +31,7 @@ class RouteServerEndpoint(BaseModel):
     name: str = Field(description="Name shown to users (rs1, rs2).")
     socket: Path = Field(description="BIRD control socket.")
     rs_asn: int = Field(description="The route server's ASN (for RS:x:y communities).")
+    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for BIRD.")
 
 
 class Neighbour(BaseModel):
@@ -85,7 +86,7 @@ def _is_session(proto: Protocol) -> bool:
 
 
 def neighbours(rs: RouteServerEndpoint) -> list[Neighbour]:
-    with BirdSocket(rs.socket) as bird:
+    with BirdSocket(rs.socket, rs.timeout) as bird:
         protocols = parse_protocols(bird.command("show protocols all"))
     out = []
     for proto in protocols:
@@ -136,7 +137,7 @@ def _sessions_of(bird: BirdSocket, neighbour: str) -> list[str]:
     if session_client(neighbour) is not None:
         return [neighbour]
     text = neighbour.upper().removeprefix("AS")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise BirdError(f"not a session name or an ASN: {neighbour!r}")
     asn = int(text)
     names = []
@@ -152,7 +153,7 @@ def routes(
 ) -> list[RouteView]:
     """Routes received from a neighbour: accepted, filtered (with reasons), or both (None)."""
     out: list[RouteView] = []
-    with language(lang), BirdSocket(rs.socket) as bird:
+    with language(lang), BirdSocket(rs.socket, rs.timeout) as bird:
         for session in _sessions_of(bird, neighbour):
             table = f"T_{session}"
             for want_filtered in (False, True):
@@ -166,6 +167,10 @@ def routes(
 
 
 def _canonical(prefix: str) -> str:
+    # ip_network keeps an IPv6 scope id ("fe80::1%eth0 x"), spaces included: refuse it, so
+    # nothing but a prefix ever reaches the BIRD command line.
+    if "%" in prefix or not prefix.isascii():
+        raise BirdError(f"not a prefix: {prefix!r}")
     try:
         return str(ipaddress.ip_network(prefix, strict=False))
     except ValueError:
@@ -189,7 +194,7 @@ def search(
     out: list[RouteView] = []
     with language(lang):
         for rs in servers:
-            with BirdSocket(rs.socket) as bird:
+            with BirdSocket(rs.socket, rs.timeout) as bird:
                 sessions = [
                     p.name
                     for p in parse_protocols(bird.command("show protocols"))
@@ -215,7 +220,7 @@ def explain(
     out: list[RouteView] = []
     with language(lang):
         for rs in servers:
-            with BirdSocket(rs.socket) as bird:
+            with BirdSocket(rs.socket, rs.timeout) as bird:
                 for session in _sessions_of(bird, str(asn)):
                     if not _same_family(session, wanted):
                         continue

@@ -66,9 +66,13 @@ class BirdSocket:
             sock.close()
             raise BirdError(f"{self.path}: cannot connect to BIRD: {exc}") from None
         self._sock = sock
-        hello = self._read_reply()
-        if not hello or hello[0].code != 1:
-            raise BirdError(f"{self.path}: not a BIRD control socket")
+        try:
+            hello = self._read_reply()
+            if not hello or hello[0].code != 1:
+                raise BirdError(f"{self.path}: not a BIRD control socket")
+        except BaseException:
+            self.close()  # a failed greeting must not leak the socket
+            raise
         self.version = hello[0].text.strip()
 
     def close(self) -> None:
