@@ -219,3 +219,78 @@ def test_update_downloads_and_keeps_going(http_server: str, tmp_path: Path) -> N
         "unchanged",
         *[v for v in again.values() if v.startswith("updated")],
     )
+
+
+# networks the public tables place on the islands only through a sliver of their space
+GLOBAL_NETWORKS = {
+    13335: "Cloudflare",
+    20940: "Akamai International",
+    36183: "Akamai Technologies",
+    15169: "Google",
+    54113: "Fastly",
+    22616: "Zscaler",
+}
+# the territory's own operators, and outsiders with a real presence (Canal+ Telecom)
+NETWORKS_TO_INVITE = {
+    21351: "Canal + Telecom",
+    27781: "SMITCOMS",
+    262181: "Coral Telecom",
+    27734: "New Technologies Group",
+    17149: "Global Caribbean Network",
+    30077: "SB-IX",
+}
+
+
+def test_anycast_and_global_networks_are_not_invited(inventory) -> None:  # type: ignore[no-untyped-def]
+    networks = {n.asn: n for n in inventory.networks}
+    for asn, name in GLOBAL_NETWORKS.items():
+        network = networks[asn]
+        assert name.split()[0].lower() in network.name.lower()
+        assert network.network_class == "global", (asn, network.class_reason)
+        assert not network.to_invite and network.invite_rank is None
+        evidence = network.evidence
+        assert evidence is not None and evidence.share < 0.05
+        assert len(evidence.countries()) > 30  # IPv4 alone: Akamai 88, Zscaler about 50
+    invited = [n.asn for n in inventory.invitations()]
+    assert not set(GLOBAL_NETWORKS) & set(invited)
+    assert inventory.as_dict()["summary"]["to_invite"] == invited
+
+
+def test_local_and_regional_networks_are_invited_with_their_evidence(inventory) -> None:  # type: ignore[no-untyped-def]
+    networks = {n.asn: n for n in inventory.networks}
+    invited = [n.asn for n in inventory.invitations()]
+    for asn in NETWORKS_TO_INVITE:
+        assert asn in invited, (asn, networks[asn].network_class, networks[asn].class_reason)
+    smitcoms = networks[27781]
+    assert smitcoms.network_class == "local"
+    assert smitcoms.evidence is not None
+    assert smitcoms.evidence.registered_in() == ("SX", "delegated-lacnic-extended-20190910")
+    assert 0.5 <= smitcoms.evidence.share < 1  # part of its space is in the US
+    # Canal+ Telecom also serves Martinique, Guiana and Réunion: an outsider to invite
+    canal = networks[21351]
+    assert canal.network_class == "regional" and canal.evidence is not None
+    assert {"GP", "MQ", "GF", "RE"} <= set(canal.evidence.countries())
+    # ranked by address space in the territory: Canal+ Telecom's /17s and /18s first
+    assert invited[0] == 21351
+    shares = [networks[a].evidence.v4.in_territory for a in invited]  # type: ignore[union-attr]
+    assert shares == sorted(shares, reverse=True)
+    # the member of the exchange is not invited, whatever its class
+    assert networks[27974].network_class == "local" and not networks[27974].to_invite
+    shown = {n["asn"]: n for n in inventory.as_dict()["networks"]}[27781]
+    assert shown["class"] == "local" and shown["invite_rank"] >= 1
+    assert shown["evidence"]["registration"]["country"] == "SX"
+    assert shown["evidence"]["ipv4"]["top_countries"]["SX"] > 0.5
+    assert shown["evidence"]["sources"]["origins"] == "asn-ipv4.csv"
+
+
+def test_global_networks_are_invited_when_asked(data_dir: Path) -> None:
+    runner = CliRunner()
+    common = ["territory", "build", "--data-dir", str(data_dir), "--format", "invite"]
+    default = runner.invoke(main, common)
+    assert default.exit_code == 0, default.output
+    rows = {r.split(",")[1]: r for r in default.output.splitlines()[1:]}
+    assert ",global,no," in rows["13335"] and ",yes," in rows["27781"]
+    wider = runner.invoke(main, [*common, "--include-global"])
+    assert wider.exit_code == 0, wider.output
+    rows = {r.split(",")[1]: r for r in wider.output.splitlines()[1:]}
+    assert ",global,yes," in rows["13335"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -44,13 +45,19 @@ def _exchanges(ctx: Context, registry: bool, ixf: tuple[str, ...]) -> list[Excha
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "pmacct", "bird"]),
+    type=click.Choice(["json", "csv", "pmacct", "bird", "invite"]),
     default="json",
     show_default=True,
 )
 @click.option("--registry", is_flag=True, help="Mark members of the registry's exchanges.")
 @click.option(
     "--ixf", multiple=True, type=click.Path(dir_okay=False, exists=True), help="IX-F JSON."
+)
+@click.option(
+    "--include-global/--exclude-global",
+    default=None,
+    help="List global/anycast networks among the networks to invite "
+    "(default: territory.invite_global, off).",
 )
 @pass_context
 def build(
@@ -61,6 +68,7 @@ def build(
     fmt: str,
     registry: bool,
     ixf: tuple[str, ...],
+    include_global: bool | None,
 ) -> None:
     """List the territory's prefixes and networks, and the networks to invite."""
     from rich.console import Console
@@ -89,16 +97,24 @@ def build(
             exchanges,
             progress=lambda message: progress.update(task, description=message),
             countries=wanted,
+            include_global=include_global,
         )
     text = EXPORTERS[fmt](inventory)
     if out:
         Path(out).write_text(text, encoding="utf-8")
-        to_invite = sum(1 for n in inventory.networks if n.to_invite)
+        classes = Counter(n.network_class for n in inventory.networks)
         console.print(
-            _("{prefixes} prefixes, {networks} networks ({invite} to invite) -> {out}").format(
+            _(
+                "{prefixes} prefixes, {networks} networks ({local} local, {regional} regional, "
+                "{glob} global, {elsewhere} elsewhere; {invite} to invite) -> {out}"
+            ).format(
                 prefixes=len(inventory.prefixes),
                 networks=len(inventory.networks),
-                invite=to_invite,
+                local=classes["local"],
+                regional=classes["regional"],
+                glob=classes["global"],
+                elsewhere=classes["elsewhere"],
+                invite=len(inventory.invitations()),
                 out=out,
             )
         )

@@ -3,6 +3,8 @@ public files come from, and the operator's own declarations."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -34,6 +36,15 @@ def _default_urls() -> dict[str, str]:
         "peeringdb-netixlan.json": "https://www.peeringdb.com/api/netixlan",
         "pch-ixp_exchange.csv": "https://www.pch.net/api/ixp/directory/Active",
     }
+
+
+# The Caribbean (ISO 3166-1): a regional carrier present on many of these islands is a
+# neighbour to invite, not a global network, so these do not count towards "global".
+CARIBBEAN = [
+    "AG", "AI", "AW", "BB", "BL", "BQ", "BS", "BZ", "CU", "CW", "DM", "DO", "GD", "GF",
+    "GP", "GY", "HT", "JM", "KN", "KY", "LC", "MF", "MQ", "MS", "PR", "SR", "SX", "TC",
+    "TT", "VC", "VG", "VI",
+]  # fmt: skip
 
 
 def _default_weights() -> dict[str, float]:
@@ -71,4 +82,41 @@ class Config(BaseModel):
     )
     download_timeout_seconds: float = Field(
         default=120.0, description="Per-file timeout of `lakou territory update`."
+    )
+    local_min_share: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="A network is local when at least this share of its address space "
+        "(IPv4 addresses, else IPv6 /64s) is located in the territory and it is not "
+        "registered elsewhere (RIR statistics).",
+    )
+    global_max_share: float = Field(
+        default=0.05,
+        ge=0.0,
+        le=1.0,
+        description="A network is global (anycast, CDN, transit carrier) when less than this "
+        "share of its address space is in the territory and the rest is spread over at least "
+        "global_min_countries countries outside the territory and region_countries.",
+    )
+    global_min_countries: int = Field(
+        default=5,
+        ge=1,
+        description="Countries outside the territory and the region that make a network "
+        "with a small share in the territory global.",
+    )
+    region_countries: list[str] = Field(
+        default_factory=lambda: list(CARIBBEAN),
+        description="The territory's neighbourhood: a carrier spread over these countries is "
+        "regional (to invite), not global.",
+    )
+    invite_global: bool = Field(
+        default=False,
+        description="List global/anycast networks among the networks to invite "
+        "(`territory build --include-global`).",
+    )
+    network_classes: dict[int, Literal["local", "regional", "global"]] = Field(
+        default_factory=dict,
+        description="The operator's word on a network's class (ASN -> local, regional or "
+        "global); it overrides the measured evidence.",
     )

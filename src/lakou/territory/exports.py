@@ -1,6 +1,7 @@
 """The inventory in the formats other tools read: a pmacct ``networks_file``, BIRD
 prefix sets, the CSV prefix table (``prefix,asn,territory``, read back by
-:meth:`~lakou.territory.index.PrefixIndex.from_csv`) and JSON."""
+:meth:`~lakou.territory.index.PrefixIndex.from_csv`), JSON, and the networks to invite
+as CSV (ranked, with the evidence behind each class)."""
 
 from __future__ import annotations
 
@@ -81,9 +82,54 @@ def to_bird(inventory: Inventory, name: str = "TERRITORY") -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_invite_csv(inventory: Inventory) -> str:
+    """The networks to invite, best evidence first, then the others, with why."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "rank",
+            "asn",
+            "name",
+            "class",
+            "to_invite",
+            "territory_share",
+            "ipv4_in_territory",
+            "ipv4_addresses",
+            "ipv6_slash64s_in_territory",
+            "countries",
+            "registered_in",
+            "reason",
+        ]
+    )
+    invited = inventory.invitations()
+    others = [n for n in inventory.networks if n not in invited]
+    for network in invited + others:
+        e = network.evidence
+        registered = e.registered_in()[0] if e else None
+        writer.writerow(
+            [
+                network.invite_rank or "",
+                network.asn,
+                network.name,
+                network.network_class,
+                "yes" if network.to_invite else "no",
+                round(e.share, 4) if e else "",
+                e.v4.in_territory if e else "",
+                e.v4.total if e else "",
+                e.v6.in_territory if e else "",
+                len(e.countries()) if e else "",
+                registered or "",
+                network.class_reason,
+            ]
+        )
+    return out.getvalue()
+
+
 EXPORTERS = {
     "json": to_json,
     "csv": to_csv,
     "pmacct": to_pmacct_networks,
     "bird": to_bird,
+    "invite": to_invite_csv,
 }

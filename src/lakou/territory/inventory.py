@@ -9,8 +9,13 @@ the territory (kind ``registered``) and the announced prefixes inside them (kind
 ``routed``). Each candidate is then asked of every source at its first address: the
 sources that agree, those that disagree (and what they say instead), a weighted vote
 for the territory and a confidence = agreeing weight / weight of every source with an
-opinion. Declarations override the vote (confidence 1). Every figure in the result
-names the source files it comes from.
+opinion. Declarations override the vote (confidence 1). Where routing sources
+disagree on a prefix's origin, the longest covering announcement wins, then the
+freshest source (a 2002 RIB must not outvote a current table), then the number of
+sources. The networks (origin ASes) are then classified local, regional or global from
+their whole address space (:mod:`lakou.territory.classify`), and the networks to invite
+are the non-members that are not global, ranked by their address space in the
+territory. Every figure in the result names the source files it comes from.
 """
 
 from __future__ import annotations
@@ -19,12 +24,21 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from lakou.exchange import Exchange
 from lakou.i18n import gettext as _
+from lakou.territory.classify import (
+    CLASSES,
+    ELSEWHERE,
+    GLOBAL,
+    AsnRegistration,
+    NetworkEvidence,
+    classify,
+    gather_evidence,
+)
 from lakou.territory.config import Config, Declaration
 from lakou.territory.index import PrefixIndex, _parse_prefix
 from lakou.territory.sources.common import Counters
@@ -107,6 +121,25 @@ class RoutingSource:
     index: PrefixIndex
     counters: Counters
     names: dict[int, str]
+    data_date: str = ""  # ISO date of the data: from the file name, else its mtime
+    registrations: list[AsnRegistration] = field(default_factory=list)
+
+
+_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})-?(\d{2})-?(\d{2})(?!\d)")
+
+
+def data_date(path: Path) -> str:
+    """The date of a public file's data: ``20020722`` or ``2019-09-10`` in its name (as
+    the RIRs, RouteViews and RIPE RIS name them), else the file's modification time."""
+    for match in _NAME_DATE.finditer(path.name):
+        try:
+            return date(*(int(g) for g in match.groups())).isoformat()
+        except ValueError:
+            continue
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    except OSError:
+        return ""
 
 
 def _location(
@@ -119,11 +152,15 @@ def _location(
 
 
 def load_location_sources(
-    files: DataFiles, countries: set[str], declarations: list[Declaration], progress: Progress
+    files: DataFiles,
+    countries: set[str],
+    declarations: list[Declaration],
+    progress: Progress,
+    registrations: list[AsnRegistration] | None = None,
 ) -> list[LocationSource]:
+    """The location sources; RIR ``asn`` records go to ``registrations`` when given."""
     from lakou.territory.sources.geo import read_mmdb_countries, read_range_country_csv
     from lakou.territory.sources.geofeed import read_geofeed
-    from lakou.territory.sources.rir import read_delegated
 
     out: list[LocationSource] = []
     if declarations:
@@ -155,13 +192,15 @@ def load_location_sources(
     for path in files.rir:
         progress(_("RIR statistics {name}").format(name=path.name))
         counters = Counters()
-        rir_rows = (
-            (prefix, d.cc)
-            for d in read_delegated(path, strict=False, counters=counters)
-            if d.cc and d.type != "asn"
-            for prefix in d.prefixes()
+        out.append(
+            _location(
+                path.name,
+                "rir",
+                _rir_rows(path, counters, registrations),
+                countries,
+                counters,
+            )
         )
-        out.append(_location(path.name, "rir", rir_rows, countries, counters))
     for path in files.mmdb:
         if "asn" in path.name.lower() or "isp" in path.name.lower():
             continue
@@ -174,6 +213,23 @@ def load_location_sources(
             )
         )
     return out
+
+
+def _rir_rows(
+    path: Path, counters: Counters, registrations: list[AsnRegistration] | None
+) -> Iterator[tuple[str, str]]:
+    from lakou.territory.sources.rir import read_delegated
+
+    for record in read_delegated(path, strict=False, counters=counters):
+        if not record.cc:
+            continue
+        if record.type == "asn":
+            if registrations is not None and record.cc != "ZZ":
+                first = int(record.start)
+                registrations.append(AsnRegistration(first, record.value, record.cc, path.name))
+            continue
+        for prefix in record.prefixes():
+            yield prefix, record.cc
 
 
 def _mrt_rows(path: Path, counters: Counters) -> Iterator[tuple[str, int]]:
@@ -207,14 +263,31 @@ def load_routing_sources(files: DataFiles, progress: Progress) -> list[RoutingSo
             index = PrefixIndex.from_rows(
                 ((r.prefix, r.asn, None) for r in records), source=path.name
             )
-            out.append(RoutingSource(path.name, kind, index, counters, names))
+            # ip2asn tables carry each AS's registration country
+            registered = {r.asn: r.country for r in records if r.country}
+            out.append(
+                RoutingSource(
+                    path.name,
+                    kind,
+                    index,
+                    counters,
+                    names,
+                    data_date(path),
+                    [AsnRegistration(a, 1, cc, path.name) for a, cc in sorted(registered.items())],
+                )
+            )
     for path in files.mrt:
         progress(_("MRT dump {name}").format(name=path.name))
         counters = Counters()
         rows = [(prefix, asn, None) for prefix, asn in _mrt_rows(path, counters)]
         out.append(
             RoutingSource(
-                path.name, "mrt", PrefixIndex.from_rows(rows, source=path.name), counters, {}
+                path.name,
+                "mrt",
+                PrefixIndex.from_rows(rows, source=path.name),
+                counters,
+                {},
+                data_date(path),
             )
         )
     for path in files.mmdb:
@@ -225,7 +298,14 @@ def load_routing_sources(files: DataFiles, progress: Progress) -> list[RoutingSo
         records = list(read_mmdb_origins(path, counters))
         index = PrefixIndex.from_rows(((r.prefix, r.asn, None) for r in records), source=path.name)
         out.append(
-            RoutingSource(path.name, "mmdb-asn", index, counters, {r.asn: r.name for r in records})
+            RoutingSource(
+                path.name,
+                "mmdb-asn",
+                index,
+                counters,
+                {r.asn: r.name for r in records},
+                data_date(path),
+            )
         )
     return out
 
@@ -263,13 +343,14 @@ class Network:
     name: str
     territories: list[str]
     prefixes: int
-    addresses_v4: int
+    addresses_v4: int  # IPv4 addresses of its prefixes in the inventory (nested counted once)
     member_of: dict[str, bool]
     name_source: str = ""
-
-    @property
-    def to_invite(self) -> bool:
-        return not any(self.member_of.values())
+    network_class: str = "local"  # local | regional | global | elsewhere (territory.classify)
+    class_reason: str = ""
+    evidence: NetworkEvidence | None = None
+    to_invite: bool = False  # a member of no exchange, and not global (unless asked)
+    invite_rank: int | None = None  # 1 = the most address space in the territory
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -280,7 +361,11 @@ class Network:
             "prefixes": self.prefixes,
             "addresses_v4": self.addresses_v4,
             "member_of": self.member_of,
+            "class": self.network_class,
+            "class_reason": self.class_reason,
             "to_invite": self.to_invite,
+            "invite_rank": self.invite_rank,
+            "evidence": self.evidence.as_dict() if self.evidence else None,
         }
 
 
@@ -292,8 +377,15 @@ class Inventory:
     exchanges: list[dict[str, Any]]
     sources: list[dict[str, Any]]
     generated_at: str
+    classification: dict[str, Any] = field(default_factory=dict)
+
+    def invitations(self) -> list[Network]:
+        """The networks to invite, best evidence first."""
+        ranked = [n for n in self.networks if n.to_invite and n.invite_rank is not None]
+        return sorted(ranked, key=lambda n: n.invite_rank or 0)
 
     def as_dict(self) -> dict[str, Any]:
+        classes = Counter(n.network_class for n in self.networks)
         return {
             "generated_at": self.generated_at,
             "countries": self.countries,
@@ -302,12 +394,16 @@ class Inventory:
             "summary": {
                 "prefixes": len(self.prefixes),
                 "networks": len(self.networks),
-                "to_invite": [n.asn for n in self.networks if n.to_invite],
+                "classes": {c: classes.get(c, 0) for c in CLASSES},
+                "to_invite": [n.asn for n in self.invitations()],
                 "how": _(
                     "prefixes: blocks a location source places in the countries, plus the "
-                    "announced prefixes inside them; networks: their origin ASes"
+                    "announced prefixes inside them; networks: their origin ASes, classified "
+                    "from their whole address space; to_invite: the non-members that are not "
+                    "global, most address space in the territory first"
                 ),
             },
+            "classification": self.classification,
             "prefixes": [p.as_dict() for p in self.prefixes],
             "networks": [n.as_dict() for n in self.networks],
         }
@@ -324,19 +420,39 @@ def _length(prefix: str) -> int:
     return int(prefix.rsplit("/", 1)[1])
 
 
+def _v4_union_size(prefixes: Iterable[str]) -> int:
+    """Addresses covered by IPv4 prefixes, nested or repeated ones counted once."""
+    ranges = sorted(
+        (start, start + (1 << (32 - length)))
+        for version, start, length, _text in (_parse_prefix(p) for p in prefixes)
+        if version == 4
+    )
+    total, reach = 0, 0
+    for start, end in ranges:
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total
+
+
 def build_inventory(
     files: DataFiles,
     config: Config,
     exchanges: Iterable[Exchange] = (),
     progress: Progress | None = None,
     countries: Iterable[str] | None = None,
+    include_global: bool | None = None,
 ) -> Inventory:
+    """The inventory; ``include_global`` (default ``config.invite_global``) also lists
+    global/anycast networks among the networks to invite."""
     step = progress or (lambda _message: None)
     wanted = [c.strip().upper() for c in (countries or config.countries) if c.strip()]
     wanted_set = set(wanted)
     weights = config.source_weights
-    locations = load_location_sources(files, wanted_set, config.declarations, step)
+    registrations: list[AsnRegistration] = []
+    locations = load_location_sources(files, wanted_set, config.declarations, step, registrations)
     routings = load_routing_sources(files, step)
+    dates = {r.name: r.data_date for r in routings} | {"config": "9999-12-31"}
     step(_("matching prefixes"))
 
     # candidates: the territory's blocks, and announced prefixes inside them
@@ -410,7 +526,14 @@ def build_inventory(
         )
         if declared_asn:
             origins[declared_asn].append("config")
-        asn = max(origins, key=lambda a: (len(origins[a]), -a)) if origins else None
+        asn = (
+            max(
+                origins,
+                key=lambda a: (max(dates.get(n, "") for n in origins[a]), len(origins[a]), -a),
+            )
+            if origins
+            else None
+        )
         note = ""
         if asn is None and more_specific:
             note = _("not announced as a whole; more-specific prefixes are (listed separately)")
@@ -445,22 +568,27 @@ def build_inventory(
     for asn_key, owned in sorted(by_asn.items()):
         name, name_source = names.get(asn_key, ("", ""))
         member_of = {x.slug: x.member(asn_key) is not None for x in exchange_list}
-        addresses = sum(
-            1 << (32 - _length(e.prefix))
-            for e in owned
-            if ":" not in e.prefix and e.kind == "routed"
-        )
         networks.append(
             Network(
                 asn_key,
                 name,
                 sorted({e.territory for e in owned if e.territory}),
                 len(owned),
-                addresses,
+                _v4_union_size(e.prefix for e in owned),
                 member_of,
                 name_source,
             )
         )
+    classification = _classify_networks(
+        networks,
+        locations,
+        routings,
+        registrations,
+        wanted_set,
+        config,
+        config.invite_global if include_global is None else include_global,
+        step,
+    )
     sources = [
         {
             "name": s.name,
@@ -484,4 +612,81 @@ def build_inventory(
         exchange_rows,
         sources,
         datetime.now(UTC).replace(microsecond=0).isoformat(),
+        classification,
     )
+
+
+# the order location sources are trusted in when measuring a network's space
+_LAYER_ORDER = {"manual": 0, "geofeed": 1, "geo": 2, "mmdb": 3}
+
+
+def _classify_networks(
+    networks: list[Network],
+    locations: list[LocationSource],
+    routings: list[RoutingSource],
+    registrations: list[AsnRegistration],
+    countries: set[str],
+    config: Config,
+    include_global: bool,
+    step: Progress,
+) -> dict[str, Any]:
+    """Set each network's class, evidence, ``to_invite`` and rank; return the settings."""
+    if not networks:
+        return {}
+    step(_("classifying networks"))
+    layers = sorted(
+        (s for s in locations if s.kind in _LAYER_ORDER), key=lambda s: _LAYER_ORDER[s.kind]
+    )
+    rirs = [s for s in locations if s.kind == "rir"]
+    if not layers:  # no IP→country table: the RIR statistics are all there is
+        layers = rirs
+    # current tables first (freshest first), MRT dumps only for ASes no table knows
+    tables = sorted(routings, key=lambda r: r.data_date, reverse=True)
+    tables.sort(key=lambda r: r.kind == "mrt")  # stable: dates stay in order
+    evidence = gather_evidence(
+        (n.asn for n in networks),
+        countries,
+        [(r.name, r.index, r.kind == "mrt") for r in tables],
+        [(s.name, s.index) for s in layers],
+        [(s.name, s.index) for s in rirs],
+        registrations + [x for r in tables for x in r.registrations],
+        step,
+    )
+    for network in networks:
+        found = evidence[network.asn]
+        if found.inventory_only:
+            # nothing beyond the inventory: its own prefixes are all of its known space
+            found.v4.total = found.v4.in_territory = network.addresses_v4
+        network.evidence = found
+        network.network_class, network.class_reason = classify(
+            found, countries, config, network.asn
+        )
+        network.to_invite = (
+            not any(network.member_of.values())
+            and network.network_class != ELSEWHERE
+            and (network.network_class != GLOBAL or include_global)
+        )
+    invited = sorted(
+        (n for n in networks if n.to_invite),
+        key=lambda n: (
+            -(n.evidence.v4.in_territory if n.evidence else 0),
+            -(n.evidence.v6.in_territory if n.evidence else 0),
+            -(n.evidence.share if n.evidence else 0.0),
+            n.asn,
+        ),
+    )
+    for rank, network in enumerate(invited, start=1):
+        network.invite_rank = rank
+    return {
+        "local_min_share": config.local_min_share,
+        "global_max_share": config.global_max_share,
+        "global_min_countries": config.global_min_countries,
+        "region_countries": config.region_countries,
+        "include_global": include_global,
+        "overrides": {str(k): v for k, v in config.network_classes.items()},
+        "how": _(
+            "each network's whole address space from the IP→ASN tables, located by the "
+            "declarations, geofeeds and IP→country tables; registration from the RIR "
+            "statistics; ranked by IPv4 then IPv6 space in the territory"
+        ),
+    }
