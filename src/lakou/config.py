@@ -143,21 +143,25 @@ def _env_overrides(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, st
     return overrides, origin
 
 
-def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+def deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``extra`` laid over it, mapping by mapping (files, then overrides)."""
     merged = dict(base)
     for key, value in extra.items():
         if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
     return merged
 
 
-def _describe(exc: ValidationError, source: str, origin: Mapping[str, str]) -> str:
+def describe_validation(
+    exc: ValidationError, source: str, origin: Mapping[str, str] | None = None
+) -> str:
+    """One line per problem, naming where it came from and the dotted key."""
     lines = []
     for error in exc.errors():
-        key = ".".join(str(p) for p in error["loc"])
-        where = origin.get(key, source)
+        key = ".".join(str(p) for p in error["loc"]) or "(top)"
+        where = (origin or {}).get(key, source)
         if error["type"] == "extra_forbidden":
             lines.append(f"{where}: unknown key '{key}'")
         else:
@@ -175,9 +179,9 @@ def load_config(
     overrides, origin = _env_overrides(env)
     source = str(file) if file else "defaults"
     try:
-        return LakouConfig.model_validate(_merge(data, overrides))
+        return LakouConfig.model_validate(deep_merge(data, overrides))
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, source, origin)) from None
+        raise ConfigError(describe_validation(exc, source, origin)) from None
 
 
 def dump_config(config: LakouConfig, with_comments: bool = True) -> str:

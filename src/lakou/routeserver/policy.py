@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from lakou.config import deep_merge, describe_validation
+
 DEFAULT_TRANSIT_FREE = (
     174, 701, 1299, 2914, 3257, 3320, 3356, 3491, 5511, 6453, 6461, 6762, 6830, 7018, 12956,
 )  # fmt: skip
@@ -249,7 +251,7 @@ class Policy(_Section):
             raise PolicyError(
                 f"{where}: {', '.join(forbidden)} cannot be set per client (global settings)"
             )
-        merged = _merge(self.model_dump(mode="python"), overrides)
+        merged = deep_merge(self.model_dump(mode="python"), overrides)
         try:
             return Policy.model_validate(merged)
         except ValidationError as exc:
@@ -261,27 +263,6 @@ GLOBAL_KEYS = {"rs_asn", "router_id", "rs_ipv4", "rs_ipv6", "peering_lans", "mul
 
 class PolicyError(Exception):
     """A policy (file or override) that cannot be used; the message names the place."""
-
-
-def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def describe_validation(exc: ValidationError, where: str) -> str:
-    lines = []
-    for error in exc.errors():
-        key = ".".join(str(p) for p in error["loc"]) or "(top)"
-        if error["type"] == "extra_forbidden":
-            lines.append(f"{where}: unknown key '{key}'")
-        else:
-            lines.append(f"{where}: {key}: {error['msg']}")
-    return "\n".join(lines)
 
 
 def load_policy(path: Path) -> Policy:
