@@ -49,6 +49,12 @@ def cli() -> None:
 @click.option(
     "--lenient", is_flag=True, help="Skip malformed results (counted) instead of failing."
 )
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Where to keep the built IP indexes between runs (default: core.data_dir/cache).",
+)
+@click.option("--no-cache", is_flag=True, help="Build the IP indexes afresh, keep nothing.")
 @pass_context
 def analyze(
     ctx: Context,
@@ -62,6 +68,8 @@ def analyze(
     out: str | None,
     mesh_out: str | None,
     lenient: bool,
+    cache_dir: str | None,
+    no_cache: bool,
 ) -> None:
     """Per traceroute: exchange crossings, left the territory or not, and the evidence."""
     from lakou.cli.territory import _exchanges
@@ -86,6 +94,8 @@ def analyze(
             Path(territory_csv) if territory_csv else None,
             exchanges,
             ctx.config.paths,
+            cache_dir=None if no_cache else Path(cache_dir or ctx.config.core.data_dir / "cache"),
+            warn=lambda message: click.echo(_("warning: {m}").format(m=message), err=True),
         )
     except (SourceError, PrefixIndexError, OSError) as exc:
         raise click.ClickException(str(exc)) from None

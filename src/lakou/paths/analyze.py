@@ -9,12 +9,15 @@ proof on its own: the rules look at the hop before and after it, and at which me
 owns the address (PeeringDB netixlan, PCH membership, the registry):
 
 * ``member-differs-from-previous``: hop i is in an exchange LAN and belongs to member
-  M; hop i-1 is in another AS: the path crossed from that AS to M (traIXroute 1, 3, 4).
+  M; hop i-1 is in another AS: the path crossed from that AS to M (traIXroute 1, 3, 4,
+  6-8).
 * ``member-same-as-previous``: hop i belongs to M, hop i-1 is in M too, hop i+1 is in
-  another AS: M handed the packet over at the exchange (traIXroute 2, 7).
+  another AS: M handed the packet over at the exchange (traIXroute 2, 5).
 * ``neighbours-differ``: hop i is in an exchange LAN, its owner is unknown, and the hops
   around it are in two different ASes (traIXroute 5, 6).
 * ``consecutive-lan-hops``: hops i and i+1 are both in the same exchange LAN (9-11).
+
+Where lakou and traIXroute differ, and why: docs/61-paths.md (differential test).
 
 A hop location is dropped when it breaks the speed-of-light bound: it cannot be farther
 from the probe than ``km_per_ms_rtt`` × RTT. Every verdict carries its evidence.

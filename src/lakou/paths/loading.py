@@ -9,10 +9,10 @@ from pathlib import Path
 
 from lakou.exchange import Exchange
 from lakou.paths.analyze import Annotator
+from lakou.paths.cache import Warn, cached_index_from_data_dir
 from lakou.paths.config import Config
 from lakou.territory.index import PrefixIndex
 from lakou.territory.inventory import discover
-from lakou.territory.lookup import index_from_data_dir
 from lakou.territory.sources.ixp import IxpDirectory, from_exchanges, read_pch, read_peeringdb
 
 
@@ -38,14 +38,23 @@ def build_annotator(
     territory_csv: Path | None = None,
     exchanges: Iterable[Exchange] = (),
     config: Config | None = None,
+    cache_dir: Path | None = None,
+    warn: Warn | None = None,
 ) -> tuple[Annotator, list[str]]:
-    """The annotator and the list of sources it uses (quoted in every report)."""
+    """The annotator and the list of sources it uses (quoted in every report).
+
+    ``cache_dir``: keep the IP→ASN/country indexes there between runs (see
+    :mod:`lakou.paths.cache`); ``warn`` receives the cache's warnings.
+    """
     wanted = {c.strip().upper() for c in countries}
     sources: list[str] = []
     routing = None
     if data_dir is not None:
         try:
-            routing, described = index_from_data_dir(data_dir, wanted)
+            extra = {"warn": warn} if warn is not None else {}
+            routing, described, _status = cached_index_from_data_dir(
+                data_dir, wanted, cache_dir, **extra
+            )
             sources.append(described)
         except ValueError:
             routing = None  # no IP->ASN or IP->country file there: exchanges only

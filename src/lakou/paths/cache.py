@@ -1,0 +1,229 @@
+"""A disk cache of the prefix indexes built from a data directory.
+
+Building the IP→ASN and IP→country indexes of a data directory means parsing every
+file (a RouteViews pfx2as of 14 MB is ~650,000 prefixes, several seconds) and flattening
+the prefixes into ranges. The result is a handful of numpy arrays per index, so the
+paths engine saves them once (``numpy.savez``, uncompressed: loading is a few memory
+copies) and loads them on the next run instead of parsing again.
+
+The cache file is named after the data directory and holds a *signature*: the path, size
+and modification time of every source file the indexes were built from, the countries
+asked for and a format version. A run whose signature differs (a file added, removed,
+replaced or touched) rebuilds and overwrites the file. A cache that cannot be read (cut
+short, not an npz, arrays missing, a newer :class:`PrefixIndex` layout) is never
+trusted: the indexes are rebuilt and the caller is told why through ``warn``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lakou.i18n import gettext as _
+from lakou.territory.index import PrefixIndex
+from lakou.territory.inventory import discover
+from lakou.territory.lookup import DataDirLookup, index_from_data_dir
+
+FORMAT = 1  # bump when the file layout changes
+Warn = Callable[[str], None]
+
+
+class IndexCacheWarning(UserWarning):
+    """The index cache was unreadable or stale in a way worth telling the operator."""
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, IndexCacheWarning, stacklevel=3)
+
+
+def source_files(data_dir: Path) -> list[Path]:
+    """The files :func:`index_from_data_dir` builds its indexes from."""
+    files = discover(data_dir)
+    found = files.range_asn + files.ip2asn + files.pfx2as
+    found += files.geofeed + files.range_country + files.rir
+    return sorted(found)
+
+
+def signature(data_dir: Path, countries: Iterable[str]) -> dict[str, Any]:
+    """What the cached indexes depend on: every source file's path, size and mtime."""
+    stamps = []
+    for path in source_files(data_dir):
+        stat = path.stat()  # follows symlinks: a replaced target changes the stamp
+        stamps.append([str(path.resolve()), stat.st_size, stat.st_mtime_ns])
+    return {"format": FORMAT, "countries": sorted(countries), "files": stamps}
+
+
+def cache_path(cache_dir: Path, data_dir: Path) -> Path:
+    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    return cache_dir / f"paths-index-{digest}.npz"
+
+
+# ------------------------------------------------------------------ (de)serialising
+def _layout() -> set[str]:
+    """The attributes a :class:`PrefixIndex` has today (the cache must hold all of them)."""
+    return set(vars(PrefixIndex.from_rows([])))
+
+
+def _text_column(values: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Strings (or None) as one UTF-8 blob + a None mask: 10x smaller than a "U" array."""
+    items = list(values)
+    blob = "\n".join("" if v is None else v for v in items).encode()
+    mask = np.fromiter((v is None for v in items), dtype=np.bool_, count=len(items))
+    return np.frombuffer(blob, dtype=np.uint8), mask
+
+
+def _from_text_column(blob: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    texts: list[str | None] = list(blob.tobytes().decode().split("\n")) if len(mask) else []
+    if len(texts) != len(mask):
+        raise ValueError(
+            _("text column has {n} values, mask {m}").format(n=len(texts), m=len(mask))
+        )
+    for i in np.flatnonzero(mask).tolist():
+        texts[i] = None
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return out
+
+
+def _pack(index: PrefixIndex, n: int, arrays: dict[str, np.ndarray]) -> dict[str, str]:
+    """Add one index's attributes to ``arrays``; return {attribute: how it is stored}."""
+    kinds: dict[str, str] = {}
+    for name, value in vars(index).items():
+        key = f"i{n}.{name}"
+        if isinstance(value, np.ndarray) and value.dtype == object:
+            arrays[key + ".blob"], arrays[key + ".mask"] = _text_column(value.tolist())
+            kinds[name] = "text-array"
+        elif isinstance(value, np.ndarray):
+            arrays[key] = value
+            kinds[name] = "array"
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            arrays[key + ".blob"], arrays[key + ".mask"] = _text_column(value)
+            kinds[name] = "text-list"
+        elif isinstance(value, int):
+            arrays[key] = np.asarray(value, dtype=np.int64)
+            kinds[name] = "int"
+        else:  # a layout this cache does not know how to keep: do not cache at all
+            raise TypeError(f"PrefixIndex.{name}: {type(value).__name__}")
+    return kinds
+
+
+def _unpack(n: int, kinds: dict[str, str], archive: Any) -> PrefixIndex:
+    index = object.__new__(PrefixIndex)
+    for name, kind in kinds.items():
+        key = f"i{n}.{name}"
+        if kind == "array":
+            value: Any = archive[key]
+        elif kind == "int":
+            value = int(archive[key])
+        elif kind in ("text-array", "text-list"):
+            value = _from_text_column(archive[key + ".blob"], archive[key + ".mask"])
+            if kind == "text-list":
+                value = value.tolist()
+        else:
+            raise ValueError(_("unknown stored kind {kind!r}").format(kind=kind))
+        setattr(index, name, value)
+    return index
+
+
+def save(path: Path, lookup: DataDirLookup, described: str, sig: dict[str, Any]) -> None:
+    """Write atomically (a temporary file renamed into place): readers never see half."""
+    arrays: dict[str, np.ndarray] = {}
+    parts = []
+    for n, index in enumerate([*lookup.routings, *lookup.locations]):
+        parts.append(_pack(index, n, arrays))
+    meta = {
+        "signature": sig,
+        "described": described,
+        "routings": len(lookup.routings),
+        "locations": len(lookup.locations),
+        "kinds": parts,
+    }
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            np.savez(stream, **arrays)  # type: ignore[arg-type]
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load(path: Path, sig: dict[str, Any]) -> tuple[DataDirLookup, str] | None:
+    """The cached lookup, or ``None`` when the cache is for other files (stale).
+
+    Raises ``ValueError`` (or ``OSError``) when the file is there but unreadable.
+    """
+    try:
+        with path.open("rb") as stream, np.load(stream, allow_pickle=False) as archive:
+            meta = json.loads(archive["meta"].tobytes().decode())
+            if meta.get("signature") != sig:
+                return None
+            expected = _layout()
+            indexes = []
+            for n, kinds in enumerate(meta["kinds"]):
+                if set(kinds) != expected:
+                    raise ValueError(_("stored index layout differs from PrefixIndex's"))
+                indexes.append(_unpack(n, kinds, archive))
+    except (
+        KeyError,
+        zipfile.BadZipFile,
+        json.JSONDecodeError,
+        EOFError,
+        UnicodeDecodeError,
+    ) as exc:
+        raise ValueError(f"{type(exc).__name__}: {exc}") from None
+    routings = int(meta["routings"])
+    if routings + int(meta["locations"]) != len(indexes):
+        raise ValueError(_("index count does not match"))
+    return DataDirLookup(indexes[:routings], indexes[routings:]), str(meta["described"])
+
+
+def cached_index_from_data_dir(
+    data_dir: Path,
+    countries: Iterable[str],
+    cache_dir: Path | None,
+    warn: Warn = _warn,
+) -> tuple[DataDirLookup, str, str]:
+    """Like :func:`index_from_data_dir`, through the cache in ``cache_dir`` (None: no cache).
+
+    Returns the lookup, its description and what the cache did: ``"hit"``, ``"built"``
+    (absent or stale: built and saved), ``"rebuilt"`` (unreadable: rebuilt, warned) or
+    ``"off"``. ``ValueError`` as :func:`index_from_data_dir` when there is no IP file.
+    """
+    wanted = sorted({c.strip().upper() for c in countries})
+    if cache_dir is None:
+        lookup, described = index_from_data_dir(data_dir, wanted)
+        return lookup, described, "off"
+    sig = signature(data_dir, wanted)
+    path = cache_path(cache_dir, data_dir)
+    status = "built"
+    if path.exists():
+        try:
+            found = load(path, sig)
+        except (ValueError, OSError) as exc:
+            warn(
+                _("index cache {file} is unreadable ({error}): rebuilding it").format(
+                    file=path, error=exc
+                )
+            )
+            status = "rebuilt"
+        else:
+            if found is not None:
+                return found[0], found[1], "hit"
+    lookup, described = index_from_data_dir(data_dir, wanted)
+    try:
+        save(path, lookup, described, sig)
+    except (OSError, TypeError) as exc:
+        warn(_("cannot write the index cache {file}: {error}").format(file=path, error=exc))
+    return lookup, described, status
