@@ -176,3 +176,22 @@ def test_wrong_password_is_refused(demo_server: str, browser) -> None:
     page.wait_for_load_state()
     assert page.locator(".errornote").is_visible()
     page.close()
+
+
+def test_traffic_pages_in_chromium(demo_server: str, browser, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-US")
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(demo_server + "traffic/")
+    assert "This traffic is synthetic" in page.locator(".demo-banner").inner_text()
+    # plotly (served by the portal, no network) drew the local-share chart
+    page.wait_for_selector("#share-chart .main-svg")
+    shares = page.locator("[data-figure=local-share]").all_inner_texts()
+    assert len(shares) == 3 and all(s.endswith("%") and s != "—" for s in shares)
+    page.screenshot(path=str(tmp_path / "traffic.png"), full_page=True)
+    page.get_by_role("link", name="Saint-Martin IX (demo)").first.click()
+    page.wait_for_url("**/traffic/demo-saint-martin/**")
+    page.wait_for_selector("#series-chart .main-svg")
+    assert page.locator("table.matrix td.cell:not(.none)").count() == 90
+    assert failed == []
+    page.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,119 @@ def test_demo_user_is_staff() -> None:
     demo.ensure_demo_user()
     account = authenticate(username=user, password=password)
     assert account is not None and account.is_staff
+
+
+# --------------------------------------------------------------------------- demo traffic
+END = 1_795_305_600  # a midnight UTC (2026-11-22)
+
+
+def _store_files(path: Path) -> dict[str, int]:
+    return {str(p.relative_to(path)): p.stat().st_size for p in path.rglob("*") if p.is_file()}
+
+
+def test_demo_traffic_is_idempotent_and_deterministic(tmp_path: Path) -> None:
+    from lakou.flows.config import Config
+    from lakou.flows.reporting import build_report
+    from lakou.flows.store import ParquetStore
+    from lakou.registry.demo.traffic import MARKER, load_demo_traffic, read_marker
+    from lakou.registry.engines import all_exchanges
+
+    demo.load_demo()
+    exchanges = all_exchanges()
+    store = tmp_path / "flows"
+    first = load_demo_traffic(store, exchanges, end=END, days=1)
+    assert first.status == "created" and first.samples > 10_000
+    assert first.counters["sflow_samples"] == first.samples
+    assert not first.counters.get("datagrams_malformed")
+    files = _store_files(store)
+    assert MARKER in files and read_marker(store)["samples"] == first.samples  # type: ignore[index]
+    again = load_demo_traffic(store, exchanges, end=END, days=1)
+    assert again.status == "unchanged" and again.samples == first.samples
+    assert _store_files(store) == files  # nothing added, nothing rewritten
+
+    def report(path: Path) -> dict[str, object]:
+        return build_report(ParquetStore(path), Config(), END - 86400, END, now=END)
+
+    week_one = report(store)
+    assert week_one["totals"]["samples"] == first.samples  # type: ignore[index]
+    assert week_one["period"]["since"] == END - 86400  # type: ignore[index]
+    # the same day made again elsewhere: the same figures
+    other = tmp_path / "other"
+    load_demo_traffic(other, exchanges, end=END, days=1)
+    assert report(other) == week_one
+    # a later day replaces the store whole: the old day is gone, nothing is doubled
+    later = load_demo_traffic(store, exchanges, end=END + 86400, days=1)
+    assert later.status == "created"
+    assert ParquetStore(store).time_range() == (END, END + 86400 - 60)
+    assert build_report(ParquetStore(store), Config(), 0, END + 86400)["totals"]["samples"] == (
+        later.samples
+    )
+    assert not list(tmp_path.glob(".flows.demo-*"))
+
+
+def test_demo_traffic_shape(tmp_path: Path) -> None:
+    """Local traffic between the members of each exchange, foreign content via the transit
+    member: a local share strictly between 0 and 1, content networks to invite."""
+    from lakou.flows.config import Config
+    from lakou.flows.reporting import build_exchange_reports
+    from lakou.flows.store import ParquetStore
+    from lakou.registry.demo.traffic import TRANSIT, load_demo_traffic
+    from lakou.registry.engines import all_exchanges
+
+    demo.load_demo()
+    exchanges = all_exchanges()
+    load_demo_traffic(tmp_path / "flows", exchanges, end=END, days=1)
+    wanted = {ex.slug: [mm.asn for mm in ex.members] for ex in exchanges}
+    out = build_exchange_reports(
+        ParquetStore(tmp_path / "flows"), Config(), END - 86400, END, wanted, now=END
+    )
+    for slug, traffic in out.items():
+        report = traffic.report
+        assert 0.3 < report["local"]["local_share"] < 0.9, slug
+        assert report["invite"][0]["asn"] == 15169
+        assert report["totals"]["ixp_unattributed_bytes"] == 0  # every MAC is a member's
+        top = max(report["members"], key=lambda r: r["out_bytes"])
+        assert top["asn"] == TRANSIT[slug]
+        members = {mm.asn for ex in exchanges if ex.slug == slug for mm in ex.members}
+        assert {r["asn"] for r in report["members"]} == members
+        # an evening peak (Atlantic time): the busiest hour is between 18:00 and 24:00 local
+        bps = traffic.series["bps"]
+        busiest = bps.index(max(bps)) * 300 // 3600
+        assert busiest >= 22 or busiest <= 4, slug
+
+
+def test_demo_traffic_leaves_other_data_alone(tmp_path: Path) -> None:
+    from lakou.registry.demo.traffic import load_demo_traffic
+    from lakou.registry.engines import all_exchanges
+
+    demo.load_demo()
+    store = tmp_path / "flows"
+    (store / "minute" / "day=2026-11-20").mkdir(parents=True)
+    real = store / "minute" / "day=2026-11-20" / "part-1.parquet"
+    real.write_bytes(b"a real collector's file")
+    result = load_demo_traffic(store, all_exchanges(), end=END, days=1)
+    assert result.status == "skipped" and "did not make" in result.reason
+    assert real.read_bytes() == b"a real collector's file"
+    assert _store_files(store) == {"minute/day=2026-11-20/part-1.parquet": 23}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_command_loads_a_week_of_traffic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from lakou.cli import main
+    from lakou.registry.demo.traffic import read_marker
+
+    store = tmp_path / "flows"
+    monkeypatch.setenv("LAKOU_FLOWS__STORE_DIR", str(store))
+    runner = CliRunner()
+    first = runner.invoke(main, ["demo", "--load-only"])
+    assert first.exit_code == 0, first.output
+    assert f"Demo traffic loaded into {store}: a week of synthetic sFlow" in first.output
+    marker = read_marker(store)
+    assert marker is not None and marker["until"] - marker["since"] == 7 * 86400
+    again = runner.invoke(main, ["demo", "--load-only"])
+    assert again.exit_code == 0, again.output
+    assert f"Demo traffic already in {store}: {marker['samples']} sFlow samples" in again.output

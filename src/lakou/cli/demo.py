@@ -1,7 +1,11 @@
 """``lakou demo``: load the demo install and serve it, so a newcomer sees lakou work.
 
 The database is the configured one (SQLite in ``core.data_dir`` by default, or
-``$LAKOU_DATABASE_URL``). Loading is idempotent: run it as often as you like.
+``$LAKOU_DATABASE_URL``). The demo's traffic (a synthetic week of sFlow between the demo
+members, :mod:`lakou.registry.demo.traffic`) goes into the flow store the portal reads
+(``flows.store_dir``, default ``core.data_dir/flows``), only when that store is the
+DuckDB one and holds no data of its own. Loading is idempotent: run it as often as you
+like.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ def cli(ctx: Context, load_only: bool, listen: str) -> None:
         user, password = ensure_demo_user()
         click.echo(_("Demo data loaded: %(summary)s.") % {"summary": summary})
         click.echo(_("Demo exchanges: %(slugs)s") % {"slugs": ", ".join(summary.exchanges)})
+        _load_traffic(ctx)
         click.echo(
             _(
                 "Staff account for the demo only (never use it in production): %(user)s / "
@@ -58,3 +63,43 @@ def cli(ctx: Context, load_only: bool, listen: str) -> None:
             _("Serving the demo at %(url)s (admin: %(url)sadmin/). Ctrl-C to stop.") % {"url": url}
         )
     serve(host, port)
+
+
+def _load_traffic(ctx: Context) -> None:
+    """The demo's week of traffic into the portal's flow store (said, never fatal)."""
+    from pathlib import Path
+
+    from lakou.registry.demo.traffic import DemoTrafficError, load_demo_traffic
+    from lakou.registry.engines import all_exchanges
+
+    cfg = ctx.config.flows
+    if cfg.store != "duckdb":
+        click.echo(
+            _("Demo traffic not loaded: the flow store is %(kind)s; the demo writes DuckDB only.")
+            % {"kind": cfg.store}
+        )
+        return
+    store = Path(cfg.store_dir) if cfg.store_dir else ctx.config.core.data_dir / "flows"
+    try:
+        result = load_demo_traffic(store, all_exchanges())
+    except DemoTrafficError as exc:
+        click.echo(_("Demo traffic not loaded: %(error)s") % {"error": exc}, err=True)
+        return
+    if result.status == "skipped":
+        click.echo(
+            _("Demo traffic not loaded into %(store)s: it holds flows the demo did not make.")
+            % {"store": store}
+        )
+    elif result.status == "unchanged":
+        click.echo(
+            _("Demo traffic already in %(store)s: %(samples)s sFlow samples, one week.")
+            % {"store": store, "samples": result.samples}
+        )
+    else:
+        click.echo(
+            _(
+                "Demo traffic loaded into %(store)s: a week of synthetic sFlow, "
+                "%(datagrams)s datagrams, %(samples)s samples."
+            )
+            % {"store": store, "datagrams": result.datagrams, "samples": result.samples}
+        )

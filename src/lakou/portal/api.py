@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Schema
 from lakou import __version__
 from lakou.portal import queries
 from lakou.portal.lg_api import router as lg_router
+from lakou.portal.traffic_api import router as traffic_router
 from lakou.registry import models as m
 
 api = NinjaAPI(
@@ -29,6 +30,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/lg", lg_router)
+api.add_router("/traffic", traffic_router)
 
 
 class LanOut(Schema):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from lakou.portal import lg_views, views
+from lakou.portal import lg_views, traffic_views, views
 from lakou.portal.api import api
 
 portal_patterns = (
@@ -16,6 +16,13 @@ portal_patterns = (
         path("lg/", lg_views.index, name="lg"),
         path("lg/search/", lg_views.search, name="lg_search"),
         path("lg/<str:rs>/<str:neighbour>/", lg_views.neighbour, name="lg_neighbour"),
+        path("traffic/", traffic_views.overview, name="traffic"),
+        path(
+            "traffic/plotly-<str:version>.min.js",
+            traffic_views.plotly_js,
+            name="traffic_plotly",
+        ),
+        path("traffic/<slug:slug>/", traffic_views.exchange, name="traffic_exchange"),
     ],
     "portal",
 )
