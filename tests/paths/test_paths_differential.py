@@ -153,9 +153,7 @@ def _classify(case: Case, view: dict[str, Any] | None) -> str | None:
     reason="traIXroute runs from its own venv (scripts/install-test-deps builds it in "
     "/opt/lakou-test/traixroute) or $LAKOU_TRAIXROUTE_PYTHON: docs/61-paths.md",
 )
-def test_crossings_agree_with_traixroute_rule_by_rule(
-    shared_data: Path, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
+def test_crossings_agree_with_traixroute_rule_by_rule(shared_data: Path, tmp_path: Path) -> None:
     data = traixroute_data(str(TRAIXROUTE_PYTHON), shared_data / "ixp", tmp_path)
     ixps = ixp_directory(data)
     corpus = list(
@@ -167,8 +165,8 @@ def test_crossings_agree_with_traixroute_rule_by_rule(
     theirs = run.crossings
     assert len(theirs) == len(corpus)  # traIXroute read every traceroute
 
-    # lakou through its CLI, with the index cache kept between test runs
-    cache = Path(request.config.cache.mkdir("lakou-paths-index"))
+    # lakou through its CLI, building its index cache in the test's own folder
+    cache = tmp_path / "index-cache"
     args = ["paths", "analyze", str(atlas), "--data-dir", str(data), "--cache-dir", str(cache)]
     args += ["--countries", "GP,MF,BL,SX", "--format", "json"]
     result = CliRunner().invoke(main, args)

@@ -19,10 +19,10 @@ aggregate on integers and translate only at the end.
 from __future__ import annotations
 
 import csv
-import ipaddress
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,15 @@ import numpy.typing as npt
 from numba import njit, prange
 
 from lakou.i18n import gettext as _
+from lakou.territory.index_build import (
+    _MASK64,
+    PrefixIndexError,
+    _bulk_flatten,
+    _bulk_parse,
+    _NoneType,
+    _NotSimple,
+    _parse_prefix,
+)
 
 __all__ = [
     "PrefixIndex",
@@ -41,11 +50,6 @@ __all__ = [
 _TOP_BITS = 16  # the narrowing table has 2**16 + 1 entries per family
 _V4_SHIFT = 32 - _TOP_BITS
 _V6_SHIFT = 64 - _TOP_BITS
-_MASK64 = (1 << 64) - 1
-
-
-class PrefixIndexError(ValueError):
-    """A malformed row or file given to the prefix index (the message names the place)."""
 
 
 @dataclass(frozen=True)
@@ -137,36 +141,6 @@ def ipv6_to_halves(ips: Iterable[str]) -> tuple[npt.NDArray[np.uint64], npt.NDAr
     return np.asarray(his, dtype=np.uint64), np.asarray(los, dtype=np.uint64)
 
 
-def _parse_prefix(text: str) -> tuple[int, int, int, str]:
-    """``"192.0.2.0/24"`` -> (version, first address, length, canonical text).
-
-    A fast path over ``socket`` (the ``ipaddress`` module costs ~10 us a prefix, which
-    matters for the ~1M prefixes of a full table); host bits set are an error.
-    """
-    address, slash, length_text = text.strip().partition("/")
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    bits = 128 if family == socket.AF_INET6 else 32
-    try:
-        packed = socket.inet_pton(family, address)
-    except OSError:
-        raise ValueError(_("not an IP address: {ip!r}").format(ip=address)) from None
-    if not slash:
-        length = bits
-    elif length_text.isdigit() and int(length_text) <= bits:
-        length = int(length_text)
-    else:
-        raise ValueError(_("bad prefix length {n!r}").format(n=length_text))
-    start = int.from_bytes(packed, "big")
-    if start & ((1 << (bits - length)) - 1):
-        raise ValueError(_("{prefix} has host bits set").format(prefix=text.strip()))
-    # ipaddress for IPv6 text: inet_ntop writes ::ff:fc00 as "::0.255.252.0"
-    text_address = (
-        socket.inet_ntop(family, packed) if bits == 32 else str(ipaddress.IPv6Address(packed))
-    )
-    canonical = f"{text_address}/{length}"
-    return (4 if bits == 32 else 6), start, length, canonical
-
-
 def _flatten(intervals: list[_Interval], space_end: int) -> tuple[list[int], list[int]]:
     """Nested-or-disjoint intervals -> starts of disjoint ranges covering [0, space_end].
 
@@ -221,6 +195,13 @@ def _flatten(intervals: list[_Interval], space_end: int) -> tuple[list[int], lis
     return starts, rows
 
 
+def _then_raise(
+    rows: list[tuple[str, int | None, str | None]], error: Exception
+) -> Iterator[tuple[str, int | None, str | None]]:
+    yield from rows
+    raise error
+
+
 def _table(top_keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
     """table[k] = number of ranges whose start has top bits < k (k in 0..2**16)."""
     probes = np.arange(1 << _TOP_BITS, dtype=np.uint64)
@@ -230,7 +211,14 @@ def _table(top_keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
     return table
 
 
-# --------------------------------------------------------------------------- the index
+# --------------------------------------------------------------------------- bulk build
+# Building from text used to cost ~4 us a prefix in Python (parse, an object per
+# interval, a sorted sweep). The bulk path below parses every prefix in one numba pass
+# and flattens with a numba sweep; a text it does not recognise as *canonical* (the
+# exact text ``_parse_prefix`` would give back) goes through ``_parse_prefix`` itself,
+# and any row that is malformed sends the whole build down the reference path, so
+# results and errors are those of the per-row code (``_from_rows_reference``); the
+# kernels live in ``lakou.territory.index_build``.
 class PrefixIndex:
     """Longest-prefix match over (prefix, origin ASN, territory) rows.
 
@@ -291,6 +279,77 @@ class PrefixIndex:
         A malformed prefix raises :class:`PrefixIndexError` naming ``source`` and the row
         number (1-based). Host bits set in a prefix are an error, not silently masked.
         """
+        taken: list[tuple[str, int | None, str | None]] = []
+        try:
+            taken.extend(rows)
+        except Exception as exc:  # the reference raises it after the rows before it
+            return cls._from_rows_reference(
+                _then_raise(taken, exc), source=source, line_numbers=line_numbers
+            )
+        try:
+            return cls._from_rows_bulk(taken)
+        except (_NotSimple, ValueError, TypeError, AttributeError, OverflowError):
+            # a malformed row (or an unusual type): the per-row path names it
+            return cls._from_rows_reference(taken, source=source, line_numbers=line_numbers)
+
+    @classmethod
+    def _from_rows_bulk(cls, rows: list[tuple[str, int | None, str | None]]) -> PrefixIndex:
+        """:meth:`from_rows` for well-formed rows of plain types (else _NotSimple/ValueError)."""
+        n = len(rows)
+        if n == 0 or set(map(type, rows)) != {tuple} or set(map(len, rows)) != {3}:
+            raise _NotSimple
+        texts, asns, raw_territories = (list(map(itemgetter(k), rows)) for k in range(3))
+        if set(map(type, texts)) != {str} or not set(map(type, asns)) <= {int, _NoneType}:
+            raise _NotSimple
+        canonical, version, start_hi, start_lo, length = _bulk_parse(texts)
+        asn_objects = np.array(asns, dtype=object)
+        unknown = np.equal(asn_objects, None)  # type: ignore[call-overload]
+        asn_objects[unknown] = -1
+        asn = asn_objects.astype(np.int64)
+        if ((asn < 0) & ~unknown).any() or (asn > 4294967295).any():
+            raise _NotSimple
+        kinds = set(raw_territories)
+        if not all(t is None or type(t) is str for t in kinds):
+            raise _NotSimple
+        normal = {t: t.strip().upper() if t else None for t in kinds}
+        territories = list(map(normal.__getitem__, raw_territories))
+        names = sorted({t for t in normal.values() if t is not None})
+        code_of: dict[str | None, int] = {t: i for i, t in enumerate(names)}
+        code_of[None] = -1
+        index = object.__new__(cls)
+        index.prefix = np.array(canonical, dtype=object)
+        index.asn = asn
+        index.territory = np.array(territories, dtype=object)
+        index.territory_names = names
+        code_of_raw = {t: code_of[normal[t]] for t in kinds}
+        index.territory_code = np.fromiter(
+            map(code_of_raw.__getitem__, raw_territories), dtype=np.int16, count=n
+        )
+        positions = np.arange(n, dtype=np.int64)
+        v4 = version == 4
+        v6 = ~v4
+        _hi4, lo4, rows4 = _bulk_flatten(start_hi[v4], start_lo[v4], length[v4], positions[v4], 32)
+        index._starts4 = lo4.astype(np.uint32)
+        index._rows4 = rows4
+        index._table4 = _table((index._starts4 >> _V4_SHIFT).astype(np.uint64))
+        hi6, lo6, rows6 = _bulk_flatten(start_hi[v6], start_lo[v6], length[v6], positions[v6], 128)
+        index._starts6_hi = hi6
+        index._starts6_lo = lo6
+        index._rows6 = rows6
+        index._table6 = _table(index._starts6_hi >> np.uint64(_V6_SHIFT))
+        index.count_v4 = int(v4.sum())
+        index.count_v6 = int(v6.sum())
+        return index
+
+    @classmethod
+    def _from_rows_reference(
+        cls,
+        rows: Iterable[tuple[str, int | None, str | None]],
+        *,
+        source: str = "rows",
+        line_numbers: Sequence[int] | None = None,
+    ) -> PrefixIndex:
+        """:meth:`from_rows`, row by row: the reference the bulk path must equal."""
         prefixes: list[str] = []
         asns: list[int | None] = []
         territories: list[str | None] = []
