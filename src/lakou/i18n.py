@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -43,6 +44,16 @@ def current_language() -> str:
     chosen = _current.get()
     if chosen:
         return chosen
+    # Inside the portal (Django loaded and set up), follow the request's language, so the
+    # engines' messages shown on a page or in a form are in the visitor's language.
+    translation = sys.modules.get("django.utils.translation")
+    if translation is not None and sys.modules.get("django.apps") is not None:
+        from django.apps import apps
+
+        if apps.ready:
+            active = translation.get_language()
+            if active:
+                return normalise(active)
     return normalise(os.environ.get("LAKOU_LANGUAGE") or os.environ.get("LANGUAGE"))
 
 

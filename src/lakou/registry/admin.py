@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lakou.registry import models as m
-from lakou.registry.arouteserver_cfg import ClientsError, check_options, check_password
+from lakou.routeserver.options import ClientsError, check_options, check_password
 
 admin.site.site_header = "lakou"
 admin.site.site_title = "lakou"

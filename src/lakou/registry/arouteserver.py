@@ -18,7 +18,7 @@ clients.yml                                  registry
 ``cfg.filtering.max_prefix.limit_ipv4/6``    Network.max_prefix_v4 / max_prefix_v6
 ``clients[].password``                       Member.bgp_password (TCP MD5, never published)
 every other ``cfg`` option (``passive``,     Member.route_server_options, in the ``cfg``
-``gtsm``, ``add_path``, ``next_hop``,        shape (:mod:`lakou.registry.arouteserver_cfg`
+``gtsm``, ``add_path``, ``next_hop``,        shape (:mod:`lakou.routeserver.options`
 ``max_prefix.action``, RPKI, reject policy,  checks them against arouteserver's documented
 black/white lists, ``custom_options``...)    client options)
 ===========================================  =============================================
@@ -49,7 +49,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lakou.registry import models as m
-from lakou.registry.arouteserver_cfg import (
+from lakou.routeserver.options import (
     ClientsError,
     Notes,
     check_as_set,

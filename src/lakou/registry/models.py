@@ -18,10 +18,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-ASN_MAX = 4294967295
+from lakou.vocabulary import AS_SET_PATTERN, ASN_MAX
+
 asn_validators = [MinValueValidator(1), MaxValueValidator(ASN_MAX)]
 as_set_validator = RegexValidator(
-    r"^([A-Za-z0-9-]+::)?(AS\d+|AS-[A-Za-z0-9_:-]+|AS\d+:AS-[A-Za-z0-9_:-]+)$",
+    AS_SET_PATTERN,
     _("Enter an AS number (AS64500) or an AS-SET (AS-EXAMPLE, RIPE::AS-EXAMPLE)."),
     flags=re.IGNORECASE,
 )

@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from lakou.routeserver.options import OptionError, join
+
 SUPPORTED_VERSIONS = ("0.4", "0.5", "0.6", "0.7", "1.0")
 EXPORT_VERSIONS = ("1.0", "0.7", "0.6")
 
@@ -45,11 +47,6 @@ STATE_ALIASES = {
 UNTAGGED_VLAN_BASE = 4096
 
 
-def join(path: str, key: str | int) -> str:
-    """``join("member_list", 3)`` -> ``member_list[3]``; ``join("a", "b")`` -> ``a.b``."""
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
 
 
 def path_of(parts: Iterable[str | int]) -> str:
@@ -59,13 +56,8 @@ def path_of(parts: Iterable[str | int]) -> str:
     return path or "$"
 
 
-class IxfError(Exception):
+class IxfError(OptionError):
     """A document lakou cannot use; ``path`` says where, ``problem`` says why."""
-
-    def __init__(self, path: str, problem: str) -> None:
-        super().__init__(f"{path or '$'}: {problem}")
-        self.path = path or "$"
-        self.problem = problem
 
 
 @dataclass

@@ -1,22 +1,22 @@
-"""arouteserver's per-client ``cfg``: every documented option, checked and put in order.
+"""A route-server client's options: arouteserver's per-client ``cfg``, checked and typed.
 
-A route-server client in arouteserver's ``clients.yml`` carries a ``cfg`` mapping of
-options that override the general policy for that client (``passive``, ``gtsm``,
-``add_path``, ``filtering.next_hop.policy``, ``filtering.max_prefix.action``,
-``filtering.irrdb.enforce_origin_in_as_set``, RPKI and reject-policy overrides...). lakou
-keeps them in ``Member.route_server_options`` in that same shape, so the route-server
-build can apply them and ``lakou clients export`` can write them back unchanged.
+The one schema of what can be set per client (``passive``, ``gtsm``, ``multihop``,
+``add_path``, next-hop policy, prefix lengths, IRR switches and white lists, RPKI, black
+list, max-prefix, roles, reject policy, blackhole, graceful shutdown, custom communities
+and daemon lines). The registry validates ``Member.route_server_options`` with it,
+``lakou clients import|export`` reads and writes ``clients.yml`` through it, and the
+route-server build turns a checked ``cfg`` into :class:`ClientOptions`, the typed object
+both renderers read. No Django: the registry calls in, never the other way.
 
-The schema below follows arouteserver's documented client options (config.d/clients.yml
-and its configuration guide). Checking is strict where arouteserver is strict (unknown
-options, wrong types, values outside a list) so a file lakou accepts is a file
-arouteserver accepts, and is written back in the documented order whatever the order
-of the input or of the database's JSON (PostgreSQL's ``jsonb`` does not keep key order).
-Absent and ``null`` mean the same to arouteserver (inherit the general policy), so
-``null`` values and mappings left empty are not stored. Spellings arouteserver tolerates
-(``"yes"`` for true, ``"100"`` for 100) are stored normalised, each with a note.
+Checking is strict where arouteserver is strict (unknown options, wrong types, values
+outside a list) so a file lakou accepts is a file arouteserver accepts, and is written
+back in the documented order whatever the order of the input or of the database's JSON
+(PostgreSQL's ``jsonb`` does not keep key order). Absent and ``null`` mean the same to
+arouteserver (inherit the general policy), so ``null`` values and mappings left empty are
+not stored. Spellings arouteserver tolerates (``"yes"`` for true, ``"100"`` for 100) are
+stored normalised, each with a note.
 
-What lakou models as columns is split off: ``filtering.irrdb.as_sets`` goes to
+What the registry models as columns is split off: ``filtering.irrdb.as_sets`` goes to
 ``Network.as_set`` and ``filtering.max_prefix.limit_ipv4/6`` to ``Network.max_prefix_v4/v6``
 (:func:`split_cfg`); :func:`merge_cfg` puts them back for the export.
 """
@@ -28,11 +28,8 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
-from lakou.registry import models as m
-from lakou.registry.ixf.common import IxfError, join
+from lakou.i18n import gettext as _
+from lakou.vocabulary import ASN_MAX, is_as_set
 
 Notes = list[tuple[str, str]]  # (path, message): what was normalised, shown as warnings
 Check = Callable[[Any, str, Notes], Any]
@@ -52,8 +49,23 @@ NETWORK_PATHS = (
 )
 
 
-class ClientsError(IxfError):
-    """A clients.yml lakou cannot use: ``path`` (``clients[4].ip[1]``) and ``problem``."""
+class OptionError(Exception):
+    """An option lakou cannot use: ``path`` (``clients[4].cfg.gtsm``) and ``problem``."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path or '$'}: {problem}")
+        self.path = path or "$"
+        self.problem = problem
+
+
+ClientsError = OptionError  # the name the clients.yml readers use
+
+
+def join(path: str, key: str | int) -> str:
+    """``join("clients", 3)`` -> ``clients[3]``; ``join("a", "b")`` -> ``a.b``."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
 
 
 # -- leaf checks ---------------------------------------------------------------------------
@@ -135,7 +147,7 @@ def check_ip(value: Any, path: str, notes: Notes) -> str:
 
 
 def check_asn(value: Any, path: str, notes: Notes) -> int:
-    number = uint(1, m.ASN_MAX)(value, path, notes)
+    number = uint(1, ASN_MAX)(value, path, notes)
     return number
 
 
@@ -153,12 +165,8 @@ def check_asn_list(value: Any, path: str, notes: Notes) -> Any:
 def check_as_set(value: Any, path: str, notes: Notes) -> str:
     if not isinstance(value, str):
         raise ClientsError(path, _("%(value)s is not an AS-SET name") % {"value": _show(value)})
-    try:
-        m.as_set_validator(value.strip())
-    except ValidationError:
-        raise ClientsError(
-            path, _("%(value)r is not an AS-SET or an ASN") % {"value": value}
-        ) from None
+    if not is_as_set(value.strip()):
+        raise ClientsError(path, _("%(value)r is not an AS-SET or an ASN") % {"value": value})
     return value.strip()
 
 
