@@ -14,7 +14,9 @@ ASN_MAX = 4294967295  # RFC 6793: four-octet AS numbers
 
 # ``AS64500``, ``AS-EXAMPLE``, ``AS64500:AS-CUSTOMERS``, optionally ``SOURCE::`` first.
 # Only ASCII letters and digits: the name reaches bgpq4's command line and whois queries.
-AS_SET_PATTERN = r"^([A-Za-z0-9][A-Za-z0-9-]*::)?(AS[0-9]+|AS-[A-Za-z0-9_:-]+|AS[0-9]+:AS-[A-Za-z0-9_:-]+)$"
+AS_SET_PATTERN = (
+    r"^([A-Za-z0-9][A-Za-z0-9-]*::)?(AS[0-9]+|AS-[A-Za-z0-9_:-]+|AS[0-9]+:AS-[A-Za-z0-9_:-]+)$"
+)
 _AS_SET = re.compile(AS_SET_PATTERN, re.IGNORECASE | re.ASCII)
 _ASN = re.compile(r"(?:AS)?([0-9]{1,10})", re.IGNORECASE | re.ASCII)
 
@@ -25,7 +27,7 @@ def is_as_set(name: str) -> bool:
 
 
 def parse_asn(text: str | int) -> int | None:
-    """``64500``, ``"AS64500"``, ``"as64500"`` -> 64500; anything else (``AS²``, 0, > 2^32-1) -> None."""
+    """``64500``, ``"AS64500"``, ``"as64500"`` -> 64500; else (``AS²``, 0, > 2^32-1) None."""
     if isinstance(text, bool):
         return None
     if isinstance(text, int):

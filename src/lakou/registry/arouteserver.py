@@ -49,6 +49,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lakou.registry import models as m
+from lakou.registry.ixf.common import ImportReport, IxfError, join
+from lakou.registry.ixf.import_ import save_checked
 from lakou.routeserver.options import (
     ClientsError,
     Notes,
@@ -61,8 +63,6 @@ from lakou.routeserver.options import (
     merge_cfg,
     split_cfg,
 )
-from lakou.registry.ixf.common import ImportReport, IxfError, join
-from lakou.registry.ixf.import_ import save_checked
 
 __all__ = ["ClientsError", "export_clients", "export_clients_data", "import_clients"]
 
