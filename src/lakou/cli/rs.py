@@ -70,6 +70,16 @@ def _cache_dir(ctx: Context) -> Path:
     help="Also write the policy page (.md or .html).",
 )
 @click.option("--check/--no-check", default=True, help="Check the result with bird -p / bgpd -n.")
+@click.option(
+    "--allow-missing-irr",
+    is_flag=True,
+    help="Write the config even when a client has no IRR data at all (all its routes filtered).",
+)
+@click.option(
+    "--peeringdb-cache",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PeeringDB cache (default: the one `lakou peeringdb sync` fills, when it exists).",
+)
 @pass_context
 def build(
     ctx: Context,
@@ -88,9 +98,17 @@ def build(
     out: Path,
     page: Path | None,
     check: bool,
+    allow_missing_irr: bool,
+    peeringdb_cache: Path | None,
 ) -> None:
     """Build a route-server configuration from the registry or from clients.yml."""
-    from lakou.routeserver.build import build_config, enrich_clients, policy_for_exchange
+    from lakou.cli.peeringdb import cache_path
+    from lakou.routeserver.build import (
+        BuildError,
+        build_config,
+        enrich_clients,
+        policy_for_exchange,
+    )
     from lakou.routeserver.clients import ClientsError, clients_from_exchange, read_clients
     from lakou.routeserver.policy import Policy, PolicyError, load_policy
     from lakou.routeserver.version import VersionError, bird_target, openbgpd_target
@@ -105,12 +123,16 @@ def build(
         if slug:
             ctx.setup_django()
             from lakou.registry.engines import exchange_view
+            from lakou.registry.models import Exchange as ExchangeRow
 
             try:
                 exchange = exchange_view(slug)
-            except Exception as exc:  # the registry's DoesNotExist, named
+            except ExchangeRow.DoesNotExist:
+                known = ", ".join(ExchangeRow.objects.values_list("slug", flat=True)) or "-"
                 raise click.ClickException(
-                    _("exchange {slug!r} not found: {error}").format(slug=slug, error=exc)
+                    _("no exchange {slug!r} in the registry (exchanges: {known})").format(
+                        slug=slug, known=known
+                    )
                 ) from None
             policy = policy_for_exchange(exchange, policy, route_server)
             clients = clients_from_exchange(exchange)
@@ -120,14 +142,22 @@ def build(
         version_text = target_version or cfg.target_version
         version = bird_target(version_text) if daemon == "bird2" else openbgpd_target(version_text)
         sources = [s for s in (irr_sources.split(",") if irr_sources else cfg.irr_sources) if s]
+        rpki_file = rpki_json or cfg.rpki_json
+        if rpki_file is not None and policy.rpki.source != "file":
+            # --rpki-json means what it says: the ROAs come from that file.
+            policy = policy.model_copy(
+                update={"rpki": policy.rpki.model_copy(update={"source": "file", "enabled": True})}
+            )
+        pdb = peeringdb_cache or cache_path(ctx)
         enriched = enrich_clients(
             clients,
             irr_server=None if no_irr else (irr_server or cfg.irr_server),
             irr_sources=sources,
             rpsl_dir=None if no_irr else (rpsl_dir or cfg.rpsl_dir),
-            rpki_json=rpki_json or cfg.rpki_json,
+            rpki_json=rpki_file,
             cache_dir=_cache_dir(ctx),
             workers=cfg.workers,
+            peeringdb_cache=pdb if pdb.is_file() else None,
         )
         result = build_config(
             clients,
@@ -137,7 +167,14 @@ def build(
             version=version,
             log_file=log_file,
             set_cache_dir=_cache_dir(ctx) / "prefix-sets",
+            allow_missing_irr=allow_missing_irr,
         )
+    except BuildError as exc:
+        for line in exc.lines:
+            click.echo(_("error: {text}").format(text=line), err=True)
+        raise click.ClickException(
+            _("no configuration written ({count} problem(s) above)").format(count=len(exc.lines))
+        ) from None
     except (ClientsError, PolicyError, VersionError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:
@@ -160,6 +197,7 @@ def build(
         )
         complaint = checker.check(tmp)
         if complaint:
+            tmp.unlink(missing_ok=True)
             raise click.ClickException(
                 _("the daemon refuses the generated configuration ({path}):\n{error}").format(
                     path=tmp, error=complaint

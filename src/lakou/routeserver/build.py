@@ -26,6 +26,14 @@ from lakou.routeserver.plan import Plan, make_plan
 from lakou.routeserver.policy import Policy
 
 
+class BuildError(Exception):
+    """The configuration is not written: each line names a client, an option or a value."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = tuple(lines)
+
+
 @dataclass
 class BuildResult:
     text: str
@@ -74,25 +82,59 @@ def build_config(
     version: tuple[int, ...] = (2, 0, 12),
     log_file: str | None = None,
     set_cache_dir: Path | None = None,
+    allow_missing_irr: bool = False,
 ) -> BuildResult:
-    """Render the configuration (no I/O but the optional memo of rendered prefix sets)."""
+    """Render the configuration (no I/O but the optional memo of rendered prefix sets).
+
+    Refused with :class:`BuildError`: a client whose IRR filtering has no data at all
+    (every one of its routes would be filtered; ``allow_missing_irr`` accepts that), an
+    option the daemon cannot express, a value that cannot be written safely.
+    """
+    from lakou.routeserver.render.bird2 import UnsafeValue
+
     check_addresses(clients, policy.peering_lans)
     plan = make_plan(policy, clients, enriched)
+    if not allow_missing_irr:
+        missing = missing_irr(plan)
+        if missing:
+            raise BuildError(missing)
     extra: tuple[str, ...] = ()
-    if daemon == "bird2":
-        from lakou.routeserver.render.bird2 import render_bird
-        from lakou.routeserver.render.setcache import PrefixSetCache
+    try:
+        if daemon == "bird2":
+            from lakou.routeserver.render.bird2 import render_bird
+            from lakou.routeserver.render.setcache import PrefixSetCache
 
-        cache = PrefixSetCache(set_cache_dir) if set_cache_dir else None
-        text = render_bird(plan, version, log_file=log_file, set_cache=cache)
-    elif daemon == "openbgpd":
-        from lakou.routeserver.render.openbgpd import render_openbgpd, unsupported
+            cache = PrefixSetCache(set_cache_dir) if set_cache_dir else None
+            text = render_bird(plan, version, log_file=log_file, set_cache=cache)
+        elif daemon == "openbgpd":
+            from lakou.routeserver.render.openbgpd import limitations, render_openbgpd, unsupported
 
-        text = render_openbgpd(plan, version)
-        extra = tuple(unsupported(plan))
-    else:
-        raise ValueError(f"unknown daemon {daemon!r}: bird2 or openbgpd")
+            refused = unsupported(plan)
+            if refused:
+                raise BuildError(refused)
+            text = render_openbgpd(plan, version)
+            extra = tuple(limitations(plan))
+        else:
+            raise ValueError(f"unknown daemon {daemon!r}: bird2 or openbgpd")
+    except UnsafeValue as exc:
+        raise BuildError([str(exc)]) from None
     return BuildResult(text=text, plan=plan, daemon=daemon, version=version, daemon_warnings=extra)
+
+
+def missing_irr(plan: Plan) -> list[str]:
+    """Clients whose IRR filtering has no data at all: every route of theirs would fail."""
+    out = []
+    for client in plan.clients:
+        irr = client.policy.irr
+        filtering = (irr.enforce_prefix or irr.enforce_origin) and not irr.tag_only
+        if filtering and client.irr is not None and client.irr.unavailable:
+            out.append(
+                f"AS{client.asn}: no IRR data at all (the IRR query failed and nothing is "
+                f"cached from an earlier build): every route of this client would be filtered "
+                f"({'; '.join(client.irr.problems[:1])}). Fix the IRR source, or build with "
+                "--allow-missing-irr to accept that."
+            )
+    return out
 
 
 def enrich_clients(
@@ -104,10 +146,21 @@ def enrich_clients(
     rpki_json: Path | None,
     cache_dir: Path | None,
     workers: int,
-    peeringdb: Any = None,
+    peeringdb_cache: Path | None = None,
 ) -> Enriched:
-    """Fetch IRR (bgpq4 or local RPSL), ROAs and PeeringDB data for the clients."""
+    """Fetch IRR (bgpq4 or local RPSL), ROAs and PeeringDB data for the clients.
+
+    ``peeringdb_cache``: the local cache ``lakou peeringdb sync`` (or ``load``) fills;
+    it gives max-prefix limits, the never-via-route-servers list and, for clients with
+    no AS-SET of their own, the AS-SET from PeeringDB.
+    """
     from lakou.routeserver import enrich as enrichment
+
+    peeringdb = None
+    if peeringdb_cache is not None:
+        from lakou.routeserver.enrich.peeringdb import open_peeringdb_cache
+
+        peeringdb = open_peeringdb_cache(peeringdb_cache)
 
     irr: Any
     if rpsl_dir is not None:
@@ -123,4 +176,5 @@ def enrich_clients(
         peeringdb=peeringdb,
         cache_dir=cache_dir,
         workers=workers,
+        as_sets_from_peeringdb=peeringdb is not None,
     )

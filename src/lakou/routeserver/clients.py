@@ -2,9 +2,10 @@
 
 A client is a member network with one BGP session per peering-LAN address. Exchanges
 moving from arouteserver keep their ``clients.yml``: this reader takes its format (``asn``,
-``ip`` as a string or list, ``description``, ``cfg.filtering.irrdb.as_sets``,
-``cfg.filtering.max_prefix``, ``cfg.filtering.next_hop``, the top-level ``asns`` section
-with AS-SETs per ASN) and maps the per-client ``cfg`` onto lakou policy overrides.
+``ip`` as a string or list, ``description``, ``password``, every per-client ``cfg``
+option, the top-level ``asns`` section with AS-SETs per ASN): the ``cfg`` is checked
+against the one option schema (:mod:`lakou.routeserver.options`) and kept typed on the
+client for the renderers, its policy-shaped part merged into lakou policy overrides.
 Every error names the file, the entry (index and ASN) and the key; duplicate addresses
 and addresses outside the peering LANs are refused, never silently dropped.
 """
@@ -21,6 +22,8 @@ from typing import Any
 import yaml
 
 from lakou.exchange import Exchange
+from lakou.routeserver.options import ClientOptions, OptionError, check_password
+from lakou.vocabulary import is_as_set
 
 
 class ClientsError(Exception):
@@ -38,6 +41,8 @@ class RouteServerClient:
     never_via_route_servers: bool = False
     overrides: Mapping[str, Any] = field(default_factory=dict)  # policy sections
     blackhole_to_client: bool = True  # send blackhole routes to this client
+    password: str = field(default="", repr=False)  # TCP MD5 (RFC 2385); never printed
+    options: ClientOptions = field(default_factory=ClientOptions)  # every per-client option
 
     def session_name(self, ip: IPv4Address | IPv6Address) -> str:
         """The daemon's protocol name for the session on ``ip``: ``AS64500_4_1``."""
@@ -78,90 +83,75 @@ def _int(value: Any, where: str, low: int = 0, high: int = 2**32 - 1) -> int:
     text = str(value).strip()
     if text.upper().startswith("AS"):
         text = text[2:]
-    try:
-        number = int(text)
-    except ValueError:
-        raise ClientsError(f"{where}: expected a number, got {value!r}") from None
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        raise ClientsError(f"{where}: expected a number, got {value!r}")
+    number = int(text)
     if not low <= number <= high:
         raise ClientsError(f"{where}: {number} is out of range ({low}..{high})")
     return number
 
 
-def _cfg_overrides(cfg: Mapping[str, Any], where: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """arouteserver's per-client ``cfg`` → (lakou overrides, extra fields for the client)."""
-    overrides: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    filtering = cfg.get("filtering") or {}
-    if not isinstance(filtering, Mapping):
-        raise ClientsError(f"{where}.filtering: expected a mapping")
-    irrdb = filtering.get("irrdb") or {}
-    if isinstance(irrdb, Mapping):
-        if "as_sets" in irrdb:
-            extra["as_sets"] = [
-                str(s) for s in _as_list(irrdb["as_sets"], f"{where}.filtering.irrdb.as_sets")
-            ]
-        irr: dict[str, Any] = {}
-        if "enforce_origin_in_as_set" in irrdb:
-            irr["enforce_origin"] = bool(irrdb["enforce_origin_in_as_set"])
-        if "enforce_prefix_in_as_set" in irrdb:
-            irr["enforce_prefix"] = bool(irrdb["enforce_prefix_in_as_set"])
-        if irr:
-            overrides["irr"] = irr
-    max_prefix = filtering.get("max_prefix") or {}
-    if isinstance(max_prefix, Mapping):
-        mp: dict[str, Any] = {}
-        for src, dst in (("limit_ipv4", "ipv4"), ("limit_ipv6", "ipv6")):
-            if max_prefix.get(src) is not None:
-                mp[dst] = _int(max_prefix[src], f"{where}.filtering.max_prefix.{src}", 1)
-        if max_prefix.get("action") is not None:
-            action = str(max_prefix["action"])
-            if action not in _ACTIONS:
-                raise ClientsError(
-                    f"{where}.filtering.max_prefix.action: {action!r} is not one of "
-                    f"{', '.join(_ACTIONS)}"
-                )
-            mp["action"] = _ACTIONS[action]
-        if "peering_db" in max_prefix:
-            mp["use_peeringdb"] = bool(max_prefix["peering_db"])
-        if mp:
-            overrides["max_prefix"] = mp
-    next_hop = filtering.get("next_hop") or {}
-    if isinstance(next_hop, Mapping) and next_hop:
-        nh: dict[str, Any] = {}
-        if "policy" in next_hop:
-            mode = str(next_hop["policy"])
-            if mode not in _NEXT_HOP:
-                raise ClientsError(f"{where}.filtering.next_hop.policy: unknown {mode!r}")
-            nh["mode"] = _NEXT_HOP[mode]
-        if "authorized_addresses_list" in next_hop:
-            addresses = []
-            for i, item in enumerate(
-                _as_list(next_hop["authorized_addresses_list"], f"{where}.filtering.next_hop")
-            ):
-                try:
-                    addresses.append(ip_address(str(item)))
-                except ValueError:
-                    raise ClientsError(
-                        f"{where}.filtering.next_hop.authorized_addresses_list[{i}]: "
-                        f"not an IP address: {item!r}"
-                    ) from None
-            nh["authorised"] = addresses
-        overrides["next_hop"] = nh
-    blackhole = cfg.get("blackhole_filtering") or {}
-    if isinstance(blackhole, Mapping) and "announce_to_client" in blackhole:
-        extra["blackhole_to_client"] = bool(blackhole["announce_to_client"])
-    # arouteserver's add_path (bool: send the client every path) and lakou's bfd.
-    for key in ("add_path", "bfd"):
-        if key in cfg and cfg[key] is not None:
-            if not isinstance(cfg[key], bool):
-                raise ClientsError(f"{where}.{key}: expected true or false, not {cfg[key]!r}")
-            overrides[key] = ("tx" if cfg[key] else "off") if key == "add_path" else cfg[key]
-    lakou = cfg.get("lakou") or {}
-    if not isinstance(lakou, Mapping):
+def read_options(cfg: Any, where: str) -> tuple[ClientOptions, dict[str, Any]]:
+    """arouteserver's per-client ``cfg`` -> (typed options, lakou policy overrides).
+
+    The ``cfg`` is checked against the one schema (:mod:`lakou.routeserver.options`); a
+    ``lakou:`` mapping beside arouteserver's options holds lakou policy sections directly.
+    """
+    if not isinstance(cfg, Mapping):
+        raise ClientsError(f"{where}: expected a mapping")
+    rest = dict(cfg)
+    extension = rest.pop("lakou", None) or {}
+    if not isinstance(extension, Mapping):
         raise ClientsError(f"{where}.lakou: expected a mapping of policy sections")
-    for key, value in lakou.items():
-        overrides[key] = value
-    return overrides, extra
+    try:
+        options = ClientOptions.from_cfg(rest, where)
+    except OptionError as exc:
+        raise ClientsError(str(exc)) from None
+    return options, {**policy_overrides(options), **extension}
+
+
+def policy_overrides(options: ClientOptions) -> dict[str, Any]:
+    """The lakou policy sections a client's options change (the rest is read by renderers)."""
+    out: dict[str, Any] = {}
+    f = options.filtering
+
+    def put(section: str, key: str, value: Any) -> None:
+        if value is not None:
+            out.setdefault(section, {})[key] = value
+
+    put("irr", "enforce_origin", f.irrdb.enforce_origin_in_as_set)
+    put("irr", "enforce_prefix", f.irrdb.enforce_prefix_in_as_set)
+    mp = f.max_prefix
+    put("max_prefix", "action", _ACTIONS[mp.action] if mp.action else None)
+    put("max_prefix", "ipv4", mp.limit_ipv4)
+    put("max_prefix", "ipv6", mp.limit_ipv6)
+    put("max_prefix", "use_peeringdb", mp.peering_db.enabled)
+    put("max_prefix", "peeringdb_margin_absolute", mp.peering_db.increment.absolute)
+    put("max_prefix", "peeringdb_margin_percent", mp.peering_db.increment.relative)
+    if f.next_hop.policy:
+        put("next_hop", "mode", _NEXT_HOP[f.next_hop.policy])
+    if f.next_hop.authorized_addresses_list:
+        put("next_hop", "authorised", list(f.next_hop.authorized_addresses_list))
+    for v, lengths in ((4, f.ipv4_pref_len), (6, f.ipv6_pref_len)):
+        if lengths is not None:
+            put("prefixes", f"ipv{v}_min_length", lengths.min)
+            put("prefixes", f"ipv{v}_max_length", lengths.max)
+    put("as_path", "max_length", f.max_as_path_len)
+    put("as_path", "reject_bogon_asns", f.reject_invalid_as_in_as_path)
+    if f.allow_as_set is not None:
+        put("as_path", "reject_as_set", not f.allow_as_set)
+    put("rpki", "enabled", f.rpki_bgp_origin_validation.enabled)
+    put("rpki", "reject_invalid", f.rpki_bgp_origin_validation.reject_invalid)
+    put("roles", "announce_role", f.roles.enabled)
+    if f.roles.enabled is False:
+        put("roles", "reject_otc", False)
+    if options.graceful_shutdown.enabled is not None:
+        out["graceful_shutdown"] = options.graceful_shutdown.enabled
+    if options.add_path is not None:
+        out["add_path"] = "tx" if options.add_path else "off"
+    if options.bfd is not None:
+        out["bfd"] = options.bfd
+    return out
 
 
 def parse_clients(data: Any, source: str = "clients.yml") -> list[RouteServerClient]:
@@ -178,6 +168,11 @@ def parse_clients(data: Any, source: str = "clients.yml") -> list[RouteServerCli
             as_sets_by_asn[asn] = [
                 str(s) for s in _as_list(value.get("as_sets"), f"{source}: asns.{key}.as_sets")
             ]
+            for name in as_sets_by_asn[asn]:
+                if not is_as_set(name):
+                    raise ClientsError(
+                        f"{source}: asns.{key}.as_sets: {name!r} is not an AS-SET name"
+                    )
     entries = data["clients"]
     if not isinstance(entries, list):
         raise ClientsError(f"{source}: 'clients' must be a list")
@@ -203,12 +198,18 @@ def parse_clients(data: Any, source: str = "clients.yml") -> list[RouteServerCli
             ips.append(ip)
         if not ips:
             raise ClientsError(f"{where}: no 'ip' given (one BGP session per address)")
-        cfg = entry.get("cfg") or {}
-        if not isinstance(cfg, Mapping):
-            raise ClientsError(f"{where}.cfg: expected a mapping")
-        overrides, extra = _cfg_overrides(cfg, f"{where}.cfg")
+        options, overrides = read_options(entry.get("cfg") or {}, f"{where}.cfg")
         max_prefix = overrides.get("max_prefix", {})
-        as_sets = extra.get("as_sets") or as_sets_by_asn.get(asn, [])
+        as_sets = list(options.filtering.irrdb.as_sets) or as_sets_by_asn.get(asn, [])
+        for i, name in enumerate(as_sets):
+            if not is_as_set(str(name)):
+                raise ClientsError(f"{where}: AS-SET [{i}] {name!r} is not an AS-SET name")
+        password = entry.get("password")
+        if password is not None:
+            try:
+                password = check_password(password, f"{where}.password", [])
+            except OptionError as exc:
+                raise ClientsError(str(exc)) from None
         clients.append(
             RouteServerClient(
                 asn=asn,
@@ -218,7 +219,9 @@ def parse_clients(data: Any, source: str = "clients.yml") -> list[RouteServerCli
                 max_prefix_v4=max_prefix.get("ipv4"),
                 max_prefix_v6=max_prefix.get("ipv6"),
                 overrides=overrides,
-                blackhole_to_client=extra.get("blackhole_to_client", True),
+                blackhole_to_client=options.blackhole_filtering.announce_to_client is not False,
+                password=password or "",
+                options=options,
             )
         )
     return clients
@@ -269,10 +272,9 @@ def clients_from_exchange(exchange: Exchange) -> list[RouteServerClient]:
             continue
         # Member.route_server_options is an arouteserver cfg (add_path, next hop, IRR
         # switches, max-prefix action...); the registry's columns (AS-SETs, limits) win.
-        options = member.route_server_options or {}
-        if not isinstance(options, Mapping):
-            raise ClientsError(f"AS{member.asn}.route_server_options: expected a mapping")
-        overrides, extra = _cfg_overrides(options, f"AS{member.asn}.route_server_options")
+        options, overrides = read_options(
+            member.route_server_options or {}, f"AS{member.asn}.route_server_options"
+        )
         limits = {
             k: v for k, v in (("ipv4", member.max_prefix_v4), ("ipv6", member.max_prefix_v6)) if v
         }
@@ -283,12 +285,14 @@ def clients_from_exchange(exchange: Exchange) -> list[RouteServerClient]:
                 asn=member.asn,
                 ips=tuple(ips),
                 description=member.name,
-                as_sets=tuple(member.as_sets) or tuple(extra.get("as_sets", ())),
+                as_sets=tuple(member.as_sets) or options.filtering.irrdb.as_sets,
                 max_prefix_v4=member.max_prefix_v4,
                 max_prefix_v6=member.max_prefix_v6,
                 never_via_route_servers=member.never_via_route_servers,
                 overrides=overrides,
-                blackhole_to_client=bool(extra.get("blackhole_to_client", True)),
+                blackhole_to_client=options.blackhole_filtering.announce_to_client is not False,
+                password=member.bgp_password,
+                options=options,
             )
         )
     return clients

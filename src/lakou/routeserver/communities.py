@@ -49,6 +49,7 @@ class Reason(IntEnum):
     NEVER_VIA_RS_ASN = 17  # lakou
     ROUTE_LEAK_OTC = 18  # lakou: RFC 9234
     BLACKHOLE_NOT_ALLOWED = 19  # lakou
+    BLACK_LIST = 20  # lakou: in the member's own black list (black_list_pref)
 
 
 class Info(IntEnum):
@@ -109,6 +110,9 @@ REASONS: dict[Reason, Meaning] = {
     ),
     Reason.BLACKHOLE_NOT_ALLOWED: Meaning(
         "blackhole_not_allowed", gettext_noop("blackhole route not allowed for this member")
+    ),
+    Reason.BLACK_LIST: Meaning(
+        "black_list", gettext_noop("prefix in the member's black list at the route server")
     ),
 }
 

@@ -52,7 +52,10 @@ class Bird:
 
     def check(self, path: Path) -> str | None:
         proc = subprocess.run(
-            [self.binary, "-p", "-c", str(path)], capture_output=True, text=True, timeout=300
+            [self.binary, "-p", "-c", str(path.resolve())],
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if proc.returncode != 0:
             return (proc.stderr or proc.stdout).strip() or f"bird -p exited {proc.returncode}"
@@ -83,7 +86,7 @@ class OpenBgpd:
 
     def check(self, path: Path) -> str | None:
         proc = subprocess.run(
-            ["bgpd", "-n", "-f", str(path)], capture_output=True, text=True, timeout=300
+            ["bgpd", "-n", "-f", str(path.resolve())], capture_output=True, text=True, timeout=300
         )
         if proc.returncode != 0:
             return (proc.stderr or proc.stdout).strip() or f"bgpd -n exited {proc.returncode}"

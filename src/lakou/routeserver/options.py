@@ -25,8 +25,12 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import re
 from collections.abc import Callable
-from typing import Any
+from ipaddress import IPv4Network, IPv6Network
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from lakou.i18n import gettext as _
 from lakou.vocabulary import ASN_MAX, is_as_set
@@ -170,6 +174,41 @@ def check_as_set(value: Any, path: str, notes: Notes) -> str:
     return value.strip()
 
 
+_COMMUNITY = re.compile(r"[0-9]{1,10}:[0-9]{1,10}(:[0-9]{1,10})?", re.ASCII)
+
+
+def check_community(value: Any, path: str, notes: Notes) -> str:
+    """A standard (``65501:100``) or large (``65501:1:2``) community written as numbers."""
+    text = check_text(value, path, notes).strip()
+    parts = text.split(":")
+    limits = (65535, 65535) if len(parts) == 2 else (ASN_MAX, ASN_MAX, ASN_MAX)
+    if not _COMMUNITY.fullmatch(text) or any(
+        int(n) > high for n, high in zip(parts, limits, strict=False)
+    ):
+        raise ClientsError(
+            path,
+            _(
+                "%(value)r is not a community: lakou takes values (65501:100 or 65501:1:2), "
+                "not names defined elsewhere"
+            )
+            % {"value": text},
+        )
+    return text
+
+
+def check_config_line(value: Any, path: str, notes: Notes) -> str:
+    """A custom daemon line: one statement, so it cannot open or close a block."""
+    text = check_text(value, path, notes)
+    if any(ch in text for ch in '{}#\n\r"') or any(ord(ch) < 32 for ch in text):
+        raise ClientsError(
+            path,
+            _("a custom line holds one statement: no braces, quotes, comments or line breaks"),
+        )
+    if text.rstrip().rstrip(";").count(";"):
+        raise ClientsError(path, _("a custom line holds one statement (one ';' at the end)"))
+    return text
+
+
 def list_of(item: Check) -> Check:
     def check(value: Any, path: str, notes: Notes) -> list[Any]:
         if not isinstance(value, list):
@@ -278,7 +317,7 @@ def custom_options(value: Any, path: str, notes: Notes) -> dict[str, Any]:
                 )
             out[speaker][family] = {
                 section: {
-                    "config_lines": list_of(check_text)(
+                    "config_lines": list_of(check_config_line)(
                         _mapping(body[section], join(where, section), ("config_lines",)).get(
                             "config_lines"
                         ),
@@ -366,7 +405,7 @@ CFG_SPEC: Spec = {
     },
     "blackhole_filtering": {"announce_to_client": check_bool},
     "graceful_shutdown": {"enabled": check_bool},
-    "attach_custom_communities": list_of(check_text),
+    "attach_custom_communities": list_of(check_community),
     "custom_options": custom_options,
 }
 # Two spellings of one option: both at once is a conflict arouteserver refuses too.
@@ -417,6 +456,22 @@ def check_cfg(value: Any, path: str, notes: Notes) -> dict[str, Any]:
                 _("%(old)s is the old spelling of %(new)s: give only one")
                 % {"old": old, "new": new},
             )
+    if cfg.get("rfc8950"):
+        raise ClientsError(
+            join(path, "rfc8950"),
+            _(
+                "not supported by lakou: it builds one BGP session per address family, so "
+                "IPv4 routes with IPv6 next hops (RFC 8950) cannot be carried"
+            ),
+        )
+    if filtering.get("rpki_aspa_verification", {}).get("enabled"):
+        raise ClientsError(
+            join(join(join(path, "filtering"), "rpki_aspa_verification"), "enabled"),
+            _(
+                "not supported: ASPA verification needs BIRD 2.16 or OpenBGPD 8.0, newer than "
+                "the versions lakou writes for (BIRD 2.0, OpenBGPD 7.7)"
+            ),
+        )
     next_hop = filtering.get("next_hop", {})
     policy = next_hop.get("policy", filtering.get("next_hop_policy"))
     where = join(join(path, "filtering"), "next_hop")
@@ -504,3 +559,180 @@ def first_difference(a: Any, b: Any, path: str) -> str | None:
                 return found
         return None
     return None if a == b else path
+
+
+# -- the typed view the route-server build reads ---------------------------------------------
+class _Typed(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PrefixEntry(_Typed):
+    """A white- or black-list entry: ``prefix/length`` exact, or with ``ge``/``le`` bounds."""
+
+    prefix: str
+    length: int
+    comment: str | None = None
+    exact: bool | None = None
+    ge: int | None = None
+    le: int | None = None
+    max_length: int | None = None
+    asn: int | None = None
+
+    @property
+    def network(self) -> IPv4Network | IPv6Network:
+        return ipaddress.ip_network(f"{self.prefix}/{self.length}", strict=False)
+
+    @property
+    def version(self) -> int:
+        return self.network.version
+
+    def bounds(self) -> tuple[int, int]:
+        """The prefix lengths this entry matches (arouteserver: exact unless ge/le given)."""
+        bits = self.network.max_prefixlen
+        if self.exact or (self.ge is None and self.le is None and self.max_length is None):
+            return self.length, self.length
+        low = self.ge if self.ge is not None else self.length
+        high = self.le if self.le is not None else (self.max_length or bits)
+        return low, high
+
+
+class PrefixLengths(_Typed):
+    min: int
+    max: int
+
+
+class NextHopOptions(_Typed):
+    policy: Literal["strict", "same-as", "authorized_addresses"] | None = None
+    authorized_addresses_list: tuple[str, ...] = ()
+
+
+class IrrdbOptions(_Typed):
+    as_sets: tuple[str, ...] = ()
+    enforce_origin_in_as_set: bool | None = None
+    enforce_prefix_in_as_set: bool | None = None
+    white_list_pref: tuple[PrefixEntry, ...] = ()
+    white_list_asn: tuple[int, ...] = ()
+    white_list_route: tuple[PrefixEntry, ...] = ()
+
+
+class OnOff(_Typed):
+    enabled: bool | None = None
+    reject_invalid: bool | None = None
+
+
+class PeeringDbIncrement(_Typed):
+    absolute: int | None = None
+    relative: int | None = None
+
+
+class PeeringDbOptions(_Typed):
+    enabled: bool | None = None
+    increment: PeeringDbIncrement = PeeringDbIncrement()
+
+
+class MaxPrefixOptions(_Typed):
+    action: Literal["shutdown", "restart", "block", "warning"] | None = None
+    restart_after: int | None = None
+    count_rejected_routes: bool | None = None
+    peering_db: PeeringDbOptions = PeeringDbOptions()
+    limit_ipv4: int | None = None
+    limit_ipv6: int | None = None
+
+
+class RolesOptions(_Typed):
+    enabled: bool | None = None
+    strict_mode: bool | None = None
+    local_role: Literal["provider", "rs", "rs-client", "customer", "peer"] | None = None
+
+
+class RejectPolicyOptions(_Typed):
+    policy: Literal["reject", "tag", "tag_and_reject"] | None = None
+
+
+class FilteringOptions(_Typed):
+    next_hop: NextHopOptions = NextHopOptions()
+    ipv4_pref_len: PrefixLengths | None = None
+    ipv6_pref_len: PrefixLengths | None = None
+    max_as_path_len: int | None = None
+    reject_invalid_as_in_as_path: bool | None = None
+    allow_as_set: bool | None = None
+    irrdb: IrrdbOptions = IrrdbOptions()
+    rpki_bgp_origin_validation: OnOff = OnOff()
+    rpki_aspa_verification: OnOff = OnOff()
+    black_list_pref: tuple[PrefixEntry, ...] = ()
+    max_prefix: MaxPrefixOptions = MaxPrefixOptions()
+    roles: RolesOptions = RolesOptions()
+    reject_policy: RejectPolicyOptions = RejectPolicyOptions()
+
+
+class BlackholeOptions(_Typed):
+    announce_to_client: bool | None = None
+
+
+class GracefulShutdownOptions(_Typed):
+    enabled: bool | None = None
+
+
+class CustomLines(_Typed):
+    """``custom_options.<daemon>.<ipv4|ipv6|any>``: lines for the BGP protocol or channel."""
+
+    protocol: tuple[str, ...] = ()
+    channel: tuple[str, ...] = ()
+    client: tuple[str, ...] = ()
+
+
+class ClientOptions(_Typed):
+    """Every per-client option lakou accepts, typed; ``None`` means "the general policy"."""
+
+    prepend_rs_as: bool | None = None
+    passive: bool | None = None
+    gtsm: bool | None = None
+    multihop: int | None = None
+    add_path: bool | None = None
+    rfc8950: bool | None = None
+    bfd: bool | None = None
+    filtering: FilteringOptions = FilteringOptions()
+    blackhole_filtering: BlackholeOptions = BlackholeOptions()
+    graceful_shutdown: GracefulShutdownOptions = GracefulShutdownOptions()
+    attach_custom_communities: tuple[str, ...] = ()
+    custom_options: dict[str, dict[str, CustomLines]] = {}
+
+    @classmethod
+    def from_cfg(cls, cfg: dict[str, Any], path: str = "cfg") -> ClientOptions:
+        """A ``cfg`` checked by :func:`check_cfg` (old spellings folded into the new ones)."""
+        checked = copy.deepcopy(check_cfg(cfg, path, []))
+        filtering = checked.get("filtering", {})
+        if "next_hop_policy" in filtering:
+            filtering["next_hop"] = {"policy": filtering.pop("next_hop_policy")}
+        if "rpki" in filtering:
+            filtering["rpki_bgp_origin_validation"] = filtering.pop("rpki")
+        max_prefix = filtering.get("max_prefix", {})
+        if isinstance(max_prefix.get("peering_db"), bool):
+            max_prefix["peering_db"] = {"enabled": max_prefix["peering_db"]}
+        irrdb = filtering.get("irrdb", {})
+        if isinstance(irrdb.get("white_list_asn"), (int, str)):
+            irrdb["white_list_asn"] = [
+                int(a.strip()) for a in str(irrdb["white_list_asn"]).split(",")
+            ]
+        custom = checked.get("custom_options", {})
+        checked["custom_options"] = {
+            daemon: {
+                family: {section: body["config_lines"] for section, body in sections.items()}
+                for family, sections in families.items()
+            }
+            for daemon, families in custom.items()
+        }
+        return cls.model_validate(checked)
+
+
+def walk_fields(model: type[BaseModel] = ClientOptions, prefix: str = "") -> list[str]:
+    """Every leaf option of the typed model, as ``filtering.max_prefix.action`` paths."""
+    out: list[str] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        path = f"{prefix}{name}"
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            out += walk_fields(annotation, path + ".")
+        else:
+            out.append(path)
+    return out

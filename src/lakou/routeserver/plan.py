@@ -132,8 +132,11 @@ def make_plan(policy: Policy, clients: Sequence[RouteServerClient], enriched: En
             # enrich() already copies the IRR data's problems into enriched.problems; an
             # injected Enriched may not: each problem is shown once either way.
             problems += [p for p in irr.problems if p not in problems]
-            if irr.stale:
-                problems.append("IRR data is stale: the last good data is used")
+            if irr.stale and not irr.problems:  # enrich() explains stale data itself
+                problems.append(
+                    f"IRR data is stale: the last good data from "
+                    f"{irr.fetched_at:%Y-%m-%d %H:%M} UTC is used"
+                )
         elif effective.irr.enforce_origin or effective.irr.enforce_prefix:
             problems.append(
                 "no IRR data: only the member's own ASN is accepted as origin and no prefix"
@@ -153,6 +156,8 @@ def make_plan(policy: Policy, clients: Sequence[RouteServerClient], enriched: En
                 blackhole_to_client=client.blackhole_to_client,
             )
         )
+    for problem in enriched.rpki_problems:
+        warnings.append(f"RPKI: {problem}")
     if policy.rpki.enabled and policy.rpki.source == "file" and enriched.roas is None:
         warnings.append(
             "rpki.source is 'file' but no ROA file was given: every route is RPKI unknown"

@@ -10,8 +10,9 @@ A policy is read from YAML (``--policy policy.yml``) or built from the registry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from pathlib import Path
 from typing import Any, Literal
 
@@ -127,9 +128,29 @@ class RpkiPolicy(_Section):
         default="rtr",
         description="rtr: BIRD fetches ROAs over RTR at run time; file: ROAs written in.",
     )
-    rtr_host: str = Field(default="127.0.0.1", description="RTR server (stayrtr, Routinator).")
+    rtr_host: str = Field(
+        default="127.0.0.1",
+        description="RTR server (stayrtr, Routinator): an IP address or a host name.",
+    )
     rtr_port: int = Field(default=8282, ge=1, le=65535)
     rtr_refresh: int = Field(default=300, ge=1, description="RTR refresh interval, seconds.")
+
+    @field_validator("rtr_host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        try:
+            return str(ip_address(value))
+        except ValueError:
+            pass
+        if not _HOST_NAME.fullmatch(value):
+            raise ValueError(f"{value[:60]!r} is neither an IP address nor a host name")
+        return value
+
+
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*",
+    re.ASCII,
+)
 
 
 class MaxPrefixPolicy(_Section):
@@ -213,6 +234,13 @@ class Policy(_Section):
     max_prefix: MaxPrefixPolicy = Field(default_factory=MaxPrefixPolicy)
     blackholing: BlackholePolicy = Field(default_factory=BlackholePolicy)
     graceful_shutdown: bool = Field(default=True, description="Honour 65535:0 (RFC 8326).")
+    maintenance: bool = Field(
+        default=False,
+        description=(
+            "Route-server maintenance: send every route with GRACEFUL_SHUTDOWN (65535:0, "
+            "RFC 8326) so members move their traffic away before a planned reboot."
+        ),
+    )
     announcement_control: bool = Field(default=True, description="Honour RS:0/1/101-103.")
     informational_tags: bool = Field(default=True, description="Add RS:1000:x tags.")
     roles: RolesPolicy = Field(default_factory=RolesPolicy)
@@ -258,7 +286,10 @@ class Policy(_Section):
             raise PolicyError(describe_validation(exc, where)) from None
 
 
-GLOBAL_KEYS = {"rs_asn", "router_id", "rs_ipv4", "rs_ipv6", "peering_lans", "multihop", "timers"}
+GLOBAL_KEYS = {
+    "rs_asn", "router_id", "rs_ipv4", "rs_ipv6", "peering_lans", "multihop", "timers",
+    "maintenance",
+}  # fmt: skip
 
 
 class PolicyError(Exception):

@@ -47,8 +47,6 @@ STATE_ALIASES = {
 UNTAGGED_VLAN_BASE = 4096
 
 
-
-
 def path_of(parts: Iterable[str | int]) -> str:
     path = ""
     for part in parts:

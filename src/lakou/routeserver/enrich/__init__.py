@@ -88,12 +88,27 @@ def _unavailable(request: IrrRequest, irr: IrrSource, reason: str) -> IrrData:
         prefixes_v6=(),
         source=irr.description,
         fetched_at=datetime.now(UTC),
-        stale=True,
+        unavailable=True,
         problems=(
             reason,
-            _("no cached IRR data: every route of this client fails the IRR check"),
+            _(
+                "no IRR data at all (the query failed and nothing is cached): every route "
+                "of this client fails the IRR check"
+            ),
         ),
     )
+
+
+def describe_age(age: timedelta) -> str:
+    """``3 d 4 h``, ``5 h 12 min``, ``40 min``: how old data is, for operators."""
+    minutes = max(0, int(age.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {mins} min"
+    return f"{mins} min"
 
 
 def data_version(irr: IrrSource) -> str:
@@ -146,8 +161,9 @@ def fetch_irr(
         if cached is None:
             reason = str(exc) if cache_problem is None else f"{exc}; {cache_problem}"
             return _unavailable(request, irr, reason)
-        note = _("IRR query failed, using the last good data from {when}").format(
-            when=cached.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
+        note = _("IRR query failed, using the last good data from {when} ({age} old)").format(
+            when=cached.fetched_at.strftime("%Y-%m-%d %H:%M UTC"),
+            age=describe_age(datetime.now(UTC) - cached.fetched_at),
         )
         return replace(cached, stale=True, problems=(*cached.problems, str(exc), note))
     if cache is not None:

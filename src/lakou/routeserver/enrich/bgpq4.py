@@ -29,6 +29,7 @@ from lakou.routeserver.enrich.irrdb import parse_asn
 from lakou.routeserver.enrich.model import IrrData, IrrRequest
 from lakou.routeserver.enrich.prefixes import canonical_fast, sort_prefixes
 from lakou.routeserver.enrich.sources import IrrError
+from lakou.vocabulary import is_as_set
 
 
 def bgpq4_refuses(asn: int) -> bool:
@@ -96,7 +97,9 @@ class Bgpq4Source:
         return done.stdout
 
     def expand_as_set(self, as_set: str) -> set[int]:
-        out = self._run([*self._base(), "-j", "-t", "-l", "origins", as_set], as_set)
+        if not is_as_set(as_set):  # never an option on bgpq4's command line
+            raise IrrError(_("{name!r} is not an AS-SET name").format(name=as_set[:60]))
+        out = self._run([*self._base(), "-j", "-t", "-l", "origins", "--", as_set], as_set)
         try:
             parsed = json.loads(out)
             values = parsed["origins"]
@@ -109,8 +112,8 @@ class Bgpq4Source:
     def route_objects(self, origins: Sequence[int], family: int) -> tuple[str, ...]:
         if not origins:
             return ()
-        args = [*self._base(), "-4" if family == 4 else "-6", "-F", "%n/%l\n"]
-        args += [f"AS{asn}" for asn in origins]
+        args = [*self._base(), "-4" if family == 4 else "-6", "-F", "%n/%l\n", "--"]
+        args += [f"AS{int(asn)}" for asn in origins]
         what = _("IPv{family} route objects of {count} origins").format(
             family=family, count=len(origins)
         )

@@ -33,6 +33,7 @@ class IrrData:
     source: str  # where it came from: "bgpq4 127.0.0.1:4343 RIPE,ARIN", "rpsl /srv/irr"
     fetched_at: datetime
     stale: bool = False  # the fresh query failed: this is the last good data, kept
+    unavailable: bool = False  # no data at all: the query failed and nothing was cached
     problems: tuple[str, ...] = ()  # missing AS-SET, loop, time-out: shown to operators
 
 

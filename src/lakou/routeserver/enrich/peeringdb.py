@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from lakou.i18n import gettext as _
-from lakou.routeserver.enrich.irrdb import is_set_name, parse_asn, split_source
 from lakou.routeserver.enrich.model import PeeringDBNet
+from lakou.vocabulary import is_as_set
 
 
 @runtime_checkable
@@ -100,8 +100,7 @@ def parse_peeringdb_as_sets(text: str) -> tuple[list[str], list[str]]:
         if "@" in candidate:
             name, _at, source = candidate.partition("@")
             candidate = f"{source}::{name}" if source and name else candidate
-        bare = split_source(candidate)[1]
-        if (is_set_name(candidate) or parse_asn(bare) is not None) and candidate not in names:
+        if is_as_set(candidate) and candidate not in names:
             names.append(candidate)
         elif candidate not in names:
             ignored.append(token)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import jinja2
 
+from lakou.routeserver.communities import Reason
+from lakou.routeserver.options import PrefixEntry
 from lakou.routeserver.plan import ClientPlan, Plan, Session
 from lakou.routeserver.render.setcache import PrefixSetCache
 
@@ -51,7 +53,28 @@ def _env(kind: str) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["birdstr"] = bird_string
+    env.filters["birdquote"] = bird_quote
     return env
+
+
+class UnsafeValue(ValueError):
+    """A value that cannot be written into a daemon's configuration as it is."""
+
+
+def bird_quote(text: object, what: str = "value") -> str:
+    """``"text"`` for BIRD, or :class:`UnsafeValue`: BIRD strings have no escapes.
+
+    The one quoting function for every value from outside (passwords, file names, host
+    names) that must reach BIRD unchanged; descriptions, which may lose a character, go
+    through :func:`bird_string` instead.
+    """
+    value = str(text)
+    if any(ch in value for ch in '"\\') or not value.isprintable() or len(value) > 1000:
+        raise UnsafeValue(
+            f"{what} {value[:60]!r} cannot be written into a BIRD configuration "
+            "(quotes, backslashes and control characters are not allowed)"
+        )
+    return f'"{value}"'
 
 
 def bird_string(text: object) -> str:
@@ -226,7 +249,78 @@ def _render_session(
         irr_normal=_irr_block(client, v, names, tags, blackhole=False),
         irr_blackhole=_irr_block(client, v, names, tags, blackhole=True),
         irr_origin=_origin_statement(client, names, tags),
+        black_list=_black_list(client, v),
+        white_list=_white_list(client, v),
+        custom_communities=_custom_communities(client),
+        custom_protocol=_custom_lines(client, v, "protocol"),
+        custom_channel=_custom_lines(client, v, "channel"),
     )
+
+
+def _entries(entries: Iterable[PrefixEntry], v: int) -> list[str]:
+    """White/black-list entries of one family as BIRD prefix-set items."""
+    out = []
+    for entry in entries:
+        if entry.version != v:
+            continue
+        low, high = entry.bounds()
+        net = entry.network
+        out.append(str(net) if low == high == net.prefixlen else f"{net}{{{low},{high}}}")
+    return out
+
+
+def _black_list(client: ClientPlan, v: int) -> str:
+    items = _entries(client.client.options.filtering.black_list_pref, v)
+    if not items:
+        return ""
+    return f"  if net ~ [ {', '.join(items)} ] then rs_reason({int(Reason.BLACK_LIST)});\n"
+
+
+def _white_list(client: ClientPlan, v: int) -> str:
+    """Routes the member's white lists accept whatever IRR (and RPKI, for routes) say."""
+    irrdb = client.client.options.filtering.irrdb
+    out = []
+    prefixes = _entries(irrdb.white_list_pref, v)
+    if prefixes:
+        out.append(
+            f"  if net ~ [ {', '.join(prefixes)} ] then "
+            f"bgp_large_community.delete([(RS_ASN, 1101, {int(Reason.IRR_PREFIX)})]);\n"
+        )
+    if irrdb.white_list_asn:
+        out.append(
+            f"  if bgp_path.last ~ [ {', '.join(_asn_ranges(irrdb.white_list_asn))} ] then "
+            f"bgp_large_community.delete([(RS_ASN, 1101, {int(Reason.IRR_ORIGIN)})]);\n"
+        )
+    reasons = (Reason.IRR_PREFIX, Reason.IRR_ORIGIN, Reason.RPKI_UNKNOWN, Reason.RPKI_INVALID)
+    codes = ", ".join(f"(RS_ASN, 1101, {int(r)})" for r in reasons)
+    for entry in irrdb.white_list_route:
+        items = _entries([entry], v)
+        if not items:
+            continue
+        origin = f" && bgp_path.last = {entry.asn}" if entry.asn else ""
+        out.append(
+            f"  if net ~ [ {items[0]} ]{origin} then bgp_large_community.delete([{codes}]);\n"
+        )
+    return "".join(out)
+
+
+def _custom_communities(client: ClientPlan) -> list[str]:
+    out = []
+    for text in client.client.options.attach_custom_communities:
+        parts = text.split(":")
+        kind = "bgp_community" if len(parts) == 2 else "bgp_large_community"
+        out.append(f"{kind}.add(({', '.join(parts)}));")
+    return out
+
+
+def _custom_lines(client: ClientPlan, v: int, section: str) -> list[str]:
+    """``custom_options.bird``: the operator's own lines (checked: one statement each)."""
+    by_family = client.client.options.custom_options.get("bird", {})
+    lines: list[str] = []
+    for family in ("any", f"ipv{v}"):
+        if family in by_family:
+            lines += getattr(by_family[family], section)
+    return [line if line.rstrip().endswith(";") else line.rstrip() + ";" for line in lines]
 
 
 def _names(client: ClientPlan) -> SetNames:
@@ -291,7 +385,9 @@ def _irr_summary(client: ClientPlan) -> str:
         f"{bird_string(', '.join(client.irr.as_sets)) or 'own ASN'} from "
         f"{bird_string(client.irr.source)}: "
         f"{len(client.origins)} origins, {len(client.irr.prefixes_v4)} IPv4 and "
-        f"{len(client.irr.prefixes_v6)} IPv6 prefixes" + (" (stale)" if client.irr.stale else "")
+        f"{len(client.irr.prefixes_v6)} IPv6 prefixes"
+        + (" (stale)" if client.irr.stale else "")
+        + (" (unavailable)" if client.irr.unavailable else "")
     )
 
 
