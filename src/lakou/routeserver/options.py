@@ -464,7 +464,7 @@ def check_cfg(value: Any, path: str, notes: Notes) -> dict[str, Any]:
                 "IPv4 routes with IPv6 next hops (RFC 8950) cannot be carried"
             ),
         )
-    if filtering.get("rpki_aspa_verification", {}).get("enabled"):
+    if any(filtering.get("rpki_aspa_verification", {}).values()):
         raise ClientsError(
             join(join(join(path, "filtering"), "rpki_aspa_verification"), "enabled"),
             _(
