@@ -94,10 +94,10 @@ def build_config(
 
     check_addresses(clients, policy.peering_lans)
     plan = make_plan(policy, clients, enriched)
-    if not allow_missing_irr:
-        missing = missing_irr(plan)
-        if missing:
-            raise BuildError(missing)
+    refused = [] if allow_missing_irr else missing_irr(plan)
+    refused += unrenderable(plan)
+    if refused:
+        raise BuildError(refused)
     extra: tuple[str, ...] = ()
     try:
         if daemon == "bird2":
@@ -119,6 +119,22 @@ def build_config(
     except UnsafeValue as exc:
         raise BuildError([str(exc)]) from None
     return BuildResult(text=text, plan=plan, daemon=daemon, version=version, daemon_warnings=extra)
+
+
+def unrenderable(plan: Plan) -> list[str]:
+    """Options neither daemon can write as they are: each one named, with its client."""
+    from lakou.routeserver.options import is_community_value
+
+    out = []
+    for client in plan.clients:
+        for name in client.client.options.attach_custom_communities:
+            if not is_community_value(name):
+                out.append(
+                    f"AS{client.asn}: option attach_custom_communities: {name!r} is a "
+                    "community name from an arouteserver general.yml; lakou needs its value "
+                    "(65501:100 or 65501:1:2)"
+                )
+    return out
 
 
 def missing_irr(plan: Plan) -> list[str]:

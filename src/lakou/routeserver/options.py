@@ -175,23 +175,30 @@ def check_as_set(value: Any, path: str, notes: Notes) -> str:
 
 
 _COMMUNITY = re.compile(r"[0-9]{1,10}:[0-9]{1,10}(:[0-9]{1,10})?", re.ASCII)
+_COMMUNITY_NAME = re.compile(r"[A-Za-z0-9_]{1,64}", re.ASCII)
+
+
+def is_community_value(text: str) -> bool:
+    """``65501:100`` or ``65501:1:2`` with every part in range."""
+    if not _COMMUNITY.fullmatch(text):
+        return False
+    parts = [int(n) for n in text.split(":")]
+    high = 65535 if len(parts) == 2 else ASN_MAX
+    return all(n <= high for n in parts)
 
 
 def check_community(value: Any, path: str, notes: Notes) -> str:
-    """A standard (``65501:100``) or large (``65501:1:2``) community written as numbers."""
+    """A community value, or the name of one (arouteserver defines names in general.yml).
+
+    Names are kept so that a ``clients.yml`` round-trips; the build refuses them, since
+    lakou has no definitions for them, naming the client and the option.
+    """
     text = check_text(value, path, notes).strip()
-    parts = text.split(":")
-    limits = (65535, 65535) if len(parts) == 2 else (ASN_MAX, ASN_MAX, ASN_MAX)
-    if not _COMMUNITY.fullmatch(text) or any(
-        int(n) > high for n, high in zip(parts, limits, strict=False)
-    ):
+    if not is_community_value(text) and not _COMMUNITY_NAME.fullmatch(text):
         raise ClientsError(
             path,
-            _(
-                "%(value)r is not a community: lakou takes values (65501:100 or 65501:1:2), "
-                "not names defined elsewhere"
-            )
-            % {"value": text},
+            _("%(value)r is neither a community (65501:100, 65501:1:2) nor a community name")
+            % {"value": text[:60]},
         )
     return text
 
