@@ -134,8 +134,10 @@ def test_add_path_and_bfd_from_cfg() -> None:
     assert one.overrides["add_path"] == "tx" and one.overrides["bfd"] is True
     assert two.overrides["add_path"] == "off"
     assert three.overrides["add_path"] == "both"
-    with pytest.raises(ClientsError, match=r"clients\[0\] \(AS1\)\.cfg\.bfd: expected true"):
-        parse_clients({"clients": [{"asn": 1, "ip": "192.0.2.1", "cfg": {"bfd": "yes"}}]})
+    (yes,) = parse_clients({"clients": [{"asn": 1, "ip": "192.0.2.1", "cfg": {"bfd": "yes"}}]})
+    assert yes.overrides["bfd"] is True  # arouteserver's spelling, read as true
+    with pytest.raises(ClientsError, match=r"clients\[0\] \(AS1\)\.cfg\.bfd: must be true"):
+        parse_clients({"clients": [{"asn": 1, "ip": "192.0.2.1", "cfg": {"bfd": "maybe"}}]})
 
 
 def test_registry_route_server_options_are_an_arouteserver_cfg() -> None:

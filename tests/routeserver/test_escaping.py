@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from lakou.routeserver.build import BuildError, build_config
 from lakou.routeserver.clients import ClientsError, parse_clients
 from lakou.routeserver.enrich.model import Enriched
-from lakou.routeserver.lg.birdsock import BirdSocket
+from lakou.routeserver.lg.birdsock import BirdError, BirdSocket
 from lakou.routeserver.policy import Policy, PolicyError
 
 pytestmark = pytest.mark.live
@@ -120,8 +120,13 @@ def _bird_structure(text: str) -> frozenset[str] | None:
                 proc.communicate()
                 return None
             time.sleep(0.05)
-            with BirdSocket(sock, timeout=10) as bird:
-                lines = [r.text for r in bird.command("show symbols")]
+            try:
+                with BirdSocket(sock, timeout=10) as bird:
+                    lines = [r.text for r in bird.command("show symbols")]
+            except BirdError:
+                if proc.poll() is None:
+                    raise
+                return None  # BIRD stopped on the config after opening its socket
             # "undefined" rows are words the lexer met (keywords), not things defined.
             rows = (" ".join(line.split()) for line in lines)
             return frozenset(row for row in rows if not row.endswith(" undefined"))

@@ -129,15 +129,19 @@ def test_bfd_and_add_path_written_per_client() -> None:
     assert text.count("    add paths tx;") == 2
     conf = render_openbgpd(plan)
     assert conf.count("announce add-path send all") == 2 and "recv yes" not in conf
-    assert "# WARNING BFD is not written: OpenBGPD 7.7 has no BFD (asked for AS65500)" in conf
+    assert "bfd" not in conf.lower()
+    from lakou.routeserver.render.openbgpd import unsupported
+
+    assert "AS65500: option bfd cannot be written for OpenBGPD" in "\n".join(unsupported(plan))
     plain = render_bird(make_plan(_policy({}), _clients(), _enriched()), (2, 0, 12))
     assert "bfd" not in plain and "add paths" not in plain
 
 
-def test_openbgpd_bfd_warning_reaches_the_build_result() -> None:
-    from lakou.routeserver.build import build_config
+def test_openbgpd_refuses_bfd_naming_each_client() -> None:
+    from lakou.routeserver.build import BuildError, build_config
 
-    result = build_config(_clients(), _policy({"bfd": True}), _enriched(), daemon="openbgpd")
-    assert any("OpenBGPD 7.7 has no BFD" in w for w in result.warnings)
+    with pytest.raises(BuildError) as info:
+        build_config(_clients(), _policy({"bfd": True}), _enriched(), daemon="openbgpd")
+    assert all("option bfd cannot be written for OpenBGPD" in line for line in info.value.lines)
     bird = build_config(_clients(), _policy({"bfd": True}), _enriched(), daemon="bird2")
     assert not any("BFD" in w for w in bird.warnings)

@@ -127,7 +127,22 @@ def unrenderable(plan: Plan) -> list[str]:
 
     out = []
     for client in plan.clients:
-        for name in client.client.options.attach_custom_communities:
+        options = client.client.options
+        if options.rfc8950:
+            out.append(
+                f"AS{client.asn}: option rfc8950 is not supported by lakou: it builds one BGP "
+                "session per address family, so IPv4 routes with IPv6 next hops cannot be "
+                "carried"
+            )
+        aspa = options.filtering.rpki_aspa_verification
+        for key in ("enabled", "reject_invalid"):
+            if getattr(aspa, key):
+                out.append(
+                    f"AS{client.asn}: option filtering.rpki_aspa_verification.{key} is not "
+                    "supported: ASPA needs BIRD 2.16 or OpenBGPD 8.0, newer than the versions "
+                    "lakou writes for (BIRD 2.0, OpenBGPD 7.7)"
+                )
+        for name in options.attach_custom_communities:
             if not is_community_value(name):
                 out.append(
                     f"AS{client.asn}: option attach_custom_communities: {name!r} is a "

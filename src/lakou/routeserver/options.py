@@ -463,22 +463,6 @@ def check_cfg(value: Any, path: str, notes: Notes) -> dict[str, Any]:
                 _("%(old)s is the old spelling of %(new)s: give only one")
                 % {"old": old, "new": new},
             )
-    if cfg.get("rfc8950"):
-        raise ClientsError(
-            join(path, "rfc8950"),
-            _(
-                "not supported by lakou: it builds one BGP session per address family, so "
-                "IPv4 routes with IPv6 next hops (RFC 8950) cannot be carried"
-            ),
-        )
-    if any(filtering.get("rpki_aspa_verification", {}).values()):
-        raise ClientsError(
-            join(join(join(path, "filtering"), "rpki_aspa_verification"), "enabled"),
-            _(
-                "not supported: ASPA verification needs BIRD 2.16 or OpenBGPD 8.0, newer than "
-                "the versions lakou writes for (BIRD 2.0, OpenBGPD 7.7)"
-            ),
-        )
     next_hop = filtering.get("next_hop", {})
     policy = next_hop.get("policy", filtering.get("next_hop_policy"))
     where = join(join(path, "filtering"), "next_hop")

@@ -85,15 +85,17 @@ def test_irr_down_keeps_the_last_good_data_and_flags_the_client(tmp_path: Path) 
 def test_irr_down_without_cache_rejects_rather_than_accepts(tmp_path: Path) -> None:
     result = enrich([IrrRequest(1000, ("AS-ONE",))], irr=_irr(down=True), cache_dir=tmp_path)
     data = result.irr[1000]
-    assert data.stale and data.prefixes_v4 == () and data.prefixes_v6 == ()
+    # No data at all: not "stale" (there is no last good data), and `rs build` refuses it.
+    assert data.unavailable and not data.stale
+    assert data.prefixes_v4 == () and data.prefixes_v6 == ()
     assert data.origins == {1000}
     assert any("fails the IRR check" in p for p in result.problems[1000])
 
 
-def test_only_the_failing_client_is_stale(tmp_path: Path) -> None:
+def test_only_the_failing_client_is_unavailable(tmp_path: Path) -> None:
     requests = [IrrRequest(1000, ("AS-ONE",)), IrrRequest(7, ())]
     result = enrich(requests, irr=_irr(failing=[7]), cache_dir=tmp_path)
-    assert not result.irr[1000].stale and result.irr[7].stale
+    assert not result.irr[1000].unavailable and result.irr[7].unavailable
     assert set(result.problems) == {7}
 
 

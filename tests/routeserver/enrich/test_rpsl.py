@@ -129,7 +129,7 @@ def test_gzip_dumps_and_default_source(tmp_path: Path) -> None:
 
 def test_missing_directory_falls_back_through_enrich(tmp_path: Path) -> None:
     result = enrich([IrrRequest(10, ("AS-FOO",))], irr=RpslSource(tmp_path / "nowhere"))
-    assert result.irr[10].stale and result.irr[10].prefixes_v4 == ()
+    assert result.irr[10].unavailable and result.irr[10].prefixes_v4 == ()
     assert any("cannot read RPSL files" in p for p in result.problems[10])
 
 
