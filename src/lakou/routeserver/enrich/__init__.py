@@ -185,7 +185,15 @@ def load_roas(rpki_json: Path, cache_dir: Path | None) -> tuple[tuple[Roa, ...],
                 cached = None
         if cached is None:
             raise
-        note = _("using the last good ROAs ({count}) from the cache").format(count=len(cached))
+        assert cache is not None  # cached is only set from the cache
+        saved = datetime.fromtimestamp(cache.path.stat().st_mtime, UTC)
+        note = _(
+            "using the last good ROAs ({count}) from the cache, saved {when} ({age} old)"
+        ).format(
+            count=len(cached),
+            when=saved.strftime("%Y-%m-%d %H:%M UTC"),
+            age=describe_age(datetime.now(UTC) - saved),
+        )
         return cached, [str(exc), note]
     if cache is not None:
         cache.save(roas, rpki_json)
