@@ -10,6 +10,7 @@ again; ``--force`` deploys it; a staged deploy stops at the first server that fa
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -21,10 +22,12 @@ import pytest
 from lakou.routeserver.clients import RouteServerClient
 from lakou.routeserver.deploy import Bird as BirdDaemon
 from lakou.routeserver.deploy import DeployError, RouteGate, deploy
+from lakou.routeserver.deploy import OpenBgpd as OpenBgpdDaemon
 from lakou.routeserver.enrich.model import Enriched, IrrData
 from lakou.routeserver.plan import make_plan
 from lakou.routeserver.policy import Policy
 from lakou.routeserver.render.bird2 import render_bird
+from lakou.routeserver.render.openbgpd import render_openbgpd
 from lakou.routeserver.staged import Stage, deploy_staged
 
 from . import rsworld as w
@@ -48,7 +51,7 @@ def _config(host: int, prefixes: tuple[str, ...] = PREFIXES, name: str = "Member
     return render_bird(plan, (2, 0, 12))
 
 
-def _member_config() -> str:
+def _member_config(hosts: tuple[int, ...] = (1, 2)) -> str:
     """Member A on BIRD: the 100 prefixes to both route servers (route refresh works)."""
     statics = " ".join(f"route {p} blackhole;" for p in PREFIXES)
     sessions = "".join(
@@ -59,14 +62,14 @@ protocol bgp RS{h} {{
   error wait time 1, 2;
   ipv4 {{ import none; export all; }};
 }}"""
-        for h in (1, 2)
+        for h in hosts
     )
     return "log stderr all;\nrouter id 192.0.2.11;\nprotocol device {}\n" + (
         f"protocol static S4 {{ ipv4; {statics} }}\n{sessions}\n"
     )
 
 
-def _accepted(daemon: BirdDaemon) -> int:
+def _accepted(daemon: BirdDaemon | OpenBgpdDaemon) -> int:
     return daemon.routes()[SESSION].accepted
 
 
@@ -168,3 +171,43 @@ def test_staged_cli_leaves_later_servers_untouched(servers, tmp_path: Path) -> N
     assert "rs2: not attempted, still the previous configuration" in proc.stderr
     assert (rs1.config.read_text(), rs2.config.read_text()) == before
     assert _accepted(d1) == 100 and _accepted(d2) == 100
+
+
+def _bgpd_config(sock: Path, prefixes: tuple[str, ...] = PREFIXES) -> str:
+    data = w.policy(rpki=False).model_dump(mode="json")
+    data.update(rs_ipv6=None)
+    client = RouteServerClient(w.A, (ip_address("192.0.2.11"),), "Member A", ("AS-A",))
+    irr = IrrData(w.A, ("AS-A",), frozenset({w.A}), prefixes, (), "test", datetime.now(UTC))
+    plan = make_plan(Policy.model_validate(data), [client], Enriched(irr={w.A: irr}))
+    return render_openbgpd(plan, control_socket=str(sock))
+
+
+@pytest.fixture(scope="module")
+def openbgpd(tmp_path_factory: pytest.TempPathFactory):
+    if have_tools("bgpd", "bgpctl"):
+        pytest.skip("needs openbgpd")
+    if not can_make_namespaces():
+        pytest.skip("needs root and network namespaces")
+    os.makedirs("/run/openbgpd", exist_ok=True)  # bgpd's chroot (the systemd unit makes it)
+    workdir = tmp_path_factory.mktemp("gate-obgp")
+    sock = workdir / "bgpd.sock"
+    config = workdir / "bgpd.conf"
+    config.write_text(_bgpd_config(sock))
+    with Lab(workdir) as lab:
+        lab.node("rs", 1).popen(["bgpd", "-d", "-f", str(config)], workdir / "bgpd.log")
+        start_bird(lab.node("a", 11), _member_config(hosts=(1,)), workdir, "a")
+        daemon = OpenBgpdDaemon(socket=sock, config=config)
+        wait_for(lambda: _accepted(daemon) == 100, 60, "100 routes accepted by bgpd")
+        yield daemon, config, workdir
+
+
+def test_openbgpd_filter_all_is_rolled_back(openbgpd, tmp_path: Path) -> None:
+    daemon, config, workdir = openbgpd
+    running = config.read_text()
+    empty = _write(tmp_path, "empty-irr.conf", _bgpd_config(daemon.socket, prefixes=()))
+    with pytest.raises(DeployError) as caught:
+        deploy(empty, config, daemon, workdir / "h", timeout=30, gate=GATE)
+    assert f"{SESSION}: 100 -> 0 (all routes lost)" in str(caught.value)
+    assert "accepted routes back: 100 (before the deploy: 100)" in str(caught.value)
+    assert config.read_text() == running
+    assert _accepted(daemon) == 100

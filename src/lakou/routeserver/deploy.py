@@ -222,7 +222,7 @@ class OpenBgpd:
                 continue
             accepted[name] = accepted.get(name, 0) + 1
         return {
-            name: SessionRoutes(up=up.get(name, False), accepted=n, client=name)
+            name: SessionRoutes(up=up.get(name, False), accepted=n)  # names say the member
             for name, n in accepted.items()
         }
 
