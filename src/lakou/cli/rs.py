@@ -15,6 +15,7 @@ from lakou.i18n import language
 
 if TYPE_CHECKING:
     from lakou.routeserver.deploy import Daemon
+    from lakou.routeserver.diff import ConfigDiff
     from lakou.routeserver.staged import Stage
 
 
@@ -253,64 +254,65 @@ def deploy(
     them all (else roll back, unless --force). With --to or --exchange, the route
     servers are deployed one after the other, stopping at the first failure.
     """
-    from lakou.routeserver.deploy import DeployError, RouteGate
-    from lakou.routeserver.deploy import deploy as run_deploy
-    from lakou.routeserver.staged import deploy_staged
+    with language(ctx.lang):
+        from lakou.routeserver.deploy import DeployError, RouteGate
+        from lakou.routeserver.deploy import deploy as run_deploy
+        from lakou.routeserver.staged import deploy_staged
 
-    cfg = ctx.config.routeserver
-    gate = RouteGate(
-        max_drop_share=cfg.max_drop_share if max_drop_share is None else max_drop_share,
-        settle=settle or cfg.settle_seconds,
-        force=force,
-        enabled=not no_route_check,
-    )
-    hist = history or cfg.history_dir or ctx.config.core.data_dir / "routeserver" / "history"
-    wait = timeout or cfg.session_timeout
-    sessions = not no_session_check
-    if stages or slug:
-        if config_file or target or socket_path:
-            raise click.UsageError(
-                _("with --to or --exchange, give no CONFIG_FILE, --target or --socket")
+        cfg = ctx.config.routeserver
+        gate = RouteGate(
+            max_drop_share=cfg.max_drop_share if max_drop_share is None else max_drop_share,
+            settle=settle or cfg.settle_seconds,
+            force=force,
+            enabled=not no_route_check,
+        )
+        hist = history or cfg.history_dir or ctx.config.core.data_dir / "routeserver" / "history"
+        wait = timeout or cfg.session_timeout
+        sessions = not no_session_check
+        if stages or slug:
+            if config_file or target or socket_path:
+                raise click.UsageError(
+                    _("with --to or --exchange, give no CONFIG_FILE, --target or --socket")
+                )
+            plan = _stages(ctx, stages, slug, daemon, hist)
+            outcomes = deploy_staged(
+                plan, timeout=wait, keep=cfg.history_keep, require_sessions=sessions, gate=gate
             )
-        plan = _stages(ctx, stages, slug, daemon, hist)
-        outcomes = deploy_staged(
-            plan, timeout=wait, keep=cfg.history_keep, require_sessions=sessions, gate=gate
-        )
-        failed = False
-        for outcome in outcomes:
-            if outcome.result is not None:
-                for line in outcome.result.log:
-                    click.echo(f"{outcome.name}: {line}")
-            if outcome.error:
-                failed = True
-                for line in outcome.error.splitlines():
-                    click.echo(f"{outcome.name}: {line}", err=True)
-        for outcome in outcomes:
-            click.echo(outcome.line(), err=failed)
-        if failed:
-            raise click.ClickException(_("staged deploy stopped at the first failure"))
-        return
-    if config_file is None:
-        raise click.UsageError(_("give CONFIG_FILE, or --to NAME=FILE, or --exchange SLUG"))
-    daemon = daemon or cfg.daemon
-    target = target or cfg.config_path
-    sock = socket_path or cfg.control_socket
-    try:
-        result = run_deploy(
-            config_file,
-            target,
-            _daemon(daemon, sock, target),
-            hist,
-            timeout=wait,
-            keep=cfg.history_keep,
-            require_sessions=sessions,
-            gate=gate,
-        )
-    except DeployError as exc:
-        raise click.ClickException(str(exc)) from None
-    for line in result.log:
-        click.echo(line)
-    click.echo(_("deployed {name}").format(name=result.deployed.name))
+            failed = False
+            for outcome in outcomes:
+                if outcome.result is not None:
+                    for line in outcome.result.log:
+                        click.echo(f"{outcome.name}: {line}")
+                if outcome.error:
+                    failed = True
+                    for line in outcome.error.splitlines():
+                        click.echo(f"{outcome.name}: {line}", err=True)
+            for outcome in outcomes:
+                click.echo(outcome.line(), err=failed)
+            if failed:
+                raise click.ClickException(_("staged deploy stopped at the first failure"))
+            return
+        if config_file is None:
+            raise click.UsageError(_("give CONFIG_FILE, or --to NAME=FILE, or --exchange SLUG"))
+        daemon = daemon or cfg.daemon
+        target = target or cfg.config_path
+        sock = socket_path or cfg.control_socket
+        try:
+            result = run_deploy(
+                config_file,
+                target,
+                _daemon(daemon, sock, target),
+                hist,
+                timeout=wait,
+                keep=cfg.history_keep,
+                require_sessions=sessions,
+                gate=gate,
+            )
+        except DeployError as exc:
+            raise click.ClickException(str(exc)) from None
+        for line in result.log:
+            click.echo(line)
+        click.echo(_("deployed {name}").format(name=result.deployed.name))
 
 
 def _daemon(kind: str, socket: Path, target: Path) -> Daemon:
@@ -378,6 +380,89 @@ def _stages(
             )
         out.append(Stage(name, new, tgt, _daemon(kind, sock, tgt), history))
     return out
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--sample", type=click.IntRange(0, 1000), default=10, help="Prefixes shown per change."
+)
+@pass_context
+def diff(ctx: Context, files: tuple[Path, ...], fmt: str, sample: int) -> None:
+    """What NEW changes per member compared with RUNNING: lakou rs diff [RUNNING] NEW.
+
+    RUNNING defaults to the deployed file (routeserver.config_path). Sessions, max-prefix
+    limits and actions, origin ASNs and registered prefixes per family.
+    """
+    with language(ctx.lang):
+        from lakou.routeserver.confread import ConfigReadError
+        from lakou.routeserver.diff import diff_configs
+
+        if len(files) not in (1, 2):
+            raise click.UsageError(_("give NEW, or RUNNING and NEW"))
+        running, new = (ctx.config.routeserver.config_path, files[0]) if len(files) == 1 else files
+        try:
+            result = diff_configs(running, new, sample=sample)
+        except ConfigReadError as exc:
+            raise click.ClickException(str(exc)) from None
+        if fmt == "json":
+            json.dump(result.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+            click.echo()
+            return
+        for line in _diff_lines(result):
+            click.echo(line)
+
+
+def _diff_lines(result: ConfigDiff) -> list[str]:
+    from lakou.routeserver.diff import SetChange
+
+    def counts(c: SetChange) -> str:
+        out = f"{c.before} -> {c.after}"
+        if c.appear_count:
+            more = " …" if c.appear_count > len(c.appear) else ""
+            out += f"  +{c.appear_count}: " + ", ".join(c.appear) + more
+        if c.disappear_count:
+            more = " …" if c.disappear_count > len(c.disappear) else ""
+            out += f"  -{c.disappear_count}: " + ", ".join(c.disappear) + more
+        return out
+
+    status = {"added": _("added"), "removed": _("removed"), "changed": _("changed")}
+    lines = [
+        f"--- {result.running} ({result.daemons[0]})",
+        f"+++ {result.new} ({result.daemons[1]})",
+    ]
+    for c in result.clients:
+        lines.append(f"AS{c.asn} {c.description}".rstrip() + f": {status[c.status]}")
+        for name in c.sessions_added:
+            lines.append("  + " + _("session {name}").format(name=name))
+        for name in c.sessions_removed:
+            lines.append("  - " + _("session {name}").format(name=name))
+        for lc in c.limits:
+
+            def limit(v: tuple[int | None, str]) -> str:
+                return f"{v[0]} {v[1]}" if v[0] is not None else _("none")
+
+            lines.append(
+                "  "
+                + _("{session} max-prefix {before} -> {after}").format(
+                    session=lc.session, before=limit(lc.before), after=limit(lc.after)
+                )
+            )
+        if c.origins:
+            lines.append("  " + _("origin ASNs") + " " + counts(c.origins))
+        for family, change in sorted(c.prefixes.items()):
+            lines.append("  " + _("IPv{v} prefixes").format(v=family) + " " + counts(change))
+        if c.irr_before != c.irr_after:
+            lines.append(f"  IRR: {c.irr_before or '-'} -> {c.irr_after or '-'}")
+    lines.append(
+        _("{changed} members changed, {unchanged} unchanged").format(
+            changed=len(result.clients), unchanged=result.unchanged
+        )
+    )
+    return lines
 
 
 def _endpoints(ctx: Context, socket_path: Path | None, rs_asn: int | None) -> list:
