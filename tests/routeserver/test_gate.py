@@ -81,3 +81,15 @@ def test_settle_waits_for_the_resend_before_a_quiet_reading_counts() -> None:
     calls = iter(readings + readings[-1:] * 100)
     last, settled = settle(lambda: next(calls), {"A"}, 60, 0.0, poll=0.0, refreshed={"A": before})
     assert settled and last["A"].accepted == 0
+
+
+def test_settle_waits_for_a_restarted_session_to_receive_its_routes_again() -> None:
+    before = {"A": SessionRoutes(up=True, accepted=100, received=100, updates=300)}
+    readings = [
+        {"A": SessionRoutes(up=True, accepted=0, updates=0)},  # restarted, nothing yet
+        {"A": SessionRoutes(up=True, accepted=0, updates=0)},
+        {"A": SessionRoutes(up=True, accepted=60, updates=100)},
+    ]
+    calls = iter(readings + readings[-1:] * 100)
+    last, settled = settle(lambda: next(calls), {"A"}, 60, 0.0, poll=0.0, before=before)
+    assert settled and last["A"].accepted == 60

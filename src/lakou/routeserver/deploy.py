@@ -127,13 +127,15 @@ class Bird:
         try:
             with BirdSocket(self.socket, timeout=60) as bird:
                 for name in sorted(sessions):
+                    # "NAME: reload failed" (8006) comes before a final 0000 line.
                     try:
-                        bird.command(f"reload in {name}")
+                        reply = bird.command(f"reload in {name}")
                     except BirdError as exc:
                         if exc.code == 0:
                             raise
                         continue
-                    asked.add(name)
+                    if not any(line.code >= 8000 for line in reply):
+                        asked.add(name)
         except BirdError as exc:
             raise DeployError(str(exc)) from None
         return asked
@@ -404,6 +406,7 @@ def _verify(
             max(deadline - time.monotonic(), gate.settle),
             gate.settle,
             refreshed={n: before_routes[n] for n in asked},
+            before=before_routes,
         )
         if not settled:
             log.append(

@@ -133,12 +133,15 @@ def settle(
     quiet: float,
     poll: float = 0.5,
     refreshed: Counts | None = None,
+    before: Counts | None = None,
 ) -> tuple[Counts, bool]:
     """Poll until the sessions in ``expected_up`` are up and no count moved for ``quiet`` s.
 
     ``refreshed``: sessions asked to send their routes again, as read before the reload;
     each must have done so (``resent``) before the reading counts, because a quiet
-    count can also mean the new filters have not met the routes yet. Returns the last
+    count can also mean the new filters have not met the routes yet. ``before``: the
+    reading before the reload; a session that restarted since (its update counter went
+    back) must likewise have received again what it had. Returns the last
     reading and whether it settled before ``timeout``; a caller judges an unsettled
     reading all the same (a gate that waits forever protects nothing).
     """
@@ -148,8 +151,19 @@ def settle(
     waiting = dict(refreshed or {})
     while True:
         waiting = {n: b for n, b in waiting.items() if not resent(b, last.get(n))}
+        restarted = [
+            n
+            for n, b in (before or {}).items()
+            if b.received and n in last and last[n].updates < b.updates
+            and not resent(b, last[n])
+        ]  # fmt: skip
         up = {name for name, s in last.items() if s.up}
-        if not waiting and expected_up <= up and time.monotonic() - stable_since >= quiet:
+        if (
+            not waiting
+            and not restarted
+            and expected_up <= up
+            and time.monotonic() - stable_since >= quiet
+        ):
             return last, True
         if time.monotonic() >= deadline:
             return last, False
