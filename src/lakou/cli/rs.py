@@ -218,6 +218,7 @@ def build(
 @click.option(
     "--exchange",
     "slug",
+    metavar="SLUG",
     help="Staged deploy to every server of routeserver.deploy_servers with this exchange.",
 )
 @click.option("--timeout", type=float, help="Seconds to wait for sessions and routes.")
@@ -227,7 +228,11 @@ def build(
     type=click.FloatRange(0, 1),
     help="Roll back when accepted routes fall by more than this share (default 0.10).",
 )
-@click.option("--settle", type=float, help="Seconds the route counts must stay unchanged.")
+@click.option(
+    "--settle",
+    type=click.FloatRange(0, min_open=True),
+    help="Seconds the route counts must stay unchanged.",
+)
 @click.option("--no-route-check", is_flag=True, help="Do not compare accepted routes.")
 @click.option("--force", is_flag=True, help="Deploy even when the new config drops routes.")
 @pass_context
@@ -274,7 +279,7 @@ def deploy(
                 raise click.UsageError(
                     _("with --to or --exchange, give no CONFIG_FILE, --target or --socket")
                 )
-            plan = _stages(ctx, stages, slug, daemon, hist)
+            plan = _stages(ctx, stages, slug, daemon, history, hist)
             outcomes = deploy_staged(
                 plan, timeout=wait, keep=cfg.history_keep, require_sessions=sessions, gate=gate
             )
@@ -322,7 +327,12 @@ def _daemon(kind: str, socket: Path, target: Path) -> Daemon:
 
 
 def _stages(
-    ctx: Context, specs: tuple[str, ...], slug: str | None, daemon: str | None, hist: Path
+    ctx: Context,
+    specs: tuple[str, ...],
+    slug: str | None,
+    daemon: str | None,
+    explicit_history: Path | None,
+    hist: Path,
 ) -> list[Stage]:
     """The servers of a staged deploy, in order, from --to specs or the exchange's list."""
     from lakou.routeserver.staged import Stage
@@ -369,9 +379,9 @@ def _stages(
             tgt, sock, history = Path(parts[1]), Path(parts[2]), hist / name
         elif name in known:
             server = known[name]
-            kind = server.daemon or daemon or cfg.daemon
+            kind = daemon or server.daemon or cfg.daemon  # the command line first
             tgt, sock = server.config_path, server.control_socket
-            history = server.history_dir or hist / name
+            history = hist / name if explicit_history else server.history_dir or hist / name
         else:
             raise click.UsageError(
                 _(
