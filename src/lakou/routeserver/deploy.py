@@ -199,34 +199,47 @@ class OpenBgpd:
         return data if isinstance(data, dict) else {}
 
     def sessions(self) -> dict[str, bool]:
-        out = {}
-        for n in self._json("show", "neighbor").get("neighbors", []):
-            name = n.get("description") or n.get("remote_addr", "")
-            out[name] = str(n.get("state", "")).lower() == "established"
-        return out
+        return {name: s.up for name, s in self.routes().items()}
 
     def refresh(self, sessions: set[str]) -> set[str]:
         return set()  # bgpd re-filters the routes it keeps (Adj-RIB-In) on reload
 
+    def _rs_asn(self) -> str | None:
+        try:
+            match = _BGPD_AS.search(self.config.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            return None
+        return match[1] if match else None
+
     def routes(self) -> dict[str, SessionRoutes]:
         # bgpd keeps filtered routes in its RIB, tagged RS:1101:x (lakou's rules never send
-        # them on), so "accepted" is the neighbour's RIB entries without such a tag; the
-        # neighbour's own prefix counter would count filtered routes as well.
-        match = _BGPD_AS.search(self.config.read_text(encoding="utf-8", errors="replace"))
-        reject = f"{match[1]}:1101:" if match else None
-        up = self.sessions()
-        accepted = dict.fromkeys(up, 0)
-        for entry in self._json("show", "rib", "detail").get("rib", []):
+        # them on), so a neighbour's prefix counter counts them too: accepted is that
+        # counter less the neighbour's tagged routes, which one RIB query by large
+        # community lists (usually few, unlike a dump of the whole RIB).
+        out: dict[str, SessionRoutes] = {}
+        for n in self._json("show", "neighbor").get("neighbors", []):
+            name = str(n.get("description") or n.get("remote_addr", ""))
+            received = ((n.get("stats") or {}).get("prefixes") or {}).get("received", 0)
+            updates = ((n.get("stats") or {}).get("update") or {}).get("received") or {}
+            out[name] = SessionRoutes(
+                up=str(n.get("state", "")).lower() == "established",
+                accepted=int(received or 0),
+                received=int(received or 0),
+                updates=int(updates.get("updates", 0) or 0),
+            )
+        asn = self._rs_asn()
+        if asn is None:
+            return out
+        filtered: dict[str, int] = {}
+        for entry in self._json("show", "rib", "large-community", f"{asn}:1101:*").get("rib", []):
             neighbor = entry.get("neighbor") or {}
-            name = neighbor.get("description") or neighbor.get("remote_addr", "")
-            tags = [str(t) for t in entry.get("large_communities", []) or []]
-            if reject and any(t.startswith(reject) for t in tags):
-                continue
-            accepted[name] = accepted.get(name, 0) + 1
-        return {
-            name: SessionRoutes(up=up.get(name, False), accepted=n)  # names say the member
-            for name, n in accepted.items()
-        }
+            name = str(neighbor.get("description") or neighbor.get("remote_addr", ""))
+            filtered[name] = filtered.get(name, 0) + 1
+        for name, n in filtered.items():
+            if name in out:
+                s = out[name]
+                out[name] = replace(s, accepted=max(0, s.accepted - n))
+        return out
 
 
 @dataclass
