@@ -50,10 +50,17 @@ def test_usage_errors_name_the_option(tmp_path: Path) -> None:
     assert code == 2 and "give CONFIG_FILE" in out
 
 
-def test_unknown_key_in_deploy_servers_is_refused(tmp_path: Path) -> None:
+def test_unknown_key_or_daemon_in_deploy_servers_is_refused(tmp_path: Path) -> None:
     config = _config(tmp_path, "  deploy_servers:\n    - {name: rs1, socket: /x}\n")
     code, out = _run(config, "--exchange", "sxm")
     assert code == 1 and "socket" in out
+    server = "{name: rs1, daemon: bird, config_path: /x, control_socket: /y}"
+    code, out = _run(_config(tmp_path, f"  deploy_servers:\n    - {server}\n"), "--to", "rs1=/x")
+    assert code == 1 and "daemon" in out
+    new = tmp_path / "new.conf"
+    new.write_text("# new\n")
+    code, out = _run(_config(tmp_path, "  daemon: bird\n"), str(new), "--target", str(new))
+    assert code == 2 and "unknown daemon 'bird'" in out
 
 
 @pytest.mark.skipif(shutil.which("bird") is None, reason="needs bird (bird2)")

@@ -221,7 +221,11 @@ def build(
     metavar="SLUG",
     help="Staged deploy to every server of routeserver.deploy_servers with this exchange.",
 )
-@click.option("--timeout", type=float, help="Seconds to wait for sessions and routes.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    help="Seconds to wait for sessions and routes.",
+)
 @click.option("--no-session-check", is_flag=True, help="Do not wait for sessions after reload.")
 @click.option(
     "--max-drop-share",
@@ -323,6 +327,10 @@ def deploy(
 def _daemon(kind: str, socket: Path, target: Path) -> Daemon:
     from lakou.routeserver.deploy import Bird, OpenBgpd
 
+    if kind not in ("bird2", "openbgpd"):
+        raise click.UsageError(
+            _("unknown daemon {name!r} (routeserver.daemon): bird2 or openbgpd").format(name=kind)
+        )
     return Bird(socket=socket) if kind == "bird2" else OpenBgpd(socket, target)
 
 

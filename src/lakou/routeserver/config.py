@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,7 +19,9 @@ class DeployServer(BaseModel):
     exchange: str | None = Field(
         default=None, description="Exchange slug: `rs deploy --exchange SLUG` deploys to it."
     )
-    daemon: str | None = Field(default=None, description="bird2 or openbgpd; default: daemon.")
+    daemon: Literal["bird2", "openbgpd"] | None = Field(
+        default=None, description="bird2 or openbgpd; default: daemon."
+    )
     config_path: Path = Field(description="Its running configuration file.")
     control_socket: Path = Field(description="Its control socket (BIRD's or bgpd's).")
     new_config: Path | None = Field(
