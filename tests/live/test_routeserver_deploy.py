@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lakou.routeserver.deploy import Bird as BirdDaemon
-from lakou.routeserver.deploy import DeployError, deploy
+from lakou.routeserver.deploy import DeployError, RouteGate, deploy
 from lakou.routeserver.plan import make_plan
 from lakou.routeserver.render.bird2 import render_bird
 
@@ -18,6 +18,8 @@ from .lab import Lab, can_make_namespaces, have_tools, member_bird_config, start
 pytestmark = pytest.mark.live
 if have_tools("bird", "ip"):
     pytestmark = [pytest.mark.live, pytest.mark.skip(reason="needs bird and ip")]
+
+QUICK = RouteGate(settle=1.0)
 
 
 def _config(description: str = "Member C (BIRD)", c_asn: int = w.C) -> str:
@@ -51,7 +53,7 @@ def test_good_config_deployed_and_kept(running, tmp_path: Path) -> None:
     new = tmp_path / "new.conf"
     new.write_text(_config("Member C, renamed"))
     history = workdir / "history"
-    result = deploy(new, rs.config, daemon, history, timeout=30)
+    result = deploy(new, rs.config, daemon, history, timeout=30, gate=QUICK)
     assert rs.config.read_text() == new.read_text()
     assert "Member C, renamed" in rs.cmd(f"show protocols all AS{w.C}_4_1")
     assert (history / "last-good").read_text().strip() == result.deployed.name
@@ -66,7 +68,7 @@ def test_refused_config_leaves_daemon_on_last_good(running, tmp_path: Path) -> N
     bad.write_text(_config() + "\nprotocol bgp broken { this is not bird; }\n")
     proc = subprocess.run(
         ["lakou", "rs", "deploy", str(bad), "--target", str(rs.config), "--socket",
-         str(rs.socket), "--history", str(workdir / "history"), "--timeout", "20"],
+         str(rs.socket), "--history", str(workdir / "history"), "--timeout", "20", "--settle", "1"],
         capture_output=True, text=True,
     )  # fmt: skip
     assert proc.returncode != 0
@@ -82,6 +84,6 @@ def test_sessions_not_back_rolls_back(running, tmp_path: Path) -> None:
     wrong = tmp_path / "wrong-asn.conf"
     wrong.write_text(_config(c_asn=w.C + 1000).replace(f"AS{w.C + 1000}_", f"AS{w.C}_"))
     with pytest.raises(DeployError, match="restored the last good configuration"):
-        deploy(wrong, rs.config, daemon, workdir / "history", timeout=8)
+        deploy(wrong, rs.config, daemon, workdir / "history", timeout=8, gate=QUICK)
     assert rs.config.read_text() == before_file
     wait_for(lambda: daemon.sessions().get(f"AS{w.C}_4_1"), 30, "session back on old config")

@@ -1,16 +1,22 @@
-"""``lakou rs``: build, deploy and explain route-server configurations."""
+"""``lakou rs``: build, diff, deploy and explain route-server configurations."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
 from lakou.i18n import language
+
+if TYPE_CHECKING:
+    from lakou.routeserver.deploy import Daemon
+    from lakou.routeserver.diff import ConfigDiff
+    from lakou.routeserver.staged import Stage
 
 
 @click.group()
@@ -226,7 +232,9 @@ def build(
 
 
 @cli.command()
-@click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "config_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--daemon", type=click.Choice(["bird2", "openbgpd"]), help="Running daemon.")
 @click.option(
     "--target",
@@ -237,44 +245,280 @@ def build(
 @click.option(
     "--history", type=click.Path(file_okay=False, path_type=Path), help="History directory."
 )
-@click.option("--timeout", type=float, help="Seconds to wait for sessions to come back.")
+@click.option(
+    "--to",
+    "stages",
+    multiple=True,
+    metavar="NAME=NEW[,TARGET,SOCKET]",
+    help="Staged deploy, in the order given: NEW to route server NAME (from "
+    "routeserver.deploy_servers, or given by its running file and socket). Repeatable.",
+)
+@click.option(
+    "--exchange",
+    "slug",
+    metavar="SLUG",
+    help="Staged deploy to every server of routeserver.deploy_servers with this exchange.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    help="Seconds to wait for sessions and routes.",
+)
 @click.option("--no-session-check", is_flag=True, help="Do not wait for sessions after reload.")
+@click.option(
+    "--max-drop-share",
+    type=click.FloatRange(0, 1),
+    help="Roll back when accepted routes fall by more than this share (default 0.10).",
+)
+@click.option(
+    "--settle",
+    type=click.FloatRange(0, min_open=True),
+    help="Seconds the route counts must stay unchanged.",
+)
+@click.option("--no-route-check", is_flag=True, help="Do not compare accepted routes.")
+@click.option("--force", is_flag=True, help="Deploy even when the new config drops routes.")
 @pass_context
 def deploy(
     ctx: Context,
-    config_file: Path,
+    config_file: Path | None,
     daemon: str | None,
     target: Path | None,
     socket_path: Path | None,
     history: Path | None,
+    stages: tuple[str, ...],
+    slug: str | None,
     timeout: float | None,
     no_session_check: bool,
+    max_drop_share: float | None,
+    settle: float | None,
+    no_route_check: bool,
+    force: bool,
 ) -> None:
-    """Check CONFIG_FILE with the daemon, swap it in, reload, verify; roll back on failure."""
-    from lakou.routeserver.deploy import Bird, Daemon, DeployError, OpenBgpd
-    from lakou.routeserver.deploy import deploy as run_deploy
+    """Check CONFIG_FILE with the daemon, swap it in, reload, verify; roll back on failure.
+
+    Verified means: every session established before is back, and the accepted routes
+    did not fall by more than the allowed share, and no session that had routes lost
+    them all (else roll back, unless --force). With --to or --exchange, the route
+    servers are deployed one after the other, stopping at the first failure.
+    """
+    with language(ctx.lang):
+        from lakou.routeserver.deploy import DeployError, RouteGate
+        from lakou.routeserver.deploy import deploy as run_deploy
+        from lakou.routeserver.staged import deploy_staged
+
+        cfg = ctx.config.routeserver
+        gate = RouteGate(
+            max_drop_share=cfg.max_drop_share if max_drop_share is None else max_drop_share,
+            settle=settle or cfg.settle_seconds,
+            force=force,
+            enabled=not no_route_check,
+        )
+        hist = history or cfg.history_dir or ctx.config.core.data_dir / "routeserver" / "history"
+        wait = timeout or cfg.session_timeout
+        sessions = not no_session_check
+        if stages or slug:
+            if config_file or target or socket_path:
+                raise click.UsageError(
+                    _("with --to or --exchange, give no CONFIG_FILE, --target or --socket")
+                )
+            plan = _stages(ctx, stages, slug, daemon, history, hist)
+            outcomes = deploy_staged(
+                plan, timeout=wait, keep=cfg.history_keep, require_sessions=sessions, gate=gate
+            )
+            failed = False
+            for outcome in outcomes:
+                if outcome.result is not None:
+                    for line in outcome.result.log:
+                        click.echo(f"{outcome.name}: {line}")
+                if outcome.error:
+                    failed = True
+                    for line in outcome.error.splitlines():
+                        click.echo(f"{outcome.name}: {line}", err=True)
+            for outcome in outcomes:
+                click.echo(outcome.line(), err=failed)
+            if failed:
+                raise click.ClickException(_("staged deploy stopped at the first failure"))
+            return
+        if config_file is None:
+            raise click.UsageError(_("give CONFIG_FILE, or --to NAME=FILE, or --exchange SLUG"))
+        daemon = daemon or cfg.daemon
+        target = target or cfg.config_path
+        sock = socket_path or cfg.control_socket
+        try:
+            result = run_deploy(
+                config_file,
+                target,
+                _daemon(daemon, sock, target),
+                hist,
+                timeout=wait,
+                keep=cfg.history_keep,
+                require_sessions=sessions,
+                gate=gate,
+            )
+        except DeployError as exc:
+            raise click.ClickException(str(exc)) from None
+        for line in result.log:
+            click.echo(line)
+        click.echo(_("deployed {name}").format(name=result.deployed.name))
+
+
+def _daemon(kind: str, socket: Path, target: Path) -> Daemon:
+    from lakou.routeserver.deploy import Bird, OpenBgpd
+
+    if kind not in ("bird2", "openbgpd"):
+        raise click.UsageError(
+            _("unknown daemon {name!r} (routeserver.daemon): bird2 or openbgpd").format(name=kind)
+        )
+    return Bird(socket=socket) if kind == "bird2" else OpenBgpd(socket, target)
+
+
+def _stages(
+    ctx: Context,
+    specs: tuple[str, ...],
+    slug: str | None,
+    daemon: str | None,
+    explicit_history: Path | None,
+    hist: Path,
+) -> list[Stage]:
+    """The servers of a staged deploy, in order, from --to specs or the exchange's list."""
+    from lakou.routeserver.staged import Stage
 
     cfg = ctx.config.routeserver
-    daemon = daemon or cfg.daemon
-    target = target or cfg.config_path
-    sock = socket_path or cfg.control_socket
-    runner: Daemon = Bird(socket=sock) if daemon == "bird2" else OpenBgpd(sock, target)
-    hist = history or cfg.history_dir or ctx.config.core.data_dir / "routeserver" / "history"
-    try:
-        result = run_deploy(
-            config_file,
-            target,
-            runner,
-            hist,
-            timeout=timeout or cfg.session_timeout,
-            keep=cfg.history_keep,
-            require_sessions=not no_session_check,
+    known = {s.name: s for s in cfg.deploy_servers}
+    out: list[Stage] = []
+    if slug:
+        if specs:
+            raise click.UsageError(_("give either --exchange or --to, not both"))
+        servers = [s for s in cfg.deploy_servers if s.exchange == slug]
+        if not servers:
+            raise click.UsageError(
+                _("no route server of exchange {slug!r} in routeserver.deploy_servers").format(
+                    slug=slug
+                )
+            )
+        for server in servers:
+            if server.new_config is None:
+                raise click.UsageError(
+                    _("routeserver.deploy_servers: {name} has no new_config to deploy").format(
+                        name=server.name
+                    )
+                )
+            specs += (f"{server.name}={server.new_config}",)
+    seen: set[str] = set()
+    for spec in specs:
+        name, sep, rest = spec.partition("=")
+        parts = rest.split(",")
+        if not sep or not name or len(parts) not in (1, 3) or not all(parts):
+            raise click.UsageError(
+                _("--to {spec!r}: expected NAME=NEW or NAME=NEW,TARGET,SOCKET").format(spec=spec)
+            )
+        if name in seen:
+            raise click.UsageError(_("--to: {name} given twice").format(name=name))
+        seen.add(name)
+        new = Path(parts[0])
+        if not new.is_file():
+            raise click.UsageError(
+                _("--to {name}: no such file: {path}").format(name=name, path=new)
+            )
+        if len(parts) == 3:
+            kind = daemon or cfg.daemon
+            tgt, sock, history = Path(parts[1]), Path(parts[2]), hist / name
+        elif name in known:
+            server = known[name]
+            kind = daemon or server.daemon or cfg.daemon  # the command line first
+            tgt, sock = server.config_path, server.control_socket
+            history = hist / name if explicit_history else server.history_dir or hist / name
+        else:
+            raise click.UsageError(
+                _(
+                    "--to {name}: not in routeserver.deploy_servers; give NAME=NEW,TARGET,SOCKET"
+                ).format(name=name)
+            )
+        out.append(Stage(name, new, tgt, _daemon(kind, sock, tgt), history))
+    return out
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--sample", type=click.IntRange(0, 1000), default=10, help="Prefixes shown per change."
+)
+@pass_context
+def diff(ctx: Context, files: tuple[Path, ...], fmt: str, sample: int) -> None:
+    """What NEW changes per member compared with RUNNING: lakou rs diff [RUNNING] NEW.
+
+    RUNNING defaults to the deployed file (routeserver.config_path). Sessions, max-prefix
+    limits and actions, origin ASNs and registered prefixes per family.
+    """
+    with language(ctx.lang):
+        from lakou.routeserver.confread import ConfigReadError
+        from lakou.routeserver.diff import diff_configs
+
+        if len(files) not in (1, 2):
+            raise click.UsageError(_("give NEW, or RUNNING and NEW"))
+        running, new = (ctx.config.routeserver.config_path, files[0]) if len(files) == 1 else files
+        try:
+            result = diff_configs(running, new, sample=sample)
+        except ConfigReadError as exc:
+            raise click.ClickException(str(exc)) from None
+        if fmt == "json":
+            json.dump(result.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+            click.echo()
+            return
+        for line in _diff_lines(result):
+            click.echo(line)
+
+
+def _diff_lines(result: ConfigDiff) -> list[str]:
+    from lakou.routeserver.diff import SetChange
+
+    def counts(c: SetChange) -> str:
+        out = f"{c.before} -> {c.after}"
+        if c.appear_count:
+            more = " …" if c.appear_count > len(c.appear) else ""
+            out += f"  +{c.appear_count}: " + ", ".join(c.appear) + more
+        if c.disappear_count:
+            more = " …" if c.disappear_count > len(c.disappear) else ""
+            out += f"  -{c.disappear_count}: " + ", ".join(c.disappear) + more
+        return out
+
+    status = {"added": _("added"), "removed": _("removed"), "changed": _("changed")}
+    lines = [
+        f"--- {result.running} ({result.daemons[0]})",
+        f"+++ {result.new} ({result.daemons[1]})",
+    ]
+    for c in result.clients:
+        lines.append(f"AS{c.asn} {c.description}".rstrip() + f": {status[c.status]}")
+        for name in c.sessions_added:
+            lines.append("  + " + _("session {name}").format(name=name))
+        for name in c.sessions_removed:
+            lines.append("  - " + _("session {name}").format(name=name))
+        for lc in c.limits:
+
+            def limit(v: tuple[int | None, str]) -> str:
+                return f"{v[0]} {v[1]}" if v[0] is not None else _("none")
+
+            lines.append(
+                "  "
+                + _("{session} max-prefix {before} -> {after}").format(
+                    session=lc.session, before=limit(lc.before), after=limit(lc.after)
+                )
+            )
+        if c.origins:
+            lines.append("  " + _("origin ASNs") + " " + counts(c.origins))
+        for family, change in sorted(c.prefixes.items()):
+            lines.append("  " + _("IPv{v} prefixes").format(v=family) + " " + counts(change))
+        if c.irr_before != c.irr_after:
+            lines.append(f"  IRR: {c.irr_before or '-'} -> {c.irr_after or '-'}")
+    lines.append(
+        _("{changed} members changed, {unchanged} unchanged").format(
+            changed=len(result.clients), unchanged=result.unchanged
         )
-    except DeployError as exc:
-        raise click.ClickException(str(exc)) from None
-    for line in result.log:
-        click.echo(line)
-    click.echo(_("deployed {name}").format(name=result.deployed.name))
+    )
+    return lines
 
 
 def _endpoints(ctx: Context, socket_path: Path | None, rs_asn: int | None) -> list:

@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from lakou.routeserver.lg.api import RouteServerEndpoint
+
+
+class DeployServer(BaseModel):
+    """One route server ``rs deploy`` can reach, for staged deploys over several."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Name used in messages and with --to (rs1).")
+    exchange: str | None = Field(
+        default=None, description="Exchange slug: `rs deploy --exchange SLUG` deploys to it."
+    )
+    daemon: Literal["bird2", "openbgpd"] | None = Field(
+        default=None, description="bird2 or openbgpd; default: daemon."
+    )
+    config_path: Path = Field(description="Its running configuration file.")
+    control_socket: Path = Field(description="Its control socket (BIRD's or bgpd's).")
+    new_config: Path | None = Field(
+        default=None,
+        description="Where `rs build` writes its next configuration (used with --exchange).",
+    )
+    history_dir: Path | None = Field(
+        default=None, description="Its deployed configs; default <history_dir>/<name>."
+    )
 
 
 class Config(BaseModel):
@@ -51,6 +75,21 @@ class Config(BaseModel):
     history_keep: int = Field(default=30, ge=1, description="How many deployed configs to keep.")
     session_timeout: float = Field(
         default=120.0, gt=0, description="How long deploy waits for sessions to come back."
+    )
+    max_drop_share: float = Field(
+        default=0.10,
+        ge=0,
+        le=1,
+        description="Deploy rolls back when accepted routes fall by more than this share.",
+    )
+    settle_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="Accepted-route counts must stay unchanged this long before deploy judges.",
+    )
+    deploy_servers: list[DeployServer] = Field(
+        default_factory=list,
+        description="Route servers for staged deploys (name, exchange, config_path, ...).",
     )
     route_servers: list[RouteServerEndpoint] = Field(
         default_factory=list,
