@@ -29,6 +29,8 @@ if have_tools("bgpd", "bgpctl", "bird", "exabgp", "ip"):
 
 # OpenBGPD 7.7 cannot match AS_SET segments: that route is BIRD-only. RPKI is off here.
 ROUTES = [r for r in w.routes_a4() if 16 not in r.expect]
+# A route leak (RFC 9234 Only-To-Customer set by A itself): OpenBGPD's own ingress rule.
+LEAK = w.Announce("11.0.99.0/24", [w.A], otc=w.A)
 
 
 def _expected(route: w.Announce) -> set[int]:
@@ -49,7 +51,7 @@ def obgp(tmp_path_factory: pytest.TempPathFactory):
         rs = lab.node("rs", 1)
         rs.popen(["bgpd", "-d", "-f", str(workdir / "bgpd.conf")], workdir / "bgpd.log")
         a = lab.node("a", 11)
-        start_exabgp(a, w.exabgp_config(11, w.A, ROUTES, w.routes_a6()), workdir)
+        start_exabgp(a, w.exabgp_config(11, w.A, [*ROUTES, LEAK], w.routes_a6()), workdir)
         members = {}
         for asn, host, name in ((w.B, 12, "b"), (w.C, 13, "c")):
             node = lab.node(name, host)
@@ -105,9 +107,22 @@ def test_blackhole_and_announcement_control(obgp) -> None:
     assert (65535, 65281) in bh.communities
     assert world.member_receives(w.C, "11.0.13.0/24") == []
     assert len(world.member_receives(w.B, "11.0.13.0/24")) == 1
+    # RS:102:C: A's ASN twice more towards C only, as on BIRD.
+    (prepended,) = wait_for(lambda: world.member_receives(w.C, "11.0.15.0/24"), 20, "prepend")
+    assert prepended.as_path == [w.A, w.A, w.A]
+    (plain,) = world.member_receives(w.B, "11.0.15.0/24")
+    assert plain.as_path == [w.A]
     # Path hiding: A's best route is not for C; OpenBGPD's "rde evaluate all" finds none
     # here because B does not announce it in this scenario, so C gets nothing, B gets A's.
     assert world.member_receives(w.B, "11.0.17.0/24")
+
+
+def test_otc_leak_is_not_sent_to_members(obgp) -> None:
+    """What the policy page says for OpenBGPD: a member's OTC route never reaches others."""
+    _, world = obgp
+    wait_for(lambda: world.member_receives(w.B, "11.0.0.0/24"), 20, "A's routes at B")
+    assert world.member_receives(w.B, LEAK.prefix) == []
+    assert world.member_receives(w.C, LEAK.prefix) == []
 
 
 def test_deploy_refused_config(obgp, tmp_path: Path) -> None:

@@ -216,7 +216,7 @@ def build(
         from lakou.routeserver.render.page import render_page
 
         fmt = "html" if page.suffix.lower() in (".html", ".htm") else "markdown"
-        page.write_text(render_page(result.plan, fmt, ctx.lang), encoding="utf-8")
+        page.write_text(render_page(result.plan, fmt, ctx.lang, daemon), encoding="utf-8")
     click.echo(
         _(
             "{daemon} {version}: {clients} clients, {sessions} sessions, {size} bytes -> {out}"

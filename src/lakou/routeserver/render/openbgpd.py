@@ -76,10 +76,6 @@ def limitations(plan: Plan) -> list[str]:
         out.append(
             "OpenBGPD 7.7 cannot match AS_SET segments: routes with an AS_SET are not filtered"
         )
-    if p.announcement_control:
-        out.append(
-            "OpenBGPD 7.7 cannot prepend on behalf of a member: RS:101..103:peer are ignored"
-        )
     return out
 
 
@@ -179,6 +175,16 @@ def render_openbgpd(
             f"allow to {n} large-community {rs}:1:{client.asn}",
             f"deny to {n} large-community {rs}:0:{client.asn}",
         ]
+    for client, session in plan.sessions:
+        if not p.announcement_control:
+            break
+        # prepend-neighbor on the way out prepends the AS of the member the route came
+        # from: RS:10x:peer means "my ASN x times towards peer".
+        for function, times in ((101, 1), (102, 2), (103, 3)):
+            rules.append(
+                f"match to {session.ip} large-community {rs}:{function}:{client.asn} "
+                f"set prepend-neighbor {times}"
+            )
     for function in ("0", "1", "101", "102", "103"):
         rules.append(f"match to any set large-community delete {rs}:{function}:*")
 

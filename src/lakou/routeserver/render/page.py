@@ -23,8 +23,9 @@ class Section:
     items: list[str] = field(default_factory=list)
 
 
-def _sections(plan: Plan) -> list[Section]:
+def _sections(plan: Plan, daemon: str = "bird2") -> list[Section]:
     p = plan.policy
+    openbgpd = daemon == "openbgpd"
     rs = p.rs_asn
     pf = p.prefixes
     checks = Section(_("Checks on every route received"))
@@ -37,7 +38,14 @@ def _sections(plan: Plan) -> list[Section]:
             n=p.as_path.max_length
         )
     )
-    if p.as_path.reject_as_set:
+    if p.as_path.reject_as_set and openbgpd:
+        add(
+            _(
+                "AS_SET segments in the AS_PATH are not checked: this route server runs "
+                "OpenBGPD 7.7, which cannot match them."
+            )
+        )
+    elif p.as_path.reject_as_set:
         add(_("No AS_SET in the AS_PATH."))
     if p.as_path.transit_free_asns:
         add(
@@ -85,13 +93,37 @@ def _sections(plan: Plan) -> list[Section]:
         ).format(rs=rs),
     ]
     if p.blackholing.enabled:
-        control.items.append(
-            _(
+        bh = p.blackholing
+        hops = ", ".join(str(a) for a in (bh.next_hop_ipv4, bh.next_hop_ipv6) if a)
+        if hops:
+            text = _(
                 "65535:666 (RFC 7999 blackholing): more-specifics of your registered prefixes "
-                "are accepted, the next hop is set to the exchange's blackhole address and "
-                "NO_EXPORT is added."
+                "are accepted, the next hop is set to the exchange's blackhole address "
+                "({hops}) and NO_EXPORT is added."
+            ).format(hops=hops)
+        else:
+            text = _(
+                "65535:666 (RFC 7999 blackholing): more-specifics of your registered prefixes "
+                "are accepted and NO_EXPORT is added; the next hop is left as you sent it "
+                "(this exchange has no blackhole address)."
             )
-        )
+        control.items.append(text)
+    if p.roles.announce_role:
+        if openbgpd:
+            control.items.append(
+                _(
+                    "BGP roles (RFC 9234): the route server announces its role; routes "
+                    "carrying Only-To-Customer from a member are dropped by OpenBGPD's own "
+                    "leak rule (they are not kept with a reason)."
+                )
+            )
+        else:
+            control.items.append(
+                _(
+                    "BGP roles (RFC 9234): the route server announces the role rs_server; "
+                    "routes carrying Only-To-Customer from a member are filtered as leaks."
+                )
+            )
     if p.graceful_shutdown:
         control.items.append(
             _("65535:0 (RFC 8326 graceful shutdown): the route is less preferred.")
@@ -111,7 +143,10 @@ def _sections(plan: Plan) -> list[Section]:
     return [checks, kept, reasons, infos, control, members]
 
 
-def render_page(plan: Plan, fmt: Literal["markdown", "html"] | str, lang: str = "en") -> str:
+def render_page(
+    plan: Plan, fmt: Literal["markdown", "html"] | str, lang: str = "en", daemon: str = "bird2"
+) -> str:
+    """The page for a route server running ``daemon``: it says what that daemon does."""
     with language(lang):
         title = _("Route server policy (AS{asn})").format(asn=plan.policy.rs_asn)
         intro = _(
@@ -119,7 +154,7 @@ def render_page(plan: Plan, fmt: Literal["markdown", "html"] | str, lang: str = 
             "path and passes NEXT_HOP, MED and communities unchanged. Each member has its "
             "own table, so a route one member may not receive never hides another path."
         )
-        sections = _sections(plan)
+        sections = _sections(plan, daemon)
     template = "page.html.j2" if fmt == "html" else "page.md.j2"
     env = _env("page")
     env.autoescape = fmt == "html"
