@@ -554,13 +554,14 @@ def explain(
     """Why is PREFIX from a member (not) accepted? Every reason, in words."""
     from lakou.routeserver.lg import api
     from lakou.routeserver.lg.birdsock import BirdError
+    from lakou.vocabulary import parse_asn
 
-    text = asn.upper().removeprefix("AS")
-    if not text.isdigit():
+    number = parse_asn(asn)
+    if number is None:  # "AS²", "AS 1", 10 000 digits: str.isdigit() would take some
         raise click.UsageError(_("--from needs an AS number, got {value!r}").format(value=asn))
     servers = _endpoints(ctx, socket_path, rs_asn)
     try:
-        views = api.explain(servers, prefix, int(text), lang=ctx.lang)
+        views = api.explain(servers, prefix, number, lang=ctx.lang)
     except BirdError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
