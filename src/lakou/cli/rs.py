@@ -572,7 +572,7 @@ def explain(
         if not views:
             click.echo(
                 _("{prefix} was not received from AS{asn} by any route server.").format(
-                    prefix=prefix, asn=text
+                    prefix=prefix, asn=number
                 )
             )
             return
