@@ -180,9 +180,9 @@ def render_openbgpd(
             break
         # prepend-neighbor on the way out prepends the AS of the member the route came
         # from: RS:10x:peer means "my ASN x times towards peer".
-        for function, times in ((101, 1), (102, 2), (103, 3)):
+        for code, times in ((101, 1), (102, 2), (103, 3)):
             rules.append(
-                f"match to {session.ip} large-community {rs}:{function}:{client.asn} "
+                f"match to {session.ip} large-community {rs}:{code}:{client.asn} "
                 f"set prepend-neighbor {times}"
             )
     for function in ("0", "1", "101", "102", "103"):
