@@ -5,8 +5,8 @@ ask for a password, TTL security or a passive session; the members are BIRDs in 
 namespaces on one peering LAN. What is checked is BGP state: a member with the right
 password gets Established and one with a wrong password never does; a member sending
 TTL 1 cannot reach a GTSM session while one with TTL security on can; a passive route
-server waits for an active member and two passive ends never meet. The same on OpenBGPD
-7.7 for the password and GTSM.
+server waits for an active member and two passive ends never meet; in strict roles mode
+(RFC 9234) a member that announces no role gets no session. The same on OpenBGPD 7.7.
 """
 
 from __future__ import annotations
@@ -40,6 +40,15 @@ MEMBERS = {
     "ttl1": (w.D, 14, "", {"gtsm": True}, ""),
     "passive": (w.E, 15, "", {"passive": True}, ""),
     "both_passive": (10006, 16, "", {"passive": True}, "passive on;"),
+    # RFC 9234 strict mode: only a member announcing its role gets a session.
+    "role": (
+        10007,
+        17,
+        "",
+        {"filtering": {"roles": {"strict_mode": True}}},
+        "local role rs_client;",
+    ),
+    "no_role": (10008, 18, "", {"filtering": {"roles": {"strict_mode": True}}}, ""),
 }
 
 
@@ -87,22 +96,22 @@ def test_bird_password_gtsm_passive(tmp_path: Path) -> None:
         rs = start_bird(rs_node, conf, tmp_path, "rs")
         for name in names:
             _member(lab, rs_node, tmp_path, name)
-        for name in ("good", "gtsm", "passive"):
+        for name in ("good", "gtsm", "passive", "role"):
             asn = MEMBERS[name][0]
             wait_for(lambda a=asn: "Established" in _state(rs, a), 40, f"{name} session")
         time.sleep(4)  # the others had as long plus several connect retries
-        for name in ("wrong", "ttl1", "both_passive"):
+        for name in ("wrong", "ttl1", "both_passive", "no_role"):
             assert "Established" not in _state(rs, MEMBERS[name][0]), name
         details = rs.cmd(f"show protocols all AS{MEMBERS['passive'][0]}_4_1")
         assert "Passive" in details or "passive" in details.lower(), details
 
 
-def test_openbgpd_password_and_gtsm(tmp_path: Path) -> None:
+def test_openbgpd_password_gtsm_passive_roles(tmp_path: Path) -> None:
     if not can_make_namespaces():
         pytest.skip("needs root and network namespaces")
     if have_tools("bgpd", "bgpctl"):
         pytest.skip("needs openbgpd")
-    names = ["good", "wrong", "gtsm", "ttl1"]
+    names = ["good", "wrong", "gtsm", "ttl1", "passive", "both_passive", "role", "no_role"]
     plan = make_plan(w.policy(rpki=False), _clients(names), w.enriched())
     sock = tmp_path / "bgpd.sock"
     conf = render_openbgpd(plan, control_socket=str(sock))
@@ -124,9 +133,9 @@ def test_openbgpd_password_and_gtsm(tmp_path: Path) -> None:
             )
             return done.stdout
 
-        for name in ("good", "gtsm"):
+        for name in ("good", "gtsm", "passive", "role"):
             host = MEMBERS[name][1]
             wait_for(lambda h=host: "Established" in state(h), 40, f"{name} session")
         time.sleep(4)
-        for name in ("wrong", "ttl1"):
+        for name in ("wrong", "ttl1", "both_passive", "no_role"):
             assert "Established" not in state(MEMBERS[name][1]), name
