@@ -71,11 +71,13 @@ def obgp(tmp_path_factory: pytest.TempPathFactory):
 
 def test_sessions_up(obgp) -> None:
     sock, _ = obgp
-    states = {
-        n["description"]: n["state"] for n in bgpctl_json(sock, "show", "neighbor")["neighbors"]
-    }
-    assert states[f"AS{w.A}_4_1"] == "Established"
-    assert states[f"AS{w.C}_4_1"] == "Established"
+
+    def states() -> dict[str, str]:
+        neighbors = bgpctl_json(sock, "show", "neighbor")["neighbors"]
+        return {n["description"]: n["state"] for n in neighbors}
+
+    wanted = {f"AS{w.A}_4_1", f"AS{w.C}_4_1"}
+    wait_for(lambda: all(states().get(n) == "Established" for n in wanted), 30, "sessions")
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[r.prefix for r in ROUTES])
