@@ -700,14 +700,9 @@ class _Reader:
                 _("%(addr)s is outside %(net)s (%(vlan)s)")
                 % {"addr": addr, "net": network, "vlan": vlan.path},
             )
-        if addr == network.network_address or (
-            afi == 4 and network.prefixlen < 31 and addr == network.broadcast_address
-        ):
-            raise IxfError(
-                join(path, "address"),
-                _("%(addr)s is the network or broadcast address of %(net)s")
-                % {"addr": addr, "net": network},
-            )
+        reserved = m.reserved_address_problem(addr, network)
+        if reserved:
+            raise IxfError(join(path, "address"), reserved)
         fam = FamilyDoc(path, str(addr))
         macro = self.text(node, "as_macro", path)
         if macro:
