@@ -109,23 +109,27 @@ def lan_address_problem(
     if reserved:
         return reserved
     field = f"ipv{addr.version}"
-    servers = RouteServer.objects.filter(exchange_id=lan.exchange_id).exclude(
-        **{f"{field}__isnull": True}
-    )
+    # stored addresses are normalised (the field's and this rule's cleaning), so the
+    # database compares them; one query each, by index, as an import runs this per address
+    servers = RouteServer.objects.filter(exchange_id=lan.exchange_id, **{field: str(addr)})
     if route_server is not None and route_server.pk is not None:
         servers = servers.exclude(pk=route_server.pk)
-    for rs in servers.order_by("name"):
-        if ipaddress.ip_address(getattr(rs, field)) == addr:
-            return _("%(addr)s is the address of route server %(rs)s.") % {
-                "addr": addr,
-                "rs": rs.name,
-            }
-    taken = PeeringLanAddress.objects.filter(
-        lan__exchange_id=lan.exchange_id, **{field: str(addr)}
-    ).select_related("connection__member__network", "lan")
-    if address is not None and address.pk is not None:
-        taken = taken.exclude(pk=address.pk)
-    other = taken.order_by("pk").first()
+    rs = servers.order_by("name").first()
+    if rs is not None:
+        return _("%(addr)s is the address of route server %(rs)s.") % {
+            "addr": addr,
+            "rs": rs.name,
+        }
+    taken = [
+        row
+        for row in PeeringLanAddress.objects.filter(
+            lan__exchange_id=lan.exchange_id, **{field: str(addr)}
+        )
+        .order_by()
+        .select_related("connection__member__network", "lan")
+        if address is None or row.pk != address.pk
+    ]
+    other = min(taken, key=lambda row: row.pk, default=None)
     if other is not None:
         return _("%(addr)s is already the address of AS%(asn)d on %(lan)s.") % {
             "addr": addr,
