@@ -118,6 +118,18 @@ def test_member_address_never_another_members(lan: m.PeeringLan) -> None:
     ]
 
 
+def test_no_address_at_all_is_the_fields_error(lan: m.PeeringLan) -> None:
+    addr = m.PeeringLanAddress(connection=new_connection(lan), lan=lan, ipv4="203.0.113.x")
+    rs = m.RouteServer(
+        exchange=lan.exchange, lan=lan, name="rs3", asn=64496, router_id="203.0.113.3", ipv6="x"
+    )
+    for row, field in ((addr, "ipv4"), (rs, "ipv6")):
+        with pytest.raises(ValidationError) as caught:
+            row.full_clean()
+        assert list(caught.value.message_dict) == [field]
+        assert "valid" in caught.value.message_dict[field][0]
+
+
 def test_rows_never_conflict_with_themselves(lan: m.PeeringLan) -> None:
     for row in (*m.PeeringLanAddress.objects.all(), *m.RouteServer.objects.all()):
         row.full_clean()
@@ -223,6 +235,21 @@ def test_admin_refuses_a_members_address_for_a_route_server(
     errors = response.context["adminform"].form.errors
     assert errors == {"ipv6": ["2001:db8:113::10 is already the address of AS64500 on peering."]}
     assert table_snapshot() == before
+
+
+def test_admin_action_skips_a_session_to_itself(staff: Client, lan: m.PeeringLan) -> None:
+    legacy = m.PeeringLanAddress.objects.create(
+        connection=new_connection(lan), lan=lan, ipv4="203.0.113.2"
+    )
+    response = staff.post(
+        reverse("admin:registry_peeringlanaddress_changelist"),
+        {"action": "create_route_server_sessions", "_selected_action": [legacy.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "1 route-server session created" in page
+    assert "never has a session with itself" in page
+    assert [s.route_server.name for s in legacy.rs_sessions.all()] == ["rs1"]
 
 
 def test_admin_message_in_french(staff: Client, lan: m.PeeringLan) -> None:

@@ -79,6 +79,15 @@ def reserved_address_problem(
     return None
 
 
+def normalised_address(value: str) -> str:
+    """``2001:DB8::0:1`` -> ``2001:db8::1``; a value that is no address is left as it is
+    (its field's validation reports it, and ``clean()`` runs after that)."""
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return value
+
+
 def lan_address_problem(
     lan: PeeringLan,
     value: str,
@@ -581,7 +590,7 @@ class PeeringLanAddress(Timestamped):
             if problem:
                 errors[field] = problem
             else:
-                setattr(self, field, str(ipaddress.ip_address(value)))
+                setattr(self, field, normalised_address(value))
         if not self.ipv4 and not self.ipv6:
             errors["ipv4"] = _("Give at least an IPv4 or an IPv6 address.")
         if self.connection_id and lan.exchange_id != self.connection.member.exchange_id:
@@ -680,7 +689,7 @@ class RouteServer(Timestamped):
                 if problem:
                     errors[field] = problem
                 else:
-                    setattr(self, field, str(ipaddress.ip_address(value)))
+                    setattr(self, field, normalised_address(value))
         if errors:
             raise ValidationError(errors)
 
