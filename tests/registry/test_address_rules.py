@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -346,51 +347,82 @@ def test_clients_import_message_in_french(lan: m.PeeringLan, tmp_path: Path) -> 
 
 # -- lakou ixf import -------------------------------------------------------------------------
 MEMBER_V4 = "member_list[0].connection_list[0].vlan_list[0].ipv4.address"
-RS_V4 = "member_list[2].connection_list[0].vlan_list[0].ipv4.address"
+RS_V4 = "member_list[2].connection_list[0].vlan_list[0].ipv4.address"  # AS64535, rs1
 
 
-def _two_exchanges() -> dict[str, object]:
-    doc: dict[str, object] = json.loads((FIXTURES / "ixf" / "two-exchanges-0.7.json").read_text())
+def _two_exchanges() -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((FIXTURES / "ixf" / "two-exchanges-0.7.json").read_text())
     return doc
 
 
-def _member_v4(doc: dict[str, object], value: str, index: int = 0) -> None:
-    members = doc["member_list"]
-    assert isinstance(members, list)
-    members[index]["connection_list"][0]["vlan_list"][0]["ipv4"]["address"] = value
+def _set_v4(doc: dict[str, Any], index: int, value: str) -> None:
+    doc["member_list"][index]["connection_list"][0]["vlan_list"][0]["ipv4"]["address"] = value
 
 
-@pytest.mark.parametrize("dry_run", [False, True], ids=["real", "dry-run"])
-def test_ixf_import_refuses_a_member_at_a_route_servers_address(
-    tmp_path: Path, dry_run: bool
-) -> None:
-    doc = _two_exchanges()
-    _member_v4(doc, "198.51.100.126")  # the route server's, member_list[2]
-    path = tmp_path / "doc.json"
+def _ixf_import(path: Path, doc: dict[str, Any], dry_run: bool) -> list[str]:
+    """Import ``doc`` from ``path``; it must be refused, in one line, with nothing written."""
     path.write_text(json.dumps(doc))
+    before = table_snapshot()
     result = CliRunner().invoke(
         main, ["ixf", "import", str(path)] + (["--dry-run"] if dry_run else [])
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 1, result.output
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    assert f"{path}: {MEMBER_V4}: 198.51.100.126 is the address of route server rs1" in lines[0]
-    assert "nothing was changed" in lines[0]
+    assert len(lines) == 1 and lines[0].endswith("nothing was changed"), result.output
+    assert table_snapshot() == before
+    return lines
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["real", "dry-run"])
+def test_ixf_import_refuses_a_member_at_the_documents_route_server(
+    tmp_path: Path, dry_run: bool
+) -> None:
+    doc = _two_exchanges()
+    _set_v4(doc, 0, "198.51.100.126")  # rs1's address, also in the document
+    path = tmp_path / "doc.json"
+    [line] = _ixf_import(path, doc, dry_run)
+    assert f"{path}: {MEMBER_V4}: 198.51.100.126 is the address of the route server at {RS_V4}" in (
+        line
+    )
     assert not m.Exchange.objects.exists()
 
 
-def test_ixf_import_refuses_a_route_server_at_a_members_address(tmp_path: Path) -> None:
+@pytest.mark.parametrize("dry_run", [False, True], ids=["real", "dry-run"])
+def test_ixf_import_refuses_a_member_at_the_registrys_route_server(
+    tmp_path: Path, dry_run: bool
+) -> None:
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(_two_exchanges()))
+    assert CliRunner().invoke(main, ["ixf", "import", str(path)]).exit_code == 0
     doc = _two_exchanges()
+    del doc["member_list"][2]  # the route server is only in the registry now
+    _set_v4(doc, 0, "198.51.100.126")
+    [line] = _ixf_import(path, doc, dry_run)
+    assert f"{path}: {MEMBER_V4}: 198.51.100.126 is the address of route server rs1." in line
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["real", "dry-run"])
+def test_ixf_import_refuses_a_route_server_at_a_members_address(
+    tmp_path: Path, dry_run: bool
+) -> None:
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(_two_exchanges()))
+    assert CliRunner().invoke(main, ["ixf", "import", str(path)]).exit_code == 0
+    doc = _two_exchanges()
+    _set_v4(doc, 2, "198.51.100.30")  # the route server moves onto AS64530's address...
+    del doc["member_list"][0]  # ...which only the registry now shows
+    rs_v4 = RS_V4.replace("member_list[2]", "member_list[1]")
+    [line] = _ixf_import(path, doc, dry_run)
+    assert f"{path}: {rs_v4}: 198.51.100.30 is already the address of AS64530 on main." in line
+
+
+def test_ixf_message_in_french(tmp_path: Path) -> None:
+    doc = _two_exchanges()
+    vlan = doc["member_list"][1]["connection_list"][0]["vlan_list"][0]
+    vlan["ipv6"]["address"] = "2001:db8:300::30"  # AS64531 at AS64530's address
     path = tmp_path / "doc.json"
     path.write_text(json.dumps(doc))
-    assert CliRunner().invoke(main, ["ixf", "import", str(path)]).exit_code == 0
-    _member_v4(doc, "198.51.100.30", index=2)  # the route server moves onto AS64530's address
-    path.write_text(json.dumps(doc))
-    before = table_snapshot()
-    for extra in ([], ["--dry-run"]):
-        result = CliRunner().invoke(main, ["ixf", "import", str(path), *extra])
-        assert result.exit_code == 1
-        assert (
-            f"{path}: {RS_V4}: 198.51.100.30 is already the address of AS64530 on" in result.output
-        ), result.output
-        assert table_snapshot() == before
+    result = CliRunner().invoke(main, ["-L", "fr", "ixf", "import", str(path)])
+    assert result.exit_code == 1
+    first = MEMBER_V4.replace("ipv4", "ipv6")
+    assert f"2001:db8:300::30 est déjà attribuée à l'interface en {first}" in result.output
