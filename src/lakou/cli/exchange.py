@@ -1,4 +1,9 @@
-"""``lakou exchange``: list and inspect the registry's exchanges."""
+"""``lakou exchange``: list and inspect the registry's exchanges.
+
+``list`` is the roll of exchanges; ``show`` is one exchange as the engines see it (the
+typed view :func:`lakou.registry.engines.exchange_view`): its identity, peering LANs,
+member count and route servers, in JSON for scripts or as tables for people.
+"""
 
 from __future__ import annotations
 
@@ -79,3 +84,120 @@ def list_exchanges(ctx: Context, fmt: str) -> None:
                 ", ".join(row["bridged_to"]),
             )
         Console().print(table)
+
+
+def exchange_summary(ex: Any) -> dict[str, Any]:
+    """One exchange (a :class:`lakou.exchange.Exchange`) as the JSON ``show`` prints.
+
+    The same on SQLite and PostgreSQL. The keys ``list`` also prints mean the same here
+    (``members`` is a count, a LAN's ``ipv4``/``ipv6`` are its prefixes); route servers
+    give name, ASN, daemon and addresses.
+    """
+    return {
+        "slug": ex.slug,
+        "name": ex.name,
+        "country": ex.country,
+        "city": ex.city,
+        "asn": ex.asn,
+        "ixf_id": ex.ixf_id,
+        "peeringdb_ix_id": ex.peeringdb_ix_id,
+        "bridged_to": list(ex.bridged_to),
+        "members": len(ex.members),
+        "lans": [
+            {
+                "name": lan.name,
+                "vlan": lan.vlan,
+                "ipv4": str(lan.ipv4_prefix) if lan.ipv4_prefix else None,
+                "ipv6": str(lan.ipv6_prefix) if lan.ipv6_prefix else None,
+                "mtu": lan.mtu,
+            }
+            # by VLAN then name, untagged last, whatever the database's NULL ordering
+            for lan in sorted(ex.lans, key=lambda x: (x.vlan is None, x.vlan or 0, x.name))
+        ],
+        "route_servers": [
+            {
+                "name": rs.name,
+                "asn": rs.asn,
+                "daemon": rs.daemon,
+                "ipv4": str(rs.ipv4) if rs.ipv4 else None,
+                "ipv6": str(rs.ipv6) if rs.ipv6 else None,
+            }
+            for rs in ex.route_servers
+        ],
+    }
+
+
+@cli.command("show")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_context
+def show_exchange(ctx: Context, slug: str, fmt: str) -> None:
+    """Show one exchange: identity, peering LANs, member count and route servers."""
+    ctx.setup_django()
+    from lakou.i18n import _, language
+    from lakou.registry import models as m
+    from lakou.registry.engines import exchange_view
+
+    with language(ctx.lang):
+        try:
+            row = exchange_summary(exchange_view(slug))
+        except m.Exchange.DoesNotExist:
+            slugs = list(m.Exchange.objects.order_by("slug").values_list("slug", flat=True))
+            if slugs:
+                problem = _("no exchange with slug %(slug)r; the registry has: %(slugs)s") % {
+                    "slug": slug,
+                    "slugs": ", ".join(slugs),
+                }
+            else:
+                problem = _("no exchange with slug %(slug)r; the registry has none yet") % {
+                    "slug": slug
+                }
+            raise click.ClickException(problem) from None
+        if fmt == "json":
+            click.echo(json.dumps(row, indent=2, ensure_ascii=False))
+            return
+        _print_exchange(row)
+
+
+def _print_exchange(row: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from lakou.i18n import _
+
+    console = Console()
+    about = Table(title=f"{row['name']} ({row['slug']})", show_header=False)
+    about.add_column()
+    about.add_column()
+    asn = f"AS{row['asn']}" if row["asn"] else "—"
+    for label, value in (
+        (_("country"), row["country"]),
+        (_("city"), row["city"] or "—"),
+        (_("exchange ASN"), asn),
+        (_("members"), str(row["members"])),
+        (_("bridged to"), ", ".join(row["bridged_to"]) or "—"),
+        (_("IX-F id"), str(row["ixf_id"] or "—")),
+        (_("PeeringDB ix id"), str(row["peeringdb_ix_id"] or "—")),
+    ):
+        about.add_row(label, value)
+    console.print(about)
+    lans = Table(title=_("peering LANs"))
+    for header in (_("name"), _("VLAN"), _("IPv4 prefix"), _("IPv6 prefix"), _("MTU")):
+        lans.add_column(header)
+    for lan in row["lans"]:
+        lans.add_row(
+            lan["name"],
+            str(lan["vlan"] or "—"),
+            lan["ipv4"] or "—",
+            lan["ipv6"] or "—",
+            str(lan["mtu"]),
+        )
+    console.print(lans)
+    servers = Table(title=_("route servers"))
+    for header in (_("name"), _("ASN"), _("daemon"), _("IPv4 address"), _("IPv6 address")):
+        servers.add_column(header)
+    for rs in row["route_servers"]:
+        servers.add_row(
+            rs["name"], f"AS{rs['asn']}", rs["daemon"], rs["ipv4"] or "—", rs["ipv6"] or "—"
+        )
+    console.print(servers)

@@ -23,6 +23,10 @@ every other ``cfg`` option (``passive``,     Member.route_server_options, in the
 black/white lists, ``custom_options``...)    client options)
 ===========================================  =============================================
 
+Addresses obey the registry's one rule (:func:`lakou.registry.models.lan_address_problem`):
+a client at a route server's own address (a session from that route server to itself), at
+the LAN's network or broadcast address or at another network's is refused at its path.
+
 lakou keeps options per *member* (one network at one exchange), arouteserver per client
 (one entry of the list): two clients of one AS must therefore carry the same password and
 options; a file where they differ is refused with the first differing path, rather than
@@ -434,6 +438,10 @@ class _Import:
                 _("the registry pairs this client's other address with %(ip)s")
                 % {"ip": getattr(row, mismatch)},
             )
+        for where, ip in group:  # also for a row kept as it is: never a session with itself
+            problem = m.lan_address_problem(lan, str(ip), address=row)
+            if problem:
+                raise ClientsError(where, problem)
         if row is None:
             conn = m.Connection(member=member)
             save_checked(

@@ -5,7 +5,8 @@ A *network* (an ASN, with its AS-SET and max-prefix) is recorded once per instal
 *member* is that network's membership of one exchange, so a team running two or three
 exchanges (Saint-Barthélemy, Saint-Martin, Guadeloupe) edits a network in one place.
 Validation lives in ``clean()`` so the admin, the API and the importers share it; the
-importers call ``full_clean()`` before saving.
+importers call ``full_clean()`` before saving. Member and route-server addresses obey one
+rule, :func:`lan_address_problem`, so a route server never plans a session with itself.
 """
 
 from __future__ import annotations
@@ -57,6 +58,95 @@ def validate_prefix(value: str, version: int) -> None:
         raise ValidationError(
             _("%(value)s is not an IPv%(v)s prefix."), params={"value": value, "v": version}
         )
+
+
+def reserved_address_problem(
+    addr: ipaddress.IPv4Address | ipaddress.IPv6Address,
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network,
+) -> str | None:
+    """Why ``addr`` (inside ``network``) is no host's, or None: the LAN's own addresses.
+
+    The network address (IPv6's subnet-router anycast too) and the IPv4 broadcast address
+    (none on /31 and /32, RFC 3021). Database-free, so the IX-F reader shares it.
+    """
+    if addr == network.network_address:
+        return _("%(addr)s is the network address of %(net)s.") % {"addr": addr, "net": network}
+    if (
+        isinstance(network, ipaddress.IPv4Network)
+        and network.prefixlen < 31
+        and addr == network.broadcast_address
+    ):
+        return _("%(addr)s is the broadcast address of %(net)s.") % {"addr": addr, "net": network}
+    return None
+
+
+def normalised_address(value: str) -> str:
+    """``2001:DB8::0:1`` -> ``2001:db8::1``; a value that is no address is left as it is
+    (its field's validation reports it, and ``clean()`` runs after that)."""
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return value
+
+
+def lan_address_problem(
+    lan: PeeringLan,
+    value: str,
+    *,
+    address: PeeringLanAddress | None = None,
+    route_server: RouteServer | None = None,
+) -> str | None:
+    """Why ``value`` cannot be a member's or a route server's address on ``lan``, or None.
+
+    The one rule for peering-LAN addresses: inside the LAN's prefix, never the LAN's network
+    or broadcast address, never a route server's address on the exchange (a member there
+    would make the route server plan a session with itself), never another member's.
+    ``address`` or ``route_server`` is the row being checked, which never conflicts with
+    itself. The models' ``clean()`` call it, so the admin, the demo and the importers (which
+    all ``full_clean()``) apply it; the clients.yml import also calls it for rows it keeps.
+    A value that is no IP address at all is left to the field's own validation.
+    """
+    try:
+        addr = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    network = lan.ipv4_network if addr.version == 4 else lan.ipv6_network
+    if network is None:
+        return _("The peering LAN has no IPv%(v)s prefix.") % {"v": addr.version}
+    if addr not in network:
+        return _("%(addr)s is outside the peering LAN %(net)s.") % {"addr": addr, "net": network}
+    reserved = reserved_address_problem(addr, network)
+    if reserved:
+        return reserved
+    field = f"ipv{addr.version}"
+    # stored addresses are normalised (the field's and this rule's cleaning), so the
+    # database compares them; one query each, by index, as an import runs this per address
+    servers = RouteServer.objects.filter(exchange_id=lan.exchange_id, **{field: str(addr)})
+    if route_server is not None and route_server.pk is not None:
+        servers = servers.exclude(pk=route_server.pk)
+    rs = servers.order_by("name").first()
+    if rs is not None:
+        return _("%(addr)s is the address of route server %(rs)s.") % {
+            "addr": addr,
+            "rs": rs.name,
+        }
+    taken = [
+        row
+        for row in PeeringLanAddress.objects.filter(
+            lan__exchange_id=lan.exchange_id, **{field: str(addr)}
+        )
+        .order_by()
+        .select_related("connection__member__network", "lan")
+        if address is None or row.pk != address.pk
+    ]
+    other = min(taken, key=lambda row: row.pk, default=None)
+    if other is not None:
+        return _("%(addr)s is already the address of AS%(asn)d on %(lan)s.") % {
+            "addr": addr,
+            "asn": other.connection.member.network.asn,
+            "lan": other.lan.name,
+        }
+    return None
 
 
 class Timestamped(models.Model):
@@ -493,30 +583,15 @@ class PeeringLanAddress(Timestamped):
         lan = self.lan if self.lan_id else None
         if lan is None:
             return
-        for field, network in (("ipv4", lan.ipv4_network), ("ipv6", lan.ipv6_network)):
+        for field in ("ipv4", "ipv6"):
             value = getattr(self, field)
             if not value:
                 continue
-            addr = ipaddress.ip_address(value)
-            if network is None:
-                errors[field] = _("The peering LAN has no IPv%(v)s prefix.") % {"v": addr.version}
-            elif addr not in network:
-                errors[field] = _("%(addr)s is outside the peering LAN %(net)s.") % {
-                    "addr": addr,
-                    "net": network,
-                }
-            elif addr == network.network_address:
-                errors[field] = _("%(addr)s is the network address of %(net)s.") % {
-                    "addr": addr,
-                    "net": network,
-                }
-            elif isinstance(network, ipaddress.IPv4Network) and addr == network.broadcast_address:
-                errors[field] = _("%(addr)s is the broadcast address of %(net)s.") % {
-                    "addr": addr,
-                    "net": network,
-                }
+            problem = lan_address_problem(lan, value, address=self)
+            if problem:
+                errors[field] = problem
             else:
-                setattr(self, field, str(addr))
+                setattr(self, field, normalised_address(value))
         if not self.ipv4 and not self.ipv6:
             errors["ipv4"] = _("Give at least an IPv4 or an IPv6 address.")
         if self.connection_id and lan.exchange_id != self.connection.member.exchange_id:
@@ -607,13 +682,15 @@ class RouteServer(Timestamped):
         if self.lan_id:
             if self.exchange_id and self.lan.exchange_id != self.exchange_id:
                 errors["lan"] = _("This peering LAN belongs to another exchange.")
-            for field, network in (
-                ("ipv4", self.lan.ipv4_network),
-                ("ipv6", self.lan.ipv6_network),
-            ):
+            for field in ("ipv4", "ipv6"):
                 value = getattr(self, field)
-                if value and (network is None or ipaddress.ip_address(value) not in network):
-                    errors[field] = _("%(addr)s is outside the peering LAN.") % {"addr": value}
+                if not value:
+                    continue
+                problem = lan_address_problem(self.lan, value, route_server=self)
+                if problem:
+                    errors[field] = problem
+                else:
+                    setattr(self, field, normalised_address(value))
         if errors:
             raise ValidationError(errors)
 
@@ -658,3 +735,15 @@ class RouteServerSession(Timestamped):
                 )
             if self.route_server_id and self.address.lan_id != self.route_server.lan_id:
                 raise ValidationError({"address": _("The route server is on another peering LAN.")})
+            mine = getattr(self.address, f"ipv{self.afi}")
+            theirs = getattr(self.route_server, f"ipv{self.afi}") if self.route_server_id else None
+            if theirs and ipaddress.ip_address(mine) == ipaddress.ip_address(theirs):
+                raise ValidationError(
+                    {
+                        "address": _(
+                            "%(addr)s is the route server's own address: a route server "
+                            "never has a session with itself."
+                        )
+                        % {"addr": mine}
+                    }
+                )

@@ -427,6 +427,7 @@ class _Reader:
             self.member(node, join("member_list", i), ixps)
             for i, node in enumerate(self.arr(doc, "member_list", "", required=True))
         ]
+        _one_interface_per_address(members)
         return Document(self.version, list(ixps.values()), members)
 
     def ixp(self, node: Any, path: str) -> IxpDoc:
@@ -700,14 +701,9 @@ class _Reader:
                 _("%(addr)s is outside %(net)s (%(vlan)s)")
                 % {"addr": addr, "net": network, "vlan": vlan.path},
             )
-        if addr == network.network_address or (
-            afi == 4 and network.prefixlen < 31 and addr == network.broadcast_address
-        ):
-            raise IxfError(
-                join(path, "address"),
-                _("%(addr)s is the network or broadcast address of %(net)s")
-                % {"addr": addr, "net": network},
-            )
+        reserved = m.reserved_address_problem(addr, network)
+        if reserved:
+            raise IxfError(join(path, "address"), reserved)
         fam = FamilyDoc(path, str(addr))
         macro = self.text(node, "as_macro", path)
         if macro:
@@ -750,6 +746,45 @@ class _Reader:
         if routeserver_type and fam.service is None:
             fam.service = "ixrouteserver"
         return fam
+
+
+def _one_interface_per_address(members: list[MemberDoc]) -> None:
+    """No two interfaces of the document share an address on one VLAN.
+
+    The document-level half of the registry's address rule (the registry checks the rest
+    at import), so ``lakou ixf validate`` sees it without a database. Route servers are
+    read first: a member at a route server's address is named as the culprit, since the
+    route server would otherwise plan a session with itself.
+    """
+    interfaces = [
+        (vif, family)
+        for entry in members
+        for conn in entry.connections
+        for vif in conn.vlans
+        for family in vif.families
+    ]
+    servers: dict[tuple[int, str], str] = {}
+    for vif, family in interfaces:
+        if vif.service == "ixrouteserver":
+            servers.setdefault((id(vif.vlan), family.address), join(family.path, "address"))
+    seen: dict[tuple[int, str], str] = {}
+    for vif, family in interfaces:
+        if vif.service == "ixrouteserver":
+            continue
+        key, where = (id(vif.vlan), family.address), join(family.path, "address")
+        if key in servers:
+            raise IxfError(
+                where,
+                _("%(addr)s is the address of the route server at %(other)s")
+                % {"addr": family.address, "other": servers[key]},
+            )
+        if key in seen:
+            raise IxfError(
+                where,
+                _("%(addr)s is already assigned to the interface at %(other)s")
+                % {"addr": family.address, "other": seen[key]},
+            )
+        seen[key] = where
 
 
 KINDS = {
