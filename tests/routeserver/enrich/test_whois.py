@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -80,7 +81,9 @@ def _talk(address: str, payload: bytes) -> bytes:
     host, port = address.rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=5) as sock:
         sock.sendall(payload)
-        sock.shutdown(socket.SHUT_WR)
+        # The server may already have closed on garbage (ENOTCONN): read what it said.
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_WR)
         chunks = []
         while chunk := sock.recv(65536):
             chunks.append(chunk)
