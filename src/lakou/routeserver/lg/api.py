@@ -11,64 +11,24 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
-from pathlib import Path
-
-from pydantic import BaseModel, Field
 
 from lakou.i18n import language
 from lakou.routeserver.clients import session_client
-from lakou.routeserver.communities import (
-    describe_info,
-    describe_reason,
-    infos_in,
-    reasons_in,
-)
 from lakou.routeserver.lg.bird_parse import Protocol, Route, parse_protocols, parse_routes
 from lakou.routeserver.lg.birdsock import NETWORK_NOT_FOUND, BirdError, BirdSocket
+from lakou.routeserver.lg.model import Neighbour, Reason, RouteServerEndpoint, RouteView
+from lakou.routeserver.lg.model import view as _view
 
-
-class RouteServerEndpoint(BaseModel):
-    name: str = Field(description="Name shown to users (rs1, rs2).")
-    socket: Path = Field(description="BIRD control socket.")
-    rs_asn: int = Field(description="The route server's ASN (for RS:x:y communities).")
-    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for BIRD.")
-
-
-class Neighbour(BaseModel):
-    route_server: str
-    session: str
-    asn: int | None
-    address: str
-    description: str
-    state: str
-    since: str
-    info: str
-    received: int
-    accepted: int
-    filtered: int
-    exported: int
-    last_error: str = ""
-
-
-class Reason(BaseModel):
-    code: int
-    slug: str
-    text: str
-
-
-class RouteView(BaseModel):
-    route_server: str
-    session: str
-    prefix: str
-    as_path: str
-    next_hop: str
-    filtered: bool
-    primary: bool
-    local_pref: int | None
-    communities: list[str]
-    large_communities: list[str]
-    reasons: list[Reason]
-    tags: list[Reason]
+__all__ = [
+    "Neighbour",
+    "Reason",
+    "RouteServerEndpoint",
+    "RouteView",
+    "explain",
+    "neighbours",
+    "routes",
+    "search",
+]
 
 
 def _show_routes(bird: BirdSocket, command: str, filtered: bool) -> list[Route]:
@@ -111,25 +71,6 @@ def neighbours(rs: RouteServerEndpoint) -> list[Neighbour]:
             )
         )
     return out
-
-
-def _view(rs: RouteServerEndpoint, route: Route, session: str) -> RouteView:
-    reasons = reasons_in(route.large_communities, rs.rs_asn)
-    infos = infos_in(route.large_communities, rs.rs_asn)
-    return RouteView(
-        route_server=rs.name,
-        session=session,
-        prefix=route.prefix,
-        as_path=route.as_path_text,
-        next_hop=route.next_hop,
-        filtered=route.filtered,
-        primary=route.primary,
-        local_pref=route.local_pref,
-        communities=[f"{a}:{b}" for a, b in route.communities],
-        large_communities=[f"{a}:{b}:{c}" for a, b, c in route.large_communities],
-        reasons=[Reason.model_validate(describe_reason(r)) for r in reasons],
-        tags=[Reason.model_validate(describe_info(i)) for i in infos],
-    )
 
 
 def _sessions_of(bird: BirdSocket, neighbour: str) -> list[str]:

@@ -14,9 +14,9 @@ from typing import Any
 
 from lakou.i18n import language
 from lakou.routeserver.communities import parse_large_community
-from lakou.routeserver.lg.api import Reason, RouteView
 from lakou.routeserver.lg.bird_parse import Route
 from lakou.routeserver.lg.birdsock import BirdError
+from lakou.routeserver.lg.model import Reason, RouteView
 
 
 def bgpctl_json(socket: Path, *args: str) -> dict[str, Any]:
@@ -36,7 +36,8 @@ def bgpctl_json(socket: Path, *args: str) -> dict[str, Any]:
 
 def rib_routes(socket: Path, rs_name: str, rs_asn: int, lang: str = "en") -> list[RouteView]:
     """Every route in the RIB with its reasons (``filtered`` when it carries any)."""
-    from lakou.routeserver.lg.api import RouteServerEndpoint, _view
+    from lakou.routeserver.lg.model import RouteServerEndpoint
+    from lakou.routeserver.lg.model import view as _view
 
     endpoint = RouteServerEndpoint(name=rs_name, socket=socket, rs_asn=rs_asn)
     out = []
