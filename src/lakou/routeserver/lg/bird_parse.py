@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 from lakou.routeserver.communities import LargeCommunity, parse_large_communities
 from lakou.routeserver.lg.birdsock import ReplyLine
@@ -157,3 +158,47 @@ def _route_attribute(route: Route, text: str) -> None:
         route.local_pref = int(value)
     elif key == "BGP.otc" and value.isdigit():
         route.otc = int(value)
+
+
+def parse_server_time(reply: list[ReplyLine]) -> str:
+    """``show status``: BIRD's own clock ("Current server time is ..."), as BIRD prints it."""
+    for line in reply:
+        text = line.text.strip()
+        if text.startswith("Current server time is "):
+            return text.removeprefix("Current server time is ").strip()
+    return ""
+
+
+def _bird_time(text: str) -> datetime | time | None:
+    """A time as BIRD prints it: ``iso long`` (date and time) or ``iso short`` (time only)."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def uptime_seconds(since: str, server_time: str) -> int | None:
+    """Seconds from ``since`` to ``server_time``, both read from BIRD's clock.
+
+    BIRD prints times in its host's local time without a zone; the looking glass may run
+    elsewhere, in another zone (the portal sets its own), so it never compares BIRD's times
+    with its own clock, only with BIRD's current time from the same connection. ``iso
+    short`` prints a time of day for the last 20 hours and a bare date before that: the
+    first is placed on the day that makes it not later than now, the second is too coarse
+    for an uptime (None).
+    """
+    now = _bird_time(server_time)
+    start = _bird_time(since)
+    if not isinstance(now, datetime) or start is None:
+        return None
+    if isinstance(start, time):
+        start = datetime.combine(now.date(), start)
+        if start > now:
+            start -= timedelta(days=1)
+    elif len(since.strip()) <= 10:  # a bare date: iso short for an old event
+        return None
+    return max(0, int((now - start).total_seconds()))

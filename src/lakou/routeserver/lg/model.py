@@ -9,18 +9,24 @@ and ``RS:1000:x`` tag decoded by the renderers' own table, in the caller's langu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from lakou.routeserver.communities import describe_info, describe_reason, infos_in, reasons_in
 from lakou.routeserver.lg.bird_parse import Route
 
 
 class RouteServerEndpoint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(description="Name shown to users (rs1, rs2).")
-    socket: Path = Field(description="BIRD control socket.")
+    socket: Path = Field(description="Control socket: BIRD's bird.ctl or OpenBGPD's bgpd.sock.")
     rs_asn: int = Field(description="The route server's ASN (for RS:x:y communities).")
-    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for BIRD.")
+    daemon: Literal["bird2", "openbgpd"] = Field(
+        default="bird2", description="The daemon behind the socket: bird2 or openbgpd."
+    )
+    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for the daemon.")
 
 
 class Neighbour(BaseModel):
@@ -37,6 +43,11 @@ class Neighbour(BaseModel):
     filtered: int
     exported: int
     last_error: str = ""
+    uptime_seconds: int | None = Field(
+        default=None,
+        description="Seconds since the session came up, by the route server's own clock "
+        "(None when it is not established or the daemon does not say).",
+    )
 
 
 class Reason(BaseModel):
@@ -47,7 +58,7 @@ class Reason(BaseModel):
 
 class RouteView(BaseModel):
     route_server: str
-    session: str
+    session: str  # the session the route was received from
     prefix: str
     as_path: str
     next_hop: str
@@ -58,9 +69,10 @@ class RouteView(BaseModel):
     large_communities: list[str]
     reasons: list[Reason]
     tags: list[Reason]
+    sent_to: str = ""  # for routes the route server sends: the session it sends them on
 
 
-def view(rs: RouteServerEndpoint, route: Route, session: str) -> RouteView:
+def view(rs: RouteServerEndpoint, route: Route, session: str, sent_to: str = "") -> RouteView:
     """A decoded route as the API shows it (reasons and tags in the current language)."""
     reasons = reasons_in(route.large_communities, rs.rs_asn)
     infos = infos_in(route.large_communities, rs.rs_asn)
@@ -77,4 +89,5 @@ def view(rs: RouteServerEndpoint, route: Route, session: str) -> RouteView:
         large_communities=[f"{a}:{b}:{c}" for a, b, c in route.large_communities],
         reasons=[Reason.model_validate(describe_reason(r)) for r in reasons],
         tags=[Reason.model_validate(describe_info(i)) for i in infos],
+        sent_to=sent_to,
     )
