@@ -1,5 +1,6 @@
 """The looking-glass pages: route servers and their neighbours, one neighbour's routes
-with every reject reason in the visitor's language, and a prefix search.
+with every reject reason in the visitor's language, the routes it is sent, and a search
+by prefix (exact) or address (longest match).
 
 Views are short: they validate what the visitor typed (``lg_queries``), ask the route
 servers and render. A route server that does not answer is a message on the page, never
@@ -64,6 +65,34 @@ def neighbour(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
             "error": answer.error,
             "filtered": filtered,
             "accepted": accepted,
+            "asn": next((s.neighbour.asn for s in sessions if s.neighbour.asn), None),
+            "exported_total": sum(s.neighbour.exported for s in sessions),
+        },
+    )
+
+
+def exported(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
+    """The routes a route server sends one neighbour, paged (a full table is long)."""
+    endpoint = q.route_server(rs)
+    if endpoint is None:
+        raise Http404("unknown route server")
+    try:
+        wanted = q.parse_neighbour(neighbour)
+    except q.InputError:
+        raise Http404("not a session name or an AS number") from None
+    sessions = q.neighbour_sessions(endpoint, wanted)
+    answer = q.neighbour_exported(endpoint, wanted, q.visitor_language())
+    routes = q.page(q.route_rows(answer.value or []), PAGE_SIZE, _offset(request, "o"))
+    return render(
+        request,
+        "portal/lg_exported.html",
+        {
+            "rs": endpoint,
+            "neighbour": wanted,
+            "title": sessions[0].name if sessions else wanted,
+            "sessions": sessions,
+            "error": answer.error,
+            "routes": routes,
             "asn": next((s.neighbour.asn for s in sessions if s.neighbour.asn), None),
         },
     )
