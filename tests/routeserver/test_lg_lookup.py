@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from lakou.routeserver.lg.bird_parse import parse_server_time, uptime_seconds
+from lakou.routeserver.lg.bird_parse import (
+    iter_routes,
+    parse_count,
+    parse_routes,
+    parse_server_time,
+    uptime_seconds,
+)
 from lakou.routeserver.lg.birdsock import BirdError, ReplyLine
 from lakou.routeserver.lg.lookup import longest_match, wanted
 from lakou.routeserver.lg.model import RouteView
@@ -96,3 +102,56 @@ def test_longest_match_keeps_the_best_accepted_prefix_and_more_specific_filtered
     )
     # an exact search keeps that prefix only
     assert {r.prefix for r in longest_match(wanted("11.0.11.0/24"), routes)} == {"11.0.11.0/24"}
+
+
+def _captured(name: str) -> list[ReplyLine]:
+    """A captured BIRD reply, read by the real socket client from a one-shot fake."""
+    import socket
+    import tempfile
+    import threading
+    from pathlib import Path
+
+    from lakou.routeserver.lg.birdsock import BirdSocket
+
+    raw = (Path(__file__).parent / "data" / name).read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bird.ctl"
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(str(path))
+        server.listen(1)
+
+        def serve() -> None:
+            conn, _ = server.accept()
+            with conn:
+                conn.sendall(b"0001 BIRD 2.0.12 ready.\n")
+                conn.recv(4096)
+                conn.sendall(raw)
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        try:
+            with BirdSocket(path, timeout=5) as bird:
+                return bird.command("show route all")
+        finally:
+            server.close()
+            thread.join(timeout=2)
+
+
+@pytest.mark.parametrize("name", ["bird-show-route-accepted.txt", "bird-show-route-filtered.txt"])
+def test_a_window_of_routes_is_the_same_slice_of_the_whole(name: str) -> None:
+    reply = _captured(name)
+    whole = parse_routes(reply)
+    assert len(whole) >= 2
+    for skip in range(len(whole) + 1):
+        for take in range(len(whole) + 1):
+            window = list(iter_routes(reply, skip=skip, take=take))
+            assert window == whole[skip : skip + take], (skip, take)
+
+
+def test_route_counts_are_summed_over_tables() -> None:
+    reply = [
+        ReplyLine(14, "2044 of 2044 routes for 2044 networks in table T_AS20000_4_1"),
+        ReplyLine(14, "3 of 7 routes for 7 networks in table T_AS20000_6_1"),
+        ReplyLine(14, "Total: 2047 of 2051 routes for 2051 networks in 2 tables"),
+    ]
+    assert parse_count(reply) == 2047

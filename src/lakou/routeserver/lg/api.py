@@ -16,18 +16,27 @@ from types import ModuleType
 from lakou.routeserver.lg import bgpctl, bird
 from lakou.routeserver.lg.birdsock import BirdError
 from lakou.routeserver.lg.lookup import wanted as _wanted
-from lakou.routeserver.lg.model import Neighbour, Reason, RouteServerEndpoint, RouteView
+from lakou.routeserver.lg.model import (
+    Neighbour,
+    Reason,
+    RoutePage,
+    RouteServerEndpoint,
+    RouteView,
+)
 
 __all__ = [
     "BirdError",
     "Neighbour",
     "Reason",
+    "RoutePage",
     "RouteServerEndpoint",
     "RouteView",
     "explain",
     "exported",
+    "exported_page",
     "neighbours",
     "routes",
+    "routes_page",
     "search",
 ]
 
@@ -59,6 +68,32 @@ def exported(rs: RouteServerEndpoint, neighbour: str, lang: str = "en") -> list[
     """Routes the route server sends a neighbour (``sent_to`` names the session)."""
     result: list[RouteView] = _daemon(rs).exported(rs, neighbour, lang=lang)
     return result
+
+
+def routes_page(
+    rs: RouteServerEndpoint,
+    neighbour: str,
+    filtered: bool | None = None,
+    lang: str = "en",
+    limit: int = 100,
+    offset: int = 0,
+) -> RoutePage:
+    """One page of ``routes`` and their total. BIRD reads only up to the page (totals from
+    its ``count``); OpenBGPD has no paging, so its whole answer is read and sliced."""
+    if rs.daemon == "bird2":
+        return bird.routes_page(rs, neighbour, filtered, lang=lang, limit=limit, offset=offset)
+    found = bgpctl.routes(rs, neighbour, filtered=filtered, lang=lang)
+    return RoutePage(total=len(found), routes=found[offset : offset + limit])
+
+
+def exported_page(
+    rs: RouteServerEndpoint, neighbour: str, lang: str = "en", limit: int = 100, offset: int = 0
+) -> RoutePage:
+    """One page of ``exported`` and its total (paged by BIRD, sliced for OpenBGPD)."""
+    if rs.daemon == "bird2":
+        return bird.exported_page(rs, neighbour, lang=lang, limit=limit, offset=offset)
+    found = bgpctl.exported(rs, neighbour, lang=lang)
+    return RoutePage(total=len(found), routes=found[offset : offset + limit])
 
 
 def search(

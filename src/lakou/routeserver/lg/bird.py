@@ -16,6 +16,8 @@ from lakou.routeserver.clients import session_client
 from lakou.routeserver.lg.bird_parse import (
     Protocol,
     Route,
+    iter_routes,
+    parse_count,
     parse_protocols,
     parse_routes,
     parse_server_time,
@@ -23,7 +25,13 @@ from lakou.routeserver.lg.bird_parse import (
 )
 from lakou.routeserver.lg.birdsock import NETWORK_NOT_FOUND, BirdError, BirdSocket, reply_error
 from lakou.routeserver.lg.lookup import Wanted, longest_match
-from lakou.routeserver.lg.model import Neighbour, RouteServerEndpoint, RouteView, view
+from lakou.routeserver.lg.model import (
+    Neighbour,
+    RoutePage,
+    RouteServerEndpoint,
+    RouteView,
+    view,
+)
 
 MASTER = {4: "master4", 6: "master6"}  # BIRD's default tables, the pipes' other end
 
@@ -125,6 +133,80 @@ def exported(rs: RouteServerEndpoint, neighbour: str, lang: str = "en") -> list[
         for session, found in zip(sessions, _routes(bird, batch), strict=True):
             out.extend(view(rs, r, r.protocol, sent_to=session) for r in found)
     return out
+
+
+def _page(
+    rs: RouteServerEndpoint,
+    bird: BirdSocket,
+    segments: list[tuple[str, bool, str, bool]],
+    limit: int,
+    offset: int,
+) -> RoutePage:
+    """A window over several route lists in order, each ``(command, filtered, session,
+    sent)``: totals from BIRD's ``count`` (BIRD counts, nothing is sent over), then only
+    the lists the window touches are read, and only as far as the window goes."""
+    counts = bird.commands([f"{command} count" for command, *_ in segments])
+    totals = []
+    for (command, *_), reply in zip(segments, counts, strict=True):
+        failed = reply_error(command, reply)
+        if failed is not None and failed.code != NETWORK_NOT_FOUND:
+            raise failed
+        totals.append(0 if failed is not None else parse_count(reply))
+    out: list[RouteView] = []
+    skip = offset
+    for (command, filtered, session, sent), total in zip(segments, totals, strict=True):
+        if len(out) >= limit:
+            break
+        if skip >= total:
+            skip -= total
+            continue
+        lines = bird.stream(f"{command} all")
+        try:
+            for route in iter_routes(lines, filtered, skip, limit - len(out)):
+                if sent:
+                    out.append(view(rs, route, route.protocol, sent_to=session))
+                else:
+                    out.append(view(rs, route, session))
+        except BirdError as exc:
+            if exc.code != NETWORK_NOT_FOUND:
+                raise
+        finally:
+            lines.close()  # mid-reply: the connection is dropped and BIRD stops
+        skip = 0
+    return RoutePage(total=sum(totals), routes=out)
+
+
+def routes_page(
+    rs: RouteServerEndpoint,
+    neighbour: str,
+    filtered: bool | None = None,
+    lang: str = "en",
+    limit: int = 100,
+    offset: int = 0,
+) -> RoutePage:
+    """``routes`` for one page: a member's huge table is never read whole."""
+    with language(lang), BirdSocket(rs.socket, rs.timeout) as bird:
+        segments = []
+        for session in sessions_of(bird, neighbour):
+            for want_filtered in (False, True):
+                if filtered is None or filtered == want_filtered:
+                    command = f"show route table T_{session} protocol {session}"
+                    if want_filtered:
+                        command += " filtered"
+                    segments.append((command, want_filtered, session, False))
+        return _page(rs, bird, segments, limit, offset)
+
+
+def exported_page(
+    rs: RouteServerEndpoint, neighbour: str, lang: str = "en", limit: int = 100, offset: int = 0
+) -> RoutePage:
+    """``exported`` for one page (a member is typically sent the whole table)."""
+    with language(lang), BirdSocket(rs.socket, rs.timeout) as bird:
+        segments = [
+            (f"show route table T_{s} export {s}", False, s, True)
+            for s in sessions_of(bird, neighbour)
+        ]
+        return _page(rs, bird, segments, limit, offset)
 
 
 def find(

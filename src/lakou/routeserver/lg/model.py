@@ -8,12 +8,15 @@ and ``RS:1000:x`` tag decoded by the renderers' own table, in the caller's langu
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lakou.routeserver.communities import describe_info, describe_reason, infos_in, reasons_in
+from lakou.i18n import current_language
+from lakou.routeserver.communities import Info, describe_info, describe_reason, infos_in, reasons_in
+from lakou.routeserver.communities import Reason as CommunityReason
 from lakou.routeserver.lg.bird_parse import Route
 
 
@@ -72,11 +75,45 @@ class RouteView(BaseModel):
     sent_to: str = ""  # for routes the route server sends: the session it sends them on
 
 
+class RoutePage(BaseModel):
+    """A window of a long list of routes, and how many there are in all."""
+
+    total: int
+    routes: list[RouteView]
+
+
+@lru_cache(maxsize=4096)
+def _reason(code: int, language: str) -> Reason:
+    del language  # part of the cache key: the text is in the current language
+    known: Reason | int
+    try:
+        known = CommunityReason(code)
+    except ValueError:
+        known = code
+    return Reason.model_validate(describe_reason(known))
+
+
+@lru_cache(maxsize=4096)
+def _tag(code: int, language: str) -> Reason:
+    del language
+    known: Info | int
+    try:
+        known = Info(code)
+    except ValueError:
+        known = code
+    return Reason.model_validate(describe_info(known))
+
+
 def view(rs: RouteServerEndpoint, route: Route, session: str, sent_to: str = "") -> RouteView:
-    """A decoded route as the API shows it (reasons and tags in the current language)."""
+    """A decoded route as the API shows it (reasons and tags in the current language).
+
+    Built without re-validation (every field is typed already) and with each reason's
+    words looked up once per language: a page of a big table is thousands of these.
+    """
+    lang = current_language()
     reasons = reasons_in(route.large_communities, rs.rs_asn)
     infos = infos_in(route.large_communities, rs.rs_asn)
-    return RouteView(
+    return RouteView.model_construct(
         route_server=rs.name,
         session=session,
         prefix=route.prefix,
@@ -87,7 +124,7 @@ def view(rs: RouteServerEndpoint, route: Route, session: str, sent_to: str = "")
         local_pref=route.local_pref,
         communities=[f"{a}:{b}" for a, b in route.communities],
         large_communities=[f"{a}:{b}:{c}" for a, b, c in route.large_communities],
-        reasons=[Reason.model_validate(describe_reason(r)) for r in reasons],
-        tags=[Reason.model_validate(describe_info(i)) for i in infos],
+        reasons=[_reason(int(r), lang) for r in reasons],
+        tags=[_tag(int(i), lang) for i in infos],
         sent_to=sent_to,
     )
