@@ -129,7 +129,15 @@ class FakeEngine:
     def __init__(self) -> None:
         self.real = {
             name: getattr(lg, name)
-            for name in ("neighbours", "routes", "exported", "search", "explain")
+            for name in (
+                "neighbours",
+                "routes",
+                "routes_page",
+                "exported",
+                "exported_page",
+                "search",
+                "explain",
+            )
         }
         self.calls: list[tuple[str, Any]] = []
 
@@ -177,6 +185,33 @@ class FakeEngine:
             lambda s, r, f: not f and s != neighbour and not s.startswith(f"AS{neighbour}_"),
         )
         return [v.model_copy(update={"sent_to": neighbour}) for v in views]
+
+    def routes_page(
+        self,
+        rs: lg.RouteServerEndpoint,
+        neighbour: str,
+        filtered: bool | None = None,
+        lang: str = "en",
+        limit: int = 100,
+        offset: int = 0,
+    ) -> lg.RoutePage:
+        if rs.name != "rs1":
+            return self.real["routes_page"](rs, neighbour, filtered, lang, limit, offset)
+        found = self.routes(rs, neighbour, filtered=filtered, lang=lang)
+        return lg.RoutePage(total=len(found), routes=found[offset : offset + limit])
+
+    def exported_page(
+        self,
+        rs: lg.RouteServerEndpoint,
+        neighbour: str,
+        lang: str = "en",
+        limit: int = 100,
+        offset: int = 0,
+    ) -> lg.RoutePage:
+        if rs.name != "rs1":
+            return self.real["exported_page"](rs, neighbour, lang, limit, offset)
+        found = self.exported(rs, neighbour, lang=lang)
+        return lg.RoutePage(total=len(found), routes=found[offset : offset + limit])
 
     def search(
         self, servers: Sequence[lg.RouteServerEndpoint], prefix: str, lang: str = "en"
@@ -243,7 +278,7 @@ def engine(
     settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo: DemoSummary
 ) -> FakeEngine:
     fake = FakeEngine()
-    for name in ("neighbours", "routes", "exported", "search", "explain"):
+    for name in fake.real:
         monkeypatch.setattr(lg, name, getattr(fake, name))
     _configure(
         settings,

@@ -304,10 +304,10 @@ def routes(
         raise _invalid("path", exc) from None
     language = _lang(lang)
     with translation.override(language):
-        answer = q.neighbour_routes(endpoint, wanted, filtered, language)
-    if not answer.ok:
+        answer = q.neighbour_routes(endpoint, wanted, filtered, language, limit, offset)
+    if answer.value is None:
         raise HttpError(503, answer.error)
-    rows = q.page(q.route_rows(answer.value or []), limit, offset)
+    rows = answer.value
     return RoutesOut(
         route_server=endpoint.name,
         neighbour=wanted,
@@ -348,10 +348,10 @@ def exported(
         raise _invalid("path", exc) from None
     language = _lang(lang)
     with translation.override(language):
-        answer = q.neighbour_exported(endpoint, wanted, language)
-    if not answer.ok:
+        answer = q.neighbour_exported(endpoint, wanted, language, limit, offset)
+    if answer.value is None:
         raise HttpError(503, answer.error)
-    rows = q.page(q.route_rows(answer.value or []), limit, offset)
+    rows = answer.value
     return RoutesOut(
         route_server=endpoint.name,
         neighbour=wanted,

@@ -301,19 +301,48 @@ def page(items: Sequence[T], limit: int = DEFAULT_LIMIT, offset: int = 0) -> Pag
 
 
 def neighbour_routes(
-    rs: lg.RouteServerEndpoint, neighbour: str, filtered: bool | None, lang: str
-) -> ServerAnswer[list[lg.RouteView]]:
-    """Routes from one neighbour on one route server (``neighbour`` already validated)."""
-    (answer,) = ask_each([rs], lambda r: lg.routes(r, neighbour, filtered=filtered, lang=lang))
-    return answer
+    rs: lg.RouteServerEndpoint,
+    neighbour: str,
+    filtered: bool | None,
+    lang: str,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> ServerAnswer[Page[RouteRow]]:
+    """One page of the routes from one neighbour on one route server (``neighbour``
+    already validated); the route server reads only as far as the page."""
+    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET))
+
+    def query(r: lg.RouteServerEndpoint) -> lg.RoutePage:
+        return lg.routes_page(r, neighbour, filtered, lang=lang, limit=limit, offset=offset)
+
+    (answer,) = ask_each([rs], query)
+    return _rows_page(answer, limit, offset)
 
 
 def neighbour_exported(
-    rs: lg.RouteServerEndpoint, neighbour: str, lang: str
-) -> ServerAnswer[list[lg.RouteView]]:
-    """Routes one route server sends a neighbour (``neighbour`` already validated)."""
-    (answer,) = ask_each([rs], lambda r: lg.exported(r, neighbour, lang=lang))
-    return answer
+    rs: lg.RouteServerEndpoint,
+    neighbour: str,
+    lang: str,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> ServerAnswer[Page[RouteRow]]:
+    """One page of the routes one route server sends a neighbour."""
+    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET))
+
+    def query(r: lg.RouteServerEndpoint) -> lg.RoutePage:
+        return lg.exported_page(r, neighbour, lang=lang, limit=limit, offset=offset)
+
+    (answer,) = ask_each([rs], query)
+    return _rows_page(answer, limit, offset)
+
+
+def _rows_page(
+    answer: ServerAnswer[lg.RoutePage], limit: int, offset: int
+) -> ServerAnswer[Page[RouteRow]]:
+    if answer.value is None:
+        return ServerAnswer(answer.route_server, None, answer.error)
+    rows = route_rows(answer.value.routes)
+    return ServerAnswer(answer.route_server, Page(rows, answer.value.total, limit, offset))
 
 
 def neighbour_sessions(rs: lg.RouteServerEndpoint, neighbour: str) -> list[NeighbourRow]:

@@ -47,12 +47,15 @@ def neighbour(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
         raise Http404("not a session name or an AS number") from None
     lang = q.visitor_language()
     sessions = q.neighbour_sessions(endpoint, wanted)
-    answer = q.neighbour_routes(endpoint, wanted, None, lang)
-    routes = q.route_rows(answer.value or [])
-    filtered = q.page([r for r in routes if r.route.filtered], PAGE_SIZE, _offset(request, "fo"))
-    accepted = q.page(
-        [r for r in routes if not r.route.filtered], PAGE_SIZE, _offset(request, "ao")
+    filtered_answer = q.neighbour_routes(
+        endpoint, wanted, True, lang, PAGE_SIZE, _offset(request, "fo")
     )
+    accepted_answer = q.neighbour_routes(
+        endpoint, wanted, False, lang, PAGE_SIZE, _offset(request, "ao")
+    )
+    empty: q.Page[q.RouteRow] = q.page([], PAGE_SIZE, 0)
+    filtered = filtered_answer.value or empty
+    accepted = accepted_answer.value or empty
     title = sessions[0].name if sessions else wanted
     return render(
         request,
@@ -62,7 +65,7 @@ def neighbour(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
             "neighbour": wanted,
             "title": title,
             "sessions": sessions,
-            "error": answer.error,
+            "error": filtered_answer.error or accepted_answer.error,
             "filtered": filtered,
             "accepted": accepted,
             "asn": next((s.neighbour.asn for s in sessions if s.neighbour.asn), None),
@@ -81,8 +84,10 @@ def exported(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
     except q.InputError:
         raise Http404("not a session name or an AS number") from None
     sessions = q.neighbour_sessions(endpoint, wanted)
-    answer = q.neighbour_exported(endpoint, wanted, q.visitor_language())
-    routes = q.page(q.route_rows(answer.value or []), PAGE_SIZE, _offset(request, "o"))
+    answer = q.neighbour_exported(
+        endpoint, wanted, q.visitor_language(), PAGE_SIZE, _offset(request, "o")
+    )
+    routes = answer.value or q.page([], PAGE_SIZE, 0)
     return render(
         request,
         "portal/lg_exported.html",
