@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=200, help="Lookups of each kind.")
     parser.add_argument("--smoke", action="store_true", help="A few hundred routes: it runs.")
     args = parser.parse_args(argv)
+    # stopped early (SIGTERM), the namespaces and daemons are still cleaned up
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.smoke:
         args.routes, args.rounds = 300, 10
     lab_module = world.load_lab()

@@ -14,6 +14,7 @@ for many prefixes that share a path), which is what makes a million routes feasi
 from __future__ import annotations
 
 import importlib.util
+import os
 import random
 import sys
 import time
@@ -125,6 +126,8 @@ def policy(host: int) -> Policy:
             "rs_ipv6": f"2001:db8::{host}",
             "peering_lans": ["192.0.2.0/24", "2001:db8::/64"],
             "rpki": {"enabled": False},
+            # a generous hold time: ExaBGP is one busy Python thread while it sends
+            "timers": {"hold": 240, "keepalive": 80},
         }
     )
 
@@ -154,7 +157,7 @@ process feed {{
         for family, peer, local in ((4, f"192.0.2.{host}", me4), (6, f"2001:db8::{host}", me6)):
             out += f"""
 neighbor {peer} {{
-  router-id {me4}; local-address {local}; local-as {BIG}; peer-as {RS_ASN}; hold-time 90;
+  router-id {me4}; local-address {local}; local-as {BIG}; peer-as {RS_ASN}; hold-time 240;
   family {{ ipv{family} unicast; }}
   api {{ processes [ feed ]; }}
 }}
@@ -162,14 +165,22 @@ neighbor {peer} {{
     return out
 
 
-def feeder_script(announcements: Announcements, workdir: Path) -> Path:
-    """A process for ExaBGP's API: prints the announcements, then waits to be stopped."""
+def feeder_script(announcements: Announcements, workdir: Path, servers: list[int]) -> Path:
+    """A process for ExaBGP's API: prints the announcements, then waits to be stopped.
+
+    Each line names the sessions of its family (ExaBGP would otherwise try every session
+    and log a refusal per prefix for the others)."""
     lines = []
     for family, nh in ((4, f"192.0.2.{BIG_HOST}"), (6, f"2001:db8::{BIG_HOST}")):
+        peers = ", ".join(
+            f"neighbor {'192.0.2.' if family == 4 else '2001:db8::'}{host}" for host in servers
+        )
         for path, prefixes in announcements.groups[family]:
             for start in range(0, len(prefixes), NLRI_PER_LINE):
                 chunk = " ".join(prefixes[start : start + NLRI_PER_LINE])
-                lines.append(f"announce attributes next-hop {nh} as-path [ {path} ] nlri {chunk}")
+                lines.append(
+                    f"{peers} announce attributes next-hop {nh} as-path [ {path} ] nlri {chunk}"
+                )
     data = workdir / "announce.txt"
     data.write_text("\n".join(lines) + "\n")
     script = workdir / "feeder.py"
@@ -237,7 +248,17 @@ def start(lab_module: ModuleType, net: Any, workdir: Path, routes: int, smoke: b
                               workdir, f"m{asn}")  # fmt: skip
     big = net.node("big", BIG_HOST)
     t0 = time.perf_counter()
-    feeder = feeder_script(announcements, workdir)
+    feeder = feeder_script(announcements, workdir, [1, 2])
+    # ExaBGP logs every route it is given at INFO: a million lines slow it down until it
+    # misses its keepalives. Warnings only (start_exabgp passes the environment on).
+    os.environ.update(
+        {
+            "exabgp_log_level": "WARNING",
+            "exabgp_log_configuration": "false",
+            "exabgp_log_processes": "false",
+            "exabgp_log_routes": "false",
+        }
+    )
     lab_module.start_exabgp(big, exabgp_config([1, 2], feeder), workdir, "big")
     endpoints = [
         api.RouteServerEndpoint(name=n, socket=b.socket, rs_asn=RS_ASN, timeout=600)
