@@ -184,13 +184,18 @@ def feeder_script(announcements: Announcements, workdir: Path, servers: list[int
     data = workdir / "announce.txt"
     data.write_text("\n".join(lines) + "\n")
     script = workdir / "feeder.py"
+    # ExaBGP answers each command on the process's stdin: read it, or once the pipe is
+    # full ExaBGP blocks writing, stops sending keepalives and the sessions drop. Its end
+    # (ExaBGP gone) ends the process.
     script.write_text(
-        "import sys, time\n"
-        f"for line in open({str(data)!r}):\n"
-        "    sys.stdout.write(line)\n"
-        "sys.stdout.flush()\n"
-        "while True:\n"
-        "    time.sleep(60)\n"
+        "import sys, threading\n"
+        "def send():\n"
+        f"    for line in open({str(data)!r}):\n"
+        "        sys.stdout.write(line)\n"
+        "    sys.stdout.flush()\n"
+        "threading.Thread(target=send, daemon=True).start()\n"
+        "for _ in sys.stdin:\n"
+        "    pass\n"
     )
     return script
 
