@@ -294,3 +294,19 @@ def test_routes_a_member_is_sent(portal: Client) -> None:
     assert {r["sent_to"] for r in body["routes"]} == {f"AS{w.B}_4_1"}
     html = portal.get(f"/lg/rs1/AS{w.B}/exported/").content.decode()
     assert FROM_A in html[html.index('id="exported"') :]
+
+
+def test_pages_are_slices_of_the_whole(route_server: RouteServer) -> None:
+    rs = lg.RouteServerEndpoint(
+        name="rs1", socket=route_server.socket, rs_asn=w.RS_ASN, daemon=route_server.case.daemon
+    )
+    whole = lg.routes(rs, str(w.B))  # accepted, then filtered, per session
+    assert len(whole) >= 3
+    key = [(r.prefix, r.session, r.filtered) for r in whole]
+    for offset in range(len(whole) + 1):
+        page = lg.routes_page(rs, str(w.B), None, limit=1, offset=offset)
+        assert page.total == len(whole)
+        assert [(r.prefix, r.session, r.filtered) for r in page.routes] == key[offset : offset + 1]
+    sent = lg.exported(rs, f"AS{w.B}_4_1")
+    page = lg.exported_page(rs, f"AS{w.B}_4_1", limit=1, offset=len(sent) - 1)
+    assert page.total == len(sent) and [r.prefix for r in page.routes] == [sent[-1].prefix]
