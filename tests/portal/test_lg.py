@@ -27,6 +27,7 @@ from lakou.portal import lg_queries as q
 from lakou.registry.demo import DemoSummary
 from lakou.routeserver.communities import parse_large_communities
 from lakou.routeserver.lg import api as lg
+from lakou.routeserver.lg import model as lg_model
 from lakou.routeserver.lg.bird_parse import Route
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,7 @@ NEIGHBOURS = [
         accepted=1,
         filtered=2,
         exported=40,
+        uptime_seconds=3 * 86400 + 3600,  # the route server's own measure
     ),
     dict(
         session="AS33392_6_1",
@@ -102,6 +104,7 @@ NEIGHBOURS = [
         accepted=1,
         filtered=0,
         exported=9,
+        uptime_seconds=3 * 86400 + 3600,
     ),
     dict(
         session="AS10002_4_1",
@@ -125,7 +128,16 @@ class FakeEngine:
 
     def __init__(self) -> None:
         self.real = {
-            name: getattr(lg, name) for name in ("neighbours", "routes", "search", "explain")
+            name: getattr(lg, name)
+            for name in (
+                "neighbours",
+                "routes",
+                "routes_page",
+                "exported",
+                "exported_page",
+                "search",
+                "explain",
+            )
         }
         self.calls: list[tuple[str, Any]] = []
 
@@ -135,7 +147,7 @@ class FakeEngine:
             for session, route, filtered in ROUTES:
                 if keep(session, route, filtered):
                     route.filtered = filtered
-                    out.append(lg._view(rs, route, session))
+                    out.append(lg_model.view(rs, route, session))
         return out
 
     def neighbours(self, rs: lg.RouteServerEndpoint) -> list[lg.Neighbour]:
@@ -160,6 +172,46 @@ class FakeEngine:
             return mine and filtered in (None, is_filtered)
 
         return self._views(rs, lang, keep)
+
+    def exported(
+        self, rs: lg.RouteServerEndpoint, neighbour: str, lang: str = "en"
+    ) -> list[lg.RouteView]:
+        if rs.name != "rs1":
+            return self.real["exported"](rs, neighbour, lang=lang)
+        self.calls.append(("exported", neighbour))
+        views = self._views(
+            rs,
+            lang,
+            lambda s, r, f: not f and s != neighbour and not s.startswith(f"AS{neighbour}_"),
+        )
+        return [v.model_copy(update={"sent_to": neighbour}) for v in views]
+
+    def routes_page(
+        self,
+        rs: lg.RouteServerEndpoint,
+        neighbour: str,
+        filtered: bool | None = None,
+        lang: str = "en",
+        limit: int = 100,
+        offset: int = 0,
+    ) -> lg.RoutePage:
+        if rs.name != "rs1":
+            return self.real["routes_page"](rs, neighbour, filtered, lang, limit, offset)
+        found = self.routes(rs, neighbour, filtered=filtered, lang=lang)
+        return lg.RoutePage(total=len(found), routes=found[offset : offset + limit])
+
+    def exported_page(
+        self,
+        rs: lg.RouteServerEndpoint,
+        neighbour: str,
+        lang: str = "en",
+        limit: int = 100,
+        offset: int = 0,
+    ) -> lg.RoutePage:
+        if rs.name != "rs1":
+            return self.real["exported_page"](rs, neighbour, lang, limit, offset)
+        found = self.exported(rs, neighbour, lang=lang)
+        return lg.RoutePage(total=len(found), routes=found[offset : offset + limit])
 
     def search(
         self, servers: Sequence[lg.RouteServerEndpoint], prefix: str, lang: str = "en"
@@ -226,7 +278,7 @@ def engine(
     settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo: DemoSummary
 ) -> FakeEngine:
     fake = FakeEngine()
-    for name in ("neighbours", "routes", "search", "explain"):
+    for name in fake.real:
         monkeypatch.setattr(lg, name, getattr(fake, name))
     _configure(
         settings,
@@ -263,7 +315,7 @@ def test_index_lists_neighbours_with_registry_names_and_counts(
     assert "192.0.2.14" in row and "Established" in row and "bgp-up" in row
     assert ">3<" in row and ">1<" in row and ">2</a>" in row  # received, accepted, filtered
     assert "/lg/rs1/AS33392_4_1/" in row
-    assert "day" in row  # up for N days (Django's timesince)
+    assert "3\xa0days, 1\xa0hour" in row  # the route server's uptime, Django's timesince
     # a session the registry does not know keeps BIRD's description, and says why it is down
     row = row_of(html, "rs1-AS10002_4_1")
     assert "AS10002 Not in the registry" in row and "Active" in row and "bgp-down" in row
@@ -366,13 +418,13 @@ def test_search_page(client: Client, engine: FakeEngine) -> None:
     assert "NEXT_HOP is not an address of the member" in results
     assert "Route server gone is not answering" in html  # the dead server, said once
     assert ("search", "11.0.11.0/24") in engine.calls
-    # with an ASN, it is "explain"; an address is a host route; host bits are cleared
+    # with an ASN, it is "explain"; host bits are cleared; an address is a longest match
     html = page(client, "/lg/search/?prefix=11.0.11.7/24&asn=AS33392", lang="fr")
     assert ("explain", ("11.0.11.0/24", DAUPHIN)) in engine.calls
     assert "11.0.11.0/24 depuis AS33392" in html and "filtrée" in html
     html = page(client, "/lg/search/?prefix=11.0.11.1")
-    assert ("search", "11.0.11.1/32") in engine.calls
-    assert "No route server received 11.0.11.1/32." in html
+    assert ("search", "11.0.11.1") in engine.calls
+    assert "No route server received 11.0.11.1." in html
 
 
 @pytest.mark.parametrize(
@@ -395,7 +447,7 @@ def test_search_page_refuses_bad_input_without_asking_bird(
 
 def test_empty_search_page_is_just_the_form(client: Client, engine: FakeEngine) -> None:
     html = page(client, "/lg/search/", lang="es")
-    assert "Buscar un prefijo" in html and "lg-results" not in html
+    assert "Buscar un prefijo o una dirección" in html and "lg-results" not in html
 
 
 def test_long_lists_are_paged(client: Client, engine: FakeEngine) -> None:
@@ -489,6 +541,24 @@ def test_api_routes_errors(client: Client, engine: FakeEngine) -> None:
     assert not [c for c in engine.calls if c[0] == "routes"]
 
 
+def test_routes_sent_to_a_neighbour_page_and_api(client: Client, engine: FakeEngine) -> None:
+    html = page(client, "/lg/rs1/AS10002_4_1/exported/", lang="fr")
+    table = html[html.index('id="exported"') :]
+    assert "Routes envoyées" in html and "11.0.0.0/24" in table and "2a0a::/32" in table
+    assert "Dauphin Telecom" in table and "AS10002_4_1" in table  # from whom, sent on which
+    assert "11.0.11.0/24" not in table  # filtered routes are sent to nobody
+    assert ("exported", "AS10002_4_1") in engine.calls
+    neighbour = page(client, "/lg/rs1/AS33392_4_1/")
+    assert "/lg/rs1/AS33392_4_1/exported/" in neighbour and ">40</a>" in neighbour
+    body = client.get("/api/lg/rs1/AS10002/exported?lang=en").json()
+    assert body["total"] == 2 and body["filtered"] is None
+    assert {r["sent_to"] for r in body["routes"]} == {"10002"}
+    assert {r["session"] for r in body["routes"]} == {"AS33392_4_1", "AS33392_6_1"}
+    assert client.get("/api/lg/gone/AS10002/exported").status_code == 503
+    assert client.get("/api/lg/rs1/AS1%20all/exported").status_code == 422
+    page(client, "/lg/rs1/AS1%20all/exported/", status=404)
+
+
 def test_api_search_and_explain(client: Client, engine: FakeEngine) -> None:
     data = client.get("/api/lg/search?prefix=11.0.11.0/24").json()
     assert data["prefix"] == "11.0.11.0/24" and data["asn"] is None and data["total"] == 1
@@ -563,3 +633,4 @@ def test_every_real_prefix_is_accepted(addr: Any, length: int) -> None:
     length = min(length, addr.max_prefixlen)
     text = f"{addr}/{length}"
     assert q.parse_prefix(text) == str(ipaddress.ip_network(text, strict=False))
+    assert q.parse_prefix(str(addr)) == str(addr)  # an address stays one (longest match)

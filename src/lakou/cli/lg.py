@@ -1,4 +1,5 @@
-"""``lakou lg``: the looking glass over the route servers (BIRD control sockets)."""
+"""``lakou lg``: the looking glass over the route servers (BIRD control sockets, OpenBGPD's
+through ``bgpctl``): sessions, a member's routes received and sent, a prefix or an address."""
 
 from __future__ import annotations
 
@@ -102,11 +103,37 @@ def routes(ctx: Context, neighbour: str, which: str | None, as_json: bool) -> No
 
 
 @cli.command()
+@click.argument("neighbour")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def exported(ctx: Context, neighbour: str, as_json: bool) -> None:
+    """Routes the route servers send NEIGHBOUR (an ASN or a session name)."""
+    from lakou.routeserver.lg import api
+    from lakou.routeserver.lg.birdsock import BirdError
+
+    views = []
+    try:
+        for rs in _servers(ctx):
+            views += api.exported(rs, neighbour, lang=ctx.lang)
+    except BirdError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        _dump([v.model_dump() for v in views])
+        return
+    for v in views:
+        click.echo(
+            f"{v.route_server} {v.sent_to} {v.prefix:<20} [{v.as_path}] {v.next_hop}"
+            f"  {_('from')} {v.session or '?'}"
+        )
+
+
+@cli.command()
 @click.argument("prefix")
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
 def search(ctx: Context, prefix: str, as_json: bool) -> None:
-    """PREFIX on every route server: who announces it, accepted or filtered and why."""
+    """PREFIX (exact) or an address (longest match) on every route server: who announces
+    it, accepted or filtered and why."""
     from lakou.routeserver.lg import api
     from lakou.routeserver.lg.birdsock import BirdError
 

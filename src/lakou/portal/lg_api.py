@@ -87,6 +87,7 @@ class RouteOut(Schema):
     large_communities: list[str]
     reasons: list[ReasonOut]
     tags: list[ReasonOut]
+    sent_to: str
 
 
 class RoutesOut(Schema):
@@ -147,6 +148,7 @@ def _route(row: q.RouteRow) -> RouteOut:
                  for x in row.reasons],
         tags=[ReasonOut(code=x.code, slug=x.slug, text=x.text, community=x.community)
               for x in row.tags],
+        sent_to=r.sent_to,
     )  # fmt: skip
 
 
@@ -210,8 +212,9 @@ def neighbours(request: HttpRequest) -> NeighboursOut:
     url_name="lg_search",
     summary="Every route for a prefix on every route server",
     description=(
-        "Routes for exactly this prefix (an address is a host route), accepted and "
-        "filtered, from every member, with all the reject reasons of filtered ones."
+        "Routes for exactly this prefix, accepted and filtered, from every member, with all "
+        "the reject reasons of filtered ones. For an address (no /length): the longest "
+        "accepted prefix that covers it, and the filtered routes at least as specific."
     ),
 )
 def search(
@@ -229,7 +232,10 @@ def search(
     response={200: FoundOut, 422: dict},
     url_name="lg_explain",
     summary="Why a member's route for a prefix is (not) accepted",
-    description="The routes for this prefix received from one ASN, with every reject reason.",
+    description=(
+        "The routes for this prefix (or, for an address, the longest match) received from "
+        "one ASN, with every reject reason."
+    ),
 )
 def explain(
     request: HttpRequest,
@@ -298,14 +304,58 @@ def routes(
         raise _invalid("path", exc) from None
     language = _lang(lang)
     with translation.override(language):
-        answer = q.neighbour_routes(endpoint, wanted, filtered, language)
-    if not answer.ok:
+        answer = q.neighbour_routes(endpoint, wanted, filtered, language, limit, offset)
+    if answer.value is None:
         raise HttpError(503, answer.error)
-    rows = q.page(q.route_rows(answer.value or []), limit, offset)
+    rows = answer.value
     return RoutesOut(
         route_server=endpoint.name,
         neighbour=wanted,
         filtered=filtered,
+        total=rows.total,
+        limit=rows.limit,
+        offset=rows.offset,
+        routes=[_route(row) for row in rows.items],
+    )
+
+
+@router.get(
+    "/{rs}/{neighbour}/exported",
+    response={200: RoutesOut, 404: ErrorOut, 422: dict, 503: ErrorOut},
+    url_name="lg_exported",
+    summary="Routes sent to one neighbour",
+    description=(
+        "The routes the route server sends this neighbour (after its export filter: "
+        "announcement control, path hiding). `sent_to` names the session; `session` the "
+        "one the route came from (empty for OpenBGPD, which does not say). 503 when the "
+        "route server does not answer."
+    ),
+)
+def exported(
+    request: HttpRequest,
+    rs: str,
+    neighbour: str,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+    lang: str | None = LANG,
+) -> RoutesOut:
+    endpoint: lg.RouteServerEndpoint | None = q.route_server(rs)
+    if endpoint is None:
+        raise HttpError(404, _("Unknown route server: %(rs)s") % {"rs": rs[:64]})
+    try:
+        wanted = q.parse_neighbour(neighbour)
+    except q.InputError as exc:
+        raise _invalid("path", exc) from None
+    language = _lang(lang)
+    with translation.override(language):
+        answer = q.neighbour_exported(endpoint, wanted, language, limit, offset)
+    if answer.value is None:
+        raise HttpError(503, answer.error)
+    rows = answer.value
+    return RoutesOut(
+        route_server=endpoint.name,
+        neighbour=wanted,
+        filtered=None,
         total=rows.total,
         limit=rows.limit,
         offset=rows.offset,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -23,7 +24,7 @@ from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lakou.i18n import normalise
@@ -58,17 +59,19 @@ class InputError(ValueError):
 
 
 def parse_prefix(text: str, field: str = "prefix") -> str:
-    """``11.0.11.0/24``, ``2a0a::/32`` or an address (a host prefix): the canonical prefix."""
+    """``11.0.11.0/24``, ``2a0a::/32`` (the canonical prefix, looked up exactly) or an
+    address (canonical too, looked up by longest match)."""
     text = text.strip()
     if not _PREFIX_CHARS.fullmatch(text):
         raise InputError(field, _("Give an IPv4 or IPv6 prefix (11.0.11.0/24) or an address."))
     try:
-        network = ipaddress.ip_network(text, strict=False)
+        if "/" not in text:
+            return str(ipaddress.ip_address(text))
+        return str(ipaddress.ip_network(text, strict=False))
     except ValueError:
         raise InputError(
             field, _("%(text)s is not an IPv4 or IPv6 prefix.") % {"text": text}
         ) from None
-    return str(network)
 
 
 def parse_asn(text: str, field: str = "asn") -> int:
@@ -166,9 +169,9 @@ def ask_each(
     try:
         futures = [(rs, pool.submit(query, rs)) for rs in servers]
         answers: list[ServerAnswer[T]] = []
-        deadline = datetime.now() + timedelta(seconds=_timeout())
+        deadline = time.monotonic() + _timeout()
         for rs, future in futures:
-            left = max(0.0, (deadline - datetime.now()).total_seconds())
+            left = max(0.0, deadline - time.monotonic())
             try:
                 answers.append(ServerAnswer(rs, value=future.result(timeout=left)))
             except FutureTimeout:
@@ -215,14 +218,6 @@ def member_names(addresses: Iterable[str]) -> dict[str, MemberName]:
     return found
 
 
-def _since(text: str) -> datetime | None:
-    """BIRD's ``timeformat protocol iso long`` (the route server host's local time)."""
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 @dataclass
 class NeighbourRow:
     """A neighbour as the pages and the API show it: the engine's record and a name."""
@@ -241,15 +236,16 @@ class NeighbourRow:
         return self.neighbour.state == "Established"
 
     @property
-    def since(self) -> datetime | None:
-        return _since(self.neighbour.since)
+    def uptime_seconds(self) -> int | None:
+        """Measured by the route server on its own clock (see ``lg.bird_parse``)."""
+        return self.neighbour.uptime_seconds if self.established else None
 
     @property
-    def uptime_seconds(self) -> int | None:
-        since = self.since
-        if since is None or not self.established:
+    def since(self) -> datetime | None:
+        """When the session came up, as an aware time (shown in the portal's zone)."""
+        if self.uptime_seconds is None:
             return None
-        return max(0, int((datetime.now() - since).total_seconds()))
+        return timezone.now() - timedelta(seconds=self.uptime_seconds)
 
 
 def neighbours() -> list[ServerAnswer[list[NeighbourRow]]]:
@@ -305,11 +301,48 @@ def page(items: Sequence[T], limit: int = DEFAULT_LIMIT, offset: int = 0) -> Pag
 
 
 def neighbour_routes(
-    rs: lg.RouteServerEndpoint, neighbour: str, filtered: bool | None, lang: str
-) -> ServerAnswer[list[lg.RouteView]]:
-    """Routes from one neighbour on one route server (``neighbour`` already validated)."""
-    (answer,) = ask_each([rs], lambda r: lg.routes(r, neighbour, filtered=filtered, lang=lang))
-    return answer
+    rs: lg.RouteServerEndpoint,
+    neighbour: str,
+    filtered: bool | None,
+    lang: str,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> ServerAnswer[Page[RouteRow]]:
+    """One page of the routes from one neighbour on one route server (``neighbour``
+    already validated); the route server reads only as far as the page."""
+    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET))
+
+    def query(r: lg.RouteServerEndpoint) -> lg.RoutePage:
+        return lg.routes_page(r, neighbour, filtered, lang=lang, limit=limit, offset=offset)
+
+    (answer,) = ask_each([rs], query)
+    return _rows_page(answer, limit, offset)
+
+
+def neighbour_exported(
+    rs: lg.RouteServerEndpoint,
+    neighbour: str,
+    lang: str,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> ServerAnswer[Page[RouteRow]]:
+    """One page of the routes one route server sends a neighbour."""
+    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET))
+
+    def query(r: lg.RouteServerEndpoint) -> lg.RoutePage:
+        return lg.exported_page(r, neighbour, lang=lang, limit=limit, offset=offset)
+
+    (answer,) = ask_each([rs], query)
+    return _rows_page(answer, limit, offset)
+
+
+def _rows_page(
+    answer: ServerAnswer[lg.RoutePage], limit: int, offset: int
+) -> ServerAnswer[Page[RouteRow]]:
+    if answer.value is None:
+        return ServerAnswer(answer.route_server, None, answer.error)
+    rows = route_rows(answer.value.routes)
+    return ServerAnswer(answer.route_server, Page(rows, answer.value.total, limit, offset))
 
 
 def neighbour_sessions(rs: lg.RouteServerEndpoint, neighbour: str) -> list[NeighbourRow]:

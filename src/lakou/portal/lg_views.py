@@ -1,5 +1,6 @@
 """The looking-glass pages: route servers and their neighbours, one neighbour's routes
-with every reject reason in the visitor's language, and a prefix search.
+with every reject reason in the visitor's language, the routes it is sent, and a search
+by prefix (exact) or address (longest match).
 
 Views are short: they validate what the visitor typed (``lg_queries``), ask the route
 servers and render. A route server that does not answer is a message on the page, never
@@ -46,12 +47,15 @@ def neighbour(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
         raise Http404("not a session name or an AS number") from None
     lang = q.visitor_language()
     sessions = q.neighbour_sessions(endpoint, wanted)
-    answer = q.neighbour_routes(endpoint, wanted, None, lang)
-    routes = q.route_rows(answer.value or [])
-    filtered = q.page([r for r in routes if r.route.filtered], PAGE_SIZE, _offset(request, "fo"))
-    accepted = q.page(
-        [r for r in routes if not r.route.filtered], PAGE_SIZE, _offset(request, "ao")
+    filtered_answer = q.neighbour_routes(
+        endpoint, wanted, True, lang, PAGE_SIZE, _offset(request, "fo")
     )
+    accepted_answer = q.neighbour_routes(
+        endpoint, wanted, False, lang, PAGE_SIZE, _offset(request, "ao")
+    )
+    empty: q.Page[q.RouteRow] = q.page([], PAGE_SIZE, 0)
+    filtered = filtered_answer.value or empty
+    accepted = accepted_answer.value or empty
     title = sessions[0].name if sessions else wanted
     return render(
         request,
@@ -61,9 +65,39 @@ def neighbour(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
             "neighbour": wanted,
             "title": title,
             "sessions": sessions,
-            "error": answer.error,
+            "error": filtered_answer.error or accepted_answer.error,
             "filtered": filtered,
             "accepted": accepted,
+            "asn": next((s.neighbour.asn for s in sessions if s.neighbour.asn), None),
+            "exported_total": sum(s.neighbour.exported for s in sessions),
+        },
+    )
+
+
+def exported(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
+    """The routes a route server sends one neighbour, paged (a full table is long)."""
+    endpoint = q.route_server(rs)
+    if endpoint is None:
+        raise Http404("unknown route server")
+    try:
+        wanted = q.parse_neighbour(neighbour)
+    except q.InputError:
+        raise Http404("not a session name or an AS number") from None
+    sessions = q.neighbour_sessions(endpoint, wanted)
+    answer = q.neighbour_exported(
+        endpoint, wanted, q.visitor_language(), PAGE_SIZE, _offset(request, "o")
+    )
+    routes = answer.value or q.page([], PAGE_SIZE, 0)
+    return render(
+        request,
+        "portal/lg_exported.html",
+        {
+            "rs": endpoint,
+            "neighbour": wanted,
+            "title": sessions[0].name if sessions else wanted,
+            "sessions": sessions,
+            "error": answer.error,
+            "routes": routes,
             "asn": next((s.neighbour.asn for s in sessions if s.neighbour.asn), None),
         },
     )

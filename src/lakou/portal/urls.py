@@ -16,6 +16,7 @@ portal_patterns = (
         path("lg/", lg_views.index, name="lg"),
         path("lg/search/", lg_views.search, name="lg_search"),
         path("lg/<str:rs>/<str:neighbour>/", lg_views.neighbour, name="lg_neighbour"),
+        path("lg/<str:rs>/<str:neighbour>/exported/", lg_views.exported, name="lg_exported"),
         path("traffic/", traffic_views.overview, name="traffic"),
         path(
             "traffic/plotly-<str:version>.min.js",

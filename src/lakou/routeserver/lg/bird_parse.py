@@ -9,7 +9,9 @@ adding a field must not break the looking glass.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 from lakou.routeserver.communities import LargeCommunity, parse_large_communities
 from lakou.routeserver.lg.birdsock import ReplyLine
@@ -108,36 +110,66 @@ def _protocol_detail(proto: Protocol, text: str) -> None:
             proto.exported += int(match[3])
 
 
-def parse_routes(reply: list[ReplyLine], filtered: bool = False) -> list[Route]:
+def parse_routes(reply: Iterable[ReplyLine], filtered: bool = False) -> list[Route]:
     """``show route ... all``: routes with their BGP attributes."""
-    routes: list[Route] = []
+    return list(iter_routes(reply, filtered))
+
+
+def iter_routes(
+    reply: Iterable[ReplyLine], filtered: bool = False, skip: int = 0, take: int | None = None
+) -> Iterator[Route]:
+    """Routes of a reply as they come; with ``skip``/``take`` only that window is decoded
+    (the others are counted from their first line) and reading stops after it."""
     table = ""
     prefix = ""
     current: Route | None = None
+    index = -1
+    stop = None if take is None else skip + take
     for line in reply:
         text = line.text
         if line.code == 1007:
             if text.startswith("Table "):
                 table = text[6:].rstrip(":").strip()
                 continue
-            if text.startswith("\tvia ") and current is not None:
-                current.next_hop = text.split()[1]
+            if text.startswith("\tvia "):
+                if current is not None:
+                    current.next_hop = text.split()[1]
                 continue
             match = _ROUTE_RE.match(text)
             if not match:
                 continue
-            prefix = match["prefix"] or prefix
-            current = Route(
-                prefix=prefix,
-                protocol=match["proto"],
-                primary=bool(match["primary"]),
-                table=table,
-                filtered=filtered,
-            )
-            routes.append(current)
+            prefix = match["prefix"] or prefix  # further routes of a network omit it
+            if current is not None:
+                yield current
+                current = None
+            index += 1
+            if stop is not None and index >= stop:
+                return
+            if index >= skip:
+                current = Route(
+                    prefix=prefix,
+                    protocol=match["proto"],
+                    primary=bool(match["primary"]),
+                    table=table,
+                    filtered=filtered,
+                )
         elif line.code == 1012 and current is not None:
             _route_attribute(current, text.strip())
-    return routes
+    if current is not None:
+        yield current
+
+
+_COUNT_RE = re.compile(r"^(\d+) of \d+ routes")
+
+
+def parse_count(reply: Iterable[ReplyLine]) -> int:
+    """``show route ... count``: the routes that matched, summed over the tables shown."""
+    total = 0
+    for line in reply:
+        match = _COUNT_RE.match(line.text.strip())
+        if match:
+            total += int(match[1])
+    return total
 
 
 def _route_attribute(route: Route, text: str) -> None:
@@ -157,3 +189,47 @@ def _route_attribute(route: Route, text: str) -> None:
         route.local_pref = int(value)
     elif key == "BGP.otc" and value.isdigit():
         route.otc = int(value)
+
+
+def parse_server_time(reply: list[ReplyLine]) -> str:
+    """``show status``: BIRD's own clock ("Current server time is ..."), as BIRD prints it."""
+    for line in reply:
+        text = line.text.strip()
+        if text.startswith("Current server time is "):
+            return text.removeprefix("Current server time is ").strip()
+    return ""
+
+
+def _bird_time(text: str) -> datetime | time | None:
+    """A time as BIRD prints it: ``iso long`` (date and time) or ``iso short`` (time only)."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def uptime_seconds(since: str, server_time: str) -> int | None:
+    """Seconds from ``since`` to ``server_time``, both read from BIRD's clock.
+
+    BIRD prints times in its host's local time without a zone; the looking glass may run
+    elsewhere, in another zone (the portal sets its own), so it never compares BIRD's times
+    with its own clock, only with BIRD's current time from the same connection. ``iso
+    short`` prints a time of day for the last 20 hours and a bare date before that: the
+    first is placed on the day that makes it not later than now, the second is too coarse
+    for an uptime (None).
+    """
+    now = _bird_time(server_time)
+    start = _bird_time(since)
+    if not isinstance(now, datetime) or start is None:
+        return None
+    if isinstance(start, time):
+        start = datetime.combine(now.date(), start)
+        if start > now:
+            start -= timedelta(days=1)
+    elif len(since.strip()) <= 10:  # a bare date: iso short for an old event
+        return None
+    return max(0, int((now - start).total_seconds()))

@@ -1,0 +1,3 @@
+from benchmarks.lg.run import main
+
+raise SystemExit(main())
