@@ -178,11 +178,20 @@ def cli() -> None:
     "--format", "fmt", type=click.Choice(["jsonl", "records"]), default="jsonl", show_default=True
 )
 def decode(pcaps: tuple[str, ...], fmt: str) -> None:
-    """Decode captures: one JSON object per sample (sFlow) or flow record (NetFlow/IPFIX)."""
+    """Decode captures: one JSON object per sample (sFlow) or flow record (NetFlow/IPFIX).
+
+    A capture that cannot be read to its end (empty, truncated, not a capture) is named
+    on stderr with the byte offset where it breaks; the others are still decoded, and
+    the command exits with status 1."""
     from lakou.flows.decode import decode_captures
 
-    for obj in decode_captures([Path(p) for p in pcaps], flat=(fmt == "records")):
+    problems: list[str] = []
+    for obj in decode_captures([Path(p) for p in pcaps], fmt == "records", problems):
         sys.stdout.write(json.dumps(obj, sort_keys=False) + "\n")
+    for problem in problems:
+        click.echo(_("error: {error}").format(error=problem), err=True)
+    if problems:
+        raise SystemExit(1)
 
 
 @cli.command()
