@@ -119,3 +119,15 @@ def test_a_minute_stored_in_the_future_does_not_move_the_window(
     assert after["since"] == period["since"]
     assert period["until"] <= after["until"] <= int(time.time()) // 60 * 60 + 60
     assert "2091" not in html
+
+
+def test_the_registry_switches_are_the_exporters_collect_trusts(demo: DemoSummary) -> None:
+    """``flows collect --registry`` allows the switches' management addresses, which are
+    the demo's sFlow agents."""
+    from lakou.registry.demo.traffic import switch_agents
+    from lakou.registry.engines import switch_addresses
+
+    agents = {ip for switches in switch_agents().values() for ip in switches.values()}
+    assert agents and set(switch_addresses()) == agents
+    allowed = ExporterAllowList.from_entries([(a, "registry switch") for a in switch_addresses()])
+    assert all(allowed.allows(a) for a in agents) and not allowed.allows("127.0.0.2")
