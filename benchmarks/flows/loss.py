@@ -26,6 +26,7 @@ from lakou.flows.config import Listener
 from lakou.flows.inlet import Collector
 from lakou.flows.pipeline import Pipeline
 from lakou.flows.testing import SampledFrame, datagram
+from lakou.flows.trust import ExporterAllowList
 
 FRAMES = [
     SampledFrame("02:00:00:00:00:01", "02:00:00:00:00:02", f"192.0.2.{i}", "198.51.100.1", vlan=10)
@@ -110,7 +111,11 @@ async def _phase(c: Collector, name: str, rate: float, count: int, seconds: floa
 
 async def run(seconds: float = 2.0, queue: int = 65536) -> list[Phase]:
     collector = Collector(
-        Pipeline(), [Listener(address="127.0.0.1", port=0)], queue_limit=queue, flush_seconds=3600
+        Pipeline(),
+        [Listener(address="127.0.0.1", port=0)],
+        exporters=ExporterAllowList.from_entries([("127.0.0.1", "benchmark")]),
+        queue_limit=queue,
+        flush_seconds=3600,
     )
     await collector.start()
     phases: list[Phase] = []

@@ -15,6 +15,7 @@ from lakou.flows.inlet import Collector
 from lakou.flows.pcap import CaptureError, Datagram, read_datagrams, write_pcap
 from lakou.flows.pipeline import Pipeline
 from lakou.flows.testing import SampledFrame, datagram
+from lakou.flows.trust import ExporterAllowList
 
 FRAME = SampledFrame("02:00:00:00:00:01", "02:00:00:00:00:02", "192.0.2.1", "198.51.100.1", vlan=10)
 
@@ -88,7 +89,8 @@ def test_truncated_capture_names_offset(tmp_path: Path) -> None:
 
 def test_queue_full_drops_are_counted() -> None:
     async def run() -> Collector:
-        c = Collector(Pipeline(), [Listener(address="127.0.0.1", port=0)], queue_limit=5)
+        loopback = ExporterAllowList.from_entries([("127.0.0.1", "test")])
+        c = Collector(Pipeline(), [Listener(address="127.0.0.1", port=0)], loopback, queue_limit=5)
         await c.start()
         c.paused = True
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

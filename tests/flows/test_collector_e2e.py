@@ -20,6 +20,7 @@ from lakou.flows.pipeline import Pipeline
 from lakou.flows.reporting import build_report
 from lakou.flows.store import ParquetStore
 from lakou.flows.testing import SampledFrame, datagram
+from lakou.flows.trust import ExporterAllowList
 from lakou.territory.index import PrefixIndex
 
 MEMBERS = {
@@ -83,7 +84,12 @@ def test_collector_matrix_and_local_share(tmp_path: Path) -> None:
     now = 1_790_000_000
 
     async def run() -> Collector:
-        collector = Collector(pipeline, [Listener(address="127.0.0.1", port=0)], flush_seconds=0.5)
+        collector = Collector(
+            pipeline,
+            [Listener(address="127.0.0.1", port=0)],
+            exporters=ExporterAllowList.from_entries([("127.0.0.1", "test")]),
+            flush_seconds=0.5,
+        )
         await collector.start()
         port = collector.bound[0][1]
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

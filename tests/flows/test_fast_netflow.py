@@ -56,7 +56,7 @@ def fast(
         chunk = items[start : start + batch]
         records, dropped, slow = decoder.decode([p for p, _e in chunk], [e for _p, e in chunk])
         batches += [records, FlowBatch.from_rows(slow)]
-        drops += [reason for reason, _e in dropped]
+        drops += [exc.reason for exc, _e in dropped]
     return _sorted(FlowBatch.concat(batches)), drops
 
 

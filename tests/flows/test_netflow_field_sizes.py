@@ -44,4 +44,6 @@ def test_pipeline_counts_them_and_keeps_the_good_ones() -> None:
     pipeline.process(Received(p, f"192.0.2.{i}", 1.0) for i, p in enumerate(stream))
     assert pipeline.counters["datagrams_malformed"] == len(BAD)
     assert sum(len(batch) for batch in pipeline.records) == 2
-    assert all("field of invalid size" in reason for reason in pipeline.malformed)
+    assert dict(pipeline.malformed) == {"netflow.bad_field": len(BAD)}
+    details = [e["reason"] for e in pipeline.malformed_log.last()]
+    assert all("field of invalid size" in reason for reason in details)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import signal
 import sys
@@ -124,6 +125,42 @@ _common = [
 ]
 
 
+_clock = [
+    click.option(
+        "--max-clock-skew",
+        type=click.IntRange(0, 86400),
+        help=_(
+            "Seconds a NetFlow/IPFIX record's own time may differ from its receive time "
+            "(default: flows.max_clock_skew_seconds, 300)."
+        ),
+    ),
+    click.option(
+        "--clock-skew",
+        "clock_skew_action",
+        type=click.Choice(["redate", "drop"]),
+        help=_("Records beyond the skew: redate to the receive time, or drop."),
+    ),
+]
+
+
+def _with_clock(f: Any) -> Any:
+    for opt in reversed(_clock):
+        f = opt(f)
+    return f
+
+
+def _pipeline(ctx: Context, enricher: Any, store: Any, skew: int | None, action: str | None) -> Any:
+    from lakou.flows.pipeline import Pipeline
+
+    cfg = ctx.config.flows
+    return Pipeline(
+        enricher=enricher,
+        store=store,
+        max_clock_skew=float(cfg.max_clock_skew_seconds if skew is None else skew),
+        clock_skew_action=action or cfg.clock_skew_action,  # type: ignore[arg-type]
+    )
+
+
 def _with_common(f: Any) -> Any:
     for opt in reversed(_common):
         f = opt(f)
@@ -141,11 +178,20 @@ def cli() -> None:
     "--format", "fmt", type=click.Choice(["jsonl", "records"]), default="jsonl", show_default=True
 )
 def decode(pcaps: tuple[str, ...], fmt: str) -> None:
-    """Decode captures: one JSON object per sample (sFlow) or flow record (NetFlow/IPFIX)."""
+    """Decode captures: one JSON object per sample (sFlow) or flow record (NetFlow/IPFIX).
+
+    A capture that cannot be read to its end (empty, truncated, not a capture) is named
+    on stderr with the byte offset where it breaks; the others are still decoded, and
+    the command exits with status 1."""
     from lakou.flows.decode import decode_captures
 
-    for obj in decode_captures([Path(p) for p in pcaps], flat=(fmt == "records")):
+    problems: list[str] = []
+    for obj in decode_captures([Path(p) for p in pcaps], fmt == "records", problems):
         sys.stdout.write(json.dumps(obj, sort_keys=False) + "\n")
+    for problem in problems:
+        click.echo(_("error: {error}").format(error=problem), err=True)
+    if problems:
+        raise SystemExit(1)
 
 
 @cli.command()
@@ -155,6 +201,7 @@ def decode(pcaps: tuple[str, ...], fmt: str) -> None:
 )
 @click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
 @click.option("--now", is_flag=True, help=_("Stamp flows with the replay time, not the capture's."))
+@_with_clock
 @_with_common
 @pass_context
 @_store_errors
@@ -164,18 +211,25 @@ def replay(
     store_dir: str | None,
     backend: str | None,
     now: bool,
+    max_clock_skew: int | None,
+    clock_skew_action: str | None,
     members: str | None,
     prefixes: str | None,
     registry: bool,
 ) -> None:
-    """Feed captures through the collector's pipeline into the store."""
+    """Feed captures through the collector's pipeline into the store.
+
+    Every exporter in the captures is accepted; records keep the capture's time, and a
+    NetFlow/IPFIX record whose own time is beyond the allowed skew of its packet's
+    capture time is counted (clock_skew) and re-dated or dropped."""
     from rich.progress import Progress
 
     from lakou.flows.pcap import CaptureError, CaptureStats, read_datagrams
-    from lakou.flows.pipeline import Pipeline, Received
+    from lakou.flows.pipeline import Received
 
     store = _store(ctx, store_dir, backend)
-    pipeline = Pipeline(enricher=_enricher(ctx, members, prefixes, registry), store=store)
+    enricher = _enricher(ctx, members, prefixes, registry)
+    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action)
     batch_size = ctx.config.flows.batch_datagrams
     stats = CaptureStats()
     total = sum(Path(p).stat().st_size for p in pcaps)
@@ -201,9 +255,12 @@ def replay(
         store.close()
     counters = dict(pipeline.counters)
     counters["frames"] = stats.frames
-    click.echo(
-        json.dumps({"counters": counters, "malformed": dict(pipeline.malformed)}, sort_keys=True)
-    )
+    summary = {
+        "counters": counters,
+        "malformed": dict(pipeline.malformed),
+        "malformed_samples": pipeline.malformed_log.last(10),
+    }
+    click.echo(json.dumps(summary, sort_keys=True))
 
 
 @cli.command()
@@ -278,14 +335,81 @@ def ctx_language(ctx: Context) -> Any:
     return language(ctx.lang)
 
 
+def _listener(item: str) -> Any:
+    """ADDRESS:PORT[:PROTOCOL], the address in brackets when it is IPv6 ([::1]:6343)."""
+    from pydantic import ValidationError
+
+    from lakou.flows.config import Listener
+
+    rest = item
+    if rest.startswith("["):
+        host, sep, rest = rest[1:].partition("]:")
+        if not sep:
+            host = ""
+    else:
+        host, _sep, rest = rest.partition(":")
+    port, _sep, protocol = rest.partition(":")
+    try:
+        ipaddress.ip_address(host)
+        return Listener(address=host, port=int(port), protocol=protocol or "auto")  # type: ignore[arg-type]
+    except (ValueError, ValidationError):
+        raise click.BadParameter(
+            _(
+                "{item!r}: use ADDRESS:PORT or ADDRESS:PORT:PROTOCOL (sflow, netflow or auto), "
+                "an IPv6 address in brackets: [::1]:6343:sflow"
+            ).format(item=item),
+            param_hint="'--listen'",
+        ) from None
+
+
+def _allowed_exporters(ctx: Context, cli_entries: tuple[str, ...], registry: bool) -> Any:
+    """The exporters the collector takes datagrams from (see lakou.flows.trust)."""
+    from lakou.flows.trust import ExporterAllowList, ExporterListError
+
+    cfg = ctx.config.flows
+    entries = [(e.address, f"flows.exporters[{i}]") for i, e in enumerate(cfg.exporters)]
+    entries += [(a, f"flows.allowed_exporters[{i}]") for i, a in enumerate(cfg.allowed_exporters)]
+    entries += [(a, "--allow-exporter") for a in cli_entries]
+    if registry:
+        ctx.setup_django()
+        from lakou.registry.engines import switch_addresses
+
+        entries += [(a, _("registry switch")) for a in switch_addresses()]
+    try:
+        allowed = ExporterAllowList.from_entries(entries)
+    except ExporterListError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not allowed:
+        raise click.ClickException(
+            _(
+                "no exporter is allowed to send flows: name them with --allow-exporter "
+                "ADDRESS|PREFIX, in flows.allowed_exporters or flows.exporters of lakou.yml, "
+                "or give the switches a management address in the registry (--registry)"
+            )
+        )
+    return allowed
+
+
 @cli.command()
 @click.option(
     "--store", "store_dir", type=click.Path(file_okay=False), help=_("Flow store directory.")
 )
 @click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
 @click.option(
-    "--listen", multiple=True, help=_("ADDRESS:PORT[:sflow|netflow] (default: from config).")
+    "--listen",
+    multiple=True,
+    help=_(
+        "ADDRESS:PORT[:sflow|netflow|auto], repeatable; [::1]:6343 for IPv6 "
+        "(default: flows.listeners)."
+    ),
 )
+@click.option(
+    "--allow-exporter",
+    "allow_exporter",
+    multiple=True,
+    help=_("Address or prefix allowed to send flows, repeatable (besides lakou.yml's)."),
+)
+@_with_clock
 @_with_common
 @pass_context
 @_store_errors
@@ -294,52 +418,61 @@ def collect(
     store_dir: str | None,
     backend: str | None,
     listen: tuple[str, ...],
+    allow_exporter: tuple[str, ...],
+    max_clock_skew: int | None,
+    clock_skew_action: str | None,
     members: str | None,
     prefixes: str | None,
     registry: bool,
 ) -> None:
-    """Listen for sFlow, NetFlow and IPFIX and write per-minute sums to the store."""
-    from lakou.flows.config import Listener
+    """Listen for sFlow, NetFlow and IPFIX and write per-minute sums to the store.
+
+    Only allowed exporters are heard (--allow-exporter, flows.allowed_exporters,
+    flows.exporters, the registry's switches with --registry); others are counted as
+    unknown_exporter. Records are dated on receipt, or by the exporter's clock while it
+    is within the allowed skew."""
     from lakou.flows.inlet import Collector
-    from lakou.flows.pipeline import Pipeline
 
     cfg = ctx.config.flows
-    listeners = list(cfg.listeners)
-    if listen:
-        listeners = []
-        for item in listen:
-            host, _sep, rest = (
-                item.rpartition(":") if item.count(":") == 1 else item.rpartition("]:")
-            )
-            host = host.strip("[]")
-            try:
-                listeners.append(Listener(address=host or "::", port=int(rest)))
-            except ValueError:
-                raise click.BadParameter(
-                    _("{item!r}: use ADDRESS:PORT").format(item=item)
-                ) from None
+    listeners = [_listener(item) for item in listen] if listen else list(cfg.listeners)
+    allowed = _allowed_exporters(ctx, allow_exporter, registry)
     store = _store(ctx, store_dir, backend)
-    pipeline = Pipeline(enricher=_enricher(ctx, members, prefixes, registry), store=store)
+    enricher = _enricher(ctx, members, prefixes, registry)
+    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action)
 
     async def main() -> None:
         collector = Collector(
             pipeline,
             listeners,
+            exporters=allowed,
             queue_limit=cfg.queue_datagrams,
             batch=cfg.batch_datagrams,
             flush_seconds=cfg.flush_seconds,
             socket_buffer=cfg.socket_buffer_bytes,
         )
-        await collector.start()
+        try:
+            await collector.start()
+        except OSError as exc:
+            await collector.stop()
+            raise click.ClickException(
+                _("cannot listen on {listeners}: {error}").format(
+                    listeners=", ".join(f"{x.address}:{x.port}" for x in listeners),
+                    error=exc.strerror or exc,
+                )
+            ) from None
         for host, port in collector.bound:
             click.echo(_("listening on {host} port {port}").format(host=host, port=port), err=True)
+        click.echo(
+            _("exporters allowed: {exporters}").format(exporters=", ".join(allowed.describe())),
+            err=True,
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         await collector.stop()
-        click.echo(json.dumps(collector.counters(), sort_keys=True), err=True)
+        click.echo(json.dumps(collector.summary(), sort_keys=True), err=True)
 
     try:
         asyncio.run(main())

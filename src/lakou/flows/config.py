@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Listener(BaseModel):
@@ -122,6 +122,28 @@ class Config(BaseModel):
             "IPFIX are borders."
         ),
     )
+    allowed_exporters: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses or prefixes allowed to send flows, besides the exporters above and, "
+            "with --registry, the switches' management addresses. Datagrams from any other "
+            "source are counted (unknown_exporter) and dropped."
+        ),
+    )
+    max_clock_skew_seconds: int = Field(
+        default=300,
+        ge=0,
+        le=86400,
+        description=(
+            "A NetFlow/IPFIX record keeps its exporter's time only within this many seconds "
+            "of the time it was received (sFlow is always dated on receipt); beyond, it is "
+            "counted (clock_skew) and handled as clock_skew_action says."
+        ),
+    )
+    clock_skew_action: Literal["redate", "drop"] = Field(
+        default="redate",
+        description="For a record outside the skew: redate (to its receive time) or drop.",
+    )
     interfaces: list[InterfaceRole] = Field(
         default_factory=list, description="Roles of border interfaces, for NetFlow/IPFIX flows."
     )
@@ -142,3 +164,12 @@ class Config(BaseModel):
         default=True,
         description="Learn member MACs from frames whose source IP is a member's LAN address.",
     )
+
+    @field_validator("allowed_exporters")
+    @classmethod
+    def _addresses_or_prefixes(cls, value: list[str]) -> list[str]:
+        from lakou.flows.trust import parse_exporter
+
+        for i, text in enumerate(value):
+            parse_exporter(text, f"allowed_exporters[{i}]")
+        return value

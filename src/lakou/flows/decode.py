@@ -5,6 +5,9 @@ sequence number and every record with tshark-like field names; NetFlow/IPFIX rec
 carry their IANA element names. Templates persist across the files given, so a template
 capture followed by a data capture decodes like their ``mergecap -a`` join. A datagram
 that cannot be decoded yields an ``error`` object naming the file, frame and byte offset.
+A capture that cannot be read further (empty, truncated, not a capture) ends that file:
+its message, naming the file and byte offset, goes to ``problems`` and the next file is
+read (without ``problems`` the :class:`~lakou.flows.pcap.CaptureError` is raised).
 """
 
 from __future__ import annotations
@@ -16,49 +19,63 @@ from typing import Any
 
 from lakou.flows import sflow
 from lakou.flows.netflow import NetflowDecoder
-from lakou.flows.pcap import read_datagrams
+from lakou.flows.pcap import CaptureError, read_datagrams
 from lakou.flows.records import SOURCE_NAMES, int_to_mac
 from lakou.flows.sflow import MalformedDatagram
 
 NETFLOW_NAMES = {5: "netflow5", 9: "netflow9", 10: "ipfix"}
 
 
-def decode_captures(paths: list[Path], flat: bool = False) -> Iterator[dict[str, Any]]:
+def decode_captures(
+    paths: list[Path], flat: bool = False, problems: list[str] | None = None
+) -> Iterator[dict[str, Any]]:
     netflow = NetflowDecoder()
     for path in paths:
-        for frame, d in enumerate(read_datagrams(path), start=1):
-            where = {"file": path.name, "frame": frame, "exporter": str(d.src), "time": d.time}
-            try:
-                if d.payload[:4] == b"\x00\x00\x00\x05":
-                    decoded = sflow.decode(d.payload)
-                    if flat:
-                        yield from (_flat(r, where) for r in sflow.rows(decoded, int(d.time)))
-                        continue
-                    head = {k: v for k, v in decoded.items() if k != "samples"}
-                    for sample in decoded["samples"]:
-                        yield {**where, "protocol": "sflow", **head, **sample}
-                else:
-                    decoded = netflow.decode(d.payload, str(d.src))
-                    if flat:
-                        yield from (_flat(r, where) for r in netflow.rows(decoded))
-                        continue
-                    version = decoded["version"]
-                    domain = decoded.get("source_id", decoded.get("observation_domain_id", 0))
-                    for rec in decoded.get("ordered", decoded["records"]):
-                        rate = (
-                            max(1, decoded["sampling_interval"])
-                            if version == 5
-                            else netflow.sampling_rate(str(d.src), version, domain, rec)
-                        )
-                        yield {
-                            **where,
-                            "protocol": NETFLOW_NAMES[version],
-                            "domain": domain,
-                            "sampling_rate": rate,
-                            **rec,
-                        }
-            except MalformedDatagram as exc:
-                yield {**where, "error": str(exc), "offset": exc.offset}
+        try:
+            yield from _decode_capture(path, netflow, flat)
+        except (CaptureError, OSError) as exc:
+            if problems is None:
+                raise
+            if isinstance(exc, OSError):
+                problems.append(f"{path}: {exc.strerror or exc}")
+            else:
+                problems.append(str(exc))
+
+
+def _decode_capture(path: Path, netflow: NetflowDecoder, flat: bool) -> Iterator[dict[str, Any]]:
+    for frame, d in enumerate(read_datagrams(path), start=1):
+        where = {"file": path.name, "frame": frame, "exporter": str(d.src), "time": d.time}
+        try:
+            if d.payload[:4] == b"\x00\x00\x00\x05":
+                decoded = sflow.decode(d.payload)
+                if flat:
+                    yield from (_flat(r, where) for r in sflow.rows(decoded, int(d.time)))
+                    continue
+                head = {k: v for k, v in decoded.items() if k != "samples"}
+                for sample in decoded["samples"]:
+                    yield {**where, "protocol": "sflow", **head, **sample}
+            else:
+                decoded = netflow.decode(d.payload, str(d.src))
+                if flat:
+                    yield from (_flat(r, where) for r in netflow.rows(decoded))
+                    continue
+                version = decoded["version"]
+                domain = decoded.get("source_id", decoded.get("observation_domain_id", 0))
+                for rec in decoded.get("ordered", decoded["records"]):
+                    rate = (
+                        max(1, decoded["sampling_interval"])
+                        if version == 5
+                        else netflow.sampling_rate(str(d.src), version, domain, rec)
+                    )
+                    yield {
+                        **where,
+                        "protocol": NETFLOW_NAMES[version],
+                        "domain": domain,
+                        "sampling_rate": rate,
+                        **rec,
+                    }
+        except MalformedDatagram as exc:
+            yield {**where, "error": str(exc), "offset": exc.offset}
 
 
 def _flat(row: Any, where: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from lakou.flows.counters import DECODER_ERROR
 from lakou.flows.fast_sflow import (
     C_BYTES,
     C_DAS,
@@ -346,6 +347,7 @@ def _decode(
                     out[C_SOURCE, rows] = source
                     out[C_EXP_HI, rows] = exp_hi[exp_index[d]]
                     out[C_EXP_LO, rows] = exp_lo[exp_index[d]]
+                    out[NCOL, rows] = d  # the datagram, for dating by its receive time
                     rows += 1
                     q += reclen
                 if full:
@@ -440,9 +442,23 @@ class FastNetflow:
 
     def decode(
         self, payloads: list[bytes], exporters: list[str]
-    ) -> tuple[FlowBatch, list[tuple[str, str]], list[Any]]:
-        """Records of the datagrams; (reason, exporter) of the malformed ones; the reference
+    ) -> tuple[FlowBatch, list[tuple[MalformedDatagram, str]], list[Any]]:
+        """Records of the datagrams; (error, exporter) of the malformed ones; the reference
         decoder's rows (FlowRow) for the datagrams it decoded."""
+        fast, _fi, drops, slow_rows, _si = self.decode_indexed(payloads, exporters)
+        return fast, drops, slow_rows
+
+    def decode_indexed(
+        self, payloads: list[bytes], exporters: list[str]
+    ) -> tuple[
+        FlowBatch,
+        npt.NDArray[np.int64],
+        list[tuple[MalformedDatagram, str]],
+        list[Any],
+        list[int],
+    ]:
+        """As :meth:`decode`, with the datagram each record came from: an array for the
+        fast records, a list for the reference decoder's rows."""
         n = len(payloads)
         buf = np.frombuffer(b"".join(payloads) or b"\0", dtype=np.uint8)
         offsets = np.zeros(n + 1, dtype=np.int64)
@@ -455,18 +471,28 @@ class FastNetflow:
                 exp_index[i] = -1
         lengths = self._compile()[4]
         shortest = int(lengths.min()) if len(lengths) else 64
-        out = np.zeros((NCOL, int(offsets[-1]) // max(1, shortest) + 16), dtype=np.uint64)
+        # One row more than the record's columns: the datagram each record came from.
+        out = np.zeros((NCOL + 1, int(offsets[-1]) // max(1, shortest) + 16), dtype=np.uint64)
         rows = 0
-        drops: list[tuple[str, str]] = []
+        drops: list[tuple[MalformedDatagram, str]] = []
         slow_rows: list[Any] = []
+        slow_index: list[int] = []
+        # Exporters are all indexed above: their address halves do not change in the loop.
+        eh = np.array(self._exp_hi, dtype=np.uint64)
+        el = np.array(self._exp_lo, dtype=np.uint64)
+        # The kernel takes only v9 and IPFIX; a datagram of another version (v5, garbage)
+        # goes to the reference decoder without a kernel call.
+        starts = offsets[:-1]
+        sized = (offsets[1:] - starts) >= 2
+        version = np.zeros(n, dtype=np.int64)
+        version[sized] = buf[starts[sized]].astype(np.int64) * 256 + buf[starts[sized] + 1]
+        kernel = ((version == 9) | (version == 10)) & (exp_index >= 0)
         d = 0
         while d < n:
-            if exp_index[d] < 0:
+            if not kernel[d]:
                 status, nxt = STOP, d
             else:
                 tables = self._compile()
-                eh = np.array(self._exp_hi, dtype=np.uint64)
-                el = np.array(self._exp_lo, dtype=np.uint64)
                 nxt, new_rows, templates, status = _decode(  # type: ignore[call-arg]
                     buf, offsets, d, exp_index, eh, el, *tables, out, rows
                 )
@@ -481,28 +507,46 @@ class FastNetflow:
                 out = np.concatenate([out, np.zeros_like(out)], axis=1)
                 d = nxt
                 continue
+            before = len(slow_rows)
             self._slow(payloads[nxt], exporters[nxt], drops, slow_rows)
+            slow_index += [nxt] * (len(slow_rows) - before)
             d = nxt + 1
         columns: dict[str, npt.NDArray[Any]] = {
             name: out[i, :rows].astype(COLUMNS[name]) for i, name in enumerate(NAMES)
         }
-        return FlowBatch(columns), drops, slow_rows
+        index = out[NCOL, :rows].astype(np.int64)
+        return FlowBatch(columns), index, drops, slow_rows, slow_index
 
     def _slow(
-        self, payload: bytes, exporter: str, drops: list[tuple[str, str]], rows: list[Any]
+        self,
+        payload: bytes,
+        exporter: str,
+        drops: list[tuple[MalformedDatagram, str]],
+        rows: list[Any],
     ) -> None:
+        ref = self.reference
+        state = (ref.stats.templates, ref.stats.withdrawals, ref.stats.option_records)
+        sampled = len(ref.sampling)
         try:
-            decoded = self.reference.decode(payload, exporter)
-            rows.extend(self.reference.rows(decoded))
+            decoded = ref.decode(payload, exporter)
+            rows.extend(ref.rows(decoded))
         except MalformedDatagram as exc:
-            drops.append((exc.reason, exporter))
+            # Without its traceback: a kept traceback holds the decoder's frames alive.
+            drops.append((exc.with_traceback(None), exporter))
             return
         except Exception as exc:  # a decoder bug must not take the collector down
-            drops.append((f"decoder error: {type(exc).__name__}", exporter))
+            error = MalformedDatagram(f"decoder error: {type(exc).__name__}", 0, DECODER_ERROR)
+            drops.append((error, exporter))
             return
         version = decoded["version"]
         if version not in (9, 10):
             return
+        if state == (
+            ref.stats.templates,
+            ref.stats.withdrawals,
+            ref.stats.option_records,
+        ) and sampled == len(ref.sampling):
+            return  # no template, withdrawal or sampler came: the compiled tables still hold
         domain = decoded.get("source_id", decoded.get("observation_domain_id", 0))
         try:
             dkey = self._domain_key(exporter, version, domain)

@@ -8,6 +8,12 @@ bound. The kernel's own drops on each socket (receive buffer full) are read from
 the pipeline in a thread (the numba decoder releases the GIL), flushing sums to the store
 every few seconds; :meth:`Collector.stop` stops receiving, drains the queue and flushes,
 so a graceful stop loses nothing already received.
+
+Before anything else, a datagram's source must be an allowed exporter
+(:class:`~lakou.flows.trust.ExporterAllowList`, one set lookup for a known exporter);
+others are counted per source (``unknown_exporter``, the busiest few named) and dropped.
+A listener for one protocol (``sflow`` or ``netflow``) also drops, and counts as
+``wrong_port``, datagrams of the other one.
 """
 
 from __future__ import annotations
@@ -19,26 +25,37 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lakou.flows.config import Listener
-from lakou.flows.pipeline import Pipeline, Received
+from lakou.flows.counters import TopSources
+from lakou.flows.pipeline import SFLOW_V5, Pipeline, Received
+from lakou.flows.trust import ExporterAllowList
 
 
 class _Protocol(asyncio.DatagramProtocol):
-    def __init__(self, collector: Collector) -> None:
+    def __init__(self, collector: Collector, protocol: str) -> None:
         self.collector = collector
+        # None: any protocol; True: sFlow only; False: NetFlow/IPFIX only.
+        self.sflow = None if protocol == "auto" else protocol == "sflow"
 
     def datagram_received(
         self, data: bytes, addr: tuple[str, int] | tuple[str, int, int, int]
     ) -> None:
         c = self.collector
         c.received += 1
-        if len(c.queue) >= c.queue_limit:
-            c.queue_drops += 1
-            return
         host = addr[0]
         if host.startswith("::ffff:"):
             host = host[7:]
+        if host not in c.exporters.known and not c.exporters.allows(host):
+            c.unknown_exporters.add(host)
+            return
+        if self.sflow is not None and (data[:4] == SFLOW_V5) is not self.sflow:
+            c.wrong_port += 1
+            return
+        if len(c.queue) >= c.queue_limit:
+            c.queue_drops += 1
+            return
         c.queue.append(Received(data, host, time.time()))
         c.wakeup.set()
 
@@ -47,6 +64,7 @@ class _Protocol(asyncio.DatagramProtocol):
 class Collector:
     pipeline: Pipeline
     listeners: list[Listener]
+    exporters: ExporterAllowList = field(default_factory=ExporterAllowList)
     queue_limit: int = 65536
     batch: int = 4096
     flush_seconds: float = 10.0
@@ -54,6 +72,8 @@ class Collector:
     queue: deque[Received] = field(default_factory=deque)
     received: int = 0
     queue_drops: int = 0
+    wrong_port: int = 0
+    unknown_exporters: TopSources = field(default_factory=TopSources)
     bound: list[tuple[str, int]] = field(default_factory=list)
     paused: bool = False  # tests hold the worker to fill the queue
     last_store_error: str = ""
@@ -76,7 +96,11 @@ class Collector:
             sock.bind((listener.address, listener.port))
             self._sockets.append(sock)
             self.bound.append(sock.getsockname()[:2])
-            transport, _p = await loop.create_datagram_endpoint(lambda: _Protocol(self), sock=sock)
+            protocol = listener.protocol
+            transport, _p = await loop.create_datagram_endpoint(
+                lambda protocol=protocol: _Protocol(self, protocol),  # type: ignore[misc]
+                sock=sock,
+            )
             self._transports.append(transport)
         self._worker = asyncio.create_task(self._work())
 
@@ -106,7 +130,7 @@ class Collector:
         """Wait until ``expected`` datagrams were received and processed (tests, benches)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            done = self.pipeline.counters["datagrams"] + self.queue_drops
+            done = self.pipeline.counters["datagrams"] + self.queue_drops + self.refused
             if self.received >= expected and not self.queue and done >= self.received:
                 return True
             await asyncio.sleep(0.02)
@@ -141,12 +165,28 @@ class Collector:
                     total += int(parts[-1])
         return total
 
+    @property
+    def refused(self) -> int:
+        """Datagrams dropped at the door: unknown source, or the other protocol's port."""
+        return self.unknown_exporters.total + self.wrong_port
+
     def counters(self) -> dict[str, int]:
         out = dict(self.pipeline.counters)
         out.update(
             received=self.received,
+            unknown_exporter=self.unknown_exporters.total,
+            wrong_port=self.wrong_port,
             queue_drops=self.queue_drops,
             kernel_drops=self.kernel_drops(),
             queued=len(self.queue),
         )
         return out
+
+    def summary(self, samples: int = 10) -> dict[str, Any]:
+        """Counters, malformed datagrams per category, unknown sources, the last details."""
+        return {
+            **self.counters(),
+            "malformed": dict(sorted(self.pipeline.malformed.items())),
+            "unknown_exporters": self.unknown_exporters.as_dict(),
+            "malformed_samples": self.pipeline.malformed_log.last(samples),
+        }

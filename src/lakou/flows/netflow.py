@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Any
 
+from lakou.flows.counters import BAD_FIELD, BAD_LENGTH, BAD_TEMPLATE, BAD_VERSION
 from lakou.flows.ipfix_fields import ELEMENTS, VARIABLE_LENGTH
 from lakou.flows.packet import ip_fields, parse_ethernet
 from lakou.flows.records import (
@@ -84,7 +85,7 @@ class NetflowDecoder:
         elif version in (9, 10):
             out = self._decode_template_based(payload, exporter, version)
         else:
-            raise MalformedDatagram(f"NetFlow version {version}", 0)
+            raise MalformedDatagram(f"NetFlow version {version}", 0, BAD_VERSION)
         self.stats.datagrams += 1
         self.stats.records += len(out["records"])
         return out
@@ -103,7 +104,9 @@ class NetflowDecoder:
                 raise MalformedDatagram("truncated IPFIX header", len(data))
             _, length, secs, seq, domain = struct.unpack_from("!HHIII", data)
             if length < 16 or length > len(data):
-                raise MalformedDatagram(f"IPFIX length {length} vs {len(data)} received", 2)
+                raise MalformedDatagram(
+                    f"IPFIX length {length} vs {len(data)} received", 2, BAD_LENGTH
+                )
             out.update(length=length, export_time=secs, sequence=seq)
             out["observation_domain_id"] = domain
             pos, end = 16, length
@@ -117,7 +120,7 @@ class NetflowDecoder:
         while pos + 4 <= end:
             set_id, set_len = struct.unpack_from("!HH", data, pos)
             if set_len < 4 or pos + set_len > end:
-                raise MalformedDatagram(f"set {set_id} length {set_len}", pos + 2)
+                raise MalformedDatagram(f"set {set_id} length {set_len}", pos + 2, BAD_LENGTH)
             body_start, body_end = pos + 4, pos + set_len
             is_template = set_id in ((0,) if version == 9 else (2,))
             is_options = set_id in ((1,) if version == 9 else (3,))
@@ -270,7 +273,7 @@ def _parse_templates(
             # Padding at the end of a set reads as template id 0: stop there.
             if template_id == 0 and count == 0:
                 break
-            raise MalformedDatagram(f"template id {template_id} below 256", pos - 4)
+            raise MalformedDatagram(f"template id {template_id} below 256", pos - 4, BAD_TEMPLATE)
         fields = []
         for _ in range(count):
             if pos + 4 > end:
@@ -285,10 +288,14 @@ def _parse_templates(
                 element &= 0x7FFF
                 pos += 4
             if length == VARIABLE_LENGTH and version == 9:
-                raise MalformedDatagram("variable-length field in NetFlow v9", pos - 2)
+                raise MalformedDatagram(
+                    "variable-length field in NetFlow v9", pos - 2, BAD_TEMPLATE
+                )
             fields.append(TemplateField(element, length, enterprise))
         if fields and all(f.length == 0 for f in fields):
-            raise MalformedDatagram(f"template {template_id} has only empty fields", pos)
+            raise MalformedDatagram(
+                f"template {template_id} has only empty fields", pos, BAD_TEMPLATE
+            )
         found.append(Template(template_id, tuple(fields), scope, options))
     return found
 
@@ -362,7 +369,7 @@ def _uint(rec: dict[str, Any], *names: str) -> int:
             continue
         if isinstance(value, int):
             return value
-        raise MalformedDatagram(f"{name}: field of invalid size", 0)
+        raise MalformedDatagram(f"{name}: field of invalid size", 0, BAD_FIELD)
     return 0
 
 
@@ -375,7 +382,7 @@ def _ip(rec: dict[str, Any], *names: str) -> str:
         try:
             ip_address(value)
         except ValueError:
-            raise MalformedDatagram(f"{name}: field of invalid size", 0) from None
+            raise MalformedDatagram(f"{name}: field of invalid size", 0, BAD_FIELD) from None
         return str(value)
     return ""
 
@@ -386,7 +393,7 @@ def _mac(rec: dict[str, Any], name: str) -> int:
     if not value:
         return 0
     if not isinstance(value, str) or len(value) != 17:
-        raise MalformedDatagram(f"{name}: field of invalid size", 0)
+        raise MalformedDatagram(f"{name}: field of invalid size", 0, BAD_FIELD)
     return mac_to_int(value)
 
 
@@ -436,7 +443,7 @@ def _decode_v5(data: bytes) -> dict[str, Any]:
         raise MalformedDatagram("truncated NetFlow v5 header", len(data))
     _, count, uptime, secs, nsecs, seq, etype, eid, sampling = V5_HEADER.unpack_from(data)
     if count > 30 or 24 + 48 * count > len(data):
-        raise MalformedDatagram(f"NetFlow v5 count {count} vs {len(data)} bytes", 2)
+        raise MalformedDatagram(f"NetFlow v5 count {count} vs {len(data)} bytes", 2, BAD_LENGTH)
     out: dict[str, Any] = {
         "version": 5,
         "count": count,

@@ -79,7 +79,7 @@ def read_datagrams(path: str | Path, stats: CaptureStats | None = None) -> Itera
             frames = _pcapng_frames(fh, path)
         else:
             raise CaptureError(
-                _("{path}: not a pcap or pcapng file (magic {magic})").format(
+                _("{path}: not a pcap or pcapng file (magic {magic} at byte 0)").format(
                     path=path, magic=magic.hex() or "empty"
                 )
             )
@@ -94,7 +94,11 @@ def read_datagrams(path: str | Path, stats: CaptureStats | None = None) -> Itera
 def _pcap_frames(fh: BinaryIO, path: Path) -> Iterator[tuple[float, int, bytes]]:
     header = fh.read(24)
     if len(header) < 24:
-        raise CaptureError(_("{path}: truncated pcap header").format(path=path))
+        raise CaptureError(
+            _("{path}: truncated pcap header at byte {offset}").format(
+                path=path, offset=len(header)
+            )
+        )
     order, unit = PCAP_MAGICS[header[:4]]
     linktype = struct.unpack(order + "I", header[20:24])[0] & 0x0FFFFFFF
     offset = 24
@@ -172,7 +176,7 @@ def _if_tsresol(options: bytes, order: str) -> float:
         code, length = struct.unpack(order + "HH", options[pos : pos + 4])
         if code == 0:
             break
-        if code == 9 and length >= 1:
+        if code == 9 and length >= 1 and pos + 4 < len(options):
             value = options[pos + 4]
             return 2.0 ** -(value & 0x7F) if value & 0x80 else 10.0**-value
         pos += 4 + ((length + 3) & ~3)

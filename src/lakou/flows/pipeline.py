@@ -5,23 +5,38 @@ numba decoder (:mod:`lakou.flows.fast_sflow`) in one call per batch; NetFlow v9 
 through the numba decoder of :mod:`lakou.flows.fast_netflow`, which hands what changes
 state (templates, sampling options) and what it does not compile (variable-length
 fields, NetFlow v5) to :class:`~lakou.flows.netflow.NetflowDecoder`, the keeper of each
-exporter's templates. A datagram that breaks its format is counted (per protocol and reason) and
-dropped whole; the rest of the batch goes on. Enriched records are summed per minute in
-memory and written to the store by :meth:`Pipeline.flush` (the collector calls it every
-few seconds and on stop, so nothing accepted is lost on a graceful stop).
+exporter's templates. A datagram that breaks its format is counted (per protocol and one
+of a fixed set of categories, the detail in a bounded sample log) and dropped whole; the
+rest of the batch goes on.
+
+No exporter's clock is believed blindly. sFlow records are dated by the time the datagram
+was received; a NetFlow/IPFIX record keeps its exporter's time only while it is within
+``max_clock_skew`` seconds of the receive time; beyond, the record is counted
+(``clock_skew``, per datagram, and ``clock_skew_records``) and re-dated to the receive
+time or dropped (``clock_skew_action``). A receive time itself later than the clock's now
+(a replayed capture from the future) is treated the same way against now. So one spoofed
+or bit-flipped datagram cannot write a minute in 2091 or 1970.
+
+Enriched records are summed per minute in memory and written to the store by
+:meth:`Pipeline.flush` (the collector calls it every few seconds and on stop, so nothing
+accepted is lost on a graceful stop).
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from lakou.flows import sflow
 from lakou.flows.aggregate import SCHEMA, aggregate, sum_batch, to_table
+from lakou.flows.counters import DECODER_ERROR, OUT_OF_RANGE, REJECTED, SampleLog
 from lakou.flows.enrich import Enricher
 from lakou.flows.fast_netflow import FastNetflow
 from lakou.flows.fast_sflow import decode_batch
@@ -47,8 +62,11 @@ class Pipeline:
     enricher: Enricher = field(default_factory=Enricher)
     store: FlowStore | None = None
     fast_netflow: FastNetflow = field(default_factory=FastNetflow)
+    max_clock_skew: float = 300.0
+    clock_skew_action: Literal["redate", "drop"] = "redate"
     counters: Counter[str] = field(default_factory=Counter)
-    malformed: Counter[str] = field(default_factory=Counter)
+    malformed: Counter[str] = field(default_factory=Counter)  # "protocol.category" -> count
+    malformed_log: SampleLog = field(default_factory=SampleLog)
     pending: list[pa.Table] = field(default_factory=list)
     pending_rows: int = 0
     keep_records: bool = False  # tests and `decode` ask for the records themselves
@@ -56,36 +74,58 @@ class Pipeline:
 
     def process(self, datagrams: Iterable[Received]) -> int:
         """Decode, enrich and sum a batch; returns the number of flow records accepted."""
-        sflow_items: list[Received] = []
-        netflow_items: list[Received] = []
-        for d in datagrams:
-            self.counters["datagrams"] += 1
-            (sflow_items if d.payload[:4] == SFLOW_V5 else netflow_items).append(d)
+        items = list(datagrams)
+        if not items:
+            return 0
+        self.counters["datagrams"] += len(items)
+        received = self._receive_times(items)
+        if (received < 0).any():  # from the future, and the action is to drop
+            keep = np.nonzero(received >= 0)[0]
+            items, received = [items[i] for i in keep.tolist()], received[keep]
+            if not items:
+                return 0
+        is_sflow = np.fromiter(
+            (d.payload[:4] == SFLOW_V5 for d in items), dtype=np.bool_, count=len(items)
+        )
         batches: list[FlowBatch] = []
-        if sflow_items:
-            batches.append(self._decode_sflow(sflow_items))
-        if netflow_items:
-            batches.extend(self._decode_netflow(netflow_items))
+        if is_sflow.any():
+            pick = np.nonzero(is_sflow)[0]
+            batches.append(self._decode_sflow([items[i] for i in pick.tolist()], received[pick]))
+        if not is_sflow.all():
+            pick = np.nonzero(~is_sflow)[0]
+            netflow = [items[i] for i in pick.tolist()]
+            batches.extend(self._decode_netflow(netflow, received[pick]))
         batch = FlowBatch.concat(batches) if len(batches) != 1 else batches[0]
         return self.accept(batch)
 
-    def _decode_sflow(self, items: list[Received]) -> FlowBatch:
+    def _receive_times(self, items: list[Received]) -> npt.NDArray[np.int64]:
+        """Receive times (seconds); one later than now + the skew allowed (a replayed
+        capture from the future) is counted and re-dated to now, or marked -1 (dropped)."""
+        received = np.fromiter((d.time for d in items), dtype=np.float64, count=len(items))
+        limit = time.time() + self.max_clock_skew
+        if received.max() > limit:
+            late = received > limit
+            self.counters["clock_skew_received"] += int(np.count_nonzero(late))
+            received[late] = -1 if self.clock_skew_action == "drop" else time.time()
+        return received.astype(np.int64)
+
+    def _decode_sflow(self, items: list[Received], received: npt.NDArray[np.int64]) -> FlowBatch:
         buf = np.frombuffer(b"".join(d.payload for d in items), dtype=np.uint8)
         offsets = np.zeros(len(items) + 1, dtype=np.int64)
         offsets[1:] = np.cumsum([len(d.payload) for d in items])
-        times = np.array([int(d.time) for d in items], dtype=np.uint32)
+        times = np.clip(received, 0, 2**32 - 1).astype(np.uint32)
         batch, status, counter_samples = decode_batch(buf, offsets, times)
         bad = np.nonzero(status)[0]
         for i in bad.tolist():
             # The fast path says only where; the reference decoder says why.
             try:
                 sflow.decode(items[i].payload)
-                reason = "rejected by fast decoder"
+                error = MalformedDatagram("rejected by fast decoder", 0, REJECTED)
             except MalformedDatagram as exc:
-                reason = exc.reason
+                error = exc
             except Exception as exc:
-                reason = f"decoder error: {type(exc).__name__}"
-            self._drop("sflow", reason)
+                error = MalformedDatagram(f"decoder error: {type(exc).__name__}", 0, DECODER_ERROR)
+            self._drop("sflow", error, items[i].exporter)
         self.counters["sflow_samples"] += len(batch)
         self.counters["sflow_counter_samples"] += int(counter_samples)
         return batch
@@ -95,27 +135,58 @@ class Pipeline:
         """The reference decoder holding the exporters' templates and sampling rates."""
         return self.fast_netflow.reference
 
-    def _decode_netflow(self, items: list[Received]) -> list[FlowBatch]:
-        fast, drops, slow_rows = self.fast_netflow.decode(
+    def _decode_netflow(
+        self, items: list[Received], received: npt.NDArray[np.int64]
+    ) -> list[FlowBatch]:
+        fast, fast_index, drops, slow_rows, slow_index = self.fast_netflow.decode_indexed(
             [d.payload for d in items], [d.exporter for d in items]
         )
-        for reason, _exporter in drops:
-            self._drop("netflow", reason)
-        out = [fast]
+        for error, exporter in drops:
+            self._drop("netflow", error, exporter)
+        out = [self._date(fast, fast_index, received)]
         if slow_rows:
             try:
-                out.append(FlowBatch.from_rows(slow_rows))
+                slow = FlowBatch.from_rows(slow_rows)
             except (ValueError, OverflowError) as exc:  # a value that fits no column
-                self._drop("netflow", f"record out of range: {type(exc).__name__}")
+                detail = f"record out of range: {type(exc).__name__}"
+                self._drop("netflow", MalformedDatagram(detail, 0, OUT_OF_RANGE), "")
+            else:
+                out.append(self._date(slow, np.array(slow_index, dtype=np.int64), received))
         for batch in out:
             for source, count in zip(*np.unique(batch["source"], return_counts=True), strict=True):
                 self.counters[f"records_v{int(source)}"] += int(count)
         return out
 
-    def _drop(self, protocol: str, reason: str) -> None:
+    def _date(
+        self, batch: FlowBatch, index: npt.NDArray[np.int64], received: npt.NDArray[np.int64]
+    ) -> FlowBatch:
+        """Keep the exporter's time within the skew allowed of the receive time; beyond,
+        count the record and re-date it to the receive time, or drop it."""
+        if not len(batch):
+            return batch
+        when = received[index]
+        stamped = batch["time"].astype(np.int64)
+        off = np.abs(stamped - when) > self.max_clock_skew
+        if not off.any():
+            return batch
+        self.counters["clock_skew"] += len(np.unique(index[off]))
+        self.counters["clock_skew_records"] += int(np.count_nonzero(off))
+        if self.clock_skew_action == "drop":
+            return batch.take(~off)
+        batch["time"][off] = np.clip(when[off], 0, 2**32 - 1).astype(np.uint32)
+        return batch
+
+    def _drop(self, protocol: str, error: MalformedDatagram, exporter: str) -> None:
         self.counters["datagrams_malformed"] += 1
-        # Keep reasons short and bounded: the byte offset is not part of the key.
-        self.malformed[f"{protocol}: {reason[:80]}"] += 1
+        # A fixed set of keys, whatever the datagram says; the detail goes to the sample log.
+        self.malformed[f"{protocol}.{error.category}"] += 1
+        self.malformed_log.add(
+            protocol=protocol,
+            category=error.category,
+            reason=error.reason[:120],
+            offset=error.offset,
+            exporter=exporter,
+        )
 
     def accept(self, batch: FlowBatch) -> int:
         if not len(batch):

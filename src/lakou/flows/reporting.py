@@ -81,14 +81,17 @@ class ExchangeTraffic:
     days: list[dict[str, Any]]
 
 
-def latest_period(store: FlowStore, days: int) -> tuple[int, int] | None:
+def latest_period(store: FlowStore, days: int, now: float | None = None) -> tuple[int, int] | None:
     """(since, until) of the last ``days`` days of data, ending after the store's last
-    minute (not at the clock's now, so a replayed capture or the demo's week shows too);
+    minute (not at the clock's now, so a replayed capture or the demo's week shows too),
+    but never after the next minute of ``now`` (default: the clock): a minute stored in
+    the future (written before the collector checked clocks) cannot move the window.
     None when the store is empty."""
     span = store.time_range()
     if span is None:
         return None
-    until = int(span[1]) + 60
+    limit = int(time.time() if now is None else now) // 60 * 60 + 60
+    until = min(int(span[1]) + 60, limit)
     return until - int(days) * 86400, until
 
 

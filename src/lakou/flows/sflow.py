@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
+from lakou.flows.counters import BAD_FIELD, BAD_LENGTH, BAD_VERSION, TRUNCATED
 from lakou.flows.packet import ip_fields, parse_ethernet, parse_ip
 from lakou.flows.records import SOURCE_SFLOW, FlowRow, mac_to_int
 
@@ -48,12 +49,17 @@ ETHERNET_COUNTERS = 2
 
 
 class MalformedDatagram(ValueError):
-    """The datagram breaks its format; ``offset`` is where the decoder stopped."""
+    """The datagram breaks its format; ``offset`` is where the decoder stopped.
 
-    def __init__(self, reason: str, offset: int) -> None:
+    ``category`` is one of :data:`~lakou.flows.counters.MALFORMED_CATEGORIES` (what the
+    collector counts); ``reason`` is the detail, kept only in a bounded sample log.
+    """
+
+    def __init__(self, reason: str, offset: int, category: str = TRUNCATED) -> None:
         super().__init__(f"{reason} at byte {offset}")
         self.reason = reason
         self.offset = offset
+        self.category = category
 
 
 class _Reader:
@@ -104,7 +110,7 @@ class _Reader:
             return str(IPv6Address(self.raw(16, what)))
         if kind == 0:
             return ""
-        raise MalformedDatagram(f"unknown address type {kind} in {what}", self.pos - 4)
+        raise MalformedDatagram(f"unknown address type {kind} in {what}", self.pos - 4, BAD_FIELD)
 
 
 def decode(payload: bytes) -> dict[str, Any]:
@@ -112,7 +118,7 @@ def decode(payload: bytes) -> dict[str, Any]:
     r = _Reader(payload)
     version = r.u32("version")
     if version != 5:
-        raise MalformedDatagram(f"sFlow version {version}, expected 5", 0)
+        raise MalformedDatagram(f"sFlow version {version}, expected 5", 0, BAD_VERSION)
     out: dict[str, Any] = {"version": 5}
     out["agent"] = r.address("agent address")
     out["sub_agent_id"] = r.u32()
@@ -120,7 +126,7 @@ def decode(payload: bytes) -> dict[str, Any]:
     out["sysuptime"] = r.u32()
     count = r.u32("sample count")
     if count > len(payload) // 8:
-        raise MalformedDatagram(f"{count} samples cannot fit", r.pos - 4)
+        raise MalformedDatagram(f"{count} samples cannot fit", r.pos - 4, BAD_LENGTH)
     samples = []
     for _ in range(count):
         fmt = r.u32("sample format")
@@ -181,7 +187,7 @@ def _records(r: _Reader, what: str) -> Iterator[tuple[dict[str, Any], _Reader]]:
     """
     count = r.u32("record count")
     if count > (r.end - r.pos) // 8:
-        raise MalformedDatagram(f"{count} {what}s cannot fit", r.pos - 4)
+        raise MalformedDatagram(f"{count} {what}s cannot fit", r.pos - 4, BAD_LENGTH)
     for _ in range(count):
         fmt = r.u32("record format")
         length = r.u32("record length")
@@ -254,18 +260,20 @@ def _flow_record(r: _Reader, kind: int) -> dict[str, Any]:
         rec["src_peer_as"] = r.u32()
         segments = r.u32("AS path segment count")
         if segments > (r.end - r.pos) // 8:
-            raise MalformedDatagram(f"{segments} AS path segments cannot fit", r.pos - 4)
+            raise MalformedDatagram(
+                f"{segments} AS path segments cannot fit", r.pos - 4, BAD_LENGTH
+            )
         path: list[dict[str, Any]] = []
         for _ in range(segments):
             seg_type = r.u32()
             n = r.u32("AS path segment length")
             if n > (r.end - r.pos) // 4:
-                raise MalformedDatagram(f"AS path segment of {n} cannot fit", r.pos - 4)
+                raise MalformedDatagram(f"AS path segment of {n} cannot fit", r.pos - 4, BAD_LENGTH)
             path.append({"type": seg_type, "asns": [r.u32() for _ in range(n)]})
         rec["dst_as_path"] = path
         n = r.u32("community count")
         if n > (r.end - r.pos) // 4:
-            raise MalformedDatagram(f"{n} communities cannot fit", r.pos - 4)
+            raise MalformedDatagram(f"{n} communities cannot fit", r.pos - 4, BAD_LENGTH)
         rec["communities"] = [r.u32() for _ in range(n)]
         rec["localpref"] = r.u32()
         return rec

@@ -3,7 +3,8 @@
 - A real sFlow v5 encoder: it builds datagrams the way a switch does (flow samples with a
   raw packet header record holding Ethernet, an optional 802.1Q tag, IPv4 or IPv6 and
   TCP, plus an extended switch record), so the collector is tested end to end on the wire
-  format, not on objects.
+  format, not on objects. :func:`netflow_v5` builds a NetFlow v5 datagram with the
+  exporter's own date in it.
 - :func:`run_clickhouse`: Debian's real ``clickhouse-server`` started in a temporary
   directory on free loopback ports, and always stopped, for the ClickHouse store's tests.
 """
@@ -84,6 +85,36 @@ def datagram(agent: str, frames: list[SampledFrame], sequence: int = 1) -> bytes
     samples = b"".join(flow_sample(f, sequence * 1000 + i) for i, f in enumerate(frames))
     head = struct.pack("!II4sIIII", 5, 1, ip_address(agent).packed, 0, sequence, 1000, len(frames))
     return head + samples
+
+
+def netflow_v5(
+    unix_secs: int, flows: int = 1, src: str = "192.0.2.1", dst: str = "198.51.100.1"
+) -> bytes:
+    """A NetFlow v5 datagram dated ``unix_secs`` by its exporter, with ``flows`` records of
+    1500 bytes in one packet (the datagram issue 11 spoofed: ``unix_secs=3825100800``)."""
+    head = struct.pack("!HHIIIIBBH", 5, flows, 1000, unix_secs, 0, 1, 0, 0, 0)
+    record = struct.pack(
+        "!4s4s4sHHIIIIHHxBBBHHBBxx",
+        ip_address(src).packed,
+        ip_address(dst).packed,
+        bytes(4),
+        1,
+        2,
+        1,
+        1500,
+        0,
+        0,
+        443,
+        50000,
+        0,
+        6,
+        0,
+        64500,
+        64501,
+        24,
+        24,
+    )
+    return head + record * flows
 
 
 # --------------------------------------------------------------------------- ClickHouse

@@ -22,6 +22,13 @@ def all_exchanges() -> list[x.Exchange]:
     return [_exchange(ex) for ex in m.Exchange.objects.order_by("slug")]
 
 
+def switch_addresses() -> list[str]:
+    """Management addresses of the exchanges' switches: the sFlow exporters the flow
+    collector trusts when it reads the registry."""
+    found = m.Switch.objects.exclude(management_ip=None).values_list("management_ip", flat=True)
+    return sorted({str(ip) for ip in found if ip})
+
+
 def _exchange(ex: m.Exchange) -> x.Exchange:
     lans = [
         x.PeeringLan(
