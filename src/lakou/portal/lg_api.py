@@ -129,6 +129,39 @@ def _lang(lang: str | None) -> str:
     return normalise(lang) if lang else q.visitor_language()
 
 
+def _session(rs: str, neighbour: str) -> tuple[lg.RouteServerEndpoint, str]:
+    """The route server and neighbour a path names: 404 for an unknown server, 422 for a bad
+    neighbour."""
+    endpoint: lg.RouteServerEndpoint | None = q.route_server(rs)
+    if endpoint is None:
+        raise HttpError(404, _("Unknown route server: %(rs)s") % {"rs": rs[:64]})
+    try:
+        return endpoint, q.parse_neighbour(neighbour)
+    except q.InputError as exc:
+        raise _invalid("path", exc) from None
+
+
+def _routes_out(
+    endpoint: lg.RouteServerEndpoint,
+    neighbour: str,
+    filtered: bool | None,
+    answer: q.ServerAnswer[q.Page[q.RouteRow]],
+) -> RoutesOut:
+    """One page of a neighbour's routes, or 503 when the route server did not answer."""
+    if answer.value is None:
+        raise HttpError(503, answer.error)
+    rows = answer.value
+    return RoutesOut(
+        route_server=endpoint.name,
+        neighbour=neighbour,
+        filtered=filtered,
+        total=rows.total,
+        limit=rows.limit,
+        offset=rows.offset,
+        routes=[_route(row) for row in rows.items],
+    )
+
+
 def _route(row: q.RouteRow) -> RouteOut:
     r = row.route
     return RouteOut(
@@ -295,28 +328,11 @@ def routes(
     offset: int = OFFSET,
     lang: str | None = LANG,
 ) -> RoutesOut:
-    endpoint: lg.RouteServerEndpoint | None = q.route_server(rs)
-    if endpoint is None:
-        raise HttpError(404, _("Unknown route server: %(rs)s") % {"rs": rs[:64]})
-    try:
-        wanted = q.parse_neighbour(neighbour)
-    except q.InputError as exc:
-        raise _invalid("path", exc) from None
+    endpoint, wanted = _session(rs, neighbour)
     language = _lang(lang)
     with translation.override(language):
         answer = q.neighbour_routes(endpoint, wanted, filtered, language, limit, offset)
-    if answer.value is None:
-        raise HttpError(503, answer.error)
-    rows = answer.value
-    return RoutesOut(
-        route_server=endpoint.name,
-        neighbour=wanted,
-        filtered=filtered,
-        total=rows.total,
-        limit=rows.limit,
-        offset=rows.offset,
-        routes=[_route(row) for row in rows.items],
-    )
+    return _routes_out(endpoint, wanted, filtered, answer)
 
 
 @router.get(
@@ -339,25 +355,8 @@ def exported(
     offset: int = OFFSET,
     lang: str | None = LANG,
 ) -> RoutesOut:
-    endpoint: lg.RouteServerEndpoint | None = q.route_server(rs)
-    if endpoint is None:
-        raise HttpError(404, _("Unknown route server: %(rs)s") % {"rs": rs[:64]})
-    try:
-        wanted = q.parse_neighbour(neighbour)
-    except q.InputError as exc:
-        raise _invalid("path", exc) from None
+    endpoint, wanted = _session(rs, neighbour)
     language = _lang(lang)
     with translation.override(language):
         answer = q.neighbour_exported(endpoint, wanted, language, limit, offset)
-    if answer.value is None:
-        raise HttpError(503, answer.error)
-    rows = answer.value
-    return RoutesOut(
-        route_server=endpoint.name,
-        neighbour=wanted,
-        filtered=None,
-        total=rows.total,
-        limit=rows.limit,
-        offset=rows.offset,
-        routes=[_route(row) for row in rows.items],
-    )
+    return _routes_out(endpoint, wanted, None, answer)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lakou.portal import lg_queries as q
+from lakou.routeserver.lg import api as lg
 
 PAGE_SIZE = 100
 
@@ -36,15 +37,20 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def neighbour(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
-    """Accepted and filtered routes of one neighbour, each filtered one with its reasons."""
+def _session(rs: str, neighbour: str) -> tuple[lg.RouteServerEndpoint, str]:
+    """The route server and neighbour a URL names, or 404."""
     endpoint = q.route_server(rs)
     if endpoint is None:
         raise Http404("unknown route server")
     try:
-        wanted = q.parse_neighbour(neighbour)
+        return endpoint, q.parse_neighbour(neighbour)
     except q.InputError:
         raise Http404("not a session name or an AS number") from None
+
+
+def neighbour(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
+    """Accepted and filtered routes of one neighbour, each filtered one with its reasons."""
+    endpoint, wanted = _session(rs, neighbour)
     lang = q.visitor_language()
     sessions = q.neighbour_sessions(endpoint, wanted)
     filtered_answer = q.neighbour_routes(
@@ -76,13 +82,7 @@ def neighbour(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
 
 def exported(request: HttpRequest, rs: str, neighbour: str) -> HttpResponse:
     """The routes a route server sends one neighbour, paged (a full table is long)."""
-    endpoint = q.route_server(rs)
-    if endpoint is None:
-        raise Http404("unknown route server")
-    try:
-        wanted = q.parse_neighbour(neighbour)
-    except q.InputError:
-        raise Http404("not a session name or an AS number") from None
+    endpoint, wanted = _session(rs, neighbour)
     sessions = q.neighbour_sessions(endpoint, wanted)
     answer = q.neighbour_exported(
         endpoint, wanted, q.visitor_language(), PAGE_SIZE, _offset(request, "o")
