@@ -76,13 +76,15 @@ def _layout() -> set[str]:
 def _text_column(values: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
     """Strings (or None) as one UTF-8 blob + a None mask: 10x smaller than a "U" array."""
     items = list(values)
-    blob = "\n".join("" if v is None else v for v in items).encode()
+    blob = "\n".join("" if v is None else v for v in items).encode("utf-8", "surrogatepass")
     mask = np.fromiter((v is None for v in items), dtype=np.bool_, count=len(items))
     return np.frombuffer(blob, dtype=np.uint8), mask
 
 
 def _from_text_column(blob: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    texts: list[str | None] = list(blob.tobytes().decode().split("\n")) if len(mask) else []
+    texts: list[str | None] = (
+        list(blob.tobytes().decode("utf-8", "surrogatepass").split("\n")) if len(mask) else []
+    )
     if len(texts) != len(mask):
         raise ValueError(
             _("text column has {n} values, mask {m}").format(n=len(texts), m=len(mask))
