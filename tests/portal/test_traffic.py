@@ -43,7 +43,9 @@ def sbh_store(demo: DemoSummary, settings: Any, tmp_path: Path) -> Iterator[Path
     exchanges = [ex for ex in all_exchanges() if ex.slug == "demo-saint-barth"]
     path = tmp_path / "flows"
     sent, counters = replay_demo_traffic(path, exchanges, until - 3 * 3600, until)
-    assert sent > 0 and counters["sflow_samples"] > 1000 and not counters.get("datagrams_malformed")
+    # the demo's traffic follows the territory's day: three night hours give about 800
+    # samples, three evening hours several thousand; either is enough for the pages.
+    assert sent > 0 and counters["sflow_samples"] > 300 and not counters.get("datagrams_malformed")
     use_store(settings, path)
     yield path
     traffic_queries.clear_cache()
