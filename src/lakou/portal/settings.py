@@ -8,10 +8,11 @@ from pathlib import Path
 from lakou.i18n import LOCALE_DIR
 from lakou.portal.database import parse_database_url
 from lakou.portal.setup import active_config
+from lakou.private import private_dir, private_file
 
 _config = active_config()
 DATA_DIR: Path = _config.core.data_dir
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+private_dir(DATA_DIR)
 
 
 def _secret_key() -> str:
@@ -19,8 +20,7 @@ def _secret_key() -> str:
         return _config.portal.secret_key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        path.chmod(0o600)
+        private_file(path).write_text(secrets.token_urlsafe(50), encoding="utf-8")
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -78,7 +78,9 @@ if (
     DATABASES["default"]["ENGINE"].endswith("sqlite3")
     and DATABASES["default"]["NAME"] != ":memory:"
 ):
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Created empty and 0600 before SQLite opens it (SQLite gives its journal and WAL
+    # files the database file's mode), whatever the umask.
+    private_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

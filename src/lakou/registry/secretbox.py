@@ -19,6 +19,8 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from django.db import models
 
+from lakou.private import private_dir
+
 KEY_FILE_NAME = "encryption.key"
 _cache: dict[Path, Fernet] = {}
 
@@ -44,13 +46,6 @@ def configured_key_path() -> Path:
     if config.registry.encryption_key_file is not None:
         return Path(config.registry.encryption_key_file)
     return default_key_path(config.core.effective_database_url(), config.core.data_dir)
-
-
-def private_dir(path: Path) -> None:
-    """Create a directory (and parents) readable by its owner only (0700)."""
-    if not path.exists():
-        path.mkdir(parents=True, mode=0o700, exist_ok=True)
-        path.chmod(0o700)  # mkdir's mode goes through the umask
 
 
 def load_or_create_key(path: Path) -> bytes:
