@@ -195,3 +195,51 @@ def test_traffic_pages_in_chromium(demo_server: str, browser, tmp_path: Path) ->
     assert page.locator("table.matrix td.cell:not(.none)").count() == 90
     assert failed == []
     page.close()
+
+
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " +
+                    (e.sourceFile || "") + ":" + e.lineNumber);
+});
+"""
+CSP_PAGES = [
+    ("", None),
+    ("exchanges/demo-saint-martin/", None),
+    ("traffic/", "#share-chart .main-svg"),
+    ("traffic/demo-saint-martin/", "#members-chart .main-svg"),
+    ("lg/", None),
+    ("api/docs", "#swagger-ui .info"),
+    ("admin/", "#site-name"),
+    ("admin/registry/member/", "#result_list"),
+    ("admin/registry/member/1/change/", "#member_form"),
+    ("admin/registry/exchange/add/", "#exchange_form"),
+    ("admin/axes/accessattempt/", "#changelist"),
+]
+
+
+def test_no_page_breaks_the_content_security_policy(demo_server: str, browser) -> None:
+    """Every main page, plotly charts and the admin included, loads with no CSP report."""
+    context = browser.new_context(locale="en-US")
+    context.add_init_script(CSP_WATCH)
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(f"{page.url}: {msg.text}"))
+    page.goto(demo_server + "admin/login/")
+    page.fill("#id_username", "demo")
+    page.fill("#id_password", "demo-password")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    violations: list[str] = []
+    for path, ready in CSP_PAGES:
+        response = page.goto(demo_server + path)
+        assert response is not None and response.status == 200, path
+        assert "script-src 'self'" in (response.headers.get("content-security-policy") or "")
+        if ready:
+            page.wait_for_selector(ready)
+        page.wait_for_load_state("networkidle")
+        violations += [f"{path}: {v}" for v in page.evaluate("window.__csp")]
+    context.close()
+    assert violations == []
+    assert [line for line in console if "Content Security Policy" in line] == []

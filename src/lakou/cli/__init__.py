@@ -22,6 +22,8 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
     "demo": ("lakou.cli.demo", "Load the demo install and serve the web app."),
     "serve": ("lakou.cli.serve", "Serve the web app (registry, portal, API)."),
     "db": ("lakou.cli.db", "Create or upgrade the registry database."),
+    "backup": ("lakou.cli.backup", "Save the registry, configuration and secrets in one file."),
+    "restore": ("lakou.cli.restore", "Restore a backup onto a fresh install."),
     "exchange": ("lakou.cli.exchange", "List and inspect exchanges in the registry."),
     "member": ("lakou.cli.member", "List and add members of an exchange."),
     "ixf": ("lakou.cli.ixf", "IX-F Member Export: export and import."),

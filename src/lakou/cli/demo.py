@@ -55,8 +55,11 @@ def cli(ctx: Context, load_only: bool, listen: str) -> None:
         )
         if load_only:
             return
-        from lakou.portal.server import prepare, serve
+        from lakou.portal.server import prepare, refusals, serve
 
+        problems = refusals(ctx.config, demo=True)  # migrated above: none expected
+        if problems:
+            raise click.ClickException("\n".join(problems))
         prepare()
         url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
         click.echo(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.i18n import _, language
 
 
 @click.command()
@@ -16,7 +17,11 @@ from lakou.cli.context import Context, pass_context
 @click.option("--threads", default=8, show_default=True, help="Worker threads.")
 @pass_context
 def cli(ctx: Context, listen: str | None, threads: int) -> None:
-    """Apply migrations, then serve the web app with waitress until interrupted."""
+    """Serve the web app with waitress until interrupted.
+
+    Refuses to start with debug mode, a weak secret key or unapplied migrations, saying
+    which setting or command fixes it.
+    """
     from lakou.portal.server import ListenError, parse_listen
 
     try:
@@ -24,11 +29,17 @@ def cli(ctx: Context, listen: str | None, threads: int) -> None:
     except ListenError as exc:
         raise click.BadParameter(str(exc), param_hint="--listen") from None
     ctx.setup_django()
-    from lakou.portal.server import prepare, serve
+    from lakou.portal.server import prepare, refusals, serve
 
+    with language(ctx.lang):
+        problems = refusals(ctx.config)
+        if problems:
+            for problem in problems:
+                click.echo(_("lakou serve: refused: %(problem)s") % {"problem": problem}, err=True)
+            raise SystemExit(1)
     prepare()
     click.echo(f"lakou: serving http://{_url_host(host)}:{port}/ (Ctrl-C to stop)")
-    serve(host, port, threads=threads)
+    serve(host, port, threads=threads, behind_proxy=ctx.config.portal.behind_proxy)
 
 
 def _url_host(host: str) -> str:

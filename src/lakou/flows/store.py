@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from lakou.flows.aggregate import SCHEMA
 from lakou.flows.sql import DUCKDB, fetch_sql, finished_periods_sql, rollup_sql, time_range_sql
+from lakou.private import private_dir
 
 LEVELS = {"minute": 60, "hour": 3600, "day": 86400}
 # Roll-ups: (from level, to level, period in seconds), finest first.
@@ -78,6 +79,8 @@ class ParquetStore:
             by_part.setdefault(_partition(level, int(m)), []).append(i)
         for part, rows in by_part.items():
             folder = self._dir(level) / part
+            if not self.root.exists():
+                private_dir(self.root)  # who talks to whom: for lakou's eyes only
             folder.mkdir(parents=True, exist_ok=True)
             name = f"part-{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.parquet"
             _atomic_write(table.take(rows), folder / name)

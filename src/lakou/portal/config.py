@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Config(BaseModel):
@@ -27,3 +29,48 @@ class Config(BaseModel):
     languages: list[str] = Field(
         default_factory=lambda: ["fr", "en", "es"], description="Languages offered to visitors."
     )
+    trusted_origins: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Public origins the portal is reached at through a reverse proxy "
+            "(https://ixp.example): their forms are trusted (CSRF) and their host names "
+            "are added to allowed_hosts."
+        ),
+    )
+    behind_proxy: bool = Field(
+        default=False,
+        description=(
+            "Served behind a TLS reverse proxy that sets X-Forwarded-Proto and "
+            "X-Forwarded-For: requests it marks https count as secure, cookies are sent "
+            "over HTTPS only and HSTS is on. Keep listen reachable by the proxy only."
+        ),
+    )
+    hsts_seconds: int = Field(
+        default=31536000,
+        ge=0,
+        description="Strict-Transport-Security max-age sent on HTTPS (behind_proxy); 0: none.",
+    )
+    login_failure_limit: int = Field(
+        default=5,
+        ge=1,
+        description=(
+            "Wrong passwords in a row before a login is locked out (per user name and per "
+            "client address)."
+        ),
+    )
+    login_cooloff_minutes: float = Field(
+        default=15.0,
+        gt=0,
+        description="How long a locked-out login stays locked (`lakou db unlock` ends it).",
+    )
+
+    @field_validator("trusted_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+                raise ValueError(
+                    f"{origin!r}: expected scheme://host[:port], e.g. https://ixp.example"
+                )
+        return origins

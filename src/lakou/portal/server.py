@@ -6,12 +6,25 @@ Debian and Windows), so a small exchange needs no nginx in front to start. Stati
 served by WhiteNoise: it wraps the WSGI app without touching the settings, serves with
 far-future caching and compressed variants, and keeps working with ``DEBUG`` off, where
 Django's own static view refuses to serve and its docs call it unfit for production.
+
+Before serving, :func:`refusals` lists what makes a start unsafe: debug mode or a weak
+secret key (outside the demo), and migrations not applied. ``serve`` never migrates by
+itself: a schema change is the operator's decision, taken with a backup at hand.
+Behind a reverse proxy (``portal.behind_proxy``), waitress takes the client's address and
+scheme from the proxy's X-Forwarded-For and X-Forwarded-Proto.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from lakou.config import LakouConfig
+from lakou.i18n import _
+
+# Django's own thresholds for a secret key (its security.W009 check).
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
 
 
 class ListenError(ValueError):
@@ -27,11 +40,66 @@ def parse_listen(value: str) -> tuple[str, int]:
     return host, int(port_text)
 
 
+def weak_secret_key(key: str) -> bool:
+    return (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith("django-insecure")
+    )
+
+
+def unsafe_settings(config: LakouConfig) -> list[str]:
+    """Settings a production portal must not run with, each naming its key."""
+    problems = []
+    if config.portal.debug:
+        problems.append(
+            _(
+                "portal.debug is true: debug pages show the settings and the code to any "
+                "visitor; set portal.debug: false (debug is for lakou demo only)"
+            )
+        )
+    key = config.portal.secret_key
+    if key is not None and weak_secret_key(key):
+        problems.append(
+            _(
+                "portal.secret_key is weak (%(length)d characters): use at least "
+                "%(minimum)d random characters, or remove the key to have one generated "
+                "in core.data_dir"
+            )
+            % {"length": len(key), "minimum": SECRET_KEY_MIN_LENGTH}
+        )
+    return problems
+
+
+def unapplied_migrations() -> list[str]:
+    """``app.migration`` names the database still lacks."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+def refusals(config: LakouConfig, demo: bool = False) -> list[str]:
+    """Why the portal must not start (empty: it may); Django must be set up."""
+    problems = [] if demo else unsafe_settings(config)
+    missing = unapplied_migrations()
+    if missing:
+        problems.append(
+            _(
+                "the database lacks %(count)d migration(s) (%(names)s): take a backup "
+                "(lakou backup --out FILE), then apply them with: lakou db migrate"
+            )
+            % {"count": len(missing), "names": ", ".join(missing)}
+        )
+    return problems
+
+
 def prepare() -> None:
-    """Apply migrations and collect static files (both idempotent, both quick when done)."""
+    """Collect static files (idempotent, quick when done); migrations are checked apart."""
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
@@ -49,10 +117,19 @@ def wsgi_app() -> Callable[..., Any]:
     )
 
 
-def serve(host: str, port: int, threads: int = 8) -> None:
+def serve(host: str, port: int, threads: int = 8, behind_proxy: bool = False) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM)."""
     import waitress
 
+    proxy: dict[str, Any] = {}
+    if behind_proxy:
+        # The proxy is whoever reaches the listen address (keep it on loopback or a
+        # private link): one hop, its client address and scheme believed, nothing else.
+        proxy = {
+            "trusted_proxy": "*",
+            "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        }
     waitress.serve(
         wsgi_app(),
         host=host,
@@ -60,4 +137,5 @@ def serve(host: str, port: int, threads: int = 8) -> None:
         threads=threads,
         ident="lakou",
         clear_untrusted_proxy_headers=True,
+        **proxy,
     )

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from lakou.i18n import LOCALE_DIR
 from lakou.portal.database import parse_database_url
 from lakou.portal.setup import active_config
+from lakou.private import private_dir, private_file
 
 _config = active_config()
 DATA_DIR: Path = _config.core.data_dir
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+private_dir(DATA_DIR)
 
 
 def _secret_key() -> str:
@@ -19,14 +22,20 @@ def _secret_key() -> str:
         return _config.portal.secret_key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        path.chmod(0o600)
+        private_file(path).write_text(secrets.token_urlsafe(50), encoding="utf-8")
     return path.read_text(encoding="utf-8").strip()
 
 
 SECRET_KEY = _secret_key()
 DEBUG = _config.portal.debug
 ALLOWED_HOSTS = list(_config.portal.allowed_hosts)
+# The public names the proxy forwards (Host: ixp.example) are the trusted origins' hosts.
+for _origin in _config.portal.trusted_origins:
+    _host = urlsplit(_origin).hostname or ""
+    _host = "." + _host[2:] if _host.startswith("*.") else _host
+    if _host and _host not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_host)
+CSRF_TRUSTED_ORIGINS = list(_config.portal.trusted_origins)
 LAKOU_CONFIG = _config
 LAKOU_LG_TIMEOUT = _config.portal.lg_timeout
 
@@ -37,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # login throttling; its admin pages are the audit of login attempts
     "lakou.registry",
     "lakou.portal",
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
@@ -51,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into its answer
 ]
 
 ROOT_URLCONF = "lakou.portal.urls"
@@ -78,8 +90,15 @@ if (
     DATABASES["default"]["ENGINE"].endswith("sqlite3")
     and DATABASES["default"]["NAME"] != ":memory:"
 ):
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Created empty and 0600 before SQLite opens it (SQLite gives its journal and WAL
+    # files the database file's mode), whatever the umask.
+    private_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "lakou.portal.throttle.LoginThrottle",  # first: refuses a locked-out login early
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -106,4 +125,51 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# --- web safety (docs/15-operate.md) --------------------------------------------------
+
+# Behind a TLS reverse proxy: its X-Forwarded-Proto says https, cookies only travel over
+# HTTPS, and browsers are told to come back over HTTPS only (HSTS, on secure requests).
+if _config.portal.behind_proxy:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = _config.portal.hsts_seconds
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # the operator's other sites are not ours
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Login throttling (django-axes): N wrong passwords lock the user name, and the client
+# address, for the cool-off; every attempt is kept for the admin (Axes > access attempts,
+# access failures, access logs).
+AXES_FAILURE_LIMIT = _config.portal.login_failure_limit
+AXES_COOLOFF_TIME = timedelta(minutes=_config.portal.login_cooloff_minutes)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# waitress puts the client's address in REMOTE_ADDR (from X-Forwarded-For when
+# behind_proxy): no other header is believed.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Content-Security-Policy: scripts, styles, fonts and images from the portal itself
+# (plotly and the API docs' Swagger UI are served locally), never inline scripts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }

@@ -82,10 +82,26 @@ SAMPLING = (
 )
 
 
-def _message(view: q.TrafficView) -> str:
+UNAVAILABLE = "The flow store cannot be read right now (staff see why)."
+
+
+def _message(request: HttpRequest, view: q.TrafficView) -> str:
     if view.status == q.STATUS_EMPTY:
         return HINT
-    return view.error
+    # The store's error names hosts, ports and paths: for staff only.
+    return view.error if _staff(request) else UNAVAILABLE
+
+
+def _staff(request: HttpRequest) -> bool:
+    return bool(getattr(request, "user", None) and request.user.is_staff)
+
+
+def _source(request: HttpRequest, view: q.TrafficView) -> dict[str, Any]:
+    """The store's kind; its location (a path or host:port/database) for staff only."""
+    source = view.source.as_dict()
+    if not _staff(request):
+        source["location"] = ""
+    return source
 
 
 def _days(query: PeriodQuery) -> int:
@@ -97,8 +113,8 @@ def traffic(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
     view = q.traffic(_days(query))
     return {
         "status": view.status,
-        "message": _message(view),
-        "source": view.source.as_dict(),
+        "message": _message(request, view),
+        "source": _source(request, view),
         "period": view.period(),
         "sampling": SAMPLING,
         "prices": view.prices,
@@ -121,8 +137,8 @@ def traffic_exchange(request: HttpRequest, slug: str, query: Query[PeriodQuery])
     figures = view.exchanges[0] if view.exchanges else None
     return {
         "status": view.status,
-        "message": _message(view),
-        "source": view.source.as_dict(),
+        "message": _message(request, view),
+        "source": _source(request, view),
         "period": view.period(),
         "sampling": SAMPLING,
         "slug": ex.slug,

@@ -32,6 +32,8 @@ def _common(request: HttpRequest, view: q.TrafficView) -> dict[str, Any]:
         "view": view,
         "periods": q.PERIODS,
         "plotly_url": reverse("portal:traffic_plotly", args=[plotly_version()]),
+        "plotly_css_url": reverse("portal:traffic_plotly_css", args=[plotly_version()]),
+        "plotly_map_style_ids": _plotly_map_style_ids(),
     }
 
 
@@ -130,5 +132,29 @@ def plotly_js(request: HttpRequest, version: str) -> HttpResponse:
             response["Content-Encoding"] = "gzip"
         response["Vary"] = "Accept-Encoding"
     response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@functools.cache
+def _plotly_css_bytes() -> bytes:
+    from lakou.portal.plotly_css import plotly_css
+
+    return plotly_css(_plotly_path().read_text(encoding="utf-8")).encode("utf-8")
+
+
+@functools.cache
+def _plotly_map_style_ids() -> list[str]:
+    from lakou.portal.plotly_css import map_style_ids
+
+    return map_style_ids(_plotly_path().read_text(encoding="utf-8"))
+
+
+@require_GET
+def plotly_stylesheet(request: HttpRequest, version: str) -> HttpResponse:
+    """plotly.js's style rules as a file (the CSP forbids the inline ones it would add)."""
+    if version != plotly_version():
+        raise Http404("not this plotly.js version")
+    response = HttpResponse(_plotly_css_bytes(), content_type="text/css")
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

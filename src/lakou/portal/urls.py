@@ -23,6 +23,11 @@ portal_patterns = (
             traffic_views.plotly_js,
             name="traffic_plotly",
         ),
+        path(
+            "traffic/plotly-<str:version>.css",
+            traffic_views.plotly_stylesheet,
+            name="traffic_plotly_css",
+        ),
         path("traffic/<slug:slug>/", traffic_views.exchange, name="traffic_exchange"),
     ],
     "portal",

@@ -7,6 +7,10 @@ inlines, so each level links to the next with "change" links). Actions do the re
 jobs: create the route-server sessions of new members, derive IPv6 addresses from the
 IPv4 host part. Every save goes through the models' ``clean()``, so the admin rejects
 exactly what the importers reject.
+
+Secret fields (the members' BGP passwords) are write-only: every admin here refuses a
+list filter that names one, directly or through a relation (``?bgp_password__regex=^Md5``,
+``?connections__member__bgp_password__startswith=``), so no query string can test a guess.
 """
 
 from __future__ import annotations
@@ -17,14 +21,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lakou.registry import models as m
+from lakou.registry.secretbox import is_secret_field
 from lakou.routeserver.options import ClientsError, check_options, check_password
 
 admin.site.site_header = "lakou"
@@ -105,6 +111,31 @@ def _report_sessions(
     )
     for problem in problems:
         modeladmin.message_user(request, problem, messages.WARNING)
+
+
+def lookup_touches_secret(model: type[models.Model], lookup: str) -> bool:
+    """Whether an ORM lookup path reads a secret field on its way (relations followed)."""
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # a transform or lookup name (startswith, regex...): the path ends
+        if is_secret_field(field):
+            return True
+        related = getattr(field, "related_model", None)
+        if not field.is_relation or related is None:
+            return False
+        model = related
+    return False
+
+
+class RegistryAdmin(admin.ModelAdmin):
+    """A registry admin page: filters never reach a secret field (no guessing oracle)."""
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        if lookup_touches_secret(self.model, lookup):
+            return False
+        return bool(super().lookup_allowed(lookup, value, request))
 
 
 # Web sites are https today; also Django 6's default (silences its deprecation warning).
@@ -301,7 +332,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(m.Exchange)
-class ExchangeAdmin(AsnSearchMixin, admin.ModelAdmin):
+class ExchangeAdmin(AsnSearchMixin, RegistryAdmin):
     list_display = ("name", "slug", "country", "city", "asn", "member_count", "bridges", "demo")
     list_filter = ("country", "demo")
     search_fields = ("name", "full_name", "slug", "city")
@@ -330,14 +361,14 @@ class ExchangeAdmin(AsnSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(m.Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(RegistryAdmin):
     list_display = ("name", "city", "country", "peeringdb_fac_id")
     list_filter = ("country",)
     search_fields = ("name", "city", "address")
 
 
 @admin.register(m.Switch)
-class SwitchAdmin(admin.ModelAdmin):
+class SwitchAdmin(RegistryAdmin):
     form = SwitchForm
     list_display = (
         "name",
@@ -354,7 +385,7 @@ class SwitchAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.PeeringLan)
-class PeeringLanAdmin(admin.ModelAdmin):
+class PeeringLanAdmin(RegistryAdmin):
     list_display = (
         "name",
         "exchange",
@@ -377,7 +408,7 @@ class PeeringLanAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Network)
-class NetworkAdmin(AsnSearchMixin, admin.ModelAdmin):
+class NetworkAdmin(AsnSearchMixin, RegistryAdmin):
     list_display = (
         "asn",
         "name",
@@ -396,7 +427,7 @@ class NetworkAdmin(AsnSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(m.Contact)
-class ContactAdmin(AsnSearchMixin, admin.ModelAdmin):
+class ContactAdmin(AsnSearchMixin, RegistryAdmin):
     asn_lookup = "network__asn"
     list_display = ("network", "role", "name", "email", "phone")
     list_filter = ("role",)
@@ -405,7 +436,7 @@ class ContactAdmin(AsnSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(m.Member)
-class MemberAdmin(AsnSearchMixin, admin.ModelAdmin):
+class MemberAdmin(AsnSearchMixin, RegistryAdmin):
     asn_lookup = "network__asn"
     list_display = (
         "asn",
@@ -474,7 +505,7 @@ class MemberAdmin(AsnSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(m.Connection)
-class ConnectionAdmin(AsnSearchMixin, admin.ModelAdmin):
+class ConnectionAdmin(AsnSearchMixin, RegistryAdmin):
     asn_lookup = "member__network__asn"
     list_display = ("__str__", "member", "state", "port_list", "speed")
     list_filter = ("state", "member__exchange", "ports__switch")
@@ -512,7 +543,7 @@ class ConnectionAdmin(AsnSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(m.Port)
-class PortAdmin(admin.ModelAdmin):
+class PortAdmin(RegistryAdmin):
     list_display = ("__str__", "switch", "connection", "speed_mbps")
     list_filter = ("switch__exchange", "switch", "speed_mbps")
     search_fields = ("name", "switch__name", "connection__member__network__name")
@@ -538,7 +569,7 @@ class AddressSearchMixin(AsnSearchMixin):
 
 
 @admin.register(m.PeeringLanAddress)
-class PeeringLanAddressAdmin(AddressSearchMixin, admin.ModelAdmin):
+class PeeringLanAddressAdmin(AddressSearchMixin, RegistryAdmin):
     list_display = ("__str__", "member", "lan", "ipv4", "ipv6", "mac_list", "rs_families")
     list_filter = ("lan__exchange", "lan")
     search_fields = ("ipv4", "ipv6", "macs__mac", "connection__member__network__name")
@@ -591,7 +622,7 @@ class PeeringLanAddressAdmin(AddressSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(m.MacAddress)
-class MacAddressAdmin(admin.ModelAdmin):
+class MacAddressAdmin(RegistryAdmin):
     list_display = ("mac", "address", "member", "lan", "learned")
     list_filter = ("lan__exchange", "lan", "learned")
     search_fields = (
@@ -615,7 +646,7 @@ class MacAddressAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.RouteServer)
-class RouteServerAdmin(AsnSearchMixin, admin.ModelAdmin):
+class RouteServerAdmin(AsnSearchMixin, RegistryAdmin):
     list_display = (
         "name",
         "exchange",
@@ -641,7 +672,7 @@ class RouteServerAdmin(AsnSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(m.RouteServerSession)
-class RouteServerSessionAdmin(AddressSearchMixin, admin.ModelAdmin):
+class RouteServerSessionAdmin(AddressSearchMixin, RegistryAdmin):
     asn_lookup = "address__connection__member__network__asn"
     list_display = ("__str__", "route_server", "member", "afi", "enabled")
     list_filter = ("route_server__exchange", "route_server", "afi", "enabled")

@@ -70,3 +70,11 @@ class Config(BaseModel):
         default=None,
         description="Folder of the official IX-F JSON schemas (euro-ix/json-schemas)",
     )
+    encryption_key_file: Path | None = Field(
+        default=None,
+        description=(
+            "Key that encrypts the members' BGP passwords at rest (created 0600 on first "
+            "use; back it up with the database). Default: encryption.key next to the "
+            "SQLite database, or in core.data_dir."
+        ),
+    )

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lakou.registry.secretbox import EncryptedCharField
 from lakou.vocabulary import AS_SET_PATTERN, ASN_MAX
 
 asn_validators = [MinValueValidator(1), MaxValueValidator(ASN_MAX)]
@@ -437,7 +438,7 @@ class Member(Timestamped):
         _("status"), max_length=16, choices=STATUS_CHOICES, default="connected"
     )
     member_since = models.DateField(_("member since"), null=True, blank=True)
-    bgp_password = models.CharField(
+    bgp_password = EncryptedCharField(
         _("BGP password"),
         max_length=80,
         blank=True,

@@ -1,0 +1,153 @@
+"""``lakou serve`` refuses an unsafe start, naming the setting or the command that fixes it.
+
+Debug mode, a weak secret key, unapplied migrations: each is refused with exit status 1
+and one line per problem; migrations are never applied behind the operator's back. The
+demo keeps working: it migrates explicitly and may run in debug mode.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from lakou.config import LakouConfig
+from lakou.portal.server import refusals, unsafe_settings, weak_secret_key
+
+
+def lakou(args: list[str], home: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LAKOU_CONFIG", "LAKOU_DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(XDG_DATA_HOME=str(home), LAKOU_LANGUAGE="en", **extra)
+    return subprocess.run(
+        [sys.executable, "-c", "from lakou.cli import main; main()", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_weak_keys() -> None:
+    assert weak_secret_key("x")
+    assert weak_secret_key("a" * 60)  # long but one character
+    assert weak_secret_key("django-insecure-" + "k3y" * 20)
+    assert not weak_secret_key("Zq3v-8sQ1hKx0pLw7RmT2uYc9bNe4fGj6aDs5oIt_VlXy-Hu0Me")
+
+
+def test_debug_and_weak_key_are_refused_outside_the_demo() -> None:
+    config = LakouConfig.model_validate({"portal": {"debug": True, "secret_key": "s3cret"}})
+    problems = unsafe_settings(config)
+    assert len(problems) == 2
+    assert "portal.debug" in problems[0] and "portal.secret_key" in problems[1]
+    assert "6 characters" in problems[1]
+    assert unsafe_settings(LakouConfig()) == []
+
+
+def test_serve_refuses_unapplied_migrations_and_says_which_command(tmp_path: Path) -> None:
+    proc = lakou(["serve", "--listen", "127.0.0.1:1"], tmp_path)
+    assert proc.returncode == 1
+    assert "lakou db migrate" in proc.stderr and "registry.0005_encrypted_bgp_password" in (
+        proc.stderr
+    )
+    # Nothing was applied behind the operator's back.
+    again = lakou(["serve", "--listen", "127.0.0.1:1"], tmp_path)
+    assert again.returncode == 1 and "lakou db migrate" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("LAKOU_PORTAL__DEBUG", "true", "portal.debug"),
+        ("LAKOU_PORTAL__SECRET_KEY", "x", "portal.secret_key"),
+    ],
+)
+def test_serve_refuses_debug_and_weak_keys(
+    tmp_path: Path, variable: str, value: str, named: str
+) -> None:
+    assert lakou(["db", "migrate"], tmp_path).returncode == 0
+    proc = lakou(["serve", "--listen", "127.0.0.1:1"], tmp_path, **{variable: value})
+    assert proc.returncode == 1
+    assert f"lakou serve: refused: {named}" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.django_db
+def test_the_demo_may_run_in_debug_mode() -> None:
+    config = LakouConfig.model_validate({"portal": {"debug": True}})
+    assert refusals(config, demo=True) == []  # migrated (the test database), debug allowed
+    assert ["portal.debug" in p for p in refusals(config)] == [True]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str, headers: dict[str, str]) -> dict[str, str]:
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return dict(response.headers)
+
+
+@pytest.mark.live
+def test_serve_behind_a_proxy_believes_its_https_header(tmp_path: Path) -> None:
+    """The real ``lakou serve`` (waitress): HSTS on what the proxy marks https only."""
+    proxy = {
+        "LAKOU_PORTAL__BEHIND_PROXY": "true",
+        "LAKOU_PORTAL__TRUSTED_ORIGINS": "[https://ixp.example]",
+    }
+    assert lakou(["db", "migrate"], tmp_path).returncode == 0
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LAKOU_CONFIG", "LAKOU_DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(XDG_DATA_HOME=str(tmp_path), **proxy)
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from lakou.cli import main; main()",
+            "serve",
+            "--listen",
+            f"127.0.0.1:{port}",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _attempt in range(600):
+            if proc.poll() is not None:
+                pytest.fail((tmp_path / "serve.log").read_text())
+            try:
+                fetch(url, {"Host": "ixp.example"})
+                break
+            except OSError:
+                time.sleep(0.1)
+        secure = fetch(url, {"Host": "ixp.example", "X-Forwarded-Proto": "https"})
+        plain = fetch(url, {"Host": "ixp.example"})
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+        log.close()
+    assert secure.get("Strict-Transport-Security") == "max-age=31536000"
+    assert "Strict-Transport-Security" not in plain
+    assert "script-src 'self'" in secure["Content-Security-Policy"]
