@@ -12,7 +12,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from tests.production.installs import CHECKOUT, Install, clean_env
 
 pytestmark = pytest.mark.slow
@@ -159,3 +158,19 @@ def test_portal_unit_command_line_serves(installed: Install) -> None:
         proc.terminate()
         output = proc.communicate(timeout=30)[0].decode()
     assert f"127.0.0.1:{port}" in output
+
+
+@pytest.mark.parametrize("job", JOBS)
+def test_job_unit_command_lines_parse(installed: Install, job: str) -> None:
+    argv = exec_start(installed.units / "lakou-job@.service", job)
+    assert argv[-3:] == ["jobs", "run", job]
+    out = subprocess.run([*argv, "--help"], capture_output=True, text=True, env=clean_env())
+    assert out.returncode == 0, out.stderr
+
+
+def test_a_job_unit_runs_and_its_run_is_recorded(installed: Install) -> None:
+    argv = exec_start(installed.units / "lakou-job@.service", "flows-rollup")
+    out = subprocess.run(argv, capture_output=True, text=True, env=clean_env(), timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    last = installed.run("jobs", "last", "flows-rollup").stdout
+    assert "flows-rollup" in last and "succeeded" in last

@@ -36,6 +36,7 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
         "Traceroutes: exchange crossings and paths leaving the territory.",
     ),
     "whatif": ("lakou.cli.whatif", "Simulate BGP routing: cable cuts, new members, new peerings."),
+    "jobs": ("lakou.cli.jobs", "Scheduled jobs: run one, list them, show the last runs."),
 }
 
 

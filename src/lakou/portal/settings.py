@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "lakou.registry",
     "lakou.portal",
+    "lakou.operations",
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
 ]
 

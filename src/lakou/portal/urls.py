@@ -31,6 +31,7 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("admin/", admin.site.urls),
+    path("operations/", include("lakou.operations.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # the IX-F Member Export at /participants.json
