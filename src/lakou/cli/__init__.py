@@ -37,6 +37,7 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
     ),
     "whatif": ("lakou.cli.whatif", "Simulate BGP routing: cable cuts, new members, new peerings."),
     "jobs": ("lakou.cli.jobs", "Scheduled jobs: run one, list them, show the last runs."),
+    "doctor": ("lakou.cli.doctor", "Check a running installation and say what to fix."),
 }
 
 
