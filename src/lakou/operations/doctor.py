@@ -2,7 +2,7 @@
 
 Each check gives ``ok``, ``warn`` (works, but look) or ``fail`` (something lakou needs is
 broken), a line of detail and, unless ok, the command or setting that fixes it. Checked:
-the configuration file's permissions (it holds the secret key), the data directory and
+the configuration file's permissions (it may hold the secret key), the data directory and
 the database files, the database reachable and migrated, the route servers' control
 sockets, the IRR server and the RPKI source reachable (short timeouts), free disk space,
 the clock synchronised, and the scheduled jobs' last outcomes. Network checks only open
@@ -68,13 +68,22 @@ def check_config_file(path: Path | None, config: Any = None) -> list[Check]:
         ]
     mode = _mode(path)
     if mode & 0o007:
+        secret = config is not None and bool(
+            config.portal.secret_key
+            or "@" in (config.core.database_url or "")
+            or config.flows.clickhouse.password
+            or config.registry.peeringdb.api_key
+        )
+        text = (
+            _("{path} is readable by every user (mode {mode:04o}) and holds secrets")
+            if secret
+            else _("{path} is readable by every user (mode {mode:04o})")
+        )
         return [
             Check(
                 "config",
-                FAIL,
-                _(
-                    "{path} is readable by every user (mode {mode:04o}); it holds the secret key"
-                ).format(path=path, mode=mode),
+                FAIL if secret else WARN,
+                text.format(path=path, mode=mode),
                 f"chmod 0640 {path} && chown root:lakou {path}",
             )
         ]
