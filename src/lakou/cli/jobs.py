@@ -40,6 +40,11 @@ def run(ctx: Context, name: str) -> None:
 @pass_context
 def list_jobs(ctx: Context, fmt: str) -> None:
     """The jobs, what each does, and how its last run ended."""
+    with language(ctx.lang):
+        _list_jobs(ctx, fmt)
+
+
+def _list_jobs(ctx: Context, fmt: str) -> None:
     ctx.setup_django()
     from lakou.operations.record import latest_per_job
 
@@ -60,7 +65,7 @@ def list_jobs(ctx: Context, fmt: str) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     for row in rows:
-        state = row["last_outcome"] or _("never run")
+        state = _(row["last_outcome"]) if row["last_outcome"] else _("never run")
         click.echo(f"{row['job']:<18} {state:<10} {row['description']}")
 
 
@@ -71,6 +76,11 @@ def list_jobs(ctx: Context, fmt: str) -> None:
 @pass_context
 def last(ctx: Context, name: str | None, limit: int, fmt: str) -> None:
     """The last runs (of every job, or of NAME), newest first."""
+    with language(ctx.lang):
+        _last(ctx, name, limit, fmt)
+
+
+def _last(ctx: Context, name: str | None, limit: int, fmt: str) -> None:
     ctx.setup_django()
     from lakou.operations.record import last_runs
 
@@ -93,6 +103,7 @@ def last(ctx: Context, name: str | None, limit: int, fmt: str) -> None:
         click.echo(_("no run recorded yet"))
     for r in runs:
         took = f"{r.duration:.1f}s" if r.duration is not None else "-"
+        state = _(r.outcome)
         click.echo(
-            f"{r.started_at:%Y-%m-%d %H:%M:%S} {r.job:<18} {r.outcome:<10} {took:>8}  {r.message}"
+            f"{r.started_at:%Y-%m-%d %H:%M:%S} {r.job:<18} {state:<10} {took:>8}  {r.message}"
         )
