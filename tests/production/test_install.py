@@ -57,6 +57,7 @@ def test_install_lays_out_config_data_and_units(installed: Install) -> None:
     assert len(config["portal"]["secret_key"]) >= 50
     assert config["portal"]["debug"] is False
     assert Path(config["core"]["data_dir"]) == installed.data
+    assert Path(config["jobs"]["backup_dir"]) == root / "var/backups/lakou"
     # the configuration is valid for the installed lakou, and the database is migrated
     installed.run("config", "check")
     assert (installed.data / "lakou.sqlite3").is_file()
