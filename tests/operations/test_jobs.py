@@ -9,8 +9,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +156,56 @@ def test_territory_refresh_with_unreachable_sources_fails(tmp_path: Path) -> Non
     run = inst.last("territory-refresh")
     _assert_failed(run, "lakou territory update: failed", "download(s) failed")
     assert run["steps"] == ["lakou territory update"]  # the build did not run
+
+
+DELEGATED = """2|lacnic|20240101|3|19700101|20240101|-0300
+lacnic|*|asn|*|1|summary
+lacnic|*|ipv4|*|2|summary
+lacnic|GP|asn|64500|1|20100101|allocated|abc
+lacnic|GP|ipv4|200.0.22.0|256|20100101|allocated|abc
+lacnic|GP|ipv4|200.0.23.0|256|20100101|allocated|abc
+"""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_territory_refresh_downloads_and_rebuilds_the_prefix_table(tmp_path: Path) -> None:
+    # a stand-in of the RIR's web site: plain HTTP on loopback, serving one delegated file
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "delegated-lacnic-extended-latest").write_text(DELEGATED)
+    handler = partial(_QuietHandler, directory=str(site))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/delegated-lacnic-extended-latest"
+        prefixes = tmp_path / "prefixes.csv"
+        inst = Install(
+            tmp_path,
+            {
+                "territory": {
+                    "countries": ["GP"],
+                    "update_urls": {"delegated-lacnic-extended-latest": url},
+                },
+                "flows": {"prefixes_file": str(prefixes)},
+            },
+        )
+        try:
+            inst.lakou("jobs", "run", "territory-refresh")
+        finally:
+            server.shutdown()
+    run = inst.last("territory-refresh")
+    assert run["outcome"] == "succeeded", run
+    assert run["steps"] == [
+        "lakou territory update",
+        f"lakou territory build --registry --format csv --out {prefixes}",
+    ]
+    rows = prefixes.read_text().splitlines()
+    assert rows[0].startswith("prefix,asn,territory")
+    assert {r.split(",")[0] for r in rows[1:]} == {"200.0.22.0/24", "200.0.23.0/24"}
 
 
 def test_backup_job_calls_lakou_backup_into_the_backup_dir(tmp_path: Path) -> None:
