@@ -222,6 +222,24 @@ def test_backup_job_calls_lakou_backup_into_the_backup_dir(tmp_path: Path) -> No
         _assert_failed(run, "No such command 'backup'")
 
 
+def test_a_second_run_of_the_same_job_is_refused_while_one_runs(tmp_path: Path) -> None:
+    import fcntl
+
+    inst = Install(tmp_path, {"flows": {"store_dir": str(tmp_path / "flows")}})
+    lock = tmp_path / "data" / "jobs" / "flows-rollup.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a running flows-rollup holds it
+        out = inst.lakou("jobs", "run", "flows-rollup", check=False)
+        other = inst.lakou("jobs", "run", "rs-refresh", check=False)
+    assert out.returncode == 1
+    _assert_failed(inst.last("flows-rollup"), "another run of flows-rollup is in progress")
+    assert "deploy_servers is empty" in inst.last("rs-refresh")["message"]  # not blocked
+    assert other.returncode == 1
+    inst.lakou("jobs", "run", "flows-rollup")  # the lock is free again
+    assert inst.last("flows-rollup")["outcome"] == "succeeded"
+
+
 def test_an_unknown_job_is_refused_with_the_known_ones(tmp_path: Path) -> None:
     inst = Install(tmp_path)
     out = inst.lakou("jobs", "run", "nightly", check=False)

@@ -10,10 +10,13 @@ the job. No Django here: the record is ``record.py``'s business.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,6 +128,26 @@ JOBS: dict[str, Job] = {
 }
 
 
+@contextlib.contextmanager
+def exclusive(data_dir: Path, name: str) -> Iterator[bool]:
+    """Hold the job's lock (``<data_dir>/jobs/NAME.lock``) inside the block: True when
+    this process got it, False when another run of the job holds it. A timer run and a
+    hand run of rs-refresh must not deploy at the same time; the kernel frees the lock
+    when its holder dies, so a crashed run never blocks the next one."""
+    lock_dir = Path(data_dir) / "jobs"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_dir / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o640)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
 def command_line(args: list[str], config_path: str | None) -> list[str]:
     """The child process for one step: this Python, this lakou, this configuration."""
     head = [sys.executable, "-m", "lakou"]
@@ -162,6 +185,8 @@ def run_steps(
                 text=True,
                 timeout=timeout,
                 stdin=subprocess.DEVNULL,
+                # wide lines: a message is read whole, not wrapped at 80 columns
+                env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "250")},
             )
         except subprocess.TimeoutExpired:
             return Outcome(

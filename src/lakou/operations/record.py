@@ -10,7 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from lakou.i18n import gettext as _
-from lakou.operations.jobs import FAILED, JOBS, SUCCEEDED, JobError, Outcome, run_steps
+from lakou.operations.jobs import (
+    FAILED,
+    JOBS,
+    SUCCEEDED,
+    JobError,
+    Outcome,
+    exclusive,
+    run_steps,
+)
 from lakou.operations.models import JobRun
 
 
@@ -19,16 +27,20 @@ def run_and_record(
 ) -> JobRun:
     job = JOBS[name]
     run = JobRun.objects.create(job=name, started_at=timezone.now())
-    try:
-        steps = job.steps(config)
-    except JobError as exc:
-        outcome = Outcome(False, str(exc))
-    else:
-        try:
-            outcome = run_steps(steps, config_path, config.jobs.step_timeout, echo=echo)
-        except Exception as exc:  # recorded, then raised: never a run left "running"
-            finish(run, Outcome(False, _("lakou error: {error}").format(error=exc)))
-            raise
+    with exclusive(config.core.data_dir, name) as alone:
+        if not alone:
+            outcome = Outcome(False, _("another run of {name} is in progress").format(name=name))
+        else:
+            try:
+                steps = job.steps(config)
+            except JobError as exc:
+                outcome = Outcome(False, str(exc))
+            else:
+                try:
+                    outcome = run_steps(steps, config_path, config.jobs.step_timeout, echo=echo)
+                except Exception as exc:  # recorded, then raised: never left "running"
+                    finish(run, Outcome(False, _("lakou error: {error}").format(error=exc)))
+                    raise
     finish(run, outcome)
     prune(name, config.jobs.keep_runs)
     return run
