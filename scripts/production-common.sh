@@ -86,7 +86,8 @@ as_lakou() {
   if [ -n "$ROOT" ]; then
     "$LAKOU" --config "$CONFIG" "$@"
   else
-    runuser -u "$LAKOU_USER" -- "$LAKOU" --config "$CONFIG" "$@"
+    # from /: the caller's directory (often /root) is closed to the lakou user
+    (cd / && runuser -u "$LAKOU_USER" -- "$LAKOU" --config "$CONFIG" "$@")
   fi
 }
 
