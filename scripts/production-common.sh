@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # the variables set here are used by the scripts sourcing it
 # Shared by install-production, upgrade-production and uninstall-production (sourced).
 #
 # --root DIR turns the machine's paths into paths under DIR, so the tests run the real

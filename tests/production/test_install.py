@@ -3,6 +3,7 @@ the wheel and sdist checked with twine."""
 
 from __future__ import annotations
 
+import shutil
 import stat
 import subprocess
 import sys
@@ -11,13 +12,30 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.production.installs import Dist, Install, install_into, run_script
+from tests.production.installs import CHECKOUT, Dist, Install, install_into, run_script
 
 pytestmark = pytest.mark.slow
 
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
+
+
+SCRIPTS = [
+    "scripts/install-production",
+    "scripts/upgrade-production",
+    "scripts/uninstall-production",
+    "scripts/production-common.sh",
+]
+
+
+def test_the_scripts_pass_shellcheck() -> None:
+    if shutil.which("shellcheck") is None:
+        pytest.fail("shellcheck is missing: scripts/install-test-deps installs it")
+    out = subprocess.run(
+        ["shellcheck", "-x", *SCRIPTS], capture_output=True, text=True, cwd=CHECKOUT
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_wheel_and_sdist_pass_twine_check(dist: Dist) -> None:
