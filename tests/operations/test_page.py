@@ -76,3 +76,15 @@ def test_a_run_that_crashes_is_recorded_as_failed_not_running(
         record.run_and_record("flows-rollup", config, None)
     run = JobRun.objects.get(job="flows-rollup")
     assert run.outcome == "failed" and "no python to run" in run.message and run.ended_at
+
+
+def test_job_runs_are_in_the_admin_read_only(client: Client) -> None:
+    _run("backup", False, "disk full")
+    User.objects.create_superuser("root", password="pw-123456789")
+    client.login(username="root", password="pw-123456789")
+    listing = client.get("/admin/operations/jobrun/?outcome__exact=failed")
+    assert listing.status_code == 200 and "disk full" in listing.content.decode()
+    assert client.get("/admin/operations/jobrun/add/").status_code == 403
+    run = JobRun.objects.get()
+    detail = client.get(f"/admin/operations/jobrun/{run.pk}/change/").content.decode()
+    assert 'href="/operations/jobs/"' in detail
