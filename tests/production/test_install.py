@@ -129,6 +129,12 @@ def test_install_refuses_what_it_cannot_install(tmp_path: Path) -> None:
     )  # fmt: skip
     assert out.returncode != 0
     assert "x.whl: no such file or directory" in out.stderr
+    assert not (tmp_path / "etc").exists()  # refused before writing anything
+    out = run_script(
+        "install-production", "--root", str(tmp_path), "--host", 'x"; rm -rf /', check=False
+    )
+    assert out.returncode != 0 and "not a host name" in out.stderr
+    assert not (tmp_path / "etc").exists()  # refused before writing anything
     out = run_script("install-production", "--root", str(tmp_path), "--bogus", check=False)
     assert out.returncode != 0 and "unknown option --bogus" in out.stderr
 
