@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lakou.flows.config import Config as FlowsConfig
+from lakou.operations.config import Config as JobsConfig
 from lakou.paths.config import Config as PathsConfig
 from lakou.portal.config import Config as PortalConfig
 from lakou.registry.config import Config as RegistryConfig
@@ -76,6 +77,7 @@ class LakouConfig(BaseModel):
     territory: TerritoryConfig = Field(default_factory=TerritoryConfig)
     paths: PathsConfig = Field(default_factory=PathsConfig)
     whatif: WhatifConfig = Field(default_factory=WhatifConfig)
+    jobs: JobsConfig = Field(default_factory=JobsConfig)
 
 
 class ConfigError(Exception):

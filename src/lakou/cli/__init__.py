@@ -38,6 +38,8 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
         "Traceroutes: exchange crossings and paths leaving the territory.",
     ),
     "whatif": ("lakou.cli.whatif", "Simulate BGP routing: cable cuts, new members, new peerings."),
+    "jobs": ("lakou.cli.jobs", "Scheduled jobs: run one, list them, show the last runs."),
+    "doctor": ("lakou.cli.doctor", "Check a running installation and say what to fix."),
 }
 
 

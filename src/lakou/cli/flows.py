@@ -432,6 +432,7 @@ def collect(
     unknown_exporter. Records are dated on receipt, or by the exporter's clock while it
     is within the allowed skew."""
     from lakou.flows.inlet import Collector
+    from lakou.metrics import metrics_dir
 
     cfg = ctx.config.flows
     listeners = [_listener(item) for item in listen] if listen else list(cfg.listeners)
@@ -449,6 +450,7 @@ def collect(
             batch=cfg.batch_datagrams,
             flush_seconds=cfg.flush_seconds,
             socket_buffer=cfg.socket_buffer_bytes,
+            metrics_file=metrics_dir(ctx.config.core.data_dir) / "collector.prom",
         )
         try:
             await collector.start()
@@ -460,6 +462,7 @@ def collect(
                     error=exc.strerror or exc,
                 )
             ) from None
+        collector.write_metrics()
         for host, port in collector.bound:
             click.echo(_("listening on {host} port {port}").format(host=host, port=port), err=True)
         click.echo(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -119,6 +120,7 @@ def build(
     from lakou.routeserver.policy import Policy, PolicyError, load_policy
     from lakou.routeserver.version import VersionError, bird_target, openbgpd_target
 
+    started = time.monotonic()
     cfg = ctx.config.routeserver
     if bool(slug) == bool(clients_file):
         raise click.UsageError(_("give either --exchange SLUG or --clients FILE"))
@@ -212,6 +214,15 @@ def build(
     tmp.replace(out)
     for warning in result.warnings:
         click.echo(_("warning: {text}").format(text=warning), err=True)
+    _record(
+        ctx,
+        "record_build",
+        route_server or slug or out.stem,
+        time.monotonic() - started,
+        clients=len(result.plan.clients),
+        sessions=len(result.plan.sessions),
+        size=len(result.text.encode()),
+    )
     if page:
         from lakou.routeserver.render.page import render_page
 
@@ -328,6 +339,7 @@ def deploy(
             failed = False
             for outcome in outcomes:
                 if outcome.result is not None:
+                    _record(ctx, "record_deploy", outcome.name, outcome.seconds, outcome.result)
                     for line in outcome.result.log:
                         click.echo(f"{outcome.name}: {line}")
                 if outcome.error:
@@ -344,6 +356,7 @@ def deploy(
         daemon = daemon or cfg.daemon
         target = target or cfg.config_path
         sock = socket_path or cfg.control_socket
+        started = time.monotonic()
         try:
             result = run_deploy(
                 config_file,
@@ -357,9 +370,20 @@ def deploy(
             )
         except DeployError as exc:
             raise click.ClickException(str(exc)) from None
+        _record(ctx, "record_deploy", target.stem, time.monotonic() - started, result)
         for line in result.log:
             click.echo(line)
         click.echo(_("deployed {name}").format(name=result.deployed.name))
+
+
+def _record(ctx: Context, what: str, name: str, *args: Any, **kwargs: Any) -> None:
+    """Leave the figures of a successful build or deploy for /metrics (never fatal)."""
+    from lakou.routeserver import exposition
+
+    try:
+        getattr(exposition, what)(ctx.config.core.data_dir, name, *args, **kwargs)
+    except OSError as exc:
+        click.echo(_("warning: metrics not written: {error}").format(error=exc), err=True)
 
 
 def _daemon(kind: str, socket: Path, target: Path) -> Daemon:

@@ -104,16 +104,21 @@ def prepare() -> None:
 
 
 def wsgi_app() -> Callable[..., Any]:
-    """Django's WSGI application with WhiteNoise serving ``STATIC_URL``."""
+    """Django's WSGI application with WhiteNoise serving ``STATIC_URL``, every request
+    logged and counted (:mod:`lakou.portal.accesslog`)."""
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
     from whitenoise import WhiteNoise
 
-    return WhiteNoise(
-        get_wsgi_application(),
-        root=settings.STATIC_ROOT,
-        prefix=settings.STATIC_URL,
-        max_age=3600,
+    from lakou.portal.accesslog import AccessLog
+
+    return AccessLog(
+        WhiteNoise(
+            get_wsgi_application(),
+            root=settings.STATIC_ROOT,
+            prefix=settings.STATIC_URL,
+            max_age=3600,
+        )
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from lakou.operations.metrics import metrics
 from lakou.portal import lg_views, traffic_views, views
 from lakou.portal.api import api
 
@@ -36,6 +37,8 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("admin/", admin.site.urls),
+    path("operations/", include("lakou.operations.urls")),
+    path("metrics", metrics, name="metrics"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # the IX-F Member Export at /participants.json
