@@ -149,13 +149,36 @@ def _with_clock(f: Any) -> Any:
     return f
 
 
-def _pipeline(ctx: Context, enricher: Any, store: Any, skew: int | None, action: str | None) -> Any:
+def _lan_recorder(ctx: Context, store_dir: str | None, backend: str | None) -> Any:
+    """The LAN hygiene sink: its tables live in files beside the flow store, also when
+    flows go to ClickHouse (then in the store directory, said on stderr)."""
+    from lakou.lan import lan_recorder
+
+    cfg = ctx.config.flows
+    path = store_dir or cfg.store_dir or str(ctx.config.core.data_dir / "flows")
+    if (backend or cfg.store) == "clickhouse":
+        click.echo(
+            _("LAN hygiene frames and MAC census are kept in {path}/lan").format(path=path),
+            err=True,
+        )
+    return lan_recorder(path)
+
+
+def _pipeline(
+    ctx: Context,
+    enricher: Any,
+    store: Any,
+    skew: int | None,
+    action: str | None,
+    lan: Any = None,
+) -> Any:
     from lakou.flows.pipeline import Pipeline
 
     cfg = ctx.config.flows
     return Pipeline(
         enricher=enricher,
         store=store,
+        lan=lan,
         max_clock_skew=float(cfg.max_clock_skew_seconds if skew is None else skew),
         clock_skew_action=action or cfg.clock_skew_action,  # type: ignore[arg-type]
     )
@@ -219,6 +242,9 @@ def replay(
 ) -> None:
     """Feed captures through the collector's pipeline into the store.
 
+    Besides the flows, sFlow control frames and the MAC census go to DIR/lan for the
+    peering-LAN hygiene checks (``lakou lan report``).
+
     Every exporter in the captures is accepted; records keep the capture's time, and a
     NetFlow/IPFIX record whose own time is beyond the allowed skew of its packet's
     capture time is counted (clock_skew) and re-dated or dropped."""
@@ -229,7 +255,8 @@ def replay(
 
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
-    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action)
+    lan = _lan_recorder(ctx, store_dir, backend)
+    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
     batch_size = ctx.config.flows.batch_datagrams
     stats = CaptureStats()
     total = sum(Path(p).stat().st_size for p in pcaps)
@@ -438,7 +465,8 @@ def collect(
     allowed = _allowed_exporters(ctx, allow_exporter, registry)
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
-    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action)
+    lan = _lan_recorder(ctx, store_dir, backend)
+    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
 
     async def main() -> None:
         collector = Collector(
