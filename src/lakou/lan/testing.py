@@ -77,7 +77,7 @@ def lldp(src: str, system: str = "router-x") -> bytes:
     return ethernet("01:80:c2:00:00:0e", src, 0x88CC, pdu)
 
 
-def _ipv6(src: str, dst: str, next_header: int, payload: bytes, hop_limit: int = 255) -> bytes:
+def ipv6_packet(src: str, dst: str, next_header: int, payload: bytes, hop_limit: int = 255) -> bytes:
     return (
         struct.pack("!IHBB", 6 << 28, len(payload), next_header, hop_limit)
         + IPv6Address(src).packed
@@ -86,7 +86,7 @@ def _ipv6(src: str, dst: str, next_header: int, payload: bytes, hop_limit: int =
     )
 
 
-def _icmpv6(src: str, dst: str, body: bytes) -> bytes:
+def icmpv6_message(src: str, dst: str, body: bytes) -> bytes:
     pseudo = IPv6Address(src).packed + IPv6Address(dst).packed
     pseudo += struct.pack("!IxxxB", len(body), 58)
     checksum = _checksum(pseudo + body)
@@ -98,11 +98,11 @@ def router_advertisement(src_mac: str, src_ip: str, prefix: str = "2001:db8:1::"
     body = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 1800, 0, 0)
     body += struct.pack("!BBBBIII", 3, 4, 64, 0xC0, 86400, 14400, 0) + IPv6Address(prefix).packed
     body += struct.pack("!BB", 1, 1) + _mac(src_mac)  # source link-layer address
-    icmp = _icmpv6(src_ip, "ff02::1", body)
-    return ethernet("33:33:00:00:00:01", src_mac, 0x86DD, _ipv6(src_ip, "ff02::1", 58, icmp))
+    icmp = icmpv6_message(src_ip, "ff02::1", body)
+    return ethernet("33:33:00:00:00:01", src_mac, 0x86DD, ipv6_packet(src_ip, "ff02::1", 58, icmp))
 
 
-def _ipv4(src: str, dst: str, proto: int, payload: bytes, ttl: int = 64) -> bytes:
+def ipv4_packet(src: str, dst: str, proto: int, payload: bytes, ttl: int = 64) -> bytes:
     head = struct.pack(
         "!BBHHHBBH4s4s",
         0x45,
@@ -124,7 +124,7 @@ def dhcp_discover(src_mac: str, xid: int = 0x1234ABCD) -> bytes:
     bootp += _mac(src_mac) + b"\x00" * 10 + b"\x00" * 192
     bootp += b"\x63\x82\x53\x63" + bytes([53, 1, 1, 55, 3, 1, 3, 6, 255])
     udp = struct.pack("!HHHH", 68, 67, 8 + len(bootp), 0) + bootp
-    return ethernet(BROADCAST, src_mac, 0x0800, _ipv4("0.0.0.0", "255.255.255.255", 17, udp))
+    return ethernet(BROADCAST, src_mac, 0x0800, ipv4_packet("0.0.0.0", "255.255.255.255", 17, udp))
 
 
 def arp(op: int, src_mac: str, sender_ip: str, target_ip: str, dst_mac: str = BROADCAST) -> bytes:
@@ -137,7 +137,7 @@ def arp(op: int, src_mac: str, sender_ip: str, target_ip: str, dst_mac: str = BR
 
 def ipv4_unicast(src_mac: str, dst_mac: str, src_ip: str, dst_ip: str) -> bytes:
     tcp = struct.pack("!HHIIBBHHH", 179, 50000, 1, 0, 0x50, 0x10, 1024, 0, 0)
-    return ethernet(dst_mac, src_mac, 0x0800, _ipv4(src_ip, dst_ip, 6, tcp))
+    return ethernet(dst_mac, src_mac, 0x0800, ipv4_packet(src_ip, dst_ip, 6, tcp))
 
 
 @dataclass(frozen=True)
