@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from ipaddress import ip_address
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tests.lan.conftest import AGENT, X, Y, Z, bad_frames, stream
 
 from lakou.cli import main
 from lakou.flows.pcap import Datagram, write_pcap
+from lakou.flows.testing import ClickHouseServer
 from lakou.lan import testing as t
 
 T0 = 1_790_000_000
@@ -163,3 +165,30 @@ def test_tshark_dissects_the_frames_and_the_sflow_stream(tmp_path: Path) -> None
     ).stdout
     for name in (":stp", ":cdp", ":icmpv6", ":arp", ":dhcp"):
         assert name in protocols, protocols
+
+
+@pytest.mark.live
+def test_with_clickhouse_the_lan_tables_stay_in_files_or_are_said_not_kept(
+    clickhouse: ClickHouseServer, tmp_path: Path, members: Path
+) -> None:
+    config = tmp_path / "lakou.yml"
+    database = f"lakou_lan_{uuid.uuid4().hex[:8]}"
+    config.write_text(
+        "flows:\n  store: clickhouse\n"
+        f"  clickhouse: {{host: 127.0.0.1, port: {clickhouse.port}, database: {database}}}\n"
+    )
+    capture = write_stream(tmp_path / "lan.pcap", stream())
+    replay = ["--config", str(config), "flows", "replay", str(capture), "--members", str(members)]
+    runner = CliRunner()
+    out = runner.invoke(main, replay)
+    assert out.exit_code == 0, out.output
+    summary = json.loads(out.output)
+    assert summary["lan"].startswith("not kept: with the clickhouse store, give --store DIR")
+    assert (
+        summary["counters"]["rows_written"] >= 1 and "lan_rows_written" not in summary["counters"]
+    )
+    store = tmp_path / "lan-files"
+    out = runner.invoke(main, [*replay, "--store", str(store)])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["lan"] == str(store / "lan")
+    assert_x_findings(lan_report(store, members))

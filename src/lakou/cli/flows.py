@@ -149,19 +149,23 @@ def _with_clock(f: Any) -> Any:
     return f
 
 
-def _lan_recorder(ctx: Context, store_dir: str | None, backend: str | None) -> Any:
-    """The LAN hygiene sink: its tables live in files beside the flow store, also when
-    flows go to ClickHouse (then in the store directory, said on stderr)."""
+def _lan_recorder(ctx: Context, store_dir: str | None, backend: str | None) -> tuple[Any, str]:
+    """The LAN hygiene sink and where it writes (or why it does not).
+
+    Its tables are files beside the flow store. With ClickHouse they go to --store DIR
+    (or flows.store_dir) when one is given; without, they are not kept, and the command
+    says so."""
     from lakou.lan import lan_recorder
 
     cfg = ctx.config.flows
-    path = store_dir or cfg.store_dir or str(ctx.config.core.data_dir / "flows")
-    if (backend or cfg.store) == "clickhouse":
-        click.echo(
-            _("LAN hygiene frames and MAC census are kept in {path}/lan").format(path=path),
-            err=True,
+    path = store_dir or cfg.store_dir
+    if (backend or cfg.store) == "clickhouse" and not path:
+        return None, _(
+            "not kept: with the clickhouse store, give --store DIR (or flows.store_dir) "
+            "for the LAN hygiene tables"
         )
-    return lan_recorder(path)
+    path = path or str(ctx.config.core.data_dir / "flows")
+    return lan_recorder(path), str(Path(path) / "lan")
 
 
 def _pipeline(
@@ -255,7 +259,7 @@ def replay(
 
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
-    lan = _lan_recorder(ctx, store_dir, backend)
+    lan, lan_where = _lan_recorder(ctx, store_dir, backend)
     pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
     batch_size = ctx.config.flows.batch_datagrams
     stats = CaptureStats()
@@ -286,6 +290,7 @@ def replay(
         "counters": counters,
         "malformed": dict(pipeline.malformed),
         "malformed_samples": pipeline.malformed_log.last(10),
+        "lan": lan_where,
     }
     click.echo(json.dumps(summary, sort_keys=True))
 
@@ -465,7 +470,7 @@ def collect(
     allowed = _allowed_exporters(ctx, allow_exporter, registry)
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
-    lan = _lan_recorder(ctx, store_dir, backend)
+    lan, lan_where = _lan_recorder(ctx, store_dir, backend)
     pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
 
     async def main() -> None:
@@ -494,6 +499,7 @@ def collect(
             _("exporters allowed: {exporters}").format(exporters=", ".join(allowed.describe())),
             err=True,
         )
+        click.echo(_("LAN hygiene tables: {where}").format(where=lan_where), err=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -77,7 +77,9 @@ def lldp(src: str, system: str = "router-x") -> bytes:
     return ethernet("01:80:c2:00:00:0e", src, 0x88CC, pdu)
 
 
-def ipv6_packet(src: str, dst: str, next_header: int, payload: bytes, hop_limit: int = 255) -> bytes:
+def ipv6_packet(
+    src: str, dst: str, next_header: int, payload: bytes, hop_limit: int = 255
+) -> bytes:
     return (
         struct.pack("!IHBB", 6 << 28, len(payload), next_header, hop_limit)
         + IPv6Address(src).packed
