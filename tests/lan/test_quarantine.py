@@ -82,3 +82,14 @@ def test_a_quarantine_value_that_is_not_a_flag_names_the_file(tmp_path: Path) ->
     assert out.exit_code == 1
     assert f"{members}: members[0]: quarantine: 'maybe'" in out.output
     assert "Traceback" not in out.output
+
+
+def test_the_verdict_speaks_french_and_spanish(tmp_path: Path) -> None:
+    members = members_yaml(tmp_path / "members.yaml", quarantine=(Z["asn"],))
+    store = three_hours(tmp_path)
+    args = ["lan", "quarantine", "--store", str(store), "--members", str(members)]
+    args += ["--clean-hours", "2", "--now", str(T0 + 3 * HOUR)]
+    french = CliRunner().invoke(main, ["-L", "fr", *args])
+    assert "propre depuis 2 heures, prêt pour la production" in french.output, french.output
+    spanish = CliRunner().invoke(main, ["-L", "es", *args])
+    assert "limpio durante 2 horas, listo para producción" in spanish.output, spanish.output

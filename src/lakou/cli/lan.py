@@ -11,6 +11,7 @@ import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
+from lakou.i18n import language
 
 
 def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
@@ -107,6 +108,21 @@ def report(
     until: int,
 ) -> None:
     """Findings per member: what its port sent that a peering LAN must not carry."""
+    with language(ctx.lang):
+        _report(ctx, store_dir, members, registry, fmt, max_macs, broadcast_pps, since, until)
+
+
+def _report(
+    ctx: Context,
+    store_dir: str | None,
+    members: str | None,
+    registry: bool,
+    fmt: str,
+    max_macs: int,
+    broadcast_pps: float,
+    since: int,
+    until: int,
+) -> None:
     from lakou.lan import LanStoreError, Thresholds, lan_report
 
     watchlist = _watchlist(ctx, members, registry)
@@ -155,6 +171,23 @@ def quarantine(
     now: int | None,
 ) -> None:
     """Quarantined ports: clean for N hours and ready for production, or what blocks them."""
+    with language(ctx.lang):
+        _quarantine(
+            ctx, store_dir, members, registry, fmt, max_macs, broadcast_pps, clean_hours, now
+        )
+
+
+def _quarantine(
+    ctx: Context,
+    store_dir: str | None,
+    members: str | None,
+    registry: bool,
+    fmt: str,
+    max_macs: int,
+    broadcast_pps: float,
+    clean_hours: float,
+    now: int | None,
+) -> None:
     from lakou.lan import LanStoreError, Thresholds, quarantine_report
 
     watchlist = _watchlist(ctx, members, registry)
