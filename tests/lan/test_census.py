@@ -71,3 +71,29 @@ def test_broadcast_above_the_threshold(tmp_path: Path) -> None:
 
 def lan_report_of(findings: list[dict]) -> dict[tuple[int | None, str], dict]:
     return {(f["asn"], f["kind"]): f for f in findings}
+
+
+def test_neighbour_adverts_for_link_local_are_fine_for_others_addresses_not(
+    tmp_path: Path,
+) -> None:
+    from tests.lan.test_frames import neighbour_advert
+
+    members = csv_members(tmp_path / "members.csv")
+    # test_frames' advert comes from X's MAC (02:00:00:00:00:0a) on X's port.
+    samples = [from_port(X, neighbour_advert("fe80::a")), from_port(X, neighbour_advert(Y["ipv6"]))]
+    samples.append(from_port(X, neighbour_advert(X["ipv6"])))
+    findings = lan_report_of(replay(tmp_path, members, samples))
+    assert set(findings) == {(X["asn"], "nd-foreign-address")}
+    found = findings[(X["asn"], "nd-foreign-address")]
+    assert found["samples"] == 1 and found["evidence"]["addresses"] == [Y["ipv6"]]
+    assert found["evidence"]["address_owners"] == [Y["asn"]]
+
+
+def test_a_store_without_lan_tables_is_not_a_clean_lan(tmp_path: Path) -> None:
+    members = csv_members(tmp_path / "members.csv")
+    for command in (["report"], ["quarantine", "--clean-hours", "1"]):
+        out = CliRunner().invoke(
+            main, ["lan", *command, "--store", str(tmp_path / "empty"), "--members", str(members)]
+        )
+        assert out.exit_code == 1
+        assert f"{tmp_path / 'empty'}/lan: no LAN hygiene data yet" in out.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -39,6 +40,19 @@ def _store_dir(ctx: Context, store_dir: str | None) -> str:
     cfg = ctx.config.flows
     path = store_dir or cfg.store_dir or str(ctx.config.core.data_dir / "flows")
     return str(path)
+
+
+def _has_data(path: str) -> None:
+    """A store without LAN tables is no proof of a clean LAN: say so, do not report."""
+    from lakou.lan.store import LanStore
+
+    if not LanStore(Path(path)).has_data():
+        raise click.ClickException(
+            _(
+                "{path}/lan: no LAN hygiene data yet; run lakou flows collect or "
+                "lakou flows replay with --store {path}"
+            ).format(path=path)
+        )
 
 
 def _when(seconds: int | None) -> str:
@@ -126,6 +140,7 @@ def _report(
     from lakou.lan import LanStoreError, Thresholds, lan_report
 
     watchlist = _watchlist(ctx, members, registry)
+    _has_data(_store_dir(ctx, store_dir))
     try:
         findings = lan_report(
             _store_dir(ctx, store_dir), watchlist, since, until, Thresholds(max_macs, broadcast_pps)
@@ -191,6 +206,7 @@ def _quarantine(
     from lakou.lan import LanStoreError, Thresholds, quarantine_report
 
     watchlist = _watchlist(ctx, members, registry)
+    _has_data(_store_dir(ctx, store_dir))
     when = int(time.time()) if now is None else now
     try:
         statuses = quarantine_report(

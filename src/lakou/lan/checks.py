@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from ipaddress import ip_address
 from typing import Any
 
 from lakou.lan import frames as k
@@ -105,6 +106,8 @@ def _frame_kind(row: dict[str, Any], port: WatchedPort | None, wl: Watchlist) ->
     address = str(row["address"] or "")
     if address in UNSPECIFIED:  # an ARP probe or an unparsed one: says nothing for anyone
         return None
+    if kind == k.NEIGHBOUR_ADVERTISEMENT and ip_address(address).is_link_local:
+        return None  # every router answers for its own fe80:: address; none is assigned
     if port is not None and address in wl.addresses.get(port.asn, set()):
         return None
     return ARP_FOREIGN_ADDRESS if kind == k.ARP else ND_FOREIGN_ADDRESS
