@@ -19,6 +19,7 @@ on a clean LAN are a few in a thousand samples. Rows wait in memory until
 from __future__ import annotations
 
 import json
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,6 @@ import pyarrow as pa
 
 from lakou.flows import sflow
 from lakou.flows.records import FlowBatch, halves_to_ip, int_to_mac
-from lakou.flows.sflow import MalformedDatagram
 from lakou.lan.frames import classify
 from lakou.lan.store import FRAMES, MACS, LanStore
 
@@ -58,6 +58,41 @@ def control_mask(batch: FlowBatch) -> npt.NDArray[np.bool_]:
     return mask
 
 
+def sampled_headers(payload: bytes) -> list[bytes | None]:
+    """The sampled Ethernet header of each flow sample of an sFlow datagram, in order
+    (None for a sample without one), walking only the structure around them.
+
+    The datagram was accepted by the flow decoders, so its lengths hold; a walk that
+    still runs past the end stops with what it found.
+    """
+    out: list[bytes | None] = []
+    try:
+        kind = struct.unpack_from("!I", payload, 4)[0]
+        pos = 8 + (16 if kind == 2 else 4 if kind == 1 else 0) + 12
+        (count,) = struct.unpack_from("!I", payload, pos)
+        pos += 4
+        for _ in range(count):
+            fmt, length = struct.unpack_from("!II", payload, pos)
+            body, pos = pos + 8, pos + 8 + length
+            if fmt not in (sflow.FLOW_SAMPLE, sflow.EXPANDED_FLOW_SAMPLE):
+                continue
+            p = body + (40 if fmt == sflow.EXPANDED_FLOW_SAMPLE else 28)
+            (records,) = struct.unpack_from("!I", payload, p)
+            p += 4
+            header = None
+            for _ in range(records):
+                rfmt, rlen = struct.unpack_from("!II", payload, p)
+                if rfmt == sflow.RAW_PACKET_HEADER and header is None:
+                    proto, _frame, _stripped, hlen = struct.unpack_from("!IIII", payload, p + 8)
+                    if proto == sflow.HEADER_PROTOCOL_ETHERNET and hlen <= rlen - 16:
+                        header = payload[p + 24 : p + 24 + hlen]
+                p += 8 + rlen
+            out.append(header)
+    except struct.error:
+        pass
+    return out
+
+
 @dataclass
 class LanRecorder:
     """The pipeline's LAN sink: census and control frames, written on flush."""
@@ -83,36 +118,17 @@ class LanRecorder:
             return
         # Records of a datagram are consecutive, in the order of its flow samples.
         first = np.searchsorted(datagram, datagram, side="left")
-        decoded: dict[int, list[dict[str, Any]]] = {}
+        headers: dict[int, list[bytes | None]] = {}
         for row in picked.tolist():
             d = int(datagram[row])
-            if d not in decoded:
-                try:
-                    samples = sflow.decode(payloads[d])["samples"]
-                except MalformedDatagram:  # accepted by the fast decoder: not expected
-                    samples = []
-                decoded[d] = [
-                    s for s in samples if s.get("type") in ("flow_sample", "expanded_flow_sample")
-                ]
-            flows = decoded[d]
+            if d not in headers:
+                headers[d] = sampled_headers(payloads[d])
             k = row - int(first[row])
-            if k >= len(flows):
-                continue
-            self._keep(batch, row, flows[k])
+            if k < len(headers[d]) and (header := headers[d][k]) is not None:
+                self._keep(batch, row, header)
 
-    def _keep(self, batch: FlowBatch, row: int, sample: dict[str, Any]) -> None:
-        header = next(
-            (
-                r
-                for r in sample["records"]
-                if r.get("type") == "raw_packet_header"
-                and r.get("header_protocol") == sflow.HEADER_PROTOCOL_ETHERNET
-            ),
-            None,
-        )
-        if header is None:
-            return
-        found = classify(bytes.fromhex(header["header_bytes"]))
+    def _keep(self, batch: FlowBatch, row: int, header: bytes) -> None:
+        found = classify(header)
         if found is None:
             return
         self.counters[found.kind] = self.counters.get(found.kind, 0) + 1
@@ -140,19 +156,11 @@ class LanRecorder:
         rate = np.maximum(b["sampling_rate"].astype(np.int64), 1)
         broadcast = b["dst_mac"] == BROADCAST
         multicast = ((b["dst_mac"] & GROUP_BIT) != 0) & ~broadcast
-        exporters = {
-            (hi, lo): halves_to_ip(hi, lo)
-            for hi, lo in set(
-                zip(b["exporter_hi"].tolist(), b["exporter_lo"].tolist(), strict=True)
-            )
-        }
         table = pa.table(
             {
                 "minute": (b["time"].astype(np.int64) // 60) * 60,
-                "exporter": [
-                    exporters[k]
-                    for k in zip(b["exporter_hi"].tolist(), b["exporter_lo"].tolist(), strict=True)
-                ],
+                "exporter_hi": b["exporter_hi"],
+                "exporter_lo": b["exporter_lo"],
                 "in_if": b["in_if"].astype(np.int64),
                 "vlan": b["vlan"].astype(np.int32),
                 "mac": b["src_mac"].astype(np.int64),
@@ -167,7 +175,7 @@ class LanRecorder:
 
     @staticmethod
     def _sum(table: pa.Table) -> pa.Table:
-        keys = ["minute", "exporter", "in_if", "vlan", "mac"]
+        keys = ["minute", "exporter_hi", "exporter_lo", "in_if", "vlan", "mac"]
         sums = ["samples", "packets", "broadcast_packets", "multicast_packets"]
         if "time" in table.column_names:
             table = table.append_column("first_seen", table["time"]).append_column(
@@ -184,8 +192,13 @@ class LanRecorder:
         written = 0
         if self.census:
             summed = self._sum(pa.concat_tables(self.census))
+            # Summed rows are few (one per minute, port and MAC): name them only now.
             macs = [int_to_mac(m) for m in summed["mac"].to_pylist()]
-            summed = summed.drop_columns(["mac"]).append_column("src_mac", pa.array(macs))
+            his, los = summed["exporter_hi"].to_pylist(), summed["exporter_lo"].to_pylist()
+            exporters = [halves_to_ip(hi, lo) for hi, lo in zip(his, los, strict=True)]
+            summed = summed.drop_columns(["mac", "exporter_hi", "exporter_lo"])
+            summed = summed.append_column("src_mac", pa.array(macs))
+            summed = summed.append_column("exporter", pa.array(exporters, pa.string()))
             summed = summed.select(MACS.names)
             if self.store is not None:
                 self.store.write("macs", summed)
