@@ -1,0 +1,143 @@
+"""``lakou watch``: events of the exchange (LAN hygiene, route-server sessions), and
+e-mail to the members' NOC contacts and staff when they open and when they are back to
+normal. Run it from cron or a timer every few minutes."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lakou.cli.context import Context, pass_context
+from lakou.i18n import gettext as _
+
+
+@click.group()
+def cli() -> None:
+    """Events of the exchange and notifications."""
+
+
+@cli.command()
+@click.option(
+    "--state", type=click.Path(dir_okay=False), required=True, help=_("Event book (JSON).")
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False),
+    help=_("Flow store directory: observe its LAN hygiene findings."),
+)
+@click.option("--members", type=click.Path(exists=True, dir_okay=False), help=_("Members file."))
+@click.option("--registry", is_flag=True, help=_("Read members from the registry."))
+@click.option(
+    "--window-minutes",
+    type=click.IntRange(1),
+    default=15,
+    show_default=True,
+    help=_("LAN findings seen within this many minutes are still open."),
+)
+@click.option("--sessions", is_flag=True, help=_("Observe the configured route servers' sessions."))
+@click.option(
+    "--socket", "socket_path", type=click.Path(path_type=Path), help=_("One BIRD socket.")
+)
+@click.option("--rs-asn", type=int, help=_("The route server's ASN (with --socket)."))
+@click.option(
+    "--contacts", type=click.Path(exists=True, dir_okay=False), help=_("Contacts (YAML).")
+)
+@click.option("--smtp-host", help=_("SMTP server (without it, nothing is mailed)."))
+@click.option("--smtp-port", type=click.IntRange(1, 65535), default=25, show_default=True)
+@click.option("--smtp-from", default="lakou@localhost", show_default=True)
+@click.option("--smtp-starttls", is_flag=True, help=_("Upgrade the SMTP session with STARTTLS."))
+@click.option(
+    "--smtp-user", default="", help=_("SMTP user; the password is read from $LAKOU_SMTP_PASSWORD.")
+)
+@click.option(
+    "--smtp-ca", type=click.Path(exists=True, dir_okay=False), help=_("CA file for STARTTLS.")
+)
+@click.option("--exchange-name", default="lakou", show_default=True, help=_("Shown in subjects."))
+@click.option("--now", type=int, help=_("Run as at this time (seconds since 1970)."))
+@pass_context
+def run(
+    ctx: Context,
+    state: str,
+    store_dir: str | None,
+    members: str | None,
+    registry: bool,
+    window_minutes: int,
+    sessions: bool,
+    socket_path: Path | None,
+    rs_asn: int | None,
+    contacts: str | None,
+    smtp_host: str | None,
+    smtp_port: int,
+    smtp_from: str,
+    smtp_starttls: bool,
+    smtp_user: str,
+    smtp_ca: str | None,
+    exchange_name: str,
+    now: int | None,
+) -> None:
+    """Observe, fold into the event book, mail the changes; prints them as JSON."""
+    from lakou.watch import (
+        EventBookError,
+        NotifyError,
+        Smtp,
+        from_findings,
+        from_neighbours,
+        load_contacts,
+        watch_once,
+    )
+
+    when = int(time.time()) if now is None else now
+    observations: dict[str, list[Any]] = {}
+    if store_dir:
+        from lakou.cli.lan import _has_data, _watchlist
+        from lakou.lan import LanStoreError, lan_report
+
+        watchlist = _watchlist(ctx, members, registry)
+        _has_data(store_dir)
+        try:
+            findings = lan_report(store_dir, watchlist, when - window_minutes * 60, when + 1)
+        except LanStoreError as exc:
+            raise click.ClickException(str(exc)) from None
+        observations["lan"] = from_findings(findings)
+    if sessions or socket_path:
+        from lakou.cli.rs import _endpoints
+        from lakou.routeserver.lg import api
+        from lakou.routeserver.lg.birdsock import BirdError
+
+        rows = []
+        for rs in _endpoints(ctx, socket_path, rs_asn):
+            try:
+                rows += api.neighbours(rs)
+            except (BirdError, OSError) as exc:
+                raise click.ClickException(f"{rs.name}: {exc}") from None
+        observations["sessions"] = from_neighbours(rows)
+    if not observations:
+        raise click.UsageError(_("observe something: --store DIR and/or --sessions (--socket)"))
+    if smtp_host and not contacts:
+        raise click.UsageError(_("--smtp-host needs --contacts"))
+    if contacts and not smtp_host:
+        raise click.UsageError(_("--contacts needs --smtp-host"))
+    smtp = None
+    people = []
+    try:
+        if contacts and smtp_host:
+            people = load_contacts(contacts)
+            smtp = Smtp(
+                host=smtp_host,
+                port=smtp_port,
+                sender=smtp_from,
+                starttls=smtp_starttls,
+                username=smtp_user,
+                password=os.environ.get("LAKOU_SMTP_PASSWORD", ""),
+                ca_file=smtp_ca,
+            )
+        result = watch_once(state, when, observations, people, exchange_name, smtp)
+    except (EventBookError, NotifyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))

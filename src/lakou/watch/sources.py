@@ -1,0 +1,70 @@
+"""What the watch observes, turned into :class:`~lakou.watch.events.Observation` objects.
+
+- LAN hygiene findings (:mod:`lakou.lan`) of the recent window: one observation per
+  member, port and kind. Frames that hurt others at once (spanning tree, router
+  advertisements, DHCP, ARP or ND for others' addresses, ICMP redirects, broadcast
+  storms) are critical; the rest (CDP, LLDP, foreign MACs...) warnings.
+- Route-server sessions from the looking glass (:mod:`lakou.routeserver.lg`): a member
+  session that is not established is a critical ``session-down``; it is back to normal
+  when established again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from lakou.watch.events import CRITICAL, WARNING, Observation
+
+LAN, SESSIONS = "lan", "sessions"
+CRITICAL_LAN = frozenset(
+    {
+        "stp-bpdu",
+        "ipv6-router-advertisement",
+        "dhcp",
+        "arp-foreign-address",
+        "nd-foreign-address",
+        "icmp-redirect",
+        "broadcast-rate",
+    }
+)
+
+
+def from_findings(findings: Iterable[Any]) -> list[Observation]:
+    """Observations of :class:`lakou.lan.Finding` objects."""
+    out = []
+    for f in findings:
+        out.append(
+            Observation(
+                key=f"lan:{f.kind}:{f.asn}:{f.port}",
+                source=LAN,
+                kind=f.kind,
+                severity=CRITICAL if f.kind in CRITICAL_LAN else WARNING,
+                asn=f.asn,
+                subject=f.port,
+                summary=f"{f.kind} ({f.samples} samples, ~{f.rate_pps:.1f} pps)",
+                details={"samples": f.samples, "last_seen": f.last_seen, "evidence": f.evidence},
+            )
+        )
+    return out
+
+
+def from_neighbours(neighbours: Iterable[Any]) -> list[Observation]:
+    """Observations of looking-glass :class:`Neighbour` rows: sessions not established."""
+    out = []
+    for n in neighbours:
+        if n.state == "Established":
+            continue
+        out.append(
+            Observation(
+                key=f"session:{n.route_server}:{n.session}",
+                source=SESSIONS,
+                kind="session-down",
+                severity=CRITICAL,
+                asn=n.asn,
+                subject=f"{n.route_server} {n.address}",
+                summary=f"{n.state} {n.info}".strip(),
+                details={"last_error": n.last_error, "since": n.since},
+            )
+        )
+    return out
