@@ -49,3 +49,33 @@ def test_a_broken_state_file_is_named(tmp_path: Path) -> None:
     state.write_text("{not json")
     with pytest.raises(EventBookError, match=str(state)):
         EventBook.load(state)
+
+
+def test_sessions_not_established_are_observed_with_what_bird_said() -> None:
+    from lakou.routeserver.lg.model import Neighbour
+    from lakou.watch import from_neighbours
+
+    def row(state: str, info: str, error: str = "") -> Neighbour:
+        return Neighbour(
+            route_server="rs1",
+            session="AS10003_4_1",
+            asn=10003,
+            address="192.0.2.13",
+            description="Member C",
+            state=state,
+            since="2026-12-03 07:18:00",
+            info=info,
+            received=0,
+            accepted=0,
+            filtered=0,
+            exported=0,
+            last_error=error,
+        )
+
+    assert from_neighbours([row("Established", "Established")]) == []
+    (down,) = from_neighbours([row("Active", "Active  Received: Administrative shutdown")])
+    assert down.key == "session:rs1:AS10003_4_1" and down.severity == "critical"
+    assert down.asn == 10003 and down.subject == "rs1 192.0.2.13"
+    assert down.summary == "Active (Received: Administrative shutdown)"
+    (idle,) = from_neighbours([row("Idle", "", "Hold timer expired")])
+    assert idle.summary == "Idle (Hold timer expired)"

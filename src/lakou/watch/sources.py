@@ -63,8 +63,20 @@ def from_neighbours(neighbours: Iterable[Any]) -> list[Observation]:
                 severity=CRITICAL,
                 asn=n.asn,
                 subject=f"{n.route_server} {n.address}",
-                summary=f"{n.state} {n.info}".strip(),
+                summary=_session_summary(n),
                 details={"last_error": n.last_error, "since": n.since},
             )
         )
     return out
+
+
+def _session_summary(n: Any) -> str:
+    """ "Active (Received: Administrative shutdown)": the state, then what BIRD adds to it
+    that the state does not already say (its info repeats the state, often the error)."""
+    words = [n.state]
+    for part in (n.info, n.last_error):
+        text = " ".join(str(part or "").split())
+        if text and text != n.state and not any(text in w for w in words):
+            words.append(text.removeprefix(f"{n.state} "))
+    extra = [w for w in words[1:] if w != n.state]
+    return f"{n.state} ({'; '.join(dict.fromkeys(extra))})" if extra else n.state
