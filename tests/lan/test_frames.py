@@ -126,3 +126,8 @@ def test_any_cut_or_garbage_never_breaks_the_classifier(
     classify(frame[:cut])
     classify(frame[:cut] + junk)
     classify(junk)
+
+
+def test_text_from_the_wire_cannot_drive_the_terminal() -> None:
+    found = classify(t.cdp(MAC, device="evil\x1b[2J\x07box"))
+    assert found is not None and found.evidence["cdp.device_id"] == "evil?[2J?box"

@@ -93,3 +93,30 @@ def test_the_verdict_speaks_french_and_spanish(tmp_path: Path) -> None:
     assert "propre depuis 2 heures, prêt pour la production" in french.output, french.output
     spanish = CliRunner().invoke(main, ["-L", "es", *args])
     assert "limpio durante 2 horas, listo para producción" in spanish.output, spanish.output
+
+
+def test_a_new_mac_in_quarantine_on_a_port_in_production(tmp_path: Path) -> None:
+    """Member Z replaces its router: the old MAC is in production, the new one in
+    quarantine on the same port; the new router's BPDU blocks the new MAC, and the old
+    MAC's entry is not listed."""
+    new_mac = "02:00:00:00:00:cc"
+    members = tmp_path / "members.yaml"
+    members.write_text(
+        f"- {{asn: {Z['asn']}, name: Z, vlan: 10, macs: ['{Z['mac']}'], ipv4: {Z['ipv4']}}}\n"
+        f"- {{asn: {Z['asn']}, name: Z, vlan: 10, macs: ['{new_mac}'], quarantine: true}}\n"
+        f"- {{asn: {X['asn']}, name: X, vlan: 10, macs: ['{X['mac']}'], ipv4: {X['ipv4']}}}\n"
+    )
+    samples = clean_traffic(Z, X) + clean_traffic(X, Z)
+    samples.append(from_port(Z, t.stp_bpdu(new_mac)))
+    capture = write_stream(tmp_path / "c.pcap", [t.sflow_datagram(AGENT, samples)])
+    store = tmp_path / "store"
+    out = CliRunner().invoke(
+        main, ["flows", "replay", str(capture), "--store", str(store), "--members", str(members)]
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["lan_frames"]["stp-bpdu"] == 1
+    args = ["lan", "quarantine", "--store", str(store), "--members", str(members)]
+    out = CliRunner().invoke(main, [*args, "--clean-hours", "0.01", "--now", str(T0)])
+    assert out.exit_code == 0, out.output
+    (line,) = out.output.splitlines()
+    assert line.startswith(f"AS{Z['asn']} Z ({new_mac}): blocked by stp-bpdu (1)"), line

@@ -291,6 +291,7 @@ def replay(
         "malformed": dict(pipeline.malformed),
         "malformed_samples": pipeline.malformed_log.last(10),
         "lan": lan_where,
+        "lan_frames": dict(lan.counters) if lan is not None else {},
     }
     click.echo(json.dumps(summary, sort_keys=True))
 

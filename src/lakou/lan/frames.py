@@ -139,7 +139,10 @@ def _bpdu(pdu: bytes) -> dict[str, Any]:
 
 
 def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace").strip("\x00")[:64]
+    """Text a device put in its frame, made safe to print: no control characters (an
+    escape sequence in a CDP device id must not reach the operator's terminal)."""
+    text = raw.decode("utf-8", "replace").strip("\x00")[:64]
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _cdp(pdu: bytes) -> dict[str, Any]:

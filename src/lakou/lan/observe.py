@@ -100,7 +100,8 @@ class LanRecorder:
     store: LanStore | None = None
     frames: list[dict[str, Any]] = field(default_factory=list)
     census: list[pa.Table] = field(default_factory=list)
-    counters: dict[str, int] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)  # frames per kind, and losses
+    max_pending_frames: int = 200_000
 
     def observe(
         self,
@@ -132,6 +133,9 @@ class LanRecorder:
         if found is None:
             return
         self.counters[found.kind] = self.counters.get(found.kind, 0) + 1
+        if len(self.frames) >= self.max_pending_frames:  # a storm between two flushes
+            self.counters["frames_over_limit"] = self.counters.get("frames_over_limit", 0) + 1
+            return
         self.frames.append(
             {
                 "time": int(batch["time"][row]),

@@ -52,6 +52,22 @@ def _sightings(port: WatchedPort, macs: list[dict[str, Any]]) -> list[dict[str, 
     ]
 
 
+def _concerns(f: Finding, port: WatchedPort, seen: list[dict[str, Any]]) -> bool:
+    """Whether a finding of the member is about this port or MAC: by its label, by the
+    switch port where the quarantined MACs were seen, or by the MACs it names (a new MAC
+    in quarantine on a port the member already uses in production)."""
+    if f.port == port.label:
+        return True
+    where = {(r["exporter"], int(r["in_if"])) for r in seen}
+    if port.switch and port.if_index is not None:
+        where.add((port.switch, port.if_index))
+    ev = f.evidence
+    if (ev.get("switch"), ev.get("in_if")) in where:
+        return True
+    named = {ev.get("eth.src"), *ev.get("macs", [])}
+    return bool(named & set(port.macs))
+
+
 def quarantine_status(
     watchlist: Watchlist,
     frames: list[dict[str, Any]],
@@ -69,8 +85,8 @@ def quarantine_status(
     for port in watchlist.ports:
         if not port.quarantine:
             continue
-        against = [f for f in findings if f.asn == port.asn and f.port == port.label]
         seen = _sightings(port, macs)
+        against = [f for f in findings if f.asn == port.asn and _concerns(f, port, seen)]
         since = min((int(r["first_seen"]) for r in seen), default=None)
         last = max((int(r["last_seen"]) for r in seen), default=None)
         if against:

@@ -135,9 +135,9 @@ def load_watchlist(path: str | Path) -> Watchlist:
         extras = _yaml_extras(path)
     ports = []
     for exchange in exchanges:
-        for member in exchange.members:
+        for position, member in enumerate(exchange.members):
             for i, a in enumerate(member.addresses):
-                extra = extras.get((member.asn, i), {})
+                extra = extras.get((position, i), {})
                 addresses = tuple(str(x) for x in (a.ipv4, a.ipv6) if x is not None)
                 ports.append(
                     WatchedPort(
@@ -152,6 +152,8 @@ def load_watchlist(path: str | Path) -> Watchlist:
     return Watchlist(ports)
 
 
+# Extras are keyed by (member's position in the file, address's position in the member),
+# the order in which lakou.flows.members builds them.
 def _yaml_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if isinstance(data, dict):
@@ -159,7 +161,7 @@ def _yaml_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
     out = {}
     for i, item in enumerate(data or []):
         where = f"{path}: members[{i}]"
-        out[(int(item["asn"]), 0)] = {
+        out[(i, 0)] = {
             "switch": _switch(item.get("switch"), where),
             "if_index": _int(item.get("if_index"), where, "if_index"),
             "quarantine": _flag(item.get("quarantine"), where),
@@ -176,16 +178,17 @@ def _csv_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
         asn = int(row["asn"])
         vlan = int(row["vlan"]) if row.get("vlan") else None
         key = (vlan, row.get("ipv4") or None, row.get("ipv6") or None)
-        seen = keys.setdefault(asn, [])
+        seen = keys.setdefault(asn, [])  # members in order of their first line
         if key not in seen:
             seen.append(key)
+        position = list(keys).index(asn)
         where = f"{path}:{line}"
         extra = {
             "switch": _switch(row.get("switch"), where),
             "if_index": _int(row.get("if_index"), where, "if_index"),
             "quarantine": _flag(row.get("quarantine"), where),
         }
-        slot = out.setdefault((asn, seen.index(key)), extra)
+        slot = out.setdefault((position, seen.index(key)), extra)
         # A port is in quarantine when any of its lines says so.
         slot["quarantine"] = slot["quarantine"] or extra["quarantine"]
     return out
@@ -194,12 +197,12 @@ def _csv_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
 def _ixf_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     out = {}
-    for m in data.get("member_list", []):
+    for position, m in enumerate(data.get("member_list", [])):
         i = 0
         for conn in m.get("connection_list", []) or []:
             quarantine = str(conn.get("state", "")).lower() == "quarantine"
             for _vl in conn.get("vlan_list", []) or []:
-                out[(int(m["asnum"]), i)] = {"quarantine": quarantine}
+                out[(position, i)] = {"quarantine": quarantine}
                 i += 1
     return out
 
