@@ -97,3 +97,21 @@ def test_a_store_without_lan_tables_is_not_a_clean_lan(tmp_path: Path) -> None:
         )
         assert out.exit_code == 1
         assert f"{tmp_path / 'empty'}/lan: no LAN hygiene data yet" in out.output
+
+
+def test_maintain_expires_lan_days_with_the_hour_sums(tmp_path: Path) -> None:
+    from lakou.lan.store import LanStore
+
+    members = csv_members(tmp_path / "members.csv")
+    replay(tmp_path, members, clean_traffic(X, Y))
+    store = tmp_path / "store"
+    days = sorted(p.parent.name + "/" + p.name for p in (store / "lan").glob("*/day=*"))
+    assert days == ["frames/day=2026-09-21", "macs/day=2026-09-21"]
+    # The day ended at 1_790_035_200: kept for two days after, not a second more.
+    assert LanStore(store).expire(1_790_035_200 + 86400 * 2 - 1, 2) == 0
+    runner = CliRunner()
+    for keep, left in (("3650", 2), ("1", 0)):
+        env = {"LAKOU_FLOWS__RETENTION_DAYS_HOUR": keep}
+        out = runner.invoke(main, ["flows", "maintain", "--store", str(store)], env=env)
+        assert out.exit_code == 0, out.output
+        assert len(list((store / "lan").glob("*/day=*"))) == left

@@ -539,6 +539,10 @@ def maintain(ctx: Context, store_dir: str | None, backend: str | None) -> None:
         )
     finally:
         store.close()
+    lan, _where = _lan_recorder(ctx, store_dir, backend)
+    if lan is not None and lan.store is not None:
+        # The LAN hygiene tables (sampled frames, MAC census) live as long as hour sums.
+        removed += lan.store.expire(now, cfg.retention_days_hour)
     click.echo(
         _("{made} roll-ups written, {removed} partitions expired").format(
             made=made, removed=removed

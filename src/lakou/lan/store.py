@@ -11,12 +11,14 @@ VLAN, MACs, ethertype, the kind and the decoded header as evidence. ``macs`` is 
 census of source MACs per port (samples, broadcast and multicast samples), from which
 the foreign-MAC, MAC-count and broadcast-rate checks are made. Flows themselves may go
 to ClickHouse; these tables stay in files, read with DuckDB. Files are written under a
-temporary name and renamed, so a report never reads half a file.
+temporary name and renamed, so a report never reads half a file. ``lakou flows maintain``
+removes day directories past ``flows.retention_days_hour``.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import time
 import uuid
 from dataclasses import dataclass
@@ -118,6 +120,20 @@ class LanStore:
             raise LanStoreError(f"{base}: {exc}") from None
         finally:
             con.close()
+
+    def expire(self, now: int, days: int) -> int:
+        """Remove day directories that ended more than ``days`` ago; returns how many."""
+        limit = now - days * 86400
+        removed = 0
+        for folder in self.root.glob("*/day=*"):
+            try:
+                start = datetime.strptime(folder.name[4:], "%Y-%m-%d").replace(tzinfo=UTC)
+            except ValueError:
+                continue
+            if start.timestamp() + 86400 <= limit:
+                shutil.rmtree(folder)
+                removed += 1
+        return removed
 
     def has_data(self) -> bool:
         return any(self.root.glob("*/*/*.parquet"))
