@@ -79,3 +79,17 @@ def test_sessions_not_established_are_observed_with_what_bird_said() -> None:
     assert down.summary == "Active (Received: Administrative shutdown)"
     (idle,) = from_neighbours([row("Idle", "", "Hold timer expired")])
     assert idle.summary == "Idle (Hold timer expired)"
+
+
+def test_a_flapping_session_is_one_event_until_it_settles() -> None:
+    book = EventBook(settle_seconds=300)
+    changes = []
+    # Down at 0, up at 60, down at 120, up from 180 on: checked every minute.
+    for now, down in ((0, True), (60, False), (120, True), (180, False), (240, False)):
+        changes += book.update(now, [obs("a")] if down else [], {"sessions"})
+    assert [c.change for c in changes] == ["opened"]
+    (event,) = book.events
+    assert event.flaps == 1 and event.clearing_since == 180 and event.end is None
+    (back,) = book.update(480, [], {"sessions"})
+    # Back to normal since it was last gone, once it stayed gone the settling time.
+    assert back.change == "back-to-normal" and back.event.end == 180

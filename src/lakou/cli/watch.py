@@ -40,6 +40,13 @@ def cli() -> None:
     show_default=True,
     help=_("LAN findings seen within this many minutes are still open."),
 )
+@click.option(
+    "--settle-minutes",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help=_("Minutes an event must stay unseen before it is back to normal (flapping)."),
+)
 @click.option("--sessions", is_flag=True, help=_("Observe the configured route servers' sessions."))
 @click.option(
     "--socket", "socket_path", type=click.Path(path_type=Path), help=_("One BIRD socket.")
@@ -68,6 +75,7 @@ def run(
     members: str | None,
     registry: bool,
     window_minutes: int,
+    settle_minutes: int,
     sessions: bool,
     socket_path: Path | None,
     rs_asn: int | None,
@@ -137,7 +145,9 @@ def run(
                 password=os.environ.get("LAKOU_SMTP_PASSWORD", ""),
                 ca_file=smtp_ca,
             )
-        result = watch_once(state, when, observations, people, exchange_name, smtp)
+        result = watch_once(
+            state, when, observations, people, exchange_name, smtp, settle_minutes * 60
+        )
     except (EventBookError, NotifyError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))

@@ -38,11 +38,12 @@ def watch_once(
     contacts: list[Contact],
     exchange: str,
     smtp: Smtp | None,
+    settle_seconds: int = 0,
 ) -> dict[str, Any]:
     """Fold one run's observations (per source) into the book at ``state``; mail the
     changes (unless ``smtp`` is None); save the book only once the mail went out, so a
     mail server that is down makes the next run send them again."""
-    book = EventBook.load(state)
+    book = EventBook.load(state, settle_seconds)
     flat = [o for obs in observations.values() for o in obs]
     changes = book.update(now, flat, set(observations))
     sent = notify(changes, contacts, exchange, smtp) if smtp is not None else []

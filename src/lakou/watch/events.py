@@ -5,7 +5,9 @@ states) and hands :meth:`EventBook.update` what it saw, as :class:`Observation` 
 with a deduplication key. An observation whose key has no open event opens one (a change
 ``opened``); one whose event is open only updates it (seen again: no new message); an
 open event of a source that was observed this run but whose key was not seen is closed
-(``back-to-normal``) with its end time. Events of a source not observed this run stay as
+(``back-to-normal``) with its end time, once it has stayed unseen ``settle_seconds``
+(so a flapping session is one event with its flaps counted, not a message per flap).
+Events of a source not observed this run stay as
 they are, so a run that could not read the looking glass closes no session event.
 
 The book is a JSON file (``--state``), written whole under a temporary name and renamed.
@@ -59,6 +61,8 @@ class Event:
     end: int | None = None
     seen: int = 1  # observations folded into this event
     details: dict[str, Any] = field(default_factory=dict)
+    clearing_since: int | None = None  # not seen since then, not yet back to normal
+    flaps: int = 0  # times it came back while settling
 
     @property
     def is_open(self) -> bool:
@@ -77,15 +81,18 @@ class Change:
 class EventBook:
     events: list[Event] = field(default_factory=list)
     keep_closed_days: int = 30
+    # An event must stay unseen this long before it is back to normal: a session that
+    # flaps within it stays one open event (its flaps counted), not a message per flap.
+    settle_seconds: int = 0
 
     @classmethod
-    def load(cls, path: str | Path) -> EventBook:
+    def load(cls, path: str | Path, settle_seconds: int = 0) -> EventBook:
         path = Path(path)
         if not path.exists():
-            return cls()
+            return cls(settle_seconds=settle_seconds)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls([Event(**e) for e in data["events"]])
+            return cls([Event(**e) for e in data["events"]], settle_seconds=settle_seconds)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise EventBookError(
                 _("{path}: not a lakou event state file: {error}").format(path=path, error=exc)
@@ -118,6 +125,8 @@ class EventBook:
             if event is not None:
                 event.last_seen, event.seen = now, event.seen + 1
                 event.details, event.summary = obs.details, obs.summary
+                if event.clearing_since is not None:
+                    event.clearing_since, event.flaps = None, event.flaps + 1
                 continue
             event = Event(
                 key=obs.key,
@@ -135,8 +144,12 @@ class EventBook:
             open_by_key[obs.key] = event
             changes.append(Change(OPENED, event))
         for event in list(open_by_key.values()):
-            if event.source in sources and event.key not in seen:
-                event.end = now
+            if event.source not in sources or event.key in seen:
+                continue
+            if event.clearing_since is None:
+                event.clearing_since = now
+            if now - event.clearing_since >= self.settle_seconds:
+                event.end = event.clearing_since if self.settle_seconds else now
                 changes.append(Change(BACK_TO_NORMAL, event))
         horizon = now - self.keep_closed_days * 86400
         self.events = [e for e in self.events if e.end is None or e.end >= horizon]
