@@ -93,3 +93,45 @@ def test_a_flapping_session_is_one_event_until_it_settles() -> None:
     (back,) = book.update(480, [], {"sessions"})
     # Back to normal since it was last gone, once it stayed gone the settling time.
     assert back.change == "back-to-normal" and back.event.end == 180
+
+
+def test_routes_inside_the_peering_lan_are_observed() -> None:
+    from lakou.routeserver.lg.model import Neighbour, Reason, RouteView
+    from lakou.watch import from_lan_prefix_routes
+
+    def route(prefix: str, filtered: bool) -> RouteView:
+        reasons = [Reason(code=11, slug="peering-lan", text="")] if filtered else []
+        return RouteView(
+            route_server="rs1",
+            session="AS10005_6_1",
+            prefix=prefix,
+            as_path="10005",
+            next_hop="2001:db8::15",
+            filtered=filtered,
+            primary=not filtered,
+            local_pref=100,
+            communities=[],
+            large_communities=[],
+            reasons=reasons,
+            tags=[],
+        )
+
+    neighbour = Neighbour(
+        route_server="rs1", session="AS10005_6_1", asn=10005, address="2001:db8::15",
+        description="", state="Established", since="", info="", received=2, accepted=1,
+        filtered=1, exported=0,
+    )  # fmt: skip
+    found = from_lan_prefix_routes(
+        [
+            route("2001:db8::/64", True),
+            route("2001:db8::/80", False),
+            route("2001:db9::/48", False),
+        ],
+        [neighbour],
+        ["2001:db8::/64", "192.0.2.0/24"],
+    )
+    assert [(o.subject, o.severity, o.asn) for o in found] == [
+        ("rs1 2001:db8::/64", "warning", 10005),
+        ("rs1 2001:db8::/80", "critical", 10005),
+    ]
+    assert found[0].summary == "2001:db8::/64 AS_PATH 10005 (filtered: peering-lan)"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,15 @@ def cli() -> None:
 )
 @click.option("--sessions", is_flag=True, help=_("Observe the configured route servers' sessions."))
 @click.option(
+    "--peering-lan",
+    "peering_lans",
+    multiple=True,
+    help=_(
+        "The exchange's peering-LAN prefix, repeatable: a member announcing it (or a more "
+        "specific) to the route servers is an event (with --registry: the registry's LANs too)."
+    ),
+)
+@click.option(
     "--socket", "socket_path", type=click.Path(path_type=Path), help=_("One BIRD socket.")
 )
 @click.option("--rs-asn", type=int, help=_("The route server's ASN (with --socket)."))
@@ -77,6 +87,7 @@ def run(
     window_minutes: int,
     settle_minutes: int,
     sessions: bool,
+    peering_lans: tuple[str, ...],
     socket_path: Path | None,
     rs_asn: int | None,
     contacts: str | None,
@@ -95,6 +106,7 @@ def run(
         NotifyError,
         Smtp,
         from_findings,
+        from_lan_prefix_routes,
         from_neighbours,
         load_contacts,
         watch_once,
@@ -118,13 +130,29 @@ def run(
         from lakou.routeserver.lg import api
         from lakou.routeserver.lg.birdsock import BirdError
 
+        servers = _endpoints(ctx, socket_path, rs_asn)
         rows = []
-        for rs in _endpoints(ctx, socket_path, rs_asn):
+        for rs in servers:
             try:
                 rows += api.neighbours(rs)
             except (BirdError, OSError) as exc:
                 raise click.ClickException(f"{rs.name}: {exc}") from None
         observations["sessions"] = from_neighbours(rows)
+        lans = _peering_lans(ctx, peering_lans, registry)
+        if lans:
+            routes = []
+            for prefix in lans:
+                # The prefix itself, and the longest match for its first address: a more
+                # specific announced inside the LAN shows there.
+                first = str(next(ip_network(prefix, strict=False).hosts()))
+                for wanted in (prefix, first):
+                    try:
+                        routes += api.search(servers, wanted)
+                    except (BirdError, OSError) as exc:
+                        raise click.ClickException(str(exc)) from None
+            observations["routes"] = from_lan_prefix_routes(routes, rows, lans)
+    elif peering_lans:
+        raise click.UsageError(_("--peering-lan needs --sessions or --socket"))
     if not observations:
         raise click.UsageError(_("observe something: --store DIR and/or --sessions (--socket)"))
     if smtp_host and not contacts:
@@ -151,3 +179,21 @@ def run(
     except (EventBookError, NotifyError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+def _peering_lans(ctx: Context, given: tuple[str, ...], registry: bool) -> list[str]:
+    lans = []
+    for text in given:
+        try:
+            lans.append(str(ip_network(text, strict=False)))
+        except ValueError:
+            raise click.BadParameter(
+                _("{value!r}: not a prefix").format(value=text), param_hint="--peering-lan"
+            ) from None
+    if registry:
+        ctx.setup_django()
+        from lakou.registry.engines import all_exchanges
+
+        for ex in all_exchanges():
+            lans += [str(p) for lan in ex.lans for p in (lan.ipv4_prefix, lan.ipv6_prefix) if p]
+    return sorted(set(lans))

@@ -13,7 +13,7 @@ from typing import Any
 
 from lakou.watch.events import Change, Event, EventBook, EventBookError, Observation
 from lakou.watch.notify import Contact, NotifyError, Smtp, load_contacts, notify
-from lakou.watch.sources import from_findings, from_neighbours
+from lakou.watch.sources import from_findings, from_lan_prefix_routes, from_neighbours
 
 __all__ = [
     "Change",
@@ -25,6 +25,7 @@ __all__ = [
     "Observation",
     "Smtp",
     "from_findings",
+    "from_lan_prefix_routes",
     "from_neighbours",
     "load_contacts",
     "watch_once",

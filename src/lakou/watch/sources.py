@@ -7,16 +7,20 @@
 - Route-server sessions from the looking glass (:mod:`lakou.routeserver.lg`): a member
   session that is not established is a critical ``session-down``; it is back to normal
   when established again.
+- The exchange's own peering-LAN prefixes (or more specifics) announced by a member to a
+  route server: ``peering-lan-prefix``, critical when the route server accepted it, a
+  warning when it filtered it (the member leaks it all the same).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from ipaddress import ip_network
 from typing import Any
 
 from lakou.watch.events import CRITICAL, WARNING, Observation
 
-LAN, SESSIONS = "lan", "sessions"
+LAN, SESSIONS, ROUTES = "lan", "sessions", "routes"
 CRITICAL_LAN = frozenset(
     {
         "stp-bpdu",
@@ -80,3 +84,36 @@ def _session_summary(n: Any) -> str:
             words.append(text.removeprefix(f"{n.state} "))
     extra = [w for w in words[1:] if w != n.state]
     return f"{n.state} ({'; '.join(dict.fromkeys(extra))})" if extra else n.state
+
+
+def from_lan_prefix_routes(
+    routes: Iterable[Any], neighbours: Iterable[Any], lan_prefixes: Iterable[str]
+) -> list[Observation]:
+    """Observations of looking-glass routes inside the peering LANs' prefixes."""
+    lans = [ip_network(p, strict=False) for p in lan_prefixes]
+    asn_of = {(n.route_server, n.session): n.asn for n in neighbours}
+    out = []
+    seen = set()
+    for r in routes:
+        net = ip_network(r.prefix, strict=False)
+        if not any(net.version == lan.version and net.subnet_of(lan) for lan in lans):  # type: ignore[arg-type]
+            continue
+        key = f"lan-prefix:{r.route_server}:{r.session}:{net}"
+        if key in seen:
+            continue
+        seen.add(key)
+        reasons = ", ".join(x.slug for x in r.reasons)
+        summary = f"{net} AS_PATH {r.as_path}" + (f" (filtered: {reasons})" if r.filtered else "")
+        out.append(
+            Observation(
+                key=key,
+                source=ROUTES,
+                kind="peering-lan-prefix",
+                severity=WARNING if r.filtered else CRITICAL,
+                asn=asn_of.get((r.route_server, r.session)),
+                subject=f"{r.route_server} {net}",
+                summary=summary,
+                details={"session": r.session, "filtered": r.filtered, "next_hop": r.next_hop},
+            )
+        )
+    return out
