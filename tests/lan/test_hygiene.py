@@ -121,6 +121,7 @@ def test_live_collector_yields_findings_against_x_only(tmp_path: Path, members: 
     assert proc.returncode == 0, err
     counters = json.loads(err.strip().splitlines()[-1])
     assert counters["received"] == len(stream()), counters
+    assert counters["lan_frames"]["stp-bpdu"] == 1 and counters["lan_frames"]["cdp"] == 1
     assert_x_findings(lan_report(store, members))
 
 

@@ -507,7 +507,9 @@ def collect(
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         await collector.stop()
-        click.echo(json.dumps(collector.summary(), sort_keys=True), err=True)
+        summary = collector.summary()
+        summary["lan_frames"] = dict(lan.counters) if lan is not None else {}
+        click.echo(json.dumps(summary, sort_keys=True), err=True)
 
     try:
         asyncio.run(main())

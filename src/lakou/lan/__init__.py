@@ -47,8 +47,7 @@ def lan_report(
 ) -> list[Finding]:
     store = LanStore(Path(store_dir))
     frames = store.read("frames", since, until)
-    macs = store.read("macs", since - since % 60, until)
-    return find(watchlist, frames, macs, thresholds)
+    return find(watchlist, frames, store.read_census(since, until), thresholds)
 
 
 def quarantine_report(
@@ -59,6 +58,13 @@ def quarantine_report(
     thresholds: Thresholds | None = None,
 ) -> list[QuarantineStatus]:
     store = LanStore(Path(store_dir))
+    start = now - int(clean_hours * 3600)
     return quarantine_status(
-        watchlist, store.read("frames"), store.read("macs"), clean_hours, now, thresholds
+        watchlist,
+        store.read("frames", start, now + 1),
+        store.read_census(start, now + 1),
+        store.read_census(0, now + 1),
+        clean_hours,
+        now,
+        thresholds,
     )

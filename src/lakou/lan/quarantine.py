@@ -71,15 +71,17 @@ def _concerns(f: Finding, port: WatchedPort, seen: list[dict[str, Any]]) -> bool
 def quarantine_status(
     watchlist: Watchlist,
     frames: list[dict[str, Any]],
+    recent_macs: list[dict[str, Any]],
     macs: list[dict[str, Any]],
     clean_hours: float,
     now: int,
     thresholds: Thresholds | None = None,
 ) -> list[QuarantineStatus]:
-    """The status of every quarantined port at ``now`` for a clean period in hours."""
+    """The status of every quarantined port at ``now`` for a clean period in hours, from
+    the frames and MAC census of that period and the census of all time (when each port
+    was first seen)."""
     start = now - int(clean_hours * 3600)
-    recent = [r for r in frames if int(r["time"]) >= start]
-    recent_macs = [r for r in macs if int(r["last_seen"]) >= start]
+    recent = [r for r in frames if start <= int(r["time"]) <= now]
     findings = find(watchlist, recent, recent_macs, thresholds)
     out = []
     for port in watchlist.ports:

@@ -121,6 +121,32 @@ class LanStore:
         finally:
             con.close()
 
+    def read_census(self, since: int = 0, until: int = 2**62) -> list[dict[str, Any]]:
+        """The MAC census summed per switch, port, VLAN and MAC over minutes in
+        [since, until): what the checks need, whatever the length of the period."""
+        base = self.root / "macs"
+        if not any(base.glob("*/*.parquet")):
+            return []
+        glob = str(base / "*" / "*.parquet").replace("'", "''")
+        con = duckdb.connect()
+        try:
+            rel = con.execute(
+                "SELECT exporter, in_if, vlan, src_mac, sum(samples)::BIGINT AS samples, "
+                "sum(packets)::BIGINT AS packets, "
+                "sum(broadcast_packets)::BIGINT AS broadcast_packets, "
+                "sum(multicast_packets)::BIGINT AS multicast_packets, "
+                "min(first_seen) AS first_seen, max(last_seen) AS last_seen "
+                f"FROM read_parquet('{glob}', union_by_name=true) "
+                "WHERE minute >= ? AND minute < ? GROUP BY ALL ORDER BY ALL",
+                [since - since % 60, until],
+            )
+            names = [d[0] for d in rel.description]
+            return [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
+        except duckdb.Error as exc:
+            raise LanStoreError(f"{base}: {exc}") from None
+        finally:
+            con.close()
+
     def expire(self, now: int, days: int) -> int:
         """Remove day directories that ended more than ``days`` ago; returns how many."""
         limit = now - days * 86400
