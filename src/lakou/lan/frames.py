@@ -59,7 +59,7 @@ class FrameFinding:
 
 
 def mac(raw: bytes) -> str:
-    return ":".join(f"{b:02x}" for b in raw)
+    return raw.hex(":")
 
 
 def classify(frame: bytes) -> FrameFinding | None:

@@ -28,11 +28,17 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from lakou.flows import sflow
-from lakou.flows.records import FlowBatch, halves_to_ip, int_to_mac
+from lakou.flows.records import FlowBatch, halves_to_ip
 from lakou.lan.frames import classify
 from lakou.lan.store import FRAMES, MACS, LanStore
 
 BROADCAST = np.uint64(0xFFFFFFFFFFFF)
+
+
+def _mac(value: int) -> str:
+    return int(value).to_bytes(6, "big").hex(":")
+
+
 GROUP_BIT = np.uint64(1 << 40)
 
 
@@ -102,6 +108,7 @@ class LanRecorder:
     census: list[pa.Table] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)  # frames per kind, and losses
     max_pending_frames: int = 200_000
+    _exporters: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
 
     def observe(
         self,
@@ -136,15 +143,18 @@ class LanRecorder:
         if len(self.frames) >= self.max_pending_frames:  # a storm between two flushes
             self.counters["frames_over_limit"] = self.counters.get("frames_over_limit", 0) + 1
             return
+        exporter = (int(batch["exporter_hi"][row]), int(batch["exporter_lo"][row]))
+        if exporter not in self._exporters:
+            self._exporters[exporter] = halves_to_ip(*exporter)
         self.frames.append(
             {
                 "time": int(batch["time"][row]),
-                "exporter": halves_to_ip(batch["exporter_hi"][row], batch["exporter_lo"][row]),
+                "exporter": self._exporters[exporter],
                 "in_if": int(batch["in_if"][row]),
                 "sampling_rate": max(1, int(batch["sampling_rate"][row])),
                 "vlan": int(batch["vlan"][row]),
-                "src_mac": int_to_mac(batch["src_mac"][row]),
-                "dst_mac": int_to_mac(batch["dst_mac"][row]),
+                "src_mac": _mac(batch["src_mac"][row]),
+                "dst_mac": _mac(batch["dst_mac"][row]),
                 "etype": int(batch["etype"][row]),
                 "kind": found.kind,
                 "address": found.address,
@@ -197,7 +207,7 @@ class LanRecorder:
         if self.census:
             summed = self._sum(pa.concat_tables(self.census))
             # Summed rows are few (one per minute, port and MAC): name them only now.
-            macs = [int_to_mac(m) for m in summed["mac"].to_pylist()]
+            macs = [_mac(m) for m in summed["mac"].to_pylist()]
             his, los = summed["exporter_hi"].to_pylist(), summed["exporter_lo"].to_pylist()
             exporters = [halves_to_ip(hi, lo) for hi, lo in zip(his, los, strict=True)]
             summed = summed.drop_columns(["mac", "exporter_hi", "exporter_lo"])
