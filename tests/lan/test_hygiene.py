@@ -193,3 +193,14 @@ def test_with_clickhouse_the_lan_tables_stay_in_files_or_are_said_not_kept(
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["lan"] == str(store / "lan")
     assert_x_findings(lan_report(store, members))
+
+
+def test_no_lan_keeps_nothing_and_says_so(tmp_path: Path, members: Path) -> None:
+    capture = write_stream(tmp_path / "lan.pcap", stream())
+    store = tmp_path / "store"
+    args = ["flows", "replay", str(capture), "--store", str(store), "--members", str(members)]
+    out = CliRunner().invoke(main, [*args, "--no-lan"])
+    assert out.exit_code == 0, out.output
+    summary = json.loads(out.output)
+    assert summary["lan"] == "not kept (--no-lan)" and summary["counters"]["rows_written"] > 0
+    assert not (store / "lan").exists()

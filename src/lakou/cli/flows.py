@@ -146,7 +146,11 @@ _clock = [
 def _with_clock(f: Any) -> Any:
     for opt in reversed(_clock):
         f = opt(f)
-    return f
+    return click.option(
+        "--no-lan",
+        is_flag=True,
+        help=_("Do not keep sFlow control frames and the MAC census (LAN hygiene checks)."),
+    )(f)
 
 
 def _lan_recorder(ctx: Context, store_dir: str | None, backend: str | None) -> tuple[Any, str]:
@@ -240,6 +244,7 @@ def replay(
     now: bool,
     max_clock_skew: int | None,
     clock_skew_action: str | None,
+    no_lan: bool,
     members: str | None,
     prefixes: str | None,
     registry: bool,
@@ -259,7 +264,9 @@ def replay(
 
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
-    lan, lan_where = _lan_recorder(ctx, store_dir, backend)
+    lan, lan_where = (
+        (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
+    )
     pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
     batch_size = ctx.config.flows.batch_datagrams
     stats = CaptureStats()
@@ -454,6 +461,7 @@ def collect(
     allow_exporter: tuple[str, ...],
     max_clock_skew: int | None,
     clock_skew_action: str | None,
+    no_lan: bool,
     members: str | None,
     prefixes: str | None,
     registry: bool,
@@ -471,7 +479,9 @@ def collect(
     allowed = _allowed_exporters(ctx, allow_exporter, registry)
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
-    lan, lan_where = _lan_recorder(ctx, store_dir, backend)
+    lan, lan_where = (
+        (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
+    )
     pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
 
     async def main() -> None:
