@@ -157,13 +157,12 @@ def run(
         raise click.UsageError(_("observe something: --store DIR and/or --sessions (--socket)"))
     if smtp_host and not contacts:
         raise click.UsageError(_("--smtp-host needs --contacts"))
-    if contacts and not smtp_host:
-        raise click.UsageError(_("--contacts needs --smtp-host"))
     smtp = None
     people = []
     try:
-        if contacts and smtp_host:
+        if contacts:
             people = load_contacts(contacts)
+        if smtp_host:
             smtp = Smtp(
                 host=smtp_host,
                 port=smtp_port,

@@ -47,7 +47,7 @@ def watch_once(
     book = EventBook.load(state, settle_seconds)
     flat = [o for obs in observations.values() for o in obs]
     changes = book.update(now, flat, set(observations))
-    sent = notify(changes, contacts, exchange, smtp) if smtp is not None else []
+    sent = notify(changes, contacts, exchange, smtp) if contacts else []
     book.save(state)
     return {
         "changes": [

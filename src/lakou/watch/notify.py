@@ -1,4 +1,5 @@
-"""Tell people: one e-mail per contact per run, in the contact's language, over SMTP.
+"""Tell people: one message per contact per run, in the contact's language, by e-mail
+over SMTP or by webhook (:mod:`lakou.watch.webhook`).
 
 Contacts subscribe by member: a member's NOC contact gets the events of that member;
 staff get every event. A run's changes are grouped, so a contact gets one message per run
@@ -12,6 +13,7 @@ when asked; a server that refuses or cannot be reached ends with a message namin
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -36,13 +38,19 @@ class NotifyError(RuntimeError):
     """Contacts or the mail server cannot be used; the message names which."""
 
 
+WEBHOOK_FORMATS = ("json", "slack")
+
+
 @dataclass(frozen=True)
 class Contact:
-    email: str
+    email: str = ""
     asn: int | None = None  # the member whose events this contact gets
     staff: bool = False  # every event
     language: str = "en"
     name: str = ""
+    webhook: str = ""  # an https:// (or http://) URL receiving a POST per run
+    webhook_format: str = "json"  # json (signed), or slack (Slack/Matrix "text")
+    secret: str = ""  # HMAC-SHA256 key of the json webhook's signature
 
     def wants(self, change: Change) -> bool:
         return self.staff or (self.asn is not None and change.event.asn == self.asn)
@@ -61,7 +69,8 @@ class Smtp:
 
 
 def load_contacts(path: str | Path) -> list[Contact]:
-    """``contacts: [{email, asn | staff: true, language}]`` from a YAML file."""
+    """``contacts: [{email | webhook (format: json|slack, secret_env: VAR), asn | staff:
+    true, language}]`` from a YAML file."""
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -73,8 +82,31 @@ def load_contacts(path: str | Path) -> list[Contact]:
     out = []
     for i, item in enumerate(items):
         where = f"{path}: contacts[{i}]"
-        if not isinstance(item, dict) or "@" not in str(item.get("email", "")):
-            raise NotifyError(_("{where}: a contact needs an e-mail address").format(where=where))
+        if not isinstance(item, dict):
+            raise NotifyError(
+                _("{where}: a contact needs an e-mail address or a webhook").format(where=where)
+            )
+        email, webhook = str(item.get("email") or ""), str(item.get("webhook") or "")
+        if (email and "@" not in email) or (not email and not webhook):
+            raise NotifyError(
+                _("{where}: a contact needs an e-mail address or a webhook").format(where=where)
+            )
+        if webhook and not webhook.startswith(("https://", "http://")):
+            raise NotifyError(_("{where}: webhook: use an http(s):// URL").format(where=where))
+        fmt = str(item.get("format", "json"))
+        if fmt not in WEBHOOK_FORMATS:
+            raise NotifyError(
+                _("{where}: format: {value!r}: use json or slack").format(where=where, value=fmt)
+            )
+        secret = ""
+        if item.get("secret_env"):
+            secret = os.environ.get(str(item["secret_env"]), "")
+            if not secret:
+                raise NotifyError(
+                    _("{where}: secret_env: ${name} is not set").format(
+                        where=where, name=item["secret_env"]
+                    )
+                )
         asn = parse_asn(item["asn"]) if item.get("asn") is not None else None
         if item.get("asn") is not None and asn is None:
             raise NotifyError(_("{where}: asn: not an AS number").format(where=where))
@@ -85,7 +117,10 @@ def load_contacts(path: str | Path) -> list[Contact]:
             )
         out.append(
             Contact(
-                email=str(item["email"]),
+                email=email,
+                webhook=webhook,
+                webhook_format=fmt,
+                secret=secret,
                 asn=asn,
                 staff=staff,
                 language=normalise(str(item.get("language", "en"))),
@@ -117,14 +152,9 @@ def _line(change: Change) -> str:
     )
 
 
-def compose(
-    changes: list[Change], contact: Contact, exchange: str, smtp: Smtp
-) -> EmailMessage | None:
-    """The one message of this run for ``contact``, or None when nothing concerns it."""
-    mine = [c for c in changes if contact.wants(c)]
-    if not mine:
-        return None
-    with language(contact.language):
+def words(mine: list[Change], lang: str) -> tuple[str, list[str]]:
+    """The title and one line per change, in ``lang``: what every channel says."""
+    with language(lang):
         opened = [c for c in mine if c.change != BACK_TO_NORMAL]
         if len(mine) == 1:
             only = mine[0]
@@ -138,8 +168,20 @@ def compose(
             title = _("{opened} events opened, {closed} back to normal").format(
                 opened=len(opened), closed=len(mine) - len(opened)
             )
+        return title, [_line(c) for c in mine]
+
+
+def compose(
+    changes: list[Change], contact: Contact, exchange: str, smtp: Smtp
+) -> EmailMessage | None:
+    """The one message of this run for ``contact``, or None when nothing concerns it."""
+    mine = [c for c in changes if contact.wants(c)]
+    if not mine or not contact.email:
+        return None
+    title, lines = words(mine, contact.language)
+    with language(contact.language):
         body = [_("Events at {exchange}:").format(exchange=exchange), ""]
-        body += [_line(c) for c in mine]
+        body += lines
         body += ["", _("Sent by lakou to {email}.").format(email=contact.email)]
     msg = EmailMessage()
     msg["Subject"] = f"[{exchange}] {title}"
@@ -173,9 +215,21 @@ def send(messages: list[EmailMessage], smtp: Smtp) -> int:
 
 
 def notify(
-    changes: list[Change], contacts: list[Contact], exchange: str, smtp: Smtp
+    changes: list[Change], contacts: list[Contact], exchange: str, smtp: Smtp | None
 ) -> list[dict[str, Any]]:
-    """Compose and send; returns who got what (recipient, subject)."""
-    messages = [m for c in contacts if (m := compose(changes, c, exchange, smtp)) is not None]
-    send(messages, smtp)
-    return [{"to": m["To"], "subject": m["Subject"]} for m in messages]
+    """Compose and send (e-mail, webhooks); returns who got what (recipient, subject)."""
+    from lakou.watch.webhook import deliver
+
+    if smtp is None and any(c.email for c in contacts):
+        raise NotifyError(_("contacts with an e-mail address need an SMTP server (--smtp-host)"))
+    sent = []
+    if smtp is not None:
+        messages = [m for c in contacts if (m := compose(changes, c, exchange, smtp)) is not None]
+        send(messages, smtp)
+        sent += [{"to": m["To"], "subject": m["Subject"]} for m in messages]
+    for contact in contacts:
+        mine = [c for c in changes if contact.wants(c)]
+        if contact.webhook and mine:
+            title = deliver(mine, contact, exchange)
+            sent.append({"to": contact.webhook.split("?")[0], "subject": f"[{exchange}] {title}"})
+    return sent
