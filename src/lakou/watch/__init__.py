@@ -13,6 +13,7 @@ from typing import Any
 
 from lakou.watch.events import Change, Event, EventBook, EventBookError, Observation
 from lakou.watch.notify import Contact, NotifyError, Smtp, load_contacts, notify
+from lakou.watch.quiet import QuietHours, route
 from lakou.watch.sources import from_findings, from_lan_prefix_routes, from_neighbours
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "EventBookError",
     "NotifyError",
     "Observation",
+    "QuietHours",
     "Smtp",
     "from_findings",
     "from_lan_prefix_routes",
@@ -47,7 +49,8 @@ def watch_once(
     book = EventBook.load(state, settle_seconds)
     flat = [o for obs in observations.values() for o in obs]
     changes = book.update(now, flat, set(observations))
-    sent = notify(changes, contacts, exchange, smtp) if contacts else []
+    per_contact, book.held = route(changes, contacts, book.held, now)
+    sent = notify(per_contact, exchange, smtp) if contacts else []
     book.save(state)
     return {
         "changes": [
@@ -62,5 +65,6 @@ def watch_once(
             for c in changes
         ],
         "open": len(book.open_events()),
+        "held": sum(len(v) for v in book.held.values()),
         "sent": sent,
     }

@@ -81,6 +81,8 @@ class Change:
 class EventBook:
     events: list[Event] = field(default_factory=list)
     keep_closed_days: int = 30
+    # Changes held for contacts in their quiet hours (lakou.watch.quiet), by contact.
+    held: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # An event must stay unseen this long before it is back to normal: a session that
     # flaps within it stays one open event (its flaps counted), not a message per flap.
     settle_seconds: int = 0
@@ -92,7 +94,9 @@ class EventBook:
             return cls(settle_seconds=settle_seconds)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls([Event(**e) for e in data["events"]], settle_seconds=settle_seconds)
+            events = [Event(**e) for e in data["events"]]
+            held = {str(k): list(v) for k, v in data.get("held", {}).items()}
+            return cls(events, settle_seconds=settle_seconds, held=held)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise EventBookError(
                 _("{path}: not a lakou event state file: {error}").format(path=path, error=exc)
@@ -103,7 +107,8 @@ class EventBook:
         tmp = path.with_name(f".{path.name}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps({"events": [asdict(e) for e in self.events]}, indent=1))
+            data = {"events": [asdict(e) for e in self.events], "held": self.held}
+            tmp.write_text(json.dumps(data, indent=1))
             os.replace(tmp, path)
         except OSError as exc:
             raise EventBookError(f"{path}: {exc.strerror or exc}") from None

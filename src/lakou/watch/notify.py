@@ -29,6 +29,7 @@ from lakou.i18n import gettext as _
 from lakou.i18n import gettext_noop, language, normalise
 from lakou.vocabulary import parse_asn
 from lakou.watch.events import BACK_TO_NORMAL, Change
+from lakou.watch.quiet import QuietHours
 
 # The severities, for the catalogue (translated where shown).
 SEVERITY_WORDS = (gettext_noop("critical"), gettext_noop("warning"), gettext_noop("info"))
@@ -51,6 +52,12 @@ class Contact:
     webhook: str = ""  # an https:// (or http://) URL receiving a POST per run
     webhook_format: str = "json"  # json (signed), or slack (Slack/Matrix "text")
     secret: str = ""  # HMAC-SHA256 key of the json webhook's signature
+    quiet: QuietHours | None = None  # hold non-critical changes during these hours
+
+    @property
+    def key(self) -> str:
+        """Who this is in the event book's held messages."""
+        return self.email or self.webhook.split("?")[0]
 
     def wants(self, change: Change) -> bool:
         return self.staff or (self.asn is not None and change.event.asn == self.asn)
@@ -115,8 +122,15 @@ def load_contacts(path: str | Path) -> list[Contact]:
             raise NotifyError(
                 _("{where}: give the member's asn, or staff: true").format(where=where)
             )
+        quiet = None
+        if item.get("quiet"):
+            try:
+                quiet = QuietHours.parse(str(item["quiet"]), str(item.get("timezone", "UTC")))
+            except ValueError as exc:
+                raise NotifyError(f"{where}: quiet: {exc}") from None
         out.append(
             Contact(
+                quiet=quiet,
                 email=email,
                 webhook=webhook,
                 webhook_format=fmt,
@@ -171,11 +185,8 @@ def words(mine: list[Change], lang: str) -> tuple[str, list[str]]:
         return title, [_line(c) for c in mine]
 
 
-def compose(
-    changes: list[Change], contact: Contact, exchange: str, smtp: Smtp
-) -> EmailMessage | None:
-    """The one message of this run for ``contact``, or None when nothing concerns it."""
-    mine = [c for c in changes if contact.wants(c)]
+def compose(mine: list[Change], contact: Contact, exchange: str, smtp: Smtp) -> EmailMessage | None:
+    """The one message of this run for ``contact`` (its changes), or None when none."""
     if not mine or not contact.email:
         return None
     title, lines = words(mine, contact.language)
@@ -215,20 +226,21 @@ def send(messages: list[EmailMessage], smtp: Smtp) -> int:
 
 
 def notify(
-    changes: list[Change], contacts: list[Contact], exchange: str, smtp: Smtp | None
+    per_contact: list[tuple[Contact, list[Change]]], exchange: str, smtp: Smtp | None
 ) -> list[dict[str, Any]]:
-    """Compose and send (e-mail, webhooks); returns who got what (recipient, subject)."""
+    """Send each contact its changes (e-mail, webhook); returns who got what."""
     from lakou.watch.webhook import deliver
 
-    if smtp is None and any(c.email for c in contacts):
+    if smtp is None and any(c.email and mine for c, mine in per_contact):
         raise NotifyError(_("contacts with an e-mail address need an SMTP server (--smtp-host)"))
     sent = []
     if smtp is not None:
-        messages = [m for c in contacts if (m := compose(changes, c, exchange, smtp)) is not None]
+        messages = [
+            m for c, mine in per_contact if (m := compose(mine, c, exchange, smtp)) is not None
+        ]
         send(messages, smtp)
         sent += [{"to": m["To"], "subject": m["Subject"]} for m in messages]
-    for contact in contacts:
-        mine = [c for c in changes if contact.wants(c)]
+    for contact, mine in per_contact:
         if contact.webhook and mine:
             title = deliver(mine, contact, exchange)
             sent.append({"to": contact.webhook.split("?")[0], "subject": f"[{exchange}] {title}"})
