@@ -42,6 +42,13 @@ def cli() -> None:
     help=_("LAN findings seen within this many minutes are still open."),
 )
 @click.option(
+    "--silent-minutes",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help=_("With --store: no sample kept for this long is a collector-silent event."),
+)
+@click.option(
     "--settle-minutes",
     type=click.IntRange(0),
     default=0,
@@ -85,6 +92,7 @@ def run(
     members: str | None,
     registry: bool,
     window_minutes: int,
+    silent_minutes: int,
     settle_minutes: int,
     sessions: bool,
     peering_lans: tuple[str, ...],
@@ -105,6 +113,7 @@ def run(
         EventBookError,
         NotifyError,
         Smtp,
+        from_collector,
         from_findings,
         from_lan_prefix_routes,
         from_neighbours,
@@ -117,6 +126,7 @@ def run(
     if store_dir:
         from lakou.cli.lan import _has_data, _watchlist
         from lakou.lan import LanStoreError, lan_report
+        from lakou.lan.store import LanStore
 
         watchlist = _watchlist(ctx, members, registry)
         _has_data(store_dir)
@@ -125,6 +135,8 @@ def run(
         except LanStoreError as exc:
             raise click.ClickException(str(exc)) from None
         observations["lan"] = from_findings(findings)
+        last = LanStore(Path(store_dir)).last_seen()
+        observations["collector"] = from_collector(store_dir, last, when, silent_minutes * 60)
     if sessions or socket_path:
         from lakou.cli.rs import _endpoints
         from lakou.routeserver.lg import api

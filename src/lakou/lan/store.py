@@ -147,6 +147,23 @@ class LanStore:
         finally:
             con.close()
 
+    def last_seen(self) -> int | None:
+        """When the collector last kept a sample (seconds), or None when never."""
+        base = self.root / "macs"
+        if not any(base.glob("*/*.parquet")):
+            return None
+        glob = str(base / "*" / "*.parquet").replace("'", "''")
+        con = duckdb.connect()
+        try:
+            row = con.execute(
+                f"SELECT max(last_seen) FROM read_parquet('{glob}', union_by_name=true)"
+            ).fetchone()
+        except duckdb.Error as exc:
+            raise LanStoreError(f"{base}: {exc}") from None
+        finally:
+            con.close()
+        return int(row[0]) if row and row[0] is not None else None
+
     def expire(self, now: int, days: int) -> int:
         """Remove day directories that ended more than ``days`` ago; returns how many."""
         limit = now - days * 86400

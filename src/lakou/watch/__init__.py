@@ -14,7 +14,12 @@ from typing import Any
 from lakou.watch.events import Change, Event, EventBook, EventBookError, Observation
 from lakou.watch.notify import Contact, NotifyError, Smtp, load_contacts, notify
 from lakou.watch.quiet import QuietHours, route
-from lakou.watch.sources import from_findings, from_lan_prefix_routes, from_neighbours
+from lakou.watch.sources import (
+    from_collector,
+    from_findings,
+    from_lan_prefix_routes,
+    from_neighbours,
+)
 
 __all__ = [
     "Change",
@@ -26,6 +31,7 @@ __all__ = [
     "Observation",
     "QuietHours",
     "Smtp",
+    "from_collector",
     "from_findings",
     "from_lan_prefix_routes",
     "from_neighbours",

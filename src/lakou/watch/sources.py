@@ -7,6 +7,8 @@
 - Route-server sessions from the looking glass (:mod:`lakou.routeserver.lg`): a member
   session that is not established is a critical ``session-down``; it is back to normal
   when established again.
+- The collector: no sample kept for longer than allowed is a critical
+  ``collector-silent`` for staff (the switch stopped exporting, or the collector is down).
 - The exchange's own peering-LAN prefixes (or more specifics) announced by a member to a
   route server: ``peering-lan-prefix``, critical when the route server accepted it, a
   warning when it filtered it (the member leaks it all the same).
@@ -20,7 +22,7 @@ from typing import Any
 
 from lakou.watch.events import CRITICAL, WARNING, Observation
 
-LAN, SESSIONS, ROUTES = "lan", "sessions", "routes"
+LAN, SESSIONS, ROUTES, COLLECTOR = "lan", "sessions", "routes", "collector"
 CRITICAL_LAN = frozenset(
     {
         "stp-bpdu",
@@ -117,3 +119,24 @@ def from_lan_prefix_routes(
             )
         )
     return out
+
+
+def from_collector(
+    store: str, last_seen: int | None, now: int, silent_seconds: int
+) -> list[Observation]:
+    """An observation when the store's newest sample is older than ``silent_seconds``."""
+    if last_seen is not None and now - last_seen <= silent_seconds:
+        return []
+    since = "never" if last_seen is None else f"{(now - last_seen) // 60} min"
+    return [
+        Observation(
+            key=f"collector-silent:{store}",
+            source=COLLECTOR,
+            kind="collector-silent",
+            severity=CRITICAL,
+            asn=None,
+            subject=store,
+            summary=f"no sFlow sample kept for {since}",
+            details={"last_seen": last_seen},
+        )
+    ]
