@@ -72,6 +72,14 @@ def cli() -> None:
 @click.option(
     "--contacts", type=click.Path(exists=True, dir_okay=False), help=_("Contacts (YAML).")
 )
+@click.option(
+    "--registry-contacts",
+    is_flag=True,
+    help=_(
+        "Also mail the registry's member NOC contacts and each exchange's support address "
+        "(staff); a contacts file entry for the same address wins."
+    ),
+)
 @click.option("--smtp-host", help=_("SMTP server (without it, nothing is mailed)."))
 @click.option("--smtp-port", type=click.IntRange(1, 65535), default=25, show_default=True)
 @click.option("--smtp-from", default="lakou@localhost", show_default=True)
@@ -99,6 +107,7 @@ def run(
     socket_path: Path | None,
     rs_asn: int | None,
     contacts: str | None,
+    registry_contacts: bool,
     smtp_host: str | None,
     smtp_port: int,
     smtp_from: str,
@@ -167,13 +176,19 @@ def run(
         raise click.UsageError(_("--peering-lan needs --sessions or --socket"))
     if not observations:
         raise click.UsageError(_("observe something: --store DIR and/or --sessions (--socket)"))
-    if smtp_host and not contacts:
-        raise click.UsageError(_("--smtp-host needs --contacts"))
+    if smtp_host and not (contacts or registry_contacts):
+        raise click.UsageError(_("--smtp-host needs --contacts or --registry-contacts"))
     smtp = None
     people = []
     try:
         if contacts:
             people = load_contacts(contacts)
+        if registry_contacts:
+            ctx.setup_django()
+            from lakou.registry.watch_view import registry_contacts as from_registry
+
+            known = {p.email for p in people}
+            people += [p for p in from_registry(ctx.lang) if p.email not in known]
         if smtp_host:
             smtp = Smtp(
                 host=smtp_host,
