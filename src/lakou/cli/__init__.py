@@ -32,6 +32,8 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
     "rs": ("lakou.cli.rs", "Route server: build, deploy and explain configs."),
     "lg": ("lakou.cli.lg", "Looking glass over the route servers."),
     "flows": ("lakou.cli.flows", "Collect, decode, store and report traffic flows."),
+    "lan": ("lakou.cli.lan", "Peering-LAN hygiene from sFlow: findings and quarantine."),
+    "watch": ("lakou.cli.watch", "Events of the exchange, e-mailed to members and staff."),
     "territory": ("lakou.cli.territory", "The territory's networks, prefixes and lookups."),
     "paths": (
         "lakou.cli.paths",

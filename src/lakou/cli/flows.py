@@ -146,16 +146,47 @@ _clock = [
 def _with_clock(f: Any) -> Any:
     for opt in reversed(_clock):
         f = opt(f)
-    return f
+    return click.option(
+        "--no-lan",
+        is_flag=True,
+        help=_("Do not keep sFlow control frames and the MAC census (LAN hygiene checks)."),
+    )(f)
 
 
-def _pipeline(ctx: Context, enricher: Any, store: Any, skew: int | None, action: str | None) -> Any:
+def _lan_recorder(ctx: Context, store_dir: str | None, backend: str | None) -> tuple[Any, str]:
+    """The LAN hygiene sink and where it writes (or why it does not).
+
+    Its tables are files beside the flow store. With ClickHouse they go to --store DIR
+    (or flows.store_dir) when one is given; without, they are not kept, and the command
+    says so."""
+    from lakou.lan import lan_recorder
+
+    cfg = ctx.config.flows
+    path = store_dir or cfg.store_dir
+    if (backend or cfg.store) == "clickhouse" and not path:
+        return None, _(
+            "not kept: with the clickhouse store, give --store DIR (or flows.store_dir) "
+            "for the LAN hygiene tables"
+        )
+    path = path or str(ctx.config.core.data_dir / "flows")
+    return lan_recorder(path), str(Path(path) / "lan")
+
+
+def _pipeline(
+    ctx: Context,
+    enricher: Any,
+    store: Any,
+    skew: int | None,
+    action: str | None,
+    lan: Any = None,
+) -> Any:
     from lakou.flows.pipeline import Pipeline
 
     cfg = ctx.config.flows
     return Pipeline(
         enricher=enricher,
         store=store,
+        lan=lan,
         max_clock_skew=float(cfg.max_clock_skew_seconds if skew is None else skew),
         clock_skew_action=action or cfg.clock_skew_action,  # type: ignore[arg-type]
     )
@@ -213,11 +244,15 @@ def replay(
     now: bool,
     max_clock_skew: int | None,
     clock_skew_action: str | None,
+    no_lan: bool,
     members: str | None,
     prefixes: str | None,
     registry: bool,
 ) -> None:
     """Feed captures through the collector's pipeline into the store.
+
+    Besides the flows, sFlow control frames and the MAC census go to DIR/lan for the
+    peering-LAN hygiene checks (``lakou lan report``).
 
     Every exporter in the captures is accepted; records keep the capture's time, and a
     NetFlow/IPFIX record whose own time is beyond the allowed skew of its packet's
@@ -229,7 +264,10 @@ def replay(
 
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
-    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action)
+    lan, lan_where = (
+        (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
+    )
+    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
     batch_size = ctx.config.flows.batch_datagrams
     stats = CaptureStats()
     total = sum(Path(p).stat().st_size for p in pcaps)
@@ -259,6 +297,8 @@ def replay(
         "counters": counters,
         "malformed": dict(pipeline.malformed),
         "malformed_samples": pipeline.malformed_log.last(10),
+        "lan": lan_where,
+        "lan_frames": dict(lan.counters) if lan is not None else {},
     }
     click.echo(json.dumps(summary, sort_keys=True))
 
@@ -421,6 +461,7 @@ def collect(
     allow_exporter: tuple[str, ...],
     max_clock_skew: int | None,
     clock_skew_action: str | None,
+    no_lan: bool,
     members: str | None,
     prefixes: str | None,
     registry: bool,
@@ -439,7 +480,10 @@ def collect(
     allowed = _allowed_exporters(ctx, allow_exporter, registry)
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
-    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action)
+    lan, lan_where = (
+        (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
+    )
+    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
 
     async def main() -> None:
         collector = Collector(
@@ -469,13 +513,16 @@ def collect(
             _("exporters allowed: {exporters}").format(exporters=", ".join(allowed.describe())),
             err=True,
         )
+        click.echo(_("LAN hygiene tables: {where}").format(where=lan_where), err=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         await collector.stop()
-        click.echo(json.dumps(collector.summary(), sort_keys=True), err=True)
+        summary = collector.summary()
+        summary["lan_frames"] = dict(lan.counters) if lan is not None else {}
+        click.echo(json.dumps(summary, sort_keys=True), err=True)
 
     try:
         asyncio.run(main())
@@ -507,6 +554,10 @@ def maintain(ctx: Context, store_dir: str | None, backend: str | None) -> None:
         )
     finally:
         store.close()
+    lan, _where = _lan_recorder(ctx, store_dir, backend)
+    if lan is not None and lan.store is not None:
+        # The LAN hygiene tables (sampled frames, MAC census) live as long as hour sums.
+        removed += lan.store.expire(now, cfg.retention_days_hour)
     click.echo(
         _("{made} roll-ups written, {removed} partitions expired").format(
             made=made, removed=removed
