@@ -493,10 +493,6 @@ class Connection(Timestamped):
     def speed_mbps(self) -> int:
         return sum(p.speed_mbps for p in self.ports.all())
 
-    @property
-    def is_lag(self) -> bool:
-        return self.ports.count() > 1
-
 
 class Port(Timestamped):
     """A switch port; several ports of one connection form a LAG."""

@@ -187,11 +187,6 @@ class AsGraph:
         label = label_of(node)
         return sorted((c for p, c in self.provider_customer if p == label), key=_node_key)
 
-    def peers_of(self, node: Node) -> list[str]:
-        label = label_of(node)
-        out = [b if a == label else a for a, b in self.peers if label in (a, b)]
-        return sorted(out, key=_node_key)
-
     def split_as(
         self, node: Node, parts: dict[str, Sequence[Node]], main: str | None = None
     ) -> list[str]:
