@@ -22,15 +22,15 @@ from . import rsworld as w
 from .lab import (
     Lab,
     can_make_namespaces,
-    have_tools,
     member_bird_config,
+    missing_tools,
     start_bird,
     stop,
     wait_for,
 )
 
 pytestmark = pytest.mark.live
-MISSING = have_tools("bird", "ip")
+MISSING = missing_tools("bird", "ip")
 if MISSING:
     pytestmark = [pytest.mark.live, pytest.mark.skip(reason=f"missing: {', '.join(MISSING)}")]
 pytest.importorskip("aiosmtpd", reason="aiosmtpd (PyPI) is not installed")
