@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lakou.i18n import gettext as _
+from lakou.vocabulary import parse_asn
 from lakou.whatif.asrel import MAX_ASN, AsRelationships
 
 LinkKind = Literal["provider-customer", "peer"]
@@ -56,12 +57,10 @@ def label_of(node: Node) -> str:
             raise GraphError(_("AS number out of range: {asn}").format(asn=node))
         return str(node)
     if isinstance(node, str):
-        text = node.strip()
-        if text.upper().startswith("AS"):
-            text = text[2:]
-        base, sep, part = text.partition("@")
-        if base.isdigit() and 1 <= int(base) <= MAX_ASN and (not sep or part):
-            return f"{int(base)}@{part}" if sep else str(int(base))
+        base, sep, part = node.strip().partition("@")
+        asn = parse_asn(base)
+        if asn is not None and (not sep or part):
+            return f"{asn}@{part}" if sep else str(asn)
     raise GraphError(_("not an AS: {value!r}").format(value=node))
 
 
