@@ -91,7 +91,10 @@ def refusals(config: LakouConfig, demo: bool = False) -> list[str]:
                 "the database lacks %(count)d migration(s) (%(names)s): take a backup "
                 "(lakou backup --out FILE), then apply them with: lakou db migrate"
             )
-            % {"count": len(missing), "names": ", ".join(missing)}
+            % {
+                "count": len(missing),
+                "names": ", ".join(missing[:5]) + (", …" * (len(missing) > 5)),
+            }
         )
     return problems
 
