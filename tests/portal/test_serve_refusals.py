@@ -169,3 +169,11 @@ def test_serve_behind_a_proxy_believes_its_https_header(tmp_path: Path) -> None:
     assert secure.get("Strict-Transport-Security") == "max-age=31536000"
     assert "Strict-Transport-Security" not in plain
     assert "script-src 'self'" in secure["Content-Security-Policy"]
+
+
+def test_serve_says_when_the_database_cannot_be_reached(tmp_path: Path) -> None:
+    port = free_port()  # nobody listens there
+    url = f"postgresql://lakou@127.0.0.1:{port}/lakou"
+    proc = lakou(["serve", "--listen", "127.0.0.1:1"], tmp_path, LAKOU_DATABASE_URL=url)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "cannot reach the database (core.database_url)" in proc.stderr

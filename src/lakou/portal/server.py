@@ -83,8 +83,17 @@ def unapplied_migrations() -> list[str]:
 
 def refusals(config: LakouConfig, demo: bool = False) -> list[str]:
     """Why the portal must not start (empty: it may); Django must be set up."""
+    from django.db import DatabaseError
+
     problems = [] if demo else unsafe_settings(config)
-    missing = unapplied_migrations()
+    try:
+        missing = unapplied_migrations()
+    except DatabaseError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return [
+            *problems,
+            _("cannot reach the database (core.database_url): %(error)s") % {"error": first_line},
+        ]
     if missing:
         problems.append(
             _(
