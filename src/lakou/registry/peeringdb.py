@@ -50,7 +50,10 @@ def prefill(asn: int, cache: PeeringDBCache) -> Prefill:
     net = cache.net_by_asn(asn)
     if net is None:
         raise PeeringDBRegistryError(
-            _("AS%(asn)s is not in the local PeeringDB cache (run `lakou peeringdb sync`).")
+            _(
+                "AS%(asn)s is not in the local PeeringDB cache (run `lakou peeringdb sync`, "
+                "or `lakou peeringdb load DUMP.json` without the Internet)."
+            )
             % {"asn": asn}
         )
     return prefill_from_net(net)
