@@ -56,9 +56,9 @@ def list_exchanges(ctx: Context, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
     from rich.table import Table
 
+    from lakou.cli.output import console as make_console
     from lakou.i18n import _, language
 
     with language(ctx.lang):
@@ -83,7 +83,7 @@ def list_exchanges(ctx: Context, fmt: str) -> None:
                 ),
                 ", ".join(row["bridged_to"]),
             )
-        Console().print(table)
+        make_console().print(table)
 
 
 def exchange_summary(ex: Any) -> dict[str, Any]:
@@ -160,12 +160,12 @@ def show_exchange(ctx: Context, slug: str, fmt: str) -> None:
 
 
 def _print_exchange(row: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
+    from lakou.cli.output import console as make_console
     from lakou.i18n import _
 
-    console = Console()
+    console = make_console()
     about = Table(title=f"{row['name']} ({row['slug']})", show_header=False)
     about.add_column()
     about.add_column()

@@ -294,8 +294,7 @@ def report(
     registry: bool,
 ) -> None:
     """Local share, member rates and matrix, trombones, networks to invite, savings."""
-    from rich.console import Console
-
+    from lakou.cli.output import console as make_console
     from lakou.flows import report as render
     from lakou.flows.reporting import build_report
 
@@ -304,7 +303,7 @@ def report(
     if members or registry or ctx.config.flows.members_file:
         names = _enricher(ctx, members, None, registry).members.names
     try:
-        with Console(stderr=True).status(_("Computing the report"), spinner="dots"):
+        with make_console(stderr=True).status(_("Computing the report"), spinner="dots"):
             result = build_report(
                 store,
                 ctx.config.flows,
@@ -319,7 +318,7 @@ def report(
     elif fmt == "html":
         text = render.to_html(result)
     else:
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
+        console = make_console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
         with ctx_language(ctx):
             render.to_text(result, console)
         return

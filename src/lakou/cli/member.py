@@ -204,10 +204,9 @@ def _show_one(row: dict[str, Any]) -> None:
 
 def _console() -> Any:
     """A terminal's own width; a pipe or a file gets wide lines rather than wrapped cells."""
-    from rich.console import Console
+    from lakou.cli.output import console
 
-    console = Console()
-    return console if console.is_terminal else Console(width=200)
+    return console()
 
 
 def _address_text(addr: dict[str, Any]) -> str:

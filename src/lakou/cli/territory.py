@@ -71,9 +71,9 @@ def build(
     include_global: bool | None,
 ) -> None:
     """List the territory's prefixes and networks, and the networks to invite."""
-    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from lakou.cli.output import console
     from lakou.territory.exports import EXPORTERS
     from lakou.territory.inventory import build_inventory, discover
 
@@ -86,9 +86,9 @@ def build(
     if files.count() == 0:
         raise click.ClickException(_("no source file found in {path}").format(path=directory))
     wanted = countries.split(",") if countries else None
-    console = Console(stderr=True)
+    err = console(stderr=True)
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
     ) as progress:
         task = progress.add_task(_("reading sources"), total=None)
         inventory = build_inventory(
@@ -103,7 +103,7 @@ def build(
     if out:
         Path(out).write_text(text, encoding="utf-8")
         classes = Counter(n.network_class for n in inventory.networks)
-        console.print(
+        err.print(
             _(
                 "{prefixes} prefixes, {networks} networks ({local} local, {regional} regional, "
                 "{glob} global, {elsewhere} elsewhere; {invite} to invite) -> {out}"
@@ -167,8 +167,9 @@ def lookup(
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from lakou.cli.output import console
 
     table = Table(title=_("source: {source}").format(source=source))
     for column in (_("address"), _("prefix"), _("origin AS"), _("territory")):
@@ -180,7 +181,7 @@ def lookup(
             str(row["asn"]) if row["asn"] is not None else "-",
             str(row["territory"] or "-"),
         )
-    Console().print(table)
+    console().print(table)
 
 
 @cli.command()

@@ -19,9 +19,9 @@ from lakou.i18n import _, language
 
 
 def _console() -> Any:
-    from rich.console import Console
+    from lakou.cli.output import console
 
-    return Console(stderr=True)
+    return console(stderr=True)
 
 
 def _progress() -> Any:
@@ -115,8 +115,9 @@ def routes(ctx: Context, asrel: str | None, dest: str, fmt: str, full_path: bool
     if fmt == "json":
         click.echo(json.dumps(routes, separators=(",", ":")))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from lakou.cli.output import console
 
     with language(ctx.lang):
         table = Table(title=_("Routes to AS{dest}").format(dest=compact.labels[tree.dest]))
@@ -137,7 +138,7 @@ def routes(ctx: Context, asrel: str | None, dest: str, fmt: str, full_path: bool
             if full_path:
                 row.append(" ".join(str(x) for x in entry["path"]))  # type: ignore[attr-defined]
             table.add_row(*row)
-        Console().print(table)
+        console().print(table)
 
 
 @cli.command()
