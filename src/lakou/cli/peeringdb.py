@@ -280,12 +280,14 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
         plan_prefill,
         prefill,
     )
+    from lakou.registry.slugs import UnknownExchange, get_exchange
 
     with language(ctx.lang), translation.override(ctx.lang), _open_cache(ctx) as cache:
         try:
+            get_exchange(slug)  # an unknown slug first: it is the operator's typo to fix
             data = prefill(asn, cache)
             changes = apply_prefill(data, slug) if do_apply else plan_prefill(data, slug)
-        except PeeringDBRegistryError as exc:
+        except (PeeringDBRegistryError, UnknownExchange) as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":
             doc = {

@@ -133,13 +133,8 @@ def build(
 
             try:
                 exchange = exchange_view(slug)
-            except ExchangeRow.DoesNotExist:
-                known = ", ".join(ExchangeRow.objects.values_list("slug", flat=True)) or "-"
-                raise click.ClickException(
-                    _("no exchange {slug!r} in the registry (exchanges: {known})").format(
-                        slug=slug, known=known
-                    )
-                ) from None
+            except ExchangeRow.DoesNotExist as exc:
+                raise click.ClickException(str(exc)) from None
             policy = policy_for_exchange(exchange, policy, route_server)
             clients = clients_from_exchange(exchange)
         else:
