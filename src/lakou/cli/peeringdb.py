@@ -308,9 +308,9 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
         for change in changes:
             table.add_row(
                 _(change.target),
-                change.field,
-                "" if change.old is None else str(change.old),
-                str(change.new),
+                _field_label(change.target, change.field),
+                _shown(change.old),
+                _shown(change.new),
             )
         console().print(table)
         if not changes:
@@ -318,6 +318,28 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
         for note in data.notes:
             click.echo(_("note: %(note)s") % {"note": note})
         click.echo(_("Max-prefix values are PeeringDB's raw hints, without headroom."))
+
+
+def _field_label(target: str, name: str) -> str:
+    """The registry field's own label (its verbose name, in the current language)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from lakou.registry import models as m
+
+    model = m.Network if target == "network" else m.Member
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
 
 
 @cli.command("compare")
