@@ -36,6 +36,7 @@ MODULES = [
     "routeserver/build.py",
     "routeserver/plan.py",
     "territory/lookup.py",
+    "territory/table.py",
     "paths/analyze.py",
     "paths/report.py",
 ]

@@ -58,10 +58,11 @@ def _enricher(ctx: Context, members: str | None, prefixes: str | None, registry:
     index = None
     prefixes = prefixes or cfg.prefixes_file or None
     if prefixes:
-        from lakou.territory.index import PrefixIndex, PrefixIndexError
+        from lakou.territory.index import PrefixIndexError
+        from lakou.territory.table import read_prefix_table
 
         try:
-            index = PrefixIndex.from_csv(prefixes)
+            index = read_prefix_table(prefixes)
         except (PrefixIndexError, OSError) as exc:
             raise click.ClickException(str(exc)) from None
     return Enricher(

@@ -132,7 +132,8 @@ def _default_dir(ctx: Context) -> Path:
     "--index",
     "index_file",
     type=click.Path(dir_okay=False, exists=True),
-    help="Prefix table CSV written by `territory build --format csv`.",
+    help="The territory's prefix table: `territory build --out FILE.json` (the inventory) "
+    "or `--format csv`.",
 )
 @click.option(
     "--data-dir",
@@ -149,10 +150,11 @@ def lookup(
     """Print the origin AS, the territory and the matched prefix of each address."""
     from lakou.territory.index import PrefixIndex, PrefixIndexError
     from lakou.territory.lookup import DataDirLookup, index_from_data_dir
+    from lakou.territory.table import read_prefix_table
 
     try:
         if index_file:
-            index: PrefixIndex | DataDirLookup = PrefixIndex.from_csv(index_file)
+            index: PrefixIndex | DataDirLookup = read_prefix_table(index_file)
             source = index_file
         else:
             directory = Path(data_dir or ctx.config.territory.data_dir or _default_dir(ctx))
