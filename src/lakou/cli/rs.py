@@ -196,7 +196,18 @@ def build(
             if daemon == "bird2"
             else OpenBgpd(socket=cfg.control_socket, config=cfg.config_path)
         )
-        complaint = checker.check(tmp)
+        try:
+            complaint = checker.check(tmp)
+        except FileNotFoundError:
+            # a first build on a machine without the daemon: write it, and say it is unchecked
+            complaint = None
+            click.echo(
+                _(
+                    "warning: {daemon} is not installed here, so the configuration was not "
+                    "checked (Debian: apt-get install {package}; --no-check to skip the check)"
+                ).format(daemon=daemon, package="bird2" if daemon == "bird2" else "openbgpd"),
+                err=True,
+            )
         if complaint:
             tmp.unlink(missing_ok=True)
             raise click.ClickException(
