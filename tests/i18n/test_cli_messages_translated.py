@@ -1,7 +1,8 @@
 """The messages of the newcomer's path are in French and Spanish, every one.
 
 The tour's commands (PeeringDB load/prefill, territory lookup, the demo's counts, the
-route-server build and its warnings, what-if routes, the paths report) collected with
+route-server build and its warnings, IX-F and clients.yml imports and their reports,
+flows, what-if routes, the paths report) collected with
 xgettext from their modules, each looked up in the compiled catalogues. A new message
 without its translations fails here, naming it.
 """
@@ -26,6 +27,16 @@ MODULES = [
     "cli/territory.py",
     "cli/whatif.py",
     "cli/rs.py",
+    "cli/ixf.py",
+    "cli/clients.py",
+    "cli/member.py",
+    "cli/paths.py",
+    "cli/flows.py",
+    "cli/config_cmd.py",
+    "flows/report.py",
+    "registry/arouteserver.py",
+    "registry/ixf/common.py",
+    "registry/ixf/import_.py",
     "peeringdb/dump.py",
     "peeringdb/client.py",
     "peeringdb/schema.py",
