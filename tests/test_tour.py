@@ -5,7 +5,9 @@ process, exactly as written, in a temporary directory (the repository's ``exampl
 linked in) with its own lakou home: no configuration file, a new SQLite database, the
 first line that needs one being ``lakou demo --load-only``. Each line's output is
 checked for sense by the checker of the same line below (a tour line without a checker
-fails the test, so the README cannot grow an unchecked line).
+fails the test, so the README cannot grow an unchecked line). Then the docs' code blocks
+marked ``<!-- tour: ... -->`` run in the state the tour left, each ``$ lakou`` line
+having to print the first output line the doc shows.
 
 What this machine cannot give is said, line by line:
 - the Internet: ``peeringdb sync`` runs as written against lakou's PeeringDB stand-in
@@ -59,6 +61,8 @@ TERRITORY_FILES = (
     "rir/delegated-lacnic-extended-20190910",
 )
 CAIDA = "asrel/caida-20180101.as-rel.txt"
+# A docs code block preceded by this mark is run after the README's tour, in the same place.
+DOC_MARK = "<!-- tour:"
 DEMO_SLUGS = {"demo-saint-martin", "demo-saint-barth", "demo-sint-maarten"}
 
 
@@ -75,6 +79,28 @@ def tour_lines() -> list[str]:
             assert words[0] == "lakou", raw
             lines.append(shlex.join(words))
     return lines
+
+
+def doc_blocks() -> list[tuple[str, str, list[str]]]:
+    """(doc, command, shown output lines) of the ``$ lakou`` lines of marked doc blocks."""
+    found = []
+    for doc in sorted((ROOT / "docs").glob("*.md")):
+        lines = doc.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if not line.startswith(DOC_MARK):
+                continue
+            assert lines[i + 1].startswith("```"), f"{doc.name}:{i + 1}: no code block after"
+            end = next(j for j in range(i + 2, len(lines)) if lines[j].startswith("```"))
+            command: str | None = None
+            shown: list[str] = []
+            for text in [*lines[i + 2 : end], "$ "]:
+                if text.startswith("$ "):
+                    if command:
+                        found.append((doc.name, command, shown))
+                    command, shown = text[2:].strip() or None, []
+                elif text.strip():
+                    shown.append(text.strip())
+    return found
 
 
 @dataclass
@@ -272,6 +298,15 @@ def _check_for(line: str) -> Callable[[Run], None] | None:
     return found[0] if found else None
 
 
+def test_marked_doc_blocks_are_found() -> None:
+    blocks = doc_blocks()
+    commands = [line for _doc, line, _shown in blocks]
+    assert "lakou peeringdb prefill 64500 --exchange demo-sint-maarten" in commands
+    assert all(line.startswith("lakou ") for line in commands)
+    prefill = next(shown for _d, line, shown in blocks if "prefill" in line)
+    assert prefill[0] == "AS64500: what --apply would change"
+
+
 def test_every_tour_line_is_checked_or_says_why_not() -> None:
     lines = tour_lines()
     assert len(lines) >= 25
@@ -347,8 +382,23 @@ def test_the_tour_runs_as_written(tour_dir: Path) -> None:
             assert check is not None, line
             check(run)
             ran.append(line)
+        # the docs' marked blocks, in the state the tour left: each prints what the doc shows
+        for doc, line, shown in doc_blocks():
+            if not have_data:
+                skipped.append(f"{doc}: {line}: public data set not found at {shared}")
+                continue
+            argv = [sys.executable, "-m", "lakou", *shlex.split(line)[1:]]
+            done = subprocess.run(
+                argv, cwd=tour_dir, env=env, capture_output=True, text=True, timeout=600
+            )
+            assert done.returncode == 0, f"{doc}: {line}\n{done.stdout}\n{done.stderr}"
+            printed = [t.strip() for t in (done.stdout + done.stderr).splitlines()]
+            if shown:  # the first line the doc shows is printed as shown
+                assert shown[0] in printed, f"{doc}: {line}: {shown[0]!r} not in\n{done.stdout}"
+            ran.append(f"{doc}: {line}")
     seconds = round(time.monotonic() - started)
     print(f"\ntour: {len(ran)} lines ran and were checked in {seconds} s; not run here:")
+    assert any(r.startswith("32-peeringdb.md") for r in ran) or not have_data
     print("\n".join(f"  {s}" for s in skipped))
     if not have_data:
         pytest.skip(f"ran {len(ran)} tour lines; the public data set is absent: " + str(shared))
