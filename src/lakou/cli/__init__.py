@@ -89,6 +89,17 @@ def main(ctx: click.Context, config_path: str | None, language: str | None) -> N
     Identify the territory's networks and traffic, route it locally, prove the gain.
     """
     ctx.obj = Context(config_path=config_path, language=language)
+    # The chosen language (-L, else core.language) for every command's messages, also
+    # those of commands that do not set it themselves. A broken configuration is the
+    # command's to report (``lakou config check``): then -L or English for now.
+    from lakou.i18n import language as use_language
+    from lakou.i18n import normalise
+
+    try:
+        chosen = ctx.obj.lang
+    except click.ClickException:
+        chosen = normalise(language)
+    ctx.with_resource(use_language(chosen))
 
 
 def run(argv: list[str] | None = None) -> Any:

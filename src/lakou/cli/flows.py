@@ -58,10 +58,11 @@ def _enricher(ctx: Context, members: str | None, prefixes: str | None, registry:
     index = None
     prefixes = prefixes or cfg.prefixes_file or None
     if prefixes:
-        from lakou.territory.index import PrefixIndex, PrefixIndexError
+        from lakou.territory.index import PrefixIndexError
+        from lakou.territory.table import read_prefix_table
 
         try:
-            index = PrefixIndex.from_csv(prefixes)
+            index = read_prefix_table(prefixes)
         except (PrefixIndexError, OSError) as exc:
             raise click.ClickException(str(exc)) from None
     return Enricher(
@@ -334,8 +335,7 @@ def report(
     registry: bool,
 ) -> None:
     """Local share, member rates and matrix, trombones, networks to invite, savings."""
-    from rich.console import Console
-
+    from lakou.cli.output import console as make_console
     from lakou.flows import report as render
     from lakou.flows.reporting import build_report
 
@@ -344,7 +344,7 @@ def report(
     if members or registry or ctx.config.flows.members_file:
         names = _enricher(ctx, members, None, registry).members.names
     try:
-        with Console(stderr=True).status(_("Computing the report"), spinner="dots"):
+        with make_console(stderr=True).status(_("Computing the report"), spinner="dots"):
             result = build_report(
                 store,
                 ctx.config.flows,
@@ -359,7 +359,7 @@ def report(
     elif fmt == "html":
         text = render.to_html(result)
     else:
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
+        console = make_console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
         with ctx_language(ctx):
             render.to_text(result, console)
         return

@@ -135,13 +135,8 @@ def build(
 
             try:
                 exchange = exchange_view(slug)
-            except ExchangeRow.DoesNotExist:
-                known = ", ".join(ExchangeRow.objects.values_list("slug", flat=True)) or "-"
-                raise click.ClickException(
-                    _("no exchange {slug!r} in the registry (exchanges: {known})").format(
-                        slug=slug, known=known
-                    )
-                ) from None
+            except ExchangeRow.DoesNotExist as exc:
+                raise click.ClickException(str(exc)) from None
             policy = policy_for_exchange(exchange, policy, route_server)
             clients = clients_from_exchange(exchange)
         else:
@@ -203,7 +198,18 @@ def build(
             if daemon == "bird2"
             else OpenBgpd(socket=cfg.control_socket, config=cfg.config_path)
         )
-        complaint = checker.check(tmp)
+        try:
+            complaint = checker.check(tmp)
+        except FileNotFoundError:
+            # a first build on a machine without the daemon: write it, and say it is unchecked
+            complaint = None
+            click.echo(
+                _(
+                    "warning: {daemon} is not installed here, so the configuration was not "
+                    "checked (Debian: apt-get install {package}; --no-check to skip the check)"
+                ).format(daemon=daemon, package="bird2" if daemon == "bird2" else "openbgpd"),
+                err=True,
+            )
         if complaint:
             tmp.unlink(missing_ok=True)
             raise click.ClickException(
