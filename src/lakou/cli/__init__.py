@@ -30,6 +30,7 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
     "rs": ("lakou.cli.rs", "Route server: build, deploy and explain configs."),
     "lg": ("lakou.cli.lg", "Looking glass over the route servers."),
     "flows": ("lakou.cli.flows", "Collect, decode, store and report traffic flows."),
+    "ports": ("lakou.cli.ports", "Port traffic from SNMP and sFlow counters."),
     "territory": ("lakou.cli.territory", "The territory's networks, prefixes and lookups."),
     "paths": (
         "lakou.cli.paths",
