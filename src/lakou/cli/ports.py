@@ -3,8 +3,10 @@ collect every switch at an interval into the port store, report rates and percen
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -106,3 +108,142 @@ def _table(results: list[Any]) -> None:
                     switch=r.switch, count=len(r.forwarding)
                 )
             )
+
+
+def _load(path: str) -> Any:
+    from lakou.ports.config import ConfigError, load
+
+    try:
+        return load(Path(path))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _store_dir(config: Any, store: str | None) -> Path:
+    if store:
+        return Path(store)
+    if config is not None and config.store:
+        return Path(config.store)
+    return Path("ports-store")
+
+
+@cli.command()
+@click.option(
+    "--switches",
+    "switches_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="YAML file of the switches to poll (see docs/55-ports.md).",
+)
+@click.option("--store", type=click.Path(file_okay=False), help="Port store directory.")
+@click.option("--interval", type=int, help="Seconds between polls (overrides the file).")
+@click.option("--rounds", type=int, help="Stop after this many rounds (default: run on).")
+@click.option("--sflow-port", type=int, help="Also read sFlow counter samples on this UDP port.")
+def collect(
+    switches_file: str,
+    store: str | None,
+    interval: int | None,
+    rounds: int | None,
+    sflow_port: int | None,
+) -> None:
+    """Poll every switch at an interval and store per-port rates (long-running)."""
+    from lakou.ports.collect import Collector
+    from lakou.ports.store import PortStore
+
+    config = _load(switches_file)
+    if interval is not None:
+        config.interval = interval
+    collector = Collector(config, PortStore(_store_dir(config, store)))
+    if sflow_port is not None:
+        _listen_sflow(collector, sflow_port)
+
+    def report(r: Any) -> None:
+        click.echo(
+            _(
+                "round: {switches} switches, {ports} ports, {rows} rates stored in {seconds:.2f} s"
+            ).format(switches=r.switches, ports=r.ports, rows=r.rows, seconds=r.seconds)
+        )
+        for failure in r.failed:
+            click.echo(f"  {failure}", err=True)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        collector.run(rounds=rounds, on_round=report)
+    counts = dict(collector.tracker.tally.reasons)
+    if counts:
+        click.echo(_("intervals by outcome: {counts}").format(counts=counts))
+
+
+def _listen_sflow(collector: Any, port: int) -> None:
+    import socket
+    import threading
+    import time
+
+    from lakou.flows.sflow import decode
+
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    sock.bind(("::", port))
+
+    def loop() -> None:
+        while True:
+            payload, _peer = sock.recvfrom(65535)
+            try:
+                collector.sflow(decode(payload), time.time())
+            except ValueError:
+                continue  # a malformed datagram: the flow collector counts those
+
+    threading.Thread(target=loop, daemon=True, name="sflow-counters").start()
+
+
+@cli.command()
+@click.option("--store", type=click.Path(file_okay=False), help="Port store directory.")
+@click.option("--switches", "switches_file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--period",
+    type=click.Choice(["day", "week", "month", "year"]),
+    default="day",
+    show_default=True,
+)
+@click.option("--member", help="One member's ports instead of the whole exchange.")
+@click.option("--json", "as_json", is_flag=True)
+def report(
+    store: str | None, switches_file: str | None, period: str, member: str | None, as_json: bool
+) -> None:
+    """Exchange (or member) traffic: mean, peak, 95th percentile, utilisation."""
+    import time
+
+    from lakou.ports.store import PortStore, PortStoreError
+    from lakou.ports.web import PERIODS
+
+    config = _load(switches_file) if switches_file else None
+    port_store = PortStore(_store_dir(config, store))
+    seconds, bucket = PERIODS[period]
+    until = time.time()
+    try:
+        stats = port_store.statistics(until - seconds, until, bucket)
+        series = port_store.total_series(until - seconds, until, bucket, member=member)
+    except PortStoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        json.dump({"statistics": stats, "series": series}, sys.stdout, indent=2)
+        click.echo()
+        return
+    click.echo(
+        _("{period}: {ports} ports, {members} members, {points} points").format(
+            period=period, ports=stats["ports"], members=stats["members"], points=stats["points"]
+        )
+    )
+    for label, key in ((_("mean"), "mean_bps"), (_("peak"), "peak_bps"), (_("95th"), "p95_bps")):
+        click.echo(f"  {label:<8} {_bits(stats[key])}")
+    if stats["utilisation"] is not None:
+        click.echo(f"  {_('utilisation')} {stats['utilisation']:.1%}")
+    if member:
+        values = [i for _b, i, _o in series]
+        click.echo(f"  {member}: {_('peak')} {_bits(max(values) if values else 0)}")
+
+
+def _bits(bps: float) -> str:
+    for unit, scale in (("Tb/s", 1e12), ("Gb/s", 1e9), ("Mb/s", 1e6), ("kb/s", 1e3)):
+        if bps >= scale:
+            return f"{bps / scale:.2f} {unit}"
+    return f"{bps:.0f} b/s"

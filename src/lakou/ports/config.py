@@ -101,6 +101,36 @@ class PortsConfig(BaseModel):
         description="Days kept per level: raw polls, hourly and daily roll-ups.",
     )
     switches: list[Switch] = Field(default_factory=list, description="Switches to poll.")
+    members: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            "Member name -> its ports as SWITCH:IFNAME or SWITCH:IFINDEX (a LAG by its own "
+            "interface, not its members', so nothing is counted twice)."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _known_switches(self) -> PortsConfig:
+        names = {s.name for s in self.switches}
+        if len(names) != len(self.switches):
+            raise ValueError(_("two switches have the same name"))
+        for member, ports in self.members.items():
+            for port in ports:
+                switch, sep, interface = port.rpartition(":")
+                if not sep or switch not in names or not interface:
+                    raise ValueError(
+                        _("member {member}: {port} is not SWITCH:PORT of a listed switch").format(
+                            member=member, port=port
+                        )
+                    )
+        return self
+
+    def member_of(self, switch: str, ifindex: int, name: str) -> str:
+        """The member a port belongs to ('' when none)."""
+        for member, ports in self.members.items():
+            if f"{switch}:{ifindex}" in ports or f"{switch}:{name}" in ports:
+                return member
+        return ""
 
 
 def load(path: Path) -> PortsConfig:
