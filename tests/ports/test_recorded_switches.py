@@ -64,5 +64,7 @@ def test_a_dead_switch_does_not_delay_the_others(switches: Agent) -> None:
     for name in ("cisco", "hpe", "juniper"):
         r = by_name[name]
         assert r.ok and r.ports
-        # Every live switch finished before the dead one gave up: nothing waited on it.
-        assert r.started + r.seconds < dead_done
+        # Listed after the dead switch, every live one began while the dead one was still
+        # waiting for its answer: no switch waits for another (on a loaded machine the
+        # live polls may take longer than the timeout, so their end is not compared).
+        assert by_name["dead"].started <= r.started < dead_done

@@ -11,12 +11,17 @@ from typing import Any
 
 import click
 
+from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
 
 
 @click.group()
-def cli() -> None:
+@pass_context
+def cli(ctx: Context) -> None:
     """Port traffic from SNMP and sFlow counters."""
+    from lakou.i18n import language
+
+    click.get_current_context().with_resource(language(ctx.lang))
 
 
 def _switch_from_options(target: str, **opts: Any) -> Any:

@@ -14,6 +14,7 @@ pure Python and asyncio-only, it spends several times more CPU per varbind, whic
 
 from __future__ import annotations
 
+import contextvars
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -73,6 +74,18 @@ BRIDGE_FDB_PORT = "1.3.6.1.2.1.17.4.3.1.2"
 BRIDGE_PORT_IFINDEX = "1.3.6.1.2.1.17.1.4.1.2"
 
 _ABSENT = {"NOSUCHOBJECT", "NOSUCHINSTANCE", "ENDOFMIBVIEW"}
+
+
+def _absent(var: Any) -> bool:
+    """noSuchObject, noSuchInstance or endOfMibView (ezsnmp names some by their message)."""
+    kind = str(var.type)
+    return kind.upper() in _ABSENT or kind.startswith(("No more variables", "No Such"))
+
+
+def _oid_key(oid: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in oid.split(".") if p)
+
+
 _TEXT = {"name", "alias", "descr"}
 
 
@@ -143,11 +156,12 @@ def walk_columns(session: Any, columns: Sequence[str]) -> dict[str, dict[str, An
             progressed = False
             done = False
             for var in answer[j::width]:
-                if var.type in _ABSENT:
+                if _absent(var):
                     done = True
                     break
                 oid = _full_oid(var)
-                if not oid.startswith(prefix):
+                # an agent that answers out of order must not make the walk loop
+                if not oid.startswith(prefix) or _oid_key(oid) <= _oid_key(position[column]):
                     done = True
                     break
                 found[column][oid[len(prefix) :]] = var
@@ -331,7 +345,7 @@ def poll_switch(
     try:
         session = open_session(switch)
         up = session.get([SYS_UPTIME])
-        result.uptime = _number(up[0]) if up and up[0].type not in _ABSENT else None
+        result.uptime = _number(up[0]) if up and not _absent(up[0]) else None
         now = time.time()
         result.ports = _interfaces(switch, session, now, result.uptime)
         if lags:
@@ -368,5 +382,7 @@ def poll_switches(
     todo = list(switches)
     if not todo:
         return []
+    # each thread runs in a copy of the caller's context, so messages keep its language
+    contexts = [contextvars.copy_context() for _s in todo]
     with ThreadPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-        return list(pool.map(lambda s: poll_switch(s, **options), todo))
+        return list(pool.map(lambda s, c: c.run(poll_switch, s, **options), todo, contexts))
