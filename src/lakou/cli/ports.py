@@ -132,20 +132,43 @@ def _store_dir(config: Any, store: str | None) -> Path:
     return Path("ports-store")
 
 
+def _from_registry(ctx: Context, exchange: str) -> Any:
+    """The switches and members' ports of an exchange in the registry."""
+    ctx.setup_django()
+    from django.core.exceptions import ObjectDoesNotExist
+    from pydantic import ValidationError
+
+    from lakou.registry.ports import ports_config
+
+    try:
+        return ports_config(exchange)
+    except ObjectDoesNotExist:
+        raise click.ClickException(
+            _("no exchange {slug} in the registry").format(slug=exchange)
+        ) from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        place = ".".join(str(p) for p in err["loc"])
+        raise click.ClickException(f"{exchange}: {place}: {err['msg']}") from None
+
+
 @cli.command()
 @click.option(
     "--switches",
     "switches_file",
-    required=True,
     type=click.Path(exists=True, dir_okay=False),
     help="YAML file of the switches to poll (see docs/55-ports.md).",
 )
+@click.option("--exchange", help="Take switches and members' ports from the registry instead.")
 @click.option("--store", type=click.Path(file_okay=False), help="Port store directory.")
 @click.option("--interval", type=int, help="Seconds between polls (overrides the file).")
 @click.option("--rounds", type=int, help="Stop after this many rounds (default: run on).")
 @click.option("--sflow-port", type=int, help="Also read sFlow counter samples on this UDP port.")
+@pass_context
 def collect(
-    switches_file: str,
+    ctx: Context,
+    switches_file: str | None,
+    exchange: str | None,
     store: str | None,
     interval: int | None,
     rounds: int | None,
@@ -155,7 +178,9 @@ def collect(
     from lakou.ports.collect import Collector
     from lakou.ports.store import PortStore
 
-    config = _load(switches_file)
+    if bool(switches_file) == bool(exchange):
+        raise click.UsageError(_("give either --switches FILE or --exchange SLUG"))
+    config = _load(switches_file) if switches_file else _from_registry(ctx, exchange or "")
     if interval is not None:
         config.interval = interval
     collector = Collector(config, PortStore(_store_dir(config, store)))
@@ -252,3 +277,47 @@ def _bits(bps: float) -> str:
         if bps >= scale:
             return f"{bps / scale:.2f} {unit}"
     return f"{bps:.0f} b/s"
+
+
+@cli.command()
+@click.option("--exchange", required=True, help="Exchange (slug) in the registry.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--all", "show_all", is_flag=True, help="Also list the MACs that match.")
+@pass_context
+def macs(ctx: Context, exchange: str, as_json: bool, show_all: bool) -> None:
+    """MACs the switches learned behind members' ports beside the registered ones."""
+    from dataclasses import asdict
+
+    from lakou.ports.macs import OK, compare
+    from lakou.ports.snmp import poll_switches
+    from lakou.registry.ports import port_members, registered_macs
+
+    config = _from_registry(ctx, exchange)
+    polls = poll_switches(
+        [s for s in config.switches if s.poll], lags=False, lldp=False, forwarding=True
+    )
+    discovered = []
+    for poll in polls:
+        if not poll.ok:
+            click.echo(poll.error, err=True)
+            continue
+        names = {p.ifindex: p.name for p in poll.ports}
+        for entry in poll.forwarding:
+            if entry.ifindex is not None and entry.ifindex in names:
+                discovered.append((poll.switch, names[entry.ifindex], entry))
+    findings = compare(discovered, registered_macs(exchange), port_members(exchange))
+    shown = [f for f in findings if show_all or f.kind != OK]
+    if as_json:
+        json.dump([asdict(f) for f in shown], sys.stdout, indent=2)
+        click.echo()
+        return
+    labels = {
+        "ok": _("registered, seen on the member's port"),
+        "unregistered": _("not registered"),
+        "other_member": _("registered for another member"),
+        "not_seen": _("registered, not seen"),
+    }
+    for f in shown:
+        where = f" {f.seen_at} ({f.port_member})" if f.seen_at else ""
+        owner = f" [{f.registered_for}]" if f.registered_for else ""
+        click.echo(f"{f.mac}{where}{owner}: {labels[f.kind]}")

@@ -61,7 +61,10 @@ class Collector:
     def round(self) -> RoundReport:
         started = time.time()
         polls: list[SwitchPoll] = poll_switches(
-            self.config.switches, workers=self.config.workers, lldp=False, forwarding=False
+            [s for s in self.config.switches if s.poll],
+            workers=self.config.workers,
+            lldp=False,
+            forwarding=False,
         )
         readings = [p for poll in polls for p in poll.ports]
         with self._lock:

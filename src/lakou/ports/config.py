@@ -64,10 +64,16 @@ class Switch(BaseModel):
         default="", description="sFlow agent address of this switch (default: host)."
     )
 
+    poll: bool = Field(
+        default=True, description="Poll over SNMP (false: only its sFlow counter samples)."
+    )
+
     @model_validator(mode="after")
     def _credentials(self) -> Switch:
         if not self.name:
             self.name = self.host if self.port == 161 else f"{self.host}:{self.port}"
+        if not self.poll:
+            return self
         if self.version == "2c" and not self.community:
             raise ValueError(_("SNMP v2c needs a community"))
         if self.version == "3" and not (self.user and self.auth_password and self.priv_password):
