@@ -124,12 +124,16 @@ def _load(path: str) -> Any:
         raise click.ClickException(str(exc)) from None
 
 
-def _store_dir(config: Any, store: str | None) -> Path:
+def _store_dir(ctx: Context, config: Any, store: str | None, exchange: str | None = None) -> Path:
+    """--store, else the file's ``store``, else <data_dir>/ports/<exchange> (what the
+    portal's statistics page reads)."""
     if store:
         return Path(store)
     if config is not None and config.store:
         return Path(config.store)
-    return Path("ports-store")
+    if exchange:
+        return Path(ctx.config.core.data_dir) / "ports" / exchange
+    raise click.UsageError(_("give --store DIR (or store: in the switches file)"))
 
 
 def _from_registry(ctx: Context, exchange: str) -> Any:
@@ -183,7 +187,7 @@ def collect(
     config = _load(switches_file) if switches_file else _from_registry(ctx, exchange or "")
     if interval is not None:
         config.interval = interval
-    collector = Collector(config, PortStore(_store_dir(config, store)))
+    collector = Collector(config, PortStore(_store_dir(ctx, config, store, exchange)))
     if sflow_port is not None:
         _listen_sflow(collector, sflow_port)
 
@@ -228,6 +232,7 @@ def _listen_sflow(collector: Any, port: int) -> None:
 @cli.command()
 @click.option("--store", type=click.Path(file_okay=False), help="Port store directory.")
 @click.option("--switches", "switches_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--exchange", help="The store of this exchange (<data_dir>/ports/SLUG).")
 @click.option(
     "--period",
     type=click.Choice(["day", "week", "month", "year"]),
@@ -236,8 +241,15 @@ def _listen_sflow(collector: Any, port: int) -> None:
 )
 @click.option("--member", help="One member's ports instead of the whole exchange.")
 @click.option("--json", "as_json", is_flag=True)
+@pass_context
 def report(
-    store: str | None, switches_file: str | None, period: str, member: str | None, as_json: bool
+    ctx: Context,
+    store: str | None,
+    switches_file: str | None,
+    exchange: str | None,
+    period: str,
+    member: str | None,
+    as_json: bool,
 ) -> None:
     """Exchange (or member) traffic: mean, peak, 95th percentile, utilisation."""
     import time
@@ -246,7 +258,7 @@ def report(
     from lakou.ports.web import PERIODS
 
     config = _load(switches_file) if switches_file else None
-    port_store = PortStore(_store_dir(config, store))
+    port_store = PortStore(_store_dir(ctx, config, store, exchange))
     seconds, bucket = PERIODS[period]
     until = time.time()
     try:
@@ -321,3 +333,36 @@ def macs(ctx: Context, exchange: str, as_json: bool, show_all: bool) -> None:
         where = f" {f.seen_at} ({f.port_member})" if f.seen_at else ""
         owner = f" [{f.registered_for}]" if f.registered_for else ""
         click.echo(f"{f.mac}{where}{owner}: {labels[f.kind]}")
+
+
+@cli.command()
+@click.option("--exchange", help="Fill <data_dir>/ports/SLUG, the store its page reads.")
+@click.option("--store", type=click.Path(file_okay=False), help="Or this store directory.")
+@click.option("--days", type=click.IntRange(1, 400), default=7, show_default=True)
+@click.option("--members", type=click.IntRange(1, 200), default=8, show_default=True)
+@pass_context
+def demo(ctx: Context, exchange: str | None, store: str | None, days: int, members: int) -> None:
+    """Fill a store with demo port traffic through sFlow counter samples."""
+    import shutil
+    import time
+
+    from lakou.ports.demo import fill
+
+    directory = _store_dir(ctx, None, store, exchange)
+    marker = directory / ".lakou-ports-demo"
+    if directory.exists() and any(directory.iterdir()):
+        if not marker.exists():
+            raise click.ClickException(
+                _("{directory} holds a store that is not a demo: not overwritten").format(
+                    directory=directory
+                )
+            )
+        shutil.rmtree(directory)  # idempotent: the demo's week, not two weeks stacked
+    port_store = fill(directory, time.time(), members=members, days=days)
+    marker.write_text("demo port traffic (lakou ports demo)\n")
+    stats = port_store.statistics(time.time() - days * 86400, time.time(), 1800)
+    click.echo(
+        _("{directory}: {ports} ports, {days} days, peak {peak}").format(
+            directory=directory, ports=stats["ports"], days=days, peak=_bits(stats["peak_bps"])
+        )
+    )

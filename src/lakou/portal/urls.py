@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from lakou.portal import lg_views, traffic_views, views
+from lakou.portal import lg_views, ports_views, traffic_views, views
 from lakou.portal.api import api
 
 portal_patterns = (
@@ -24,6 +24,7 @@ portal_patterns = (
             name="traffic_plotly",
         ),
         path("traffic/<slug:slug>/", traffic_views.exchange, name="traffic_exchange"),
+        path("traffic/<slug:slug>/ports/", ports_views.exchange_ports, name="traffic_ports"),
     ],
     "portal",
 )
