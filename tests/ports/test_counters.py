@@ -145,3 +145,10 @@ def test_no_rate_ever_exceeds_the_port_speed(
         if r.end - r.start > 150:
             assert r.reason == GAP and r.in_bps is None
     assert sum(tally.reasons.values()) == len(series) - 1
+
+
+def test_young_agent_restarted_within_seconds() -> None:
+    # uptime 3 s, then 0.5 s after a restart 1.5 s later: far from 2^32, so not a wrap
+    a = reading(0, 5_000, uptime=300)
+    b = reading(1.5, 6_000, uptime=50)
+    assert rate(a, b, max_gap=150).reason == RESTART

@@ -87,9 +87,12 @@ def agent_restarted(previous: PortCounters, current: PortCounters) -> bool:
     if current.uptime >= previous.uptime:
         return False
     elapsed_ticks = (current.time - previous.time) * 100
+    slack = max(elapsed_ticks / 2, 500)  # clocks of poller and agent drift a little
+    if previous.uptime + elapsed_ticks + slack < UPTIME_MODULUS:
+        return True  # too far from 2^32 for the clock to have wrapped
+    # A genuine wrap lands near where the clock says it should.
     expected = (previous.uptime + elapsed_ticks) % UPTIME_MODULUS
-    # A genuine wrap lands near where the clock says it should; allow half the interval.
-    return abs(current.uptime - expected) > max(elapsed_ticks / 2, 500)
+    return abs(current.uptime - expected) > slack
 
 
 def ceiling_bps(speed_mbps: int | None) -> float:

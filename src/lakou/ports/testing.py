@@ -119,12 +119,15 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def run_snmpd(directory: Path, community: str = "lakoupublic") -> Iterator[Agent]:
-    """Debian's snmpd on a free loopback port: v2c ``community`` and the v3 user above."""
+def run_snmpd(
+    directory: Path, community: str = "lakoupublic", port: int | None = None
+) -> Iterator[Agent]:
+    """Debian's snmpd on a loopback port (a free one by default): v2c ``community`` and the
+    v3 user above."""
     binary = shutil.which("snmpd") or "/usr/sbin/snmpd"
     if not Path(binary).exists():
         raise RuntimeError("snmpd is not installed (Debian package snmpd)")
-    port = free_udp_port()
+    port = port or free_udp_port()
     conf = directory / "snmpd.conf"
     conf.write_text(
         f"agentAddress udp:127.0.0.1:{port}\n"
