@@ -59,3 +59,45 @@ def test_switches_file_mistakes_name_file_and_place(tmp_path: Path) -> None:
     bad.write_text("switches:\n  - {host: 192.0.2.1, community: c}\nmembers: {a: ['nope:1']}\n")
     result = CliRunner().invoke(main, ["ports", "collect", "--switches", str(bad)])
     assert "member a: nope:1" in result.output
+
+
+@pytest.mark.live
+def test_collect_stops_cleanly_on_sigterm(switches: Agent, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    conf = _switches_file(tmp_path / "switches.yml", switches, free_udp_port())
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lakou",
+            "ports",
+            "collect",
+            "--switches",
+            str(conf),
+            "--store",
+            str(tmp_path / "store"),
+            "--interval",
+            "5",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    rounds = 0
+    for line in proc.stdout:  # two rounds: the second stores rates
+        rounds += line.startswith("round")
+        if rounds == 2:
+            break
+    proc.send_signal(signal.SIGTERM)
+    out, _err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert "intervals by outcome" in out
+    assert list((tmp_path / "store" / "raw").glob("*/*.parquet"))

@@ -200,8 +200,15 @@ def collect(
         for failure in r.failed:
             click.echo(f"  {failure}", err=True)
 
+    import signal
+    import threading
+
+    stop = threading.Event()
+    # systemd stops the service with SIGTERM: end the round, store what is pending.
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
     with contextlib.suppress(KeyboardInterrupt):
-        collector.run(rounds=rounds, on_round=report)
+        collector.run(rounds=rounds, on_round=report, stop=stop)
+    collector.flush()
     counts = dict(collector.tracker.tally.reasons)
     if counts:
         click.echo(_("intervals by outcome: {counts}").format(counts=counts))
