@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,17 @@ def test_rollups_keep_mean_peak_and_p95_then_expire(tmp_path: Path) -> None:
     assert removed == 1
     assert store.query("SELECT count(*) FROM {src}", "raw") == []
     assert store.total_series(DAY0, DAY0 + 86400, 3600) == hourly
+
+
+def test_rows_go_to_the_day_of_their_end_and_reports_read_only_those_days(
+    tmp_path: Path,
+) -> None:
+    store = PortStore(tmp_path)
+    # one batch straddling midnight: 30 minutes before, 30 after
+    store.write(_rates(1, [1e9] * 60, start=DAY0 + 86400 - 1800))
+    days = sorted(p.name for p in (tmp_path / "raw").iterdir())
+    assert days == [f"day={datetime.fromtimestamp(t, UTC):%Y-%m-%d}" for t in (DAY0, DAY0 + 86400)]
+    second_day = store.total_series(DAY0 + 86400, DAY0 + 2 * 86400, 60)
+    assert len(second_day) == 30
+    first_day = store.total_series(DAY0, DAY0 + 86400, 60)
+    assert len(first_day) == 30

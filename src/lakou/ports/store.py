@@ -111,21 +111,41 @@ class PortStore:
         if not count:
             return 0
         table = pa.table(rows, schema=SCHEMA)
-        day = datetime.fromtimestamp(min(rows["end"]), UTC).strftime("%Y-%m-%d")
+        # one file per day of the rows' end, so a report reads only the days it shows
+        days = [datetime.fromtimestamp(e, UTC).strftime("%Y-%m-%d") for e in rows["end"]]
         name = f"part-{time.time_ns()}-{os.getpid()}.parquet"
-        _atomic_write(table, self._dir("raw") / f"day={day}" / name)
+        for day in sorted(set(days)):
+            mask = pa.array([d == day for d in days])
+            _atomic_write(table.filter(mask), self._dir("raw") / f"day={day}" / name)
         return count
 
-    def _source(self, level: str) -> str | None:
-        files = sorted(str(p) for p in self._dir(level).glob("*/*.parquet"))
+    def _source(
+        self, level: str, since: float | None = None, until: float | None = None
+    ) -> str | None:
+        """The level's files, only the partitions that can hold rows ending in
+        (``since``, ``until``] when given (a month of raw polls is thousands of files)."""
+        files = []
+        for part in sorted(self._dir(level).glob("*=*")):
+            if since is not None and until is not None:
+                begins, ends = _partition_span(level, part.name)
+                if ends <= since or begins > until:
+                    continue
+            files += sorted(str(p) for p in part.glob("*.parquet"))
         if not files:
             return None
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
         return f"read_parquet([{listed}], union_by_name=true)"
 
-    def query(self, sql: str, level: str = "raw", params: list[Any] | None = None) -> list[Any]:
-        """Run ``sql`` with ``{src}`` standing for the level's rows."""
-        source = self._source(level)
+    def query(
+        self,
+        sql: str,
+        level: str = "raw",
+        params: list[Any] | None = None,
+        span: tuple[float, float] | None = None,
+    ) -> list[Any]:
+        """Run ``sql`` with ``{src}`` standing for the level's rows (those of the partitions
+        overlapping ``span`` when given)."""
+        source = self._source(level, *(span or (None, None)))
         if source is None:
             return []
         try:
@@ -155,7 +175,7 @@ class PortStore:
         return written
 
     def _rollup(self, source: str, start: int, end: int) -> pa.Table:
-        src = self._source(source)
+        src = self._source(source, start, end)
         if src is None:
             return pa.table({})
         if source == "raw":
@@ -232,7 +252,8 @@ class PortStore:
           FROM {{src}} WHERE {where} GROUP BY ALL)
         SELECT bucket, sum(in_bps), sum(out_bps) FROM per_port GROUP BY bucket ORDER BY bucket"""
         return [
-            (float(b), float(i or 0), float(o or 0)) for b, i, o in self.query(sql, level, params)
+            (float(b), float(i or 0), float(o or 0))
+            for b, i, o in self.query(sql, level, params, (since, until))
         ]
 
     def statistics(self, since: float, until: float, bucket: int = 300) -> dict[str, Any]:
@@ -249,12 +270,14 @@ class PortStore:
             'WHERE chosen AND "end" > ? AND "end" <= ?',
             "raw" if bucket < 3600 else "hour",
             [since, until],
+            (since, until),
         )
         capacity = self.query(
             "SELECT sum(speed) FROM (SELECT switch, ifindex, max(speed_mbps) AS speed "
             'FROM {src} WHERE chosen AND "end" > ? AND "end" <= ? GROUP BY ALL)',
             "raw" if bucket < 3600 else "hour",
             [since, until],
+            (since, until),
         )
         mean = sum(inputs) / len(inputs) if inputs else 0.0
         capacity_bps = float((capacity[0][0] or 0) * 1e6) if capacity else 0.0
@@ -270,6 +293,21 @@ class PortStore:
             "capacity_bps": capacity_bps,
             "utilisation": mean / capacity_bps if capacity_bps else None,
         }
+
+
+def _partition_span(level: str, name: str) -> tuple[float, float]:
+    """Unix seconds a partition directory (``day=2026-11-22``, ``month=2026-11``) covers."""
+    value = name.split("=", 1)[1]
+    if level == "day":
+        begins = datetime.strptime(value, "%Y-%m").replace(tzinfo=UTC)
+        year, month = (
+            (begins.year + 1, 1) if begins.month == 12 else (begins.year, begins.month + 1)
+        )
+        ends = begins.replace(year=year, month=month)
+    else:
+        begins = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+        ends = begins + timedelta(days=1)
+    return begins.timestamp(), ends.timestamp()
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:
