@@ -89,3 +89,20 @@ def test_rows_go_to_the_day_of_their_end_and_reports_read_only_those_days(
     assert len(second_day) == 30
     first_day = store.total_series(DAY0, DAY0 + 86400, 60)
     assert len(first_day) == 30
+
+
+def test_cross_check_compares_the_two_sources(tmp_path: Path) -> None:
+    from lakou.ports.store import cross_check_rows
+
+    store = PortStore(tmp_path)
+    store.write(_rates(1, [1e9] * 3), source="snmp", names={("sw1", 1): "Eth1"})
+    store.write(_rates(1, [1.1e9] * 3), source="sflow", chosen=False)
+    store.write(_rates(2, [5e8] * 3), source="snmp")  # one source only: nothing to compare
+    (row,) = cross_check_rows(store, DAY0, DAY0 + 180)
+    assert (row["switch"], row["ifindex"], row["chosen"], row["other"]) == (
+        "sw1",
+        1,
+        "snmp",
+        "sflow",
+    )
+    assert row["difference"] == pytest.approx(0.1)

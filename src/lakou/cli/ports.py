@@ -261,7 +261,7 @@ def report(
     """Exchange (or member) traffic: mean, peak, 95th percentile, utilisation."""
     import time
 
-    from lakou.ports.store import PortStore, PortStoreError
+    from lakou.ports.store import PortStore, PortStoreError, cross_check_rows
     from lakou.ports.web import PERIODS
 
     config = _load(switches_file) if switches_file else None
@@ -274,7 +274,10 @@ def report(
     except PortStoreError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        json.dump({"statistics": stats, "series": series}, sys.stdout, indent=2)
+        checks = cross_check_rows(port_store, until - seconds, until)
+        json.dump(
+            {"statistics": stats, "series": series, "cross_check": checks}, sys.stdout, indent=2
+        )
         click.echo()
         return
     click.echo(
@@ -289,6 +292,19 @@ def report(
     if member:
         values = [i for _b, i, _o in series]
         click.echo(f"  {member}: {_('peak')} {_bits(max(values) if values else 0)}")
+    for row in cross_check_rows(port_store, until - seconds, until):
+        difference = row["difference"]
+        click.echo(
+            _("  cross-check {switch}:{port}: {chosen} {chosen_bps}, {other} {other_bps}").format(
+                switch=row["switch"],
+                port=row["port"],
+                chosen=row["chosen"],
+                chosen_bps=_bits(row["chosen_bps"]),
+                other=row["other"],
+                other_bps=_bits(row["other_bps"]),
+            )
+            + (f" ({difference:+.1%})" if difference is not None else "")
+        )
 
 
 def _bits(bps: float) -> str:

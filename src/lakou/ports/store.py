@@ -295,6 +295,41 @@ class PortStore:
         }
 
 
+def cross_check_rows(store: PortStore, since: float, until: float) -> list[dict[str, Any]]:
+    """Ports counted by both SNMP and sFlow: each source's mean input and their difference.
+
+    The chosen source makes the series; the other is the cross-check. A difference of more
+    than a few percent points at a wrong ifIndex mapping, a sampling agent that drops
+    counter samples, or a switch whose counters disagree with its own sFlow agent.
+    """
+    sql = """
+    SELECT switch, ifindex, any_value(port),
+           avg(in_bps) FILTER (WHERE chosen) AS chosen_bps,
+           avg(in_bps) FILTER (WHERE NOT chosen) AS other_bps,
+           any_value(source) FILTER (WHERE chosen), any_value(source) FILTER (WHERE NOT chosen)
+    FROM {src} WHERE "end" > ? AND "end" <= ?
+    GROUP BY switch, ifindex HAVING count(DISTINCT source) = 2 ORDER BY switch, ifindex"""
+    out = []
+    for switch, ifindex, port, chosen, other, src_c, src_o in store.query(
+        sql, "raw", [since, until], (since, until)
+    ):
+        if chosen is None or other is None:
+            continue
+        out.append(
+            {
+                "switch": switch,
+                "ifindex": ifindex,
+                "port": port,
+                "chosen": src_c,
+                "chosen_bps": chosen,
+                "other": src_o,
+                "other_bps": other,
+                "difference": (other - chosen) / chosen if chosen else None,
+            }
+        )
+    return out
+
+
 def _partition_span(level: str, name: str) -> tuple[float, float]:
     """Unix seconds a partition directory (``day=2026-11-22``, ``month=2026-11``) covers."""
     value = name.split("=", 1)[1]
