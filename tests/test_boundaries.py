@@ -10,8 +10,8 @@ import pytest
 
 import lakou
 
-ENGINES = ["routeserver", "flows", "territory", "paths", "whatif", "peeringdb"]
-ENGINE_CLI = ["rs", "lg", "flows", "territory", "paths", "whatif"]
+ENGINES = ["routeserver", "flows", "territory", "paths", "whatif", "peeringdb", "ports"]
+ENGINE_CLI = ["rs", "lg", "flows", "territory", "paths", "whatif", "ports"]
 
 
 def _engine_modules() -> list[str]:

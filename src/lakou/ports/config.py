@@ -49,10 +49,6 @@ class Switch(BaseModel):
     max_repetitions: int = Field(
         default=40, ge=1, le=200, description="Rows asked in one GETBULK request."
     )
-    forwarding: bool = Field(
-        default=True, description="Walk the forwarding table (MAC addresses behind ports)."
-    )
-    lldp: bool = Field(default=True, description="Walk the LLDP neighbours.")
     counters_from: Literal["snmp", "sflow"] = Field(
         default="snmp",
         description=(

@@ -337,7 +337,7 @@ def _forwarding(session: Any) -> list[ForwardingEntry]:
 
 
 def poll_switch(
-    switch: Switch, *, lags: bool = True, lldp: bool | None = None, forwarding: bool | None = None
+    switch: Switch, *, lags: bool = True, lldp: bool = True, forwarding: bool = True
 ) -> SwitchPoll:
     """Poll one switch; never raises for a network failure (the error is in the result)."""
     started = time.time()
@@ -350,9 +350,9 @@ def poll_switch(
         result.ports = _interfaces(switch, session, now, result.uptime)
         if lags:
             result.lags = _lags(session)
-        if switch.lldp if lldp is None else lldp:
+        if lldp:
             result.lldp = _lldp(session)
-        if switch.forwarding if forwarding is None else forwarding:
+        if forwarding:
             result.forwarding = _forwarding(session)
     except SnmpError as exc:
         result.error = str(exc)
