@@ -124,15 +124,15 @@ def _load(path: str) -> Any:
         raise click.ClickException(str(exc)) from None
 
 
-def _store_dir(ctx: Context, config: Any, store: str | None, exchange: str | None = None) -> Path:
+def _store_dir(ctx: Context, config: Any, store: str | None, exchange: str | None = None) -> str:
     """--store, else the file's ``store``, else <data_dir>/ports/<exchange> (what the
-    portal's statistics page reads)."""
+    portal's statistics page reads). A directory, or clickhouse://host:port/database."""
     if store:
-        return Path(store)
+        return store
     if config is not None and config.store:
-        return Path(config.store)
+        return str(config.store)
     if exchange:
-        return Path(ctx.config.core.data_dir) / "ports" / exchange
+        return str(Path(ctx.config.core.data_dir) / "ports" / exchange)
     raise click.UsageError(_("give --store DIR (or store: in the switches file)"))
 
 
@@ -164,7 +164,7 @@ def _from_registry(ctx: Context, exchange: str) -> Any:
     help="YAML file of the switches to poll (see docs/55-ports.md).",
 )
 @click.option("--exchange", help="Take switches and members' ports from the registry instead.")
-@click.option("--store", type=click.Path(file_okay=False), help="Port store directory.")
+@click.option("--store", help="Port store: a directory, or clickhouse://HOST:PORT/DATABASE.")
 @click.option("--interval", type=int, help="Seconds between polls (overrides the file).")
 @click.option("--rounds", type=int, help="Stop after this many rounds (default: run on).")
 @click.option("--sflow-port", type=int, help="Also read sFlow counter samples on this UDP port.")
@@ -180,14 +180,14 @@ def collect(
 ) -> None:
     """Poll every switch at an interval and store per-port rates (long-running)."""
     from lakou.ports.collect import Collector
-    from lakou.ports.store import PortStore
+    from lakou.ports.store import open_store
 
     if bool(switches_file) == bool(exchange):
         raise click.UsageError(_("give either --switches FILE or --exchange SLUG"))
     config = _load(switches_file) if switches_file else _from_registry(ctx, exchange or "")
     if interval is not None:
         config.interval = interval
-    collector = Collector(config, PortStore(_store_dir(ctx, config, store, exchange)))
+    collector = Collector(config, open_store(_store_dir(ctx, config, store, exchange)))
     if sflow_port is not None:
         _listen_sflow(collector, sflow_port)
 
@@ -206,9 +206,12 @@ def collect(
     stop = threading.Event()
     # systemd stops the service with SIGTERM: end the round, store what is pending.
     signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
-    with contextlib.suppress(KeyboardInterrupt):
-        collector.run(rounds=rounds, on_round=report, stop=stop)
-    collector.flush()
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            collector.run(rounds=rounds, on_round=report, stop=stop)
+        collector.flush()
+    finally:
+        collector.store.close()
     counts = dict(collector.tracker.tally.reasons)
     if counts:
         click.echo(_("intervals by outcome: {counts}").format(counts=counts))
@@ -237,7 +240,7 @@ def _listen_sflow(collector: Any, port: int) -> None:
 
 
 @cli.command()
-@click.option("--store", type=click.Path(file_okay=False), help="Port store directory.")
+@click.option("--store", help="Port store: a directory, or clickhouse://HOST:PORT/DATABASE.")
 @click.option("--switches", "switches_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--exchange", help="The store of this exchange (<data_dir>/ports/SLUG).")
 @click.option(
@@ -261,20 +264,27 @@ def report(
     """Exchange (or member) traffic: mean, peak, 95th percentile, utilisation."""
     import time
 
-    from lakou.ports.store import PortStore, PortStoreError, cross_check_rows
+    from lakou.ports.store import PortStore, PortStoreError, cross_check_rows, open_store
     from lakou.ports.web import PERIODS
 
     config = _load(switches_file) if switches_file else None
-    port_store = PortStore(_store_dir(ctx, config, store, exchange))
+    port_store = open_store(_store_dir(ctx, config, store, exchange))
     seconds, bucket = PERIODS[period]
     until = time.time()
     try:
         stats = port_store.statistics(until - seconds, until, bucket)
         series = port_store.total_series(until - seconds, until, bucket, member=member)
+        # the cross-check reads raw rows of both sources: the Parquet store's query
+        checks = (
+            cross_check_rows(port_store, until - seconds, until)
+            if isinstance(port_store, PortStore)
+            else []
+        )
     except PortStoreError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        port_store.close()
     if as_json:
-        checks = cross_check_rows(port_store, until - seconds, until)
         json.dump(
             {"statistics": stats, "series": series, "cross_check": checks}, sys.stdout, indent=2
         )
@@ -292,7 +302,7 @@ def report(
     if member:
         values = [i for _b, i, _o in series]
         click.echo(f"  {member}: {_('peak')} {_bits(max(values) if values else 0)}")
-    for row in cross_check_rows(port_store, until - seconds, until):
+    for row in checks:
         difference = row["difference"]
         click.echo(
             _("  cross-check {switch}:{port}: {chosen} {chosen_bps}, {other} {other_bps}").format(
@@ -371,7 +381,7 @@ def demo(ctx: Context, exchange: str | None, store: str | None, days: int, membe
 
     from lakou.ports.demo import fill
 
-    directory = _store_dir(ctx, None, store, exchange)
+    directory = Path(_store_dir(ctx, None, store, exchange))
     marker = directory / ".lakou-ports-demo"
     if directory.exists() and any(directory.iterdir()):
         if not marker.exists():

@@ -23,7 +23,7 @@ from lakou.ports.config import PortsConfig
 from lakou.ports.counters import Rate, RateTracker
 from lakou.ports.records import PortCounters, SwitchPoll
 from lakou.ports.snmp import poll_switches
-from lakou.ports.store import PortStore
+from lakou.ports.store import PortSeries, PortStore
 
 log = logging.getLogger("lakou.ports")
 
@@ -43,7 +43,7 @@ class RoundReport:
 @dataclass
 class Collector:
     config: PortsConfig
-    store: PortStore
+    store: PortSeries
     members: dict[tuple[str, int], str] = field(default_factory=dict)
     tracker: RateTracker = field(init=False)
     sflow_tracker: RateTracker = field(init=False)

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -64,6 +64,85 @@ def _sum(*values: int | None) -> int | None:
     return sum(known) if known else None
 
 
+class PortSeries(Protocol):
+    """What the collector, reports and pages need of a port store (Parquet or ClickHouse)."""
+
+    def write(
+        self,
+        rates: Iterable[Rate],
+        *,
+        source: str = "snmp",
+        chosen: bool = True,
+        names: Mapping[tuple[str, int], str] | None = None,
+        members: Mapping[tuple[str, int], str] | None = None,
+    ) -> int: ...
+
+    def rollup(self, now: float) -> int: ...
+
+    def expire(self, now: float, days: Mapping[str, int]) -> int: ...
+
+    def total_series(
+        self, since: float, until: float, bucket: int, *, member: str | None = None
+    ) -> list[tuple[float, float, float]]: ...
+
+    def statistics(self, since: float, until: float, bucket: int = 300) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(spec: str) -> PortSeries:
+    """A directory (Parquet + DuckDB) or ``clickhouse://[user[:password]@]host[:port]/db``."""
+    if spec.startswith("clickhouse://"):
+        from urllib.parse import urlsplit
+
+        from lakou.ports.clickhouse_store import ClickHousePortStore
+
+        url = urlsplit(spec)
+        return ClickHousePortStore(
+            url.hostname or "127.0.0.1",
+            url.port or 9000,
+            url.path.strip("/") or "lakou",
+            url.username or "default",
+            url.password or "",
+        )
+    return PortStore(Path(spec))
+
+
+def rate_rows(
+    rates: Iterable[Rate],
+    source: str,
+    chosen: bool,
+    names: Mapping[tuple[str, int], str],
+    members: Mapping[tuple[str, int], str],
+) -> dict[str, list[Any]]:
+    """Rates with a value as columns of :data:`SCHEMA` (both stores write these)."""
+    rows: dict[str, list[Any]] = {f.name: [] for f in SCHEMA}
+    for r in rates:
+        if r.in_bps is None and r.out_bps is None:
+            continue
+        key = (r.switch, r.ifindex)
+        values = (
+            r.switch,
+            r.ifindex,
+            names.get(key, str(r.ifindex)),
+            members.get(key, ""),
+            source,
+            chosen,
+            r.start,
+            r.end,
+            r.in_bps,
+            r.out_bps,
+            r.in_pps,
+            r.out_pps,
+            _sum(r.in_errors, r.out_errors),
+            _sum(r.in_discards, r.out_discards),
+            r.speed_mbps,
+        )
+        for f, v in zip(SCHEMA.names, values, strict=True):
+            rows[f].append(v)
+    return rows
+
+
 @dataclass
 class PortStore:
     directory: Path
@@ -81,32 +160,7 @@ class PortStore:
         members: Mapping[tuple[str, int], str] | None = None,
     ) -> int:
         """Add rates (only those with a value); returns the number of rows written."""
-        names = names or {}
-        members = members or {}
-        rows: dict[str, list[Any]] = {f.name: [] for f in SCHEMA}
-        for r in rates:
-            if r.in_bps is None and r.out_bps is None:
-                continue
-            key = (r.switch, r.ifindex)
-            values = (
-                r.switch,
-                r.ifindex,
-                names.get(key, str(r.ifindex)),
-                members.get(key, ""),
-                source,
-                chosen,
-                r.start,
-                r.end,
-                r.in_bps,
-                r.out_bps,
-                r.in_pps,
-                r.out_pps,
-                _sum(r.in_errors, r.out_errors),
-                _sum(r.in_discards, r.out_discards),
-                r.speed_mbps,
-            )
-            for f, v in zip(SCHEMA.names, values, strict=True):
-                rows[f].append(v)
+        rows = rate_rows(rates, source, chosen, names or {}, members or {})
         count = len(rows["switch"])
         if not count:
             return 0
@@ -135,6 +189,9 @@ class PortStore:
             return None
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
         return f"read_parquet([{listed}], union_by_name=true)"
+
+    def close(self) -> None:
+        """Nothing to close: every query opens and closes its own DuckDB connection."""
 
     def query(
         self,
@@ -185,8 +242,8 @@ class PortStore:
                    sum(in_bps * ("end" - start)) / sum("end" - start) AS in_bps,
                    sum(out_bps * ("end" - start)) / sum("end" - start) AS out_bps,
                    max(in_bps) AS in_peak, max(out_bps) AS out_peak,
-                   quantile_cont(in_bps, 0.95) AS in_p95,
-                   quantile_cont(out_bps, 0.95) AS out_p95,
+                   {_nearest_rank("in_bps")} AS in_p95,
+                   {_nearest_rank("out_bps")} AS out_p95,
                    sum(errors)::BIGINT AS errors, sum(discards)::BIGINT AS discards,
                    max(speed_mbps)::BIGINT AS speed_mbps,
                    sum("end" - start) AS seconds
@@ -328,6 +385,15 @@ def cross_check_rows(store: PortStore, since: float, until: float) -> list[dict[
             }
         )
     return out
+
+
+def _nearest_rank(column: str) -> str:
+    """DuckDB SQL of the 95th percentile by nearest rank (what :func:`percentile` and the
+    ClickHouse store compute), not an interpolation between two samples."""
+    return (
+        f"list_sort(list({column}) FILTER (WHERE {column} IS NOT NULL))"
+        f"[CAST(greatest(ceil(0.95 * count({column})), 1) AS BIGINT)]"
+    )
 
 
 def _partition_span(level: str, name: str) -> tuple[float, float]:

@@ -1,6 +1,6 @@
 """What the statistics pages and ``lakou ports report`` read: periods and chart series.
 
-Pure functions over a :class:`~lakou.ports.store.PortStore`; the portal's view only
+Pure functions over a :class:`~lakou.ports.store.PortSeries`; the portal's view only
 renders what :func:`exchange_page` returns.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from lakou.ports.store import PortStore
+from lakou.ports.store import PortSeries
 
 # period -> (seconds shown, bucket seconds): the classic day/week/month/year graphs.
 PERIODS = {
@@ -20,7 +20,7 @@ PERIODS = {
 }
 
 
-def exchange_page(store: PortStore, now: float | None = None) -> dict[str, Any]:
+def exchange_page(store: PortSeries, now: float | None = None) -> dict[str, Any]:
     """Series and statistics of the whole exchange for each period."""
     now = time.time() if now is None else now
     out: dict[str, Any] = {}
