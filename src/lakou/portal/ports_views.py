@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -79,3 +80,44 @@ def exchange_ports(request: HttpRequest, slug: str) -> HttpResponse:
         "plotly_url": reverse("portal:traffic_plotly", args=[plotly_version()]),
     }
     return render(request, "portal/traffic_ports.html", context)
+
+
+@require_GET
+@staff_member_required
+def exchange_port_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """For staff: each member's traffic over the last week, from its ports or LAG."""
+    from lakou.ports.store import PortStore, PortStoreError
+    from lakou.ports.web import member_rows
+
+    exchange = m.Exchange.objects.filter(slug=slug).first()
+    if exchange is None:
+        raise Http404("unknown exchange")
+    directory = store_directory(slug)
+    rows: list[dict[str, Any]] = []
+    error = ""
+    if directory.is_dir():
+        try:
+            rows = member_rows(PortStore(directory))
+        except PortStoreError as exc:
+            error = str(exc)
+    chart = {
+        "members": [
+            {
+                "id": f"member-chart-{i}",
+                "x": [b for b, _i, _o in r["series"]],
+                "in": [round(v) for _b, v, _o in r["series"]],
+                "out": [round(v) for _b, _i, v in r["series"]],
+            }
+            for i, r in enumerate(rows)
+        ],
+        "labels": {"in": _("Sent into the exchange"), "out": _("Received from the exchange")},
+    }
+    context = {
+        "exchange": exchange,
+        "slug": slug,
+        "rows": rows,
+        "error": error,
+        "chart": chart,
+        "plotly_url": reverse("portal:traffic_plotly", args=[plotly_version()]),
+    }
+    return render(request, "portal/traffic_port_members.html", context)

@@ -25,6 +25,11 @@ portal_patterns = (
         ),
         path("traffic/<slug:slug>/", traffic_views.exchange, name="traffic_exchange"),
         path("traffic/<slug:slug>/ports/", ports_views.exchange_ports, name="traffic_ports"),
+        path(
+            "traffic/<slug:slug>/ports/members/",
+            ports_views.exchange_port_members,
+            name="traffic_port_members",
+        ),
     ],
     "portal",
 )
