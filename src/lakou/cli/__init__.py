@@ -34,6 +34,7 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
     "flows": ("lakou.cli.flows", "Collect, decode, store and report traffic flows."),
     "lan": ("lakou.cli.lan", "Peering-LAN hygiene from sFlow: findings and quarantine."),
     "watch": ("lakou.cli.watch", "Events of the exchange, e-mailed to members and staff."),
+    "ports": ("lakou.cli.ports", "Port traffic from SNMP and sFlow counters."),
     "territory": ("lakou.cli.territory", "The territory's networks, prefixes and lookups."),
     "paths": (
         "lakou.cli.paths",

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lakou.operations.metrics import metrics
-from lakou.portal import lg_views, traffic_views, views
+from lakou.portal import lg_views, ports_views, traffic_views, views
 from lakou.portal.api import api
 
 portal_patterns = (
@@ -30,6 +30,12 @@ portal_patterns = (
             name="traffic_plotly_css",
         ),
         path("traffic/<slug:slug>/", traffic_views.exchange, name="traffic_exchange"),
+        path("traffic/<slug:slug>/ports/", ports_views.exchange_ports, name="traffic_ports"),
+        path(
+            "traffic/<slug:slug>/ports/members/",
+            ports_views.exchange_port_members,
+            name="traffic_port_members",
+        ),
     ],
     "portal",
 )
