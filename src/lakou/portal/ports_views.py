@@ -17,11 +17,10 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from lakou.portal.traffic_views import plotly_version
+from lakou.portal.traffic_views import plotly_context
 from lakou.registry import models as m
 
 
@@ -77,7 +76,7 @@ def exchange_ports(request: HttpRequest, slug: str) -> HttpResponse:
         "has_traffic": has_traffic,
         "error": error,
         "chart": chart,
-        "plotly_url": reverse("portal:traffic_plotly", args=[plotly_version()]),
+        **plotly_context(),
     }
     return render(request, "portal/traffic_ports.html", context)
 
@@ -118,6 +117,6 @@ def exchange_port_members(request: HttpRequest, slug: str) -> HttpResponse:
         "rows": rows,
         "error": error,
         "chart": chart,
-        "plotly_url": reverse("portal:traffic_plotly", args=[plotly_version()]),
+        **plotly_context(),
     }
     return render(request, "portal/traffic_port_members.html", context)

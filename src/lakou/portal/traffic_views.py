@@ -27,14 +27,18 @@ from lakou.portal import traffic_queries as q
 from lakou.registry import models as m
 
 
-def _common(request: HttpRequest, view: q.TrafficView) -> dict[str, Any]:
+def plotly_context() -> dict[str, Any]:
+    """What a page with plotly charts needs under the CSP: the script, its style rules as a
+    stylesheet, and the style element ids plotly looks for instead of writing inline styles."""
     return {
-        "view": view,
-        "periods": q.PERIODS,
         "plotly_url": reverse("portal:traffic_plotly", args=[plotly_version()]),
         "plotly_css_url": reverse("portal:traffic_plotly_css", args=[plotly_version()]),
         "plotly_map_style_ids": _plotly_map_style_ids(),
     }
+
+
+def _common(request: HttpRequest, view: q.TrafficView) -> dict[str, Any]:
+    return {"view": view, "periods": q.PERIODS, **plotly_context()}
 
 
 @require_GET
