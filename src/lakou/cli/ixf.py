@@ -115,9 +115,16 @@ def export_cmd(
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the totals, no line per change.")
+@click.option(
+    "--merge-duplicates",
+    is_flag=True,
+    help="Merge entries naming one ASN at one exchange (first value wins); default: stop.",
+)
 @SCHEMA_OPTION
 @pass_context
-def import_cmd(ctx: Context, file: str, dry_run: bool, quiet: bool, schema: str | None) -> None:
+def import_cmd(
+    ctx: Context, file: str, dry_run: bool, quiet: bool, merge_duplicates: bool, schema: str | None
+) -> None:
     """Create or update exchanges and members from an IX-F JSON file (0.3 to 1.0)."""
     ctx.setup_django()
     from lakou.registry.ixf.common import IxfError
@@ -126,7 +133,10 @@ def import_cmd(ctx: Context, file: str, dry_run: bool, quiet: bool, schema: str 
     with translated(ctx):
         try:
             report = import_document(
-                Path(file).read_bytes(), dry_run=dry_run, schema_dir=schema_folder(ctx, schema)
+                Path(file).read_bytes(),
+                dry_run=dry_run,
+                schema_dir=schema_folder(ctx, schema),
+                merge_duplicates=merge_duplicates,
             )
         except IxfError as exc:
             raise click.ClickException(

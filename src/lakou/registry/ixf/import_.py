@@ -63,10 +63,15 @@ def import_document(
     *,
     dry_run: bool = False,
     schema_dir: str | Path | None = None,
+    merge_duplicates: bool = False,
 ) -> ImportReport:
-    """Import ``data``; with ``dry_run`` the report says what would change, nothing does."""
+    """Import ``data``; with ``dry_run`` the report says what would change, nothing does.
+
+    Two entries naming the same ASN at the same exchange stop the import (each path named)
+    unless ``merge_duplicates``, which merges them (the first value wins) with a warning.
+    """
     report = ImportReport(dry_run=dry_run)
-    document = load(data, report, schema_dir)
+    document = load(data, report, schema_dir, merge_duplicates=merge_duplicates)
     with transaction.atomic():
         _Importer(document, report).run()
         if dry_run:
