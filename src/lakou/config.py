@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from lakou.flows.config import Config as FlowsConfig
 from lakou.i18n import LANGUAGES
+from lakou.inputs import InputError, load_yaml
 from lakou.paths.config import Config as PathsConfig
 from lakou.portal.config import Config as PortalConfig
 from lakou.registry.config import Config as RegistryConfig
@@ -137,16 +138,11 @@ def find_config_file(explicit: str | Path | None, env: Mapping[str, str]) -> Pat
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except RecursionError:
-        raise ConfigError(f"{path}: nested too deeply to be a configuration") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}:{where}: not valid YAML: {problem}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+        data = load_yaml(path.read_bytes())
+    except InputError as exc:
+        raise ConfigError(exc.located(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

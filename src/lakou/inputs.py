@@ -77,8 +77,13 @@ def json_path(parts: list[str | int]) -> str:
 def check_tree(doc: Any, max_depth: int = MAX_DEPTH) -> None:
     """Refuse a parsed document nested too deep or holding a string lakou cannot store."""
     stack: list[tuple[Any, list[str | int]]] = [(doc, [])]
+    seen: set[int] = set()  # YAML aliases share a node: visit it once ("billion laughs")
     while stack:
         node, path = stack.pop()
+        if isinstance(node, (dict, list)):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
         if len(path) > max_depth:
             raise InputError(
                 json_path(path[: max_depth + 1]),
@@ -208,10 +213,17 @@ def load_yaml(data: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
             raise InputError(
                 _("byte %(n)d") % {"n": exc.start}, _("not UTF-8 text; save the file as UTF-8")
             ) from None
-    loader = _DepthLoader(data)
-    loader.max_depth = max_depth
+    loader: _DepthLoader | None = None
     try:
+        loader = _DepthLoader(data)  # checks the characters first (ReaderError)
+        loader.max_depth = max_depth
         doc = loader.get_single_data()
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (no mark)
+        raise InputError(
+            _("character %(n)d") % {"n": exc.position},
+            _("not valid YAML: character U+%(code)04X is not allowed")
+            % {"code": exc.character if isinstance(exc.character, int) else 0},
+        ) from None
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if not isinstance(exc, _TooDeep):
@@ -224,7 +236,7 @@ def load_yaml(data: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
         raw = data.encode("utf-8", "surrogatepass")
         raise _too_long(raw, exc) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     check_tree(doc, max_depth)
     return doc
-
