@@ -324,3 +324,14 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
 
     assert describe(RecursionError()).endswith("nested too deeply")
     assert describe(EOFError("Compressed file ended")).startswith("a compressed file")
+
+
+@pytest.mark.django_db
+def test_ixf_import_reports_progress() -> None:
+    from lakou.registry.ixf.import_ import import_document
+
+    seen: list[tuple[str, int, int]] = []
+    import_document(IXF.read_bytes(), progress=lambda *step: seen.append(step))
+    phases = {phase for phase, _done, _total in seen}
+    assert phases == {"members", "connections"}
+    assert all(done == total for _phase, done, total in seen)  # under 100: only the last step
