@@ -10,8 +10,18 @@ import pytest
 
 import lakou
 
-ENGINES = ["routeserver", "flows", "territory", "paths", "whatif", "peeringdb"]
-ENGINE_CLI = ["rs", "lg", "flows", "territory", "paths", "whatif"]
+ENGINES = [
+    "routeserver",
+    "flows",
+    "territory",
+    "paths",
+    "whatif",
+    "peeringdb",
+    "lan",
+    "watch",
+    "ports",
+]
+ENGINE_CLI = ["rs", "lg", "flows", "territory", "paths", "whatif", "lan", "watch", "ports"]
 
 
 def _engine_modules() -> list[str]:

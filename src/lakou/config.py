@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lakou.flows.config import Config as FlowsConfig
 from lakou.i18n import LANGUAGES
 from lakou.inputs import InputError, load_yaml
+from lakou.operations.config import Config as JobsConfig
 from lakou.paths.config import Config as PathsConfig
 from lakou.portal.config import Config as PortalConfig
 from lakou.registry.config import Config as RegistryConfig
@@ -113,6 +114,7 @@ class LakouConfig(BaseModel):
     territory: TerritoryConfig = Field(default_factory=TerritoryConfig)
     paths: PathsConfig = Field(default_factory=PathsConfig)
     whatif: WhatifConfig = Field(default_factory=WhatifConfig)
+    jobs: JobsConfig = Field(default_factory=JobsConfig)
 
 
 class ConfigError(Exception):

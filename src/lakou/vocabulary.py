@@ -37,3 +37,15 @@ def parse_asn(text: str | int) -> int | None:
         return None
     number = int(match[1])
     return number if 1 <= number <= ASN_MAX else None
+
+
+# What registries and geolocation tables write when they do not know a country: IANA and
+# the RIRs' ``ZZ`` (reserved, unassigned, or "see the RIR"), ISO 3166's user-assigned
+# ``XX``, MaxMind's legacy ``A1``/``A2``/``O1`` (anonymous proxy, satellite, other), and
+# the blanks some CSV exports use. A source saying one of these has no opinion.
+NO_COUNTRY = frozenset({"", "ZZ", "XX", "--", "-", "A1", "A2", "O1", "NONE"})
+
+
+def country_says_nothing(code: str | None) -> bool:
+    """True when a country code names no country (``ZZ``, ``XX``, blank...)."""
+    return code is None or code.strip().upper() in NO_COUNTRY

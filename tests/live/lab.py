@@ -24,7 +24,8 @@ from lakou.routeserver.lg.birdsock import BirdError, BirdSocket
 _COUNTER = itertools.count()
 
 
-def have_tools(*names: str) -> list[str]:
+def missing_tools(*names: str) -> list[str]:
+    """The names among ``names`` that are not on PATH (empty: all present)."""
     return [n for n in names if shutil.which(n) is None]
 
 

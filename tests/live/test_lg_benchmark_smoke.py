@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from .lab import can_make_namespaces, have_tools
+from .lab import can_make_namespaces, missing_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.live
-if have_tools("bird", "birdc", "exabgp", "ip"):
+if missing_tools("bird", "birdc", "exabgp", "ip"):
     pytestmark = [pytest.mark.live, pytest.mark.skip(reason="needs bird, birdc, exabgp, ip")]
 
 

@@ -25,8 +25,8 @@ from .lab import (
     Bird,
     Lab,
     can_make_namespaces,
-    have_tools,
     member_bird_config,
+    missing_tools,
     start_bird,
     start_exabgp,
     wait_for,
@@ -34,7 +34,7 @@ from .lab import (
 
 pytestmark = pytest.mark.live
 
-MISSING = have_tools("bird", "exabgp", "stayrtr", "ip")
+MISSING = missing_tools("bird", "exabgp", "stayrtr", "ip")
 if MISSING:
     pytestmark = [pytest.mark.live, pytest.mark.skip(reason=f"missing: {', '.join(MISSING)}")]
 

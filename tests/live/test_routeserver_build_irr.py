@@ -20,15 +20,15 @@ from . import rsworld as w
 from .lab import (
     Lab,
     can_make_namespaces,
-    have_tools,
     member_bird_config,
+    missing_tools,
     start_bird,
     start_exabgp,
     wait_for,
 )
 
 pytestmark = pytest.mark.live
-if have_tools("bird", "bgpq4", "exabgp", "ip"):
+if missing_tools("bird", "bgpq4", "exabgp", "ip"):
     pytestmark = [pytest.mark.live, pytest.mark.skip(reason="needs bird, bgpq4, exabgp")]
 
 CLIENTS_YML = {

@@ -13,10 +13,10 @@ from lakou.routeserver.plan import make_plan
 from lakou.routeserver.render.bird2 import render_bird
 
 from . import rsworld as w
-from .lab import Lab, can_make_namespaces, have_tools, member_bird_config, start_bird, wait_for
+from .lab import Lab, can_make_namespaces, member_bird_config, missing_tools, start_bird, wait_for
 
 pytestmark = pytest.mark.live
-if have_tools("bird", "ip"):
+if missing_tools("bird", "ip"):
     pytestmark = [pytest.mark.live, pytest.mark.skip(reason="needs bird and ip")]
 
 QUICK = RouteGate(settle=1.0)

@@ -31,10 +31,10 @@ from lakou.routeserver.render.openbgpd import render_openbgpd
 from lakou.routeserver.staged import Stage, deploy_staged
 
 from . import rsworld as w
-from .lab import Lab, can_make_namespaces, have_tools, start_bird, wait_for
+from .lab import Lab, can_make_namespaces, missing_tools, start_bird, wait_for
 
 pytestmark = pytest.mark.live
-if have_tools("bird", "ip"):
+if missing_tools("bird", "ip"):
     pytestmark = [pytest.mark.live, pytest.mark.skip(reason="needs bird and ip")]
 
 PREFIXES = tuple(f"11.1.{i}.0/24" for i in range(100))
@@ -184,7 +184,7 @@ def _bgpd_config(sock: Path, prefixes: tuple[str, ...] = PREFIXES) -> str:
 
 @pytest.fixture(scope="module")
 def openbgpd(tmp_path_factory: pytest.TempPathFactory):
-    if have_tools("bgpd", "bgpctl"):
+    if missing_tools("bgpd", "bgpctl"):
         pytest.skip("needs openbgpd")
     if not can_make_namespaces():
         pytest.skip("needs root and network namespaces")

@@ -22,10 +22,10 @@ from lakou.routeserver.lg.birdsock import BirdSocket
 from lakou.routeserver.render.bird2 import SetNames, _irr_functions
 from lakou.routeserver.render.prefixsets import irr_sets_by_length
 
-from .lab import have_tools, stop, wait_for
+from .lab import missing_tools, stop, wait_for
 
 pytestmark = pytest.mark.live
-if have_tools("bird"):
+if missing_tools("bird"):
     pytestmark = [pytest.mark.live, pytest.mark.skip(reason="needs bird")]
 
 Net = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -15,8 +15,8 @@ from . import rsworld as w
 from .lab import (
     Lab,
     can_make_namespaces,
-    have_tools,
     member_bird_config,
+    missing_tools,
     start_bird,
     start_exabgp,
     wait_for,
@@ -24,7 +24,7 @@ from .lab import (
 from .test_routeserver_bird import World
 
 pytestmark = pytest.mark.live
-if have_tools("bgpd", "bgpctl", "bird", "exabgp", "ip"):
+if missing_tools("bgpd", "bgpctl", "bird", "exabgp", "ip"):
     pytestmark = [pytest.mark.live, pytest.mark.skip(reason="needs openbgpd, bird, exabgp")]
 
 # OpenBGPD 7.7 cannot match AS_SET segments: that route is BIRD-only. RPKI is off here.

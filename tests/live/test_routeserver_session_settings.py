@@ -25,10 +25,10 @@ from lakou.routeserver.render.bird2 import render_bird
 from lakou.routeserver.render.openbgpd import render_openbgpd
 
 from . import rsworld as w
-from .lab import Lab, can_make_namespaces, have_tools, member_bird_config, start_bird, wait_for
+from .lab import Lab, can_make_namespaces, member_bird_config, missing_tools, start_bird, wait_for
 
 pytestmark = pytest.mark.live
-if have_tools("bird", "ip"):
+if missing_tools("bird", "ip"):
     pytestmark = [pytest.mark.live, pytest.mark.skip(reason="needs bird and ip")]
 
 SECRET = "lakou-Md5-s3cret"
@@ -109,7 +109,7 @@ def test_bird_password_gtsm_passive(tmp_path: Path) -> None:
 def test_openbgpd_password_gtsm_passive_roles(tmp_path: Path) -> None:
     if not can_make_namespaces():
         pytest.skip("needs root and network namespaces")
-    if have_tools("bgpd", "bgpctl"):
+    if missing_tools("bgpd", "bgpctl"):
         pytest.skip("needs openbgpd")
     names = ["good", "wrong", "gtsm", "ttl1", "passive", "both_passive", "role", "no_role"]
     plan = make_plan(w.policy(rpki=False), _clients(names), w.enriched())

@@ -107,7 +107,7 @@ def test_prefill_and_compare(env: dict[str, str], pdb_data: PeeringDBData) -> No
     assert code == 0 and f"{len(rows)} differences" in out
 
     code, out = run(env, "peeringdb", "compare", "--exchange", "nope")
-    assert code == 1 and "No exchange nope" in out
+    assert code == 1 and "no exchange with slug 'nope'; the registry has: ocix" in out
 
 
 def test_french_output(env: dict[str, str]) -> None:
@@ -121,4 +121,4 @@ def test_french_registry_messages(env: dict[str, str]) -> None:
     code, out = run(
         {**env, "LAKOU_CORE__LANGUAGE": "fr"}, "peeringdb", "compare", "--exchange", "x"
     )
-    assert code == 1 and "Aucun point d'échange x." in out
+    assert code == 1 and "aucun point d'échange avec l'identifiant 'x'" in out

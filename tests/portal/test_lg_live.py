@@ -54,7 +54,7 @@ def _live_helper(name: str) -> ModuleType:
 lab = _live_helper("lab")
 w = _live_helper("rsworld")
 
-if lab.have_tools("bird", "bgpd", "bgpctl", "ip"):
+if lab.missing_tools("bird", "bgpd", "bgpctl", "ip"):
     pytestmark = [*pytestmark, pytest.mark.skip(reason="needs bird, openbgpd and ip")]
 
 FILTERED = "45.0.0.0/24"  # not in B's IRR data, announced with 64512 in the path

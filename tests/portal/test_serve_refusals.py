@@ -22,16 +22,20 @@ from lakou.config import LakouConfig
 from lakou.portal.server import refusals, unsafe_settings, weak_secret_key
 
 
-def lakou(args: list[str], home: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+def environment(home: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in ("LAKOU_CONFIG", "LAKOU_DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }
     env.update(XDG_DATA_HOME=str(home), LAKOU_LANGUAGE="en", **extra)
+    return env
+
+
+def lakou(args: list[str], home: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from lakou.cli import main; main()", *args],
-        env=env,
+        env=environment(home, **extra),
         capture_output=True,
         text=True,
         timeout=300,
@@ -58,12 +62,29 @@ def test_debug_and_weak_key_are_refused_outside_the_demo() -> None:
 def test_serve_refuses_unapplied_migrations_and_says_which_command(tmp_path: Path) -> None:
     proc = lakou(["serve", "--listen", "127.0.0.1:1"], tmp_path)
     assert proc.returncode == 1
-    assert "lakou db migrate" in proc.stderr and "registry.0005_encrypted_bgp_password" in (
-        proc.stderr
-    )
+    assert "lakou db migrate" in proc.stderr and "Traceback" not in proc.stderr
     # Nothing was applied behind the operator's back.
     again = lakou(["serve", "--listen", "127.0.0.1:1"], tmp_path)
     assert again.returncode == 1 and "lakou db migrate" in again.stderr
+    # An upgrade: the database one migration behind the code is named.
+    assert lakou(["db", "migrate"], tmp_path).returncode == 0
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); "
+            "from django.core.management import call_command; "
+            "call_command('migrate', 'registry', '0003', verbosity=0)",
+        ],
+        env=environment(tmp_path, DJANGO_SETTINGS_MODULE="lakou.portal.settings"),
+        check=True,
+    )
+    behind = lakou(["serve", "--listen", "127.0.0.1:1"], tmp_path)
+    assert behind.returncode == 1
+    # behind by what came after 0003: each named, the two branches and their merge
+    assert "3 migration(s) (registry." in behind.stderr
+    for name in ("0004_ports_snmp", "0005_encrypted_bgp_password", "0006_merge_ports_and_secrets"):
+        assert f"registry.{name}" in behind.stderr
 
 
 @pytest.mark.parametrize(
@@ -151,3 +172,11 @@ def test_serve_behind_a_proxy_believes_its_https_header(tmp_path: Path) -> None:
     assert secure.get("Strict-Transport-Security") == "max-age=31536000"
     assert "Strict-Transport-Security" not in plain
     assert "script-src 'self'" in secure["Content-Security-Policy"]
+
+
+def test_serve_says_when_the_database_cannot_be_reached(tmp_path: Path) -> None:
+    port = free_port()  # nobody listens there
+    url = f"postgresql://lakou@127.0.0.1:{port}/lakou"
+    proc = lakou(["serve", "--listen", "127.0.0.1:1"], tmp_path, LAKOU_DATABASE_URL=url)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "cannot reach the database (core.database_url)" in proc.stderr

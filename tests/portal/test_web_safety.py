@@ -49,8 +49,10 @@ def test_twenty_wrong_passwords_lock_the_login_until_the_cool_off_ends(staff: No
     assert login(client, PASSWORD) == 429
     assert login(Client(), PASSWORD, address="198.51.100.9") == 429
     assert "_auth_user_id" not in client.session
-    # The attempts are kept for the admin's audit.
+    # The attempts are kept for the admin's audit, never the passwords tried.
     assert AccessFailureLog.objects.filter(username="staff").count() >= limit
+    kept = "".join(a.post_data + a.get_data for a in AccessAttempt.objects.all())
+    assert "wrong-" not in kept and PASSWORD not in kept
     # The cool-off passes (the attempts age by its length): the right password gets in.
     AccessAttempt.objects.update(
         attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)

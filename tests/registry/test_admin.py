@@ -251,7 +251,9 @@ def test_ixf_numbers_in_the_admin(staff: Client) -> None:
         {"exchange": ex.pk, "name": "sw2", "ixf_switch_id": 1},
     )
     assert response.status_code == 200 and "Switch sw1 already has" in response.content.decode()
-    assert sw.ixf_switch_id == 1
+    second.refresh_from_db()
+    sw.refresh_from_db()
+    assert second.ixf_switch_id is None and sw.ixf_switch_id == 1  # the refused change is not saved
 
 
 def test_new_model_strings_in_french_and_spanish() -> None:

@@ -548,7 +548,7 @@ def test_no_route_server_on_the_lan(exchange) -> None:
     m.RouteServer.objects.filter(lan__name="voice").delete()
     with pytest.raises(ClientsError, match="no route server on voice"):
         import_clients("clients:\n- asn: 64500\n  ip: 203.0.113.9\n", "smart-ix")
-    with pytest.raises(ClientsError, match="no exchange"):
+    with pytest.raises(ClientsError, match="no exchange with slug 'nowhere'; the registry has: "):
         import_clients("clients: []\n", "nowhere")
 
 

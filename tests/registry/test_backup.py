@@ -154,3 +154,24 @@ def test_backup_and_restore_on_postgresql(server: PostgreSQLServer, tmp_path: Pa
         conn.execute("CREATE DATABASE lakou_restored")
     target = server.url.rsplit("/", 1)[0] + "/lakou_restored"
     round_trip(tmp_path, server.url, target)
+
+
+def test_with_flows_saves_and_restores_the_flow_store(tmp_path: Path) -> None:
+    home_a, home_b = tmp_path / "a", tmp_path / "b"
+    env_a, env_b = environment(home_a), environment(home_b)
+    ok(run(["db", "migrate"], env_a, tmp_path))
+    part = home_a / "lakou" / "flows" / "minute" / "2026-12-01T00"
+    part.mkdir(parents=True)
+    (part / "part-1.parquet").write_bytes(b"PAR1 test PAR1")
+    without = tmp_path / "without.tar.gz"
+    ok(run(["backup", "--out", str(without)], env_a, tmp_path))
+    with tarfile.open(without) as tar:
+        assert not any(n.startswith("flows") for n in tar.getnames())
+    archive = tmp_path / "with.tar.gz"
+    ok(run(["backup", "--out", str(archive), "--with-flows"], env_a, tmp_path))
+    with tarfile.open(archive) as tar:
+        assert "flows/minute/2026-12-01T00/part-1.parquet" in tar.getnames()
+    ok(run(["restore", str(archive)], env_b, tmp_path))
+    restored = home_b / "lakou" / "flows" / "minute" / "2026-12-01T00" / "part-1.parquet"
+    assert restored.read_bytes() == b"PAR1 test PAR1"
+    assert stat.S_IMODE((home_b / "lakou" / "flows").stat().st_mode) == 0o700

@@ -139,8 +139,35 @@ def test_global_needs_a_small_share_and_many_countries_outside_the_region() -> N
     caribbean = ["JM", "TT", "BB", "CW", "AW", "PR", "DO"]
     assert classify(_evidence(_spread(7, caribbean, 99)), TERRITORY, config)[0] == REGIONAL
     # the territory's own four countries do not count either
-    islands = {"GP": 1, "MF": 1, "BL": 1, "SX": 1} | dict.fromkeys(FAR[:4], 1000)
+    # (4.8% here, over 1%: a real presence, not a sliver)
+    islands = {"GP": 50, "MF": 50, "BL": 50, "SX": 50} | dict.fromkeys(FAR[:4], 1000)
     assert classify(_evidence(islands), TERRITORY, config)[0] == REGIONAL
+
+
+def test_a_sliver_from_far_away_is_not_a_network_to_invite() -> None:
+    config = Config()
+    # a Bulgarian ISP with one /24 of its 37,376 addresses geolocated in BL
+    kind, reason = classify(_evidence({"BL": 256, "BG": 37120}), TERRITORY, config)
+    assert kind == ELSEWHERE and "sliver" in reason and "BG" in reason
+    # an Argentine cooperative's /48 of a /32 (IPv6 only)
+    coop = _evidence({}, v6={"SX": 65536, "AR": 4294967296})
+    assert classify(coop, TERRITORY, config)[0] == ELSEWHERE
+    # the same sliver with a presence elsewhere in the region: a regional operator
+    assert classify(_evidence({"GP": 4, "MQ": 100, "FR": 900}), TERRITORY, config)[0] == REGIONAL
+    # ... or registered in the region
+    registered = _evidence({"GP": 4, "US": 900}, asn_country="KN")
+    assert classify(registered, TERRITORY, config)[0] == REGIONAL
+    # at or above regional_min_share: a presence
+    assert classify(_evidence({"GP": 10, "BG": 990}), TERRITORY, config)[0] == REGIONAL
+    strict = Config(regional_min_share=0.05)
+    assert classify(_evidence({"GP": 10, "BG": 990}), TERRITORY, strict)[0] == ELSEWHERE
+
+
+def test_no_space_of_the_deciding_family_here_is_elsewhere() -> None:
+    # lots of IPv4 abroad, only an IPv6 /48 here: nothing of what decides is here
+    v6_here = _evidence({"US": 4096}, v6={"SX": 65536, "US": 65536})
+    kind, reason = classify(v6_here, TERRITORY, Config())
+    assert kind == ELSEWHERE and "IPv4" in reason
 
 
 def test_global_share_threshold_is_strict() -> None:

@@ -111,3 +111,20 @@ def test_cycles_command(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "AS1 > AS2 > AS3 > AS1" in res.output
     res = runner.invoke(main, ["whatif", "routes", "--asrel", str(path), "--dest", "1"])
     assert res.exit_code != 0 and "provider-customer cycles" in res.output
+
+
+def test_routes_limit_keeps_the_closest_and_says_how_many_more(tmp_path: Path) -> None:
+    args = ["whatif", "routes", "--asrel", _file(tmp_path), "--dest", "5"]
+    res = CliRunner().invoke(main, [*args, "--format", "json", "--limit", "3"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == {
+        "5": {"type": "origin", "length": 0, "next_hop": None},
+        "4": {"type": "customer", "length": 1, "next_hop": 5},
+        "2": {"type": "peer", "length": 2, "next_hop": 4},
+    }
+    assert "… and 4 more ASes (--limit 0 shows them all)" in res.stderr
+    res = CliRunner().invoke(main, [*args, "--limit", "0"])
+    assert res.exit_code == 0 and "more ASes" not in res.output
+    table = CliRunner().invoke(main, ["-L", "fr", *args, "--limit", "2"])
+    assert table.exit_code == 0, table.output
+    assert "… et 5 AS de plus" in table.output and "origine" in table.output

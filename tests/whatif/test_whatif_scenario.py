@@ -18,7 +18,7 @@ from lakou.whatif.report import headline, render_html, summary
 from lakou.whatif.scenario import run_scenario
 from lakou.whatif.scenario_file import ScenarioError, load_scenario
 
-HURRICANE = Path(__file__).parents[2] / "src/lakou/whatif/scenarios/hurricane-caribix.yml"
+HURRICANE = Path(__file__).parents[2] / "examples/hurricane.yml"
 
 # Three island networks 1, 2, 3 each buy transit from 100 abroad; 1 and 2 are on the
 # exchange; 3 is not. A hurricane cuts the transit.

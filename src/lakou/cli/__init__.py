@@ -37,12 +37,17 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
     "rs": ("lakou.cli.rs", "Route server: build, deploy and explain configs."),
     "lg": ("lakou.cli.lg", "Looking glass over the route servers."),
     "flows": ("lakou.cli.flows", "Collect, decode, store and report traffic flows."),
+    "lan": ("lakou.cli.lan", "Peering-LAN hygiene from sFlow: findings and quarantine."),
+    "watch": ("lakou.cli.watch", "Events of the exchange, e-mailed to members and staff."),
+    "ports": ("lakou.cli.ports", "Port traffic from SNMP and sFlow counters."),
     "territory": ("lakou.cli.territory", "The territory's networks, prefixes and lookups."),
     "paths": (
         "lakou.cli.paths",
         "Traceroutes: exchange crossings and paths leaving the territory.",
     ),
     "whatif": ("lakou.cli.whatif", "Simulate BGP routing: cable cuts, new members, new peerings."),
+    "jobs": ("lakou.cli.jobs", "Scheduled jobs: run one, list them, show the last runs."),
+    "doctor": ("lakou.cli.doctor", "Check a running installation and say what to fix."),
 }
 
 
@@ -114,6 +119,17 @@ def main(ctx: click.Context, config_path: str | None, language: str | None, debu
     Identify the territory's networks and traffic, route it locally, prove the gain.
     """
     ctx.obj = Context(config_path=config_path, language=language)
+    # The chosen language (-L, else core.language) for every command's messages, also
+    # those of commands that do not set it themselves. A broken configuration is the
+    # command's to report (``lakou config check``): then -L or English for now.
+    from lakou.i18n import language as use_language
+    from lakou.i18n import normalise
+
+    try:
+        chosen = ctx.obj.lang
+    except click.ClickException:
+        chosen = normalise(language)
+    ctx.with_resource(use_language(chosen))
 
 
 def _known_language(value: str | None) -> str | None:

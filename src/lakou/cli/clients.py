@@ -33,8 +33,13 @@ def import_cmd(ctx: Context, file: str, slug: str, lan: str | None, dry_run: boo
     BGP passwords and per-client options)."""
     ctx.setup_django()
     from lakou.registry.arouteserver import ClientsError, import_clients
+    from lakou.registry.slugs import UnknownExchange, get_exchange
 
     with translated(ctx):
+        try:
+            get_exchange(slug)
+        except UnknownExchange as exc:
+            raise click.ClickException(str(exc)) from None
         try:
             report = import_clients(Path(file).read_bytes(), slug, lan=lan, dry_run=dry_run)
         except ClientsError as exc:
@@ -62,8 +67,8 @@ def export_cmd(ctx: Context, slug: str, lan: str | None, out: str | None) -> Non
     with translated(ctx):
         try:
             text = export_clients(slug, lan=lan)
-        except m.Exchange.DoesNotExist:
-            raise click.ClickException(_("no exchange with slug %s") % slug) from None
+        except m.Exchange.DoesNotExist as exc:
+            raise click.ClickException(str(exc)) from None
         if out:
             fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.fchmod(fd, 0o600)  # also when the file was already there, more open

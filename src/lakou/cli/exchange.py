@@ -56,9 +56,9 @@ def list_exchanges(ctx: Context, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
     from rich.table import Table
 
+    from lakou.cli.output import console as make_console
     from lakou.i18n import _, language
 
     with language(ctx.lang):
@@ -83,7 +83,7 @@ def list_exchanges(ctx: Context, fmt: str) -> None:
                 ),
                 ", ".join(row["bridged_to"]),
             )
-        Console().print(table)
+        make_console().print(table)
 
 
 def exchange_summary(ex: Any) -> dict[str, Any]:
@@ -134,25 +134,15 @@ def exchange_summary(ex: Any) -> dict[str, Any]:
 def show_exchange(ctx: Context, slug: str, fmt: str) -> None:
     """Show one exchange: identity, peering LANs, member count and route servers."""
     ctx.setup_django()
-    from lakou.i18n import _, language
+    from lakou.i18n import language
     from lakou.registry import models as m
     from lakou.registry.engines import exchange_view
 
     with language(ctx.lang):
         try:
             row = exchange_summary(exchange_view(slug))
-        except m.Exchange.DoesNotExist:
-            slugs = list(m.Exchange.objects.order_by("slug").values_list("slug", flat=True))
-            if slugs:
-                problem = _("no exchange with slug %(slug)r; the registry has: %(slugs)s") % {
-                    "slug": slug,
-                    "slugs": ", ".join(slugs),
-                }
-            else:
-                problem = _("no exchange with slug %(slug)r; the registry has none yet") % {
-                    "slug": slug
-                }
-            raise click.ClickException(problem) from None
+        except m.Exchange.DoesNotExist as exc:
+            raise click.ClickException(str(exc)) from None
         if fmt == "json":
             click.echo(json.dumps(row, indent=2, ensure_ascii=False))
             return
@@ -160,12 +150,12 @@ def show_exchange(ctx: Context, slug: str, fmt: str) -> None:
 
 
 def _print_exchange(row: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
+    from lakou.cli.output import console as make_console
     from lakou.i18n import _
 
-    console = Console()
+    console = make_console()
     about = Table(title=f"{row['name']} ({row['slug']})", show_header=False)
     about.add_column()
     about.add_column()

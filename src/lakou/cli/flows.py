@@ -58,10 +58,11 @@ def _enricher(ctx: Context, members: str | None, prefixes: str | None, registry:
     index = None
     prefixes = prefixes or cfg.prefixes_file or None
     if prefixes:
-        from lakou.territory.index import PrefixIndex, PrefixIndexError
+        from lakou.territory.index import PrefixIndexError
+        from lakou.territory.table import read_prefix_table
 
         try:
-            index = PrefixIndex.from_csv(prefixes)
+            index = read_prefix_table(prefixes)
         except (PrefixIndexError, OSError) as exc:
             raise click.ClickException(str(exc)) from None
     return Enricher(
@@ -146,16 +147,47 @@ _clock = [
 def _with_clock(f: Any) -> Any:
     for opt in reversed(_clock):
         f = opt(f)
-    return f
+    return click.option(
+        "--no-lan",
+        is_flag=True,
+        help=_("Do not keep sFlow control frames and the MAC census (LAN hygiene checks)."),
+    )(f)
 
 
-def _pipeline(ctx: Context, enricher: Any, store: Any, skew: int | None, action: str | None) -> Any:
+def _lan_recorder(ctx: Context, store_dir: str | None, backend: str | None) -> tuple[Any, str]:
+    """The LAN hygiene sink and where it writes (or why it does not).
+
+    Its tables are files beside the flow store. With ClickHouse they go to --store DIR
+    (or flows.store_dir) when one is given; without, they are not kept, and the command
+    says so."""
+    from lakou.lan import lan_recorder
+
+    cfg = ctx.config.flows
+    path = store_dir or cfg.store_dir
+    if (backend or cfg.store) == "clickhouse" and not path:
+        return None, _(
+            "not kept: with the clickhouse store, give --store DIR (or flows.store_dir) "
+            "for the LAN hygiene tables"
+        )
+    path = path or str(ctx.config.core.data_dir / "flows")
+    return lan_recorder(path), str(Path(path) / "lan")
+
+
+def _pipeline(
+    ctx: Context,
+    enricher: Any,
+    store: Any,
+    skew: int | None,
+    action: str | None,
+    lan: Any = None,
+) -> Any:
     from lakou.flows.pipeline import Pipeline
 
     cfg = ctx.config.flows
     return Pipeline(
         enricher=enricher,
         store=store,
+        lan=lan,
         max_clock_skew=float(cfg.max_clock_skew_seconds if skew is None else skew),
         clock_skew_action=action or cfg.clock_skew_action,  # type: ignore[arg-type]
     )
@@ -213,11 +245,15 @@ def replay(
     now: bool,
     max_clock_skew: int | None,
     clock_skew_action: str | None,
+    no_lan: bool,
     members: str | None,
     prefixes: str | None,
     registry: bool,
 ) -> None:
     """Feed captures through the collector's pipeline into the store.
+
+    Besides the flows, sFlow control frames and the MAC census go to DIR/lan for the
+    peering-LAN hygiene checks (``lakou lan report``).
 
     Every exporter in the captures is accepted; records keep the capture's time, and a
     NetFlow/IPFIX record whose own time is beyond the allowed skew of its packet's
@@ -229,7 +265,10 @@ def replay(
 
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
-    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action)
+    lan, lan_where = (
+        (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
+    )
+    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
     batch_size = ctx.config.flows.batch_datagrams
     stats = CaptureStats()
     total = sum(Path(p).stat().st_size for p in pcaps)
@@ -259,6 +298,8 @@ def replay(
         "counters": counters,
         "malformed": dict(pipeline.malformed),
         "malformed_samples": pipeline.malformed_log.last(10),
+        "lan": lan_where,
+        "lan_frames": dict(lan.counters) if lan is not None else {},
     }
     click.echo(json.dumps(summary, sort_keys=True))
 
@@ -294,8 +335,7 @@ def report(
     registry: bool,
 ) -> None:
     """Local share, member rates and matrix, trombones, networks to invite, savings."""
-    from rich.console import Console
-
+    from lakou.cli.output import console as make_console
     from lakou.flows import report as render
     from lakou.flows.reporting import build_report
 
@@ -304,7 +344,7 @@ def report(
     if members or registry or ctx.config.flows.members_file:
         names = _enricher(ctx, members, None, registry).members.names
     try:
-        with Console(stderr=True).status(_("Computing the report"), spinner="dots"):
+        with make_console(stderr=True).status(_("Computing the report"), spinner="dots"):
             result = build_report(
                 store,
                 ctx.config.flows,
@@ -319,7 +359,7 @@ def report(
     elif fmt == "html":
         text = render.to_html(result)
     else:
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
+        console = make_console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
         with ctx_language(ctx):
             render.to_text(result, console)
         return
@@ -421,6 +461,7 @@ def collect(
     allow_exporter: tuple[str, ...],
     max_clock_skew: int | None,
     clock_skew_action: str | None,
+    no_lan: bool,
     members: str | None,
     prefixes: str | None,
     registry: bool,
@@ -432,13 +473,17 @@ def collect(
     unknown_exporter. Records are dated on receipt, or by the exporter's clock while it
     is within the allowed skew."""
     from lakou.flows.inlet import Collector
+    from lakou.metrics import metrics_dir
 
     cfg = ctx.config.flows
     listeners = [_listener(item) for item in listen] if listen else list(cfg.listeners)
     allowed = _allowed_exporters(ctx, allow_exporter, registry)
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
-    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action)
+    lan, lan_where = (
+        (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
+    )
+    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
 
     async def main() -> None:
         collector = Collector(
@@ -449,6 +494,7 @@ def collect(
             batch=cfg.batch_datagrams,
             flush_seconds=cfg.flush_seconds,
             socket_buffer=cfg.socket_buffer_bytes,
+            metrics_file=metrics_dir(ctx.config.core.data_dir) / "collector.prom",
         )
         try:
             await collector.start()
@@ -460,19 +506,23 @@ def collect(
                     error=exc.strerror or exc,
                 )
             ) from None
+        collector.write_metrics()
         for host, port in collector.bound:
             click.echo(_("listening on {host} port {port}").format(host=host, port=port), err=True)
         click.echo(
             _("exporters allowed: {exporters}").format(exporters=", ".join(allowed.describe())),
             err=True,
         )
+        click.echo(_("LAN hygiene tables: {where}").format(where=lan_where), err=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         await collector.stop()
-        click.echo(json.dumps(collector.summary(), sort_keys=True), err=True)
+        summary = collector.summary()
+        summary["lan_frames"] = dict(lan.counters) if lan is not None else {}
+        click.echo(json.dumps(summary, sort_keys=True), err=True)
 
     try:
         asyncio.run(main())
@@ -504,6 +554,10 @@ def maintain(ctx: Context, store_dir: str | None, backend: str | None) -> None:
         )
     finally:
         store.close()
+    lan, _where = _lan_recorder(ctx, store_dir, backend)
+    if lan is not None and lan.store is not None:
+        # The LAN hygiene tables (sampled frames, MAC census) live as long as hour sums.
+        removed += lan.store.expire(now, cfg.retention_days_hour)
     click.echo(
         _("{made} roll-ups written, {removed} partitions expired").format(
             made=made, removed=removed

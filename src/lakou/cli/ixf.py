@@ -91,8 +91,8 @@ def export_cmd(
     with translated(ctx):
         try:
             document = export_exchange(slug, version=version, include_contacts=with_contacts)
-        except m.Exchange.DoesNotExist:
-            raise click.ClickException(_("no exchange with slug %s") % slug) from None
+        except m.Exchange.DoesNotExist as exc:
+            raise click.ClickException(str(exc)) from None
         folder = schema_folder(ctx, schema)
         if folder is not None:
             errors = ixf_schema.schema_errors(document, folder, version)

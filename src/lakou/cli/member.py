@@ -105,7 +105,9 @@ def list_members(ctx: Context, slug: str, fmt: str) -> None:
 
     with language(ctx.lang):
         if not m.Exchange.objects.filter(slug=slug).exists():
-            raise click.ClickException(_("no exchange with slug %s") % slug)
+            from lakou.registry.slugs import unknown_exchange
+
+            raise click.ClickException(str(unknown_exchange(slug)))
         rows = [member_row(member) for member in _members(exchange__slug=slug)]
         if fmt == "json":
             click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -151,6 +153,11 @@ def show_member(ctx: Context, asn: str, slug: str | None, fmt: str) -> None:
     with language(ctx.lang):
         filters: dict[str, Any] = {"network__asn": number}
         if slug:
+            from lakou.registry import models as m
+            from lakou.registry.slugs import unknown_exchange
+
+            if not m.Exchange.objects.filter(slug=slug).exists():
+                raise click.ClickException(str(unknown_exchange(slug)))
             filters["exchange__slug"] = slug
         rows = [member_row(member, details=True) for member in _members(**filters)]
         if not rows:
@@ -206,10 +213,9 @@ def _show_one(row: dict[str, Any]) -> None:
 
 def _console() -> Any:
     """A terminal's own width; a pipe or a file gets wide lines rather than wrapped cells."""
-    from rich.console import Console
+    from lakou.cli.output import console
 
-    console = Console()
-    return console if console.is_terminal else Console(width=200)
+    return console()
 
 
 def _address_text(addr: dict[str, Any]) -> str:

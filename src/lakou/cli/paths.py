@@ -22,7 +22,7 @@ def cli() -> None:
     "--territory",
     "territory_csv",
     type=click.Path(dir_okay=False, exists=True),
-    help="The territory's prefix table (territory build --format csv).",
+    help="The territory's prefix table (territory build: the inventory JSON, or --format csv).",
 )
 @click.option(
     "--data-dir",

@@ -1,6 +1,7 @@
 """``lakou peeringdb``: keep the local PeeringDB cache, pre-fill members, compare.
 
-``sync`` and ``show`` need no database (the engine alone); ``prefill`` and ``compare``
+``sync``, ``load`` (the offline way: PeeringDB's JSON from files) and ``show`` need no
+database (the engine alone); ``prefill`` and ``compare``
 read the registry. Settings: ``registry.peeringdb`` in lakou.yml (url, api_key,
 queries_per_minute, timeout_seconds...); the cache is ``<core.data_dir>/peeringdb.sqlite3``
 unless ``registry.peeringdb.cache_file`` says otherwise.
@@ -15,12 +16,14 @@ from typing import Any
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.output import console
 from lakou.i18n import _, gettext_noop, language
 
 # Words the engine returns as data, translated when shown.
 SHOWN = (
     gettext_noop("full"),
     gettext_noop("incremental"),
+    gettext_noop("dump"),
     gettext_noop("network"),
     gettext_noop("member"),
 )
@@ -53,7 +56,6 @@ def cli() -> None:
 @pass_context
 def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
     """Bring the local cache up to date, within PeeringDB's rate limit."""
-    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from lakou.peeringdb.cache import PeeringDBCacheError
@@ -69,16 +71,20 @@ def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
                 _("unknown object types: %(items)s") % {"items": ", ".join(unknown)},
                 param_hint="--only",
             )
-        console = Console(stderr=True)
+        err = console(stderr=True)
+
+        def retrying(why: str, seconds: float) -> None:
+            err.print(_("%(why)s; trying again in %(s)s s") % {"why": why, "s": round(seconds, 1)})
+
         with (
             _open_cache(ctx) as cache,
-            PeeringDBClient.from_config(settings) as client,
+            PeeringDBClient.from_config(settings, on_retry=retrying) as client,
             Progress(
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
                 TextColumn("{task.completed} " + _("objects")),
                 TimeElapsedColumn(),
-                console=console,
+                console=err,
                 transient=fmt == "json",
             ) as bar,
         ):
@@ -127,7 +133,7 @@ def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
                 str(row.deleted),
                 str(row.requests),
             )
-        Console().print(table)
+        console().print(table)
         click.echo(
             _(
                 "%(n)s requests, %(t)s throttled (HTTP 429), "
@@ -135,6 +141,60 @@ def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
             )
             % {"n": report.requests, "t": report.throttled, "w": round(report.waited_seconds, 1)}
         )
+
+
+@cli.command("load")
+@click.argument("dumps", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_context
+def load(ctx: Context, dumps: tuple[str, ...], fmt: str) -> None:
+    """Fill the local cache from PeeringDB JSON files (no network needed).
+
+    Each DUMP is the API's JSON: one object type per file ({"data": [...]}, the type from
+    the file name such as ix.json or from its fields), or a full dump keyed by type
+    ({"ix": {"data": [...]}, "net": ...}). The types loaded replace what the cache had;
+    the others are kept. Nothing is written unless every file is usable.
+    """
+    from rich.table import Table
+
+    from lakou.peeringdb.cache import PeeringDBCacheError
+    from lakou.peeringdb.dump import DumpError, read_dump
+
+    with language(ctx.lang):
+        try:
+            dump = read_dump([Path(d) for d in dumps])
+            with _open_cache(ctx) as cache:
+                reports = cache.load(dump.objects)
+        except (DumpError, PeeringDBCacheError) as exc:
+            raise click.ClickException(
+                str(exc) + "\n" + _("Nothing was written to the cache.")
+            ) from None
+        if fmt == "json":
+            doc = {
+                "files": dump.files,
+                "types": [vars(r) for r in reports],
+                "not_kept": dump.not_kept,
+            }
+            click.echo(json.dumps(doc, indent=2))
+            return
+        table = Table(title=_("PeeringDB loaded from files"))
+        for header in (_("object"), _("in the files"), _("stored"), _("newest change")):
+            table.add_column(header)
+        from datetime import UTC, datetime
+
+        for row in reports:
+            newest = (
+                datetime.fromtimestamp(row.cursor, UTC).strftime("%Y-%m-%d")
+                if row.cursor is not None
+                else ""
+            )
+            table.add_row(row.obj, str(row.fetched), str(row.upserted), newest)
+        console().print(table)
+        if dump.not_kept:
+            click.echo(
+                _("Not kept (lakou does not use these types): %(items)s")
+                % {"items": ", ".join(f"{k} ({n})" for k, n in sorted(dump.not_kept.items()))}
+            )
 
 
 @cli.command("show")
@@ -147,7 +207,7 @@ def show(ctx: Context, asn: int, fmt: str) -> None:
         net = cache.net_by_asn(asn)
         if net is None:
             hint = (
-                _("the cache is empty: run `lakou peeringdb sync`")
+                _("the cache is empty: run `lakou peeringdb sync` or `lakou peeringdb load`")
                 if cache.is_empty()
                 else _("run `lakou peeringdb sync` if it was added recently")
             )
@@ -168,7 +228,6 @@ def show(ctx: Context, asn: int, fmt: str) -> None:
             }
             click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
             return
-        from rich.console import Console
         from rich.table import Table
 
         info = Table(title=f"AS{asn} {net.get('name', '')}", show_header=False)
@@ -185,6 +244,8 @@ def show(ctx: Context, asn: int, fmt: str) -> None:
             (_("updated"), "updated"),
         ):
             value = net.get(key)
+            if isinstance(value, bool):
+                value = _("yes") if value else _("no")
             info.add_row(label, "" if value is None else str(value))
         ports_table = Table(title=_("Exchange ports"))
         for header in (_("exchange"), "IPv4", "IPv6", _("speed (Mb/s)"), _("route servers")):
@@ -197,9 +258,9 @@ def show(ctx: Context, asn: int, fmt: str) -> None:
                 str(port.get("speed") or ""),
                 _("yes") if port.get("is_rs_peer") else _("no"),
             )
-        console = Console()
-        console.print(info)
-        console.print(ports_table)
+        out = console()
+        out.print(info)
+        out.print(ports_table)
 
 
 @cli.command("prefill")
@@ -219,12 +280,14 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
         plan_prefill,
         prefill,
     )
+    from lakou.registry.slugs import UnknownExchange, get_exchange
 
     with language(ctx.lang), translation.override(ctx.lang), _open_cache(ctx) as cache:
         try:
+            get_exchange(slug)  # an unknown slug first: it is the operator's typo to fix
             data = prefill(asn, cache)
             changes = apply_prefill(data, slug) if do_apply else plan_prefill(data, slug)
-        except PeeringDBRegistryError as exc:
+        except (PeeringDBRegistryError, UnknownExchange) as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":
             doc = {
@@ -234,7 +297,6 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
             }
             click.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
             return
-        from rich.console import Console
         from rich.table import Table
 
         title = (
@@ -246,17 +308,38 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
         for change in changes:
             table.add_row(
                 _(change.target),
-                change.field,
-                "" if change.old is None else str(change.old),
-                str(change.new),
+                _field_label(change.target, change.field),
+                _shown(change.old),
+                _shown(change.new),
             )
-        console = Console()
-        console.print(table)
+        console().print(table)
         if not changes:
             click.echo(_("Nothing to change: the registry already agrees with PeeringDB."))
         for note in data.notes:
             click.echo(_("note: %(note)s") % {"note": note})
         click.echo(_("Max-prefix values are PeeringDB's raw hints, without headroom."))
+
+
+def _field_label(target: str, name: str) -> str:
+    """The registry field's own label (its verbose name, in the current language)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from lakou.registry import models as m
+
+    model = m.Network if target == "network" else m.Member
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
 
 
 @cli.command("compare")
@@ -279,7 +362,6 @@ def compare_cmd(ctx: Context, slug: str, fmt: str) -> None:
         if fmt == "json":
             click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
             return
-        from rich.console import Console
         from rich.table import Table
 
         table = Table(title=_("%(slug)s: registry versus PeeringDB") % {"slug": slug})
@@ -287,5 +369,5 @@ def compare_cmd(ctx: Context, slug: str, fmt: str) -> None:
             table.add_column(header)
         for row in rows:
             table.add_row(str(row.asn), row.name, row.label, row.registry, row.peeringdb)
-        Console().print(table)
+        console().print(table)
         click.echo(_("%(n)s differences") % {"n": len(rows)})

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -119,6 +120,7 @@ def build(
     from lakou.routeserver.policy import Policy, PolicyError, load_policy
     from lakou.routeserver.version import VersionError, bird_target, openbgpd_target
 
+    started = time.monotonic()
     cfg = ctx.config.routeserver
     if bool(slug) == bool(clients_file):
         raise click.UsageError(_("give either --exchange SLUG or --clients FILE"))
@@ -133,13 +135,8 @@ def build(
 
             try:
                 exchange = exchange_view(slug)
-            except ExchangeRow.DoesNotExist:
-                known = ", ".join(ExchangeRow.objects.values_list("slug", flat=True)) or "-"
-                raise click.ClickException(
-                    _("no exchange {slug!r} in the registry (exchanges: {known})").format(
-                        slug=slug, known=known
-                    )
-                ) from None
+            except ExchangeRow.DoesNotExist as exc:
+                raise click.ClickException(str(exc)) from None
             policy = policy_for_exchange(exchange, policy, route_server)
             clients = clients_from_exchange(exchange)
         else:
@@ -201,7 +198,18 @@ def build(
             if daemon == "bird2"
             else OpenBgpd(socket=cfg.control_socket, config=cfg.config_path)
         )
-        complaint = checker.check(tmp)
+        try:
+            complaint = checker.check(tmp)
+        except FileNotFoundError:
+            # a first build on a machine without the daemon: write it, and say it is unchecked
+            complaint = None
+            click.echo(
+                _(
+                    "warning: {daemon} is not installed here, so the configuration was not "
+                    "checked (Debian: apt-get install {package}; --no-check to skip the check)"
+                ).format(daemon=daemon, package="bird2" if daemon == "bird2" else "openbgpd"),
+                err=True,
+            )
         if complaint:
             tmp.unlink(missing_ok=True)
             raise click.ClickException(
@@ -212,6 +220,15 @@ def build(
     tmp.replace(out)
     for warning in result.warnings:
         click.echo(_("warning: {text}").format(text=warning), err=True)
+    _record(
+        ctx,
+        "record_build",
+        route_server or slug or out.stem,
+        time.monotonic() - started,
+        clients=len(result.plan.clients),
+        sessions=len(result.plan.sessions),
+        size=len(result.text.encode()),
+    )
     if page:
         from lakou.routeserver.render.page import render_page
 
@@ -328,6 +345,7 @@ def deploy(
             failed = False
             for outcome in outcomes:
                 if outcome.result is not None:
+                    _record(ctx, "record_deploy", outcome.name, outcome.seconds, outcome.result)
                     for line in outcome.result.log:
                         click.echo(f"{outcome.name}: {line}")
                 if outcome.error:
@@ -344,6 +362,7 @@ def deploy(
         daemon = daemon or cfg.daemon
         target = target or cfg.config_path
         sock = socket_path or cfg.control_socket
+        started = time.monotonic()
         try:
             result = run_deploy(
                 config_file,
@@ -357,9 +376,20 @@ def deploy(
             )
         except DeployError as exc:
             raise click.ClickException(str(exc)) from None
+        _record(ctx, "record_deploy", target.stem, time.monotonic() - started, result)
         for line in result.log:
             click.echo(line)
         click.echo(_("deployed {name}").format(name=result.deployed.name))
+
+
+def _record(ctx: Context, what: str, name: str, *args: Any, **kwargs: Any) -> None:
+    """Leave the figures of a successful build or deploy for /metrics (never fatal)."""
+    from lakou.routeserver import exposition
+
+    try:
+        getattr(exposition, what)(ctx.config.core.data_dir, name, *args, **kwargs)
+    except OSError as exc:
+        click.echo(_("warning: metrics not written: {error}").format(error=exc), err=True)
 
 
 def _daemon(kind: str, socket: Path, target: Path) -> Daemon:

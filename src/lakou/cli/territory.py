@@ -71,9 +71,9 @@ def build(
     include_global: bool | None,
 ) -> None:
     """List the territory's prefixes and networks, and the networks to invite."""
-    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from lakou.cli.output import console
     from lakou.territory.exports import EXPORTERS
     from lakou.territory.inventory import build_inventory, discover
 
@@ -86,9 +86,9 @@ def build(
     if files.count() == 0:
         raise click.ClickException(_("no source file found in {path}").format(path=directory))
     wanted = countries.split(",") if countries else None
-    console = Console(stderr=True)
+    err = console(stderr=True)
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
     ) as progress:
         task = progress.add_task(_("reading sources"), total=None)
         inventory = build_inventory(
@@ -103,7 +103,7 @@ def build(
     if out:
         Path(out).write_text(text, encoding="utf-8")
         classes = Counter(n.network_class for n in inventory.networks)
-        console.print(
+        err.print(
             _(
                 "{prefixes} prefixes, {networks} networks ({local} local, {regional} regional, "
                 "{glob} global, {elsewhere} elsewhere; {invite} to invite) -> {out}"
@@ -132,7 +132,8 @@ def _default_dir(ctx: Context) -> Path:
     "--index",
     "index_file",
     type=click.Path(dir_okay=False, exists=True),
-    help="Prefix table CSV written by `territory build --format csv`.",
+    help="The territory's prefix table: `territory build --out FILE.json` (the inventory) "
+    "or `--format csv`.",
 )
 @click.option(
     "--data-dir",
@@ -149,10 +150,11 @@ def lookup(
     """Print the origin AS, the territory and the matched prefix of each address."""
     from lakou.territory.index import PrefixIndex, PrefixIndexError
     from lakou.territory.lookup import DataDirLookup, index_from_data_dir
+    from lakou.territory.table import read_prefix_table
 
     try:
         if index_file:
-            index: PrefixIndex | DataDirLookup = PrefixIndex.from_csv(index_file)
+            index: PrefixIndex | DataDirLookup = read_prefix_table(index_file)
             source = index_file
         else:
             directory = Path(data_dir or ctx.config.territory.data_dir or _default_dir(ctx))
@@ -167,8 +169,9 @@ def lookup(
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from lakou.cli.output import console
 
     table = Table(title=_("source: {source}").format(source=source))
     for column in (_("address"), _("prefix"), _("origin AS"), _("territory")):
@@ -180,7 +183,7 @@ def lookup(
             str(row["asn"]) if row["asn"] is not None else "-",
             str(row["territory"] or "-"),
         )
-    Console().print(table)
+    console().print(table)
 
 
 @cli.command()

@@ -19,9 +19,9 @@ from lakou.i18n import _, language
 
 
 def _console() -> Any:
-    from rich.console import Console
+    from lakou.cli.output import console
 
-    return Console(stderr=True)
+    return console(stderr=True)
 
 
 def _progress() -> Any:
@@ -104,19 +104,42 @@ def cli() -> None:
 @click.option("--dest", required=True, help="Destination AS (e.g. 33392).")
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table")
 @click.option("--full-path", is_flag=True, help="Add each AS's full AS path.")
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    help="Only the N ASes closest to DEST (shortest routes first); 0: all. "
+    "Default: 50 in a table, all in JSON.",
+)
 @pass_context
-def routes(ctx: Context, asrel: str | None, dest: str, fmt: str, full_path: bool) -> None:
+def routes(
+    ctx: Context, asrel: str | None, dest: str, fmt: str, full_path: bool, limit: int | None
+) -> None:
     """Every AS's route to DEST: type, AS-path length (hops), next hop."""
     from lakou.whatif.kernel import ROUTE_TYPE_NAMES, route_tree
 
     compact = _compile(_load_graph(ctx, _asrel_path(ctx, asrel)))
     tree = route_tree(compact, _node(compact, dest))
     routes = tree.as_dict(full_path=full_path)
+    if limit is None:
+        limit = 0 if fmt == "json" else 50
+    total = len(routes)
+    if limit:
+        # the closest first: they are the ones a cut or a new peering changes most
+        def closeness(item: tuple[str, Any]) -> tuple[int, int, str]:
+            label, entry = item
+            length = int(entry["length"]) if entry is not None else 1 << 30
+            return (length, len(label), label)
+
+        routes = dict(sorted(routes.items(), key=closeness)[:limit])
     if fmt == "json":
         click.echo(json.dumps(routes, separators=(",", ":")))
+        if len(routes) < total:
+            with language(ctx.lang):
+                click.echo(_more(total - len(routes)), err=True)
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from lakou.cli.output import console
 
     with language(ctx.lang):
         table = Table(title=_("Routes to AS{dest}").format(dest=compact.labels[tree.dest]))
@@ -137,7 +160,13 @@ def routes(ctx: Context, asrel: str | None, dest: str, fmt: str, full_path: bool
             if full_path:
                 row.append(" ".join(str(x) for x in entry["path"]))  # type: ignore[attr-defined]
             table.add_row(*row)
-        Console().print(table)
+        console().print(table)
+        if len(routes) < total:
+            click.echo(_more(total - len(routes)))
+
+
+def _more(hidden: int) -> str:
+    return _("… and {n} more ASes (--limit 0 shows them all)").format(n=f"{hidden:,}")
 
 
 @cli.command()

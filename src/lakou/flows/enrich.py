@@ -194,11 +194,6 @@ class Enricher:
     def territory_names(self) -> list[str]:
         return list(self.prefixes.territory_names) if self.prefixes is not None else []
 
-    def local_codes(self) -> npt.NDArray[np.int16]:
-        names = self.territory_names()
-        wanted = self.local_territories or tuple(names)
-        return np.array([i for i, n in enumerate(names) if n in wanted], dtype=np.int16)
-
     def origins(self, hi: U64, lo: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int16]]:
         """Origin AS (0: unknown) and territory code (-1: none) of each address."""
         n = len(hi)

@@ -14,6 +14,9 @@ Before anything else, a datagram's source must be an allowed exporter
 others are counted per source (``unknown_exporter``, the busiest few named) and dropped.
 A listener for one protocol (``sflow`` or ``netflow``) also drops, and counts as
 ``wrong_port``, datagrams of the other one.
+
+With ``metrics_file`` set, the counters are written there as a Prometheus textfile at
+each flush and at stop (:mod:`lakou.flows.exposition`), for the portal's ``/metrics``.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class _Protocol(asyncio.DatagramProtocol):
             c.queue_drops += 1
             return
         c.queue.append(Received(data, host, time.time()))
+        c.exporter_datagrams.add(host)
         c.wakeup.set()
 
 
@@ -77,6 +81,9 @@ class Collector:
     bound: list[tuple[str, int]] = field(default_factory=list)
     paused: bool = False  # tests hold the worker to fill the queue
     last_store_error: str = ""
+    exporter_datagrams: TopSources = field(default_factory=TopSources)  # accepted, per exporter
+    metrics_file: Path | None = None
+    metrics_errors: int = 0
     _kernel_drops_at_stop: int | None = None
     _transports: list[asyncio.DatagramTransport] = field(default_factory=list)
     _sockets: list[socket.socket] = field(default_factory=list)
@@ -123,6 +130,7 @@ class Collector:
                     self.pipeline.counters["store_errors"] += 1
                     self.last_store_error = str(exc)
                 last_flush = time.monotonic()
+                self.write_metrics()
             if self._stopping and not self.queue:
                 return
 
@@ -148,6 +156,20 @@ class Collector:
         if self._worker is not None:
             await self._worker
         await asyncio.to_thread(self.pipeline.flush)
+        self.write_metrics()
+
+    def write_metrics(self) -> None:
+        """The counters as a Prometheus textfile (when ``metrics_file`` is set); a failed
+        write is counted, never fatal: the collector keeps collecting."""
+        if self.metrics_file is None:
+            return
+        from lakou.flows.exposition import collector_families
+        from lakou.metrics import write_textfile
+
+        try:
+            write_textfile(self.metrics_file, collector_families(self))
+        except OSError:
+            self.metrics_errors += 1
 
     def kernel_drops(self) -> int:
         """Datagrams the kernel dropped on our sockets (receive buffer full)."""

@@ -50,12 +50,6 @@ class Template:
     scope_count: int = 0  # > 0: an options template
     options: bool = False
 
-    @property
-    def fixed_length(self) -> int | None:
-        if any(f.length == VARIABLE_LENGTH for f in self.fields):
-            return None
-        return sum(f.length for f in self.fields)
-
 
 @dataclass
 class DecoderStats:

@@ -17,6 +17,10 @@ time or dropped (``clock_skew_action``). A receive time itself later than the cl
 (a replayed capture from the future) is treated the same way against now. So one spoofed
 or bit-flipped datagram cannot write a minute in 2091 or 1970.
 
+An optional LAN sink (``lan``, the hygiene engine's recorder) also receives each sFlow
+batch with the datagram each record came from, to keep the control frames and the MAC
+census; it is flushed with the store.
+
 Enriched records are summed per minute in memory and written to the store by
 :meth:`Pipeline.flush` (the collector calls it every few seconds and on stop, so nothing
 accepted is lost on a graceful stop).
@@ -28,7 +32,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +50,20 @@ from lakou.flows.sflow import MalformedDatagram
 from lakou.flows.store import FlowStore
 
 SFLOW_V5 = b"\x00\x00\x00\x05"
+
+
+class LanSink(Protocol):
+    """What the pipeline hands sFlow batches to besides the flow store (LAN hygiene)."""
+
+    def observe(
+        self,
+        batch: FlowBatch,
+        datagram: npt.NDArray[np.int64],
+        payloads: list[bytes],
+        exporters: list[str],
+    ) -> None: ...
+
+    def flush(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +89,7 @@ class Pipeline:
     pending_rows: int = 0
     keep_records: bool = False  # tests and `decode` ask for the records themselves
     records: list[FlowBatch] = field(default_factory=list)
+    lan: LanSink | None = None
 
     def process(self, datagrams: Iterable[Received]) -> int:
         """Decode, enrich and sum a batch; returns the number of flow records accepted."""
@@ -114,7 +133,17 @@ class Pipeline:
         offsets = np.zeros(len(items) + 1, dtype=np.int64)
         offsets[1:] = np.cumsum([len(d.payload) for d in items])
         times = np.clip(received, 0, 2**32 - 1).astype(np.uint32)
-        batch, status, counter_samples = decode_batch(buf, offsets, times)
+        if self.lan is None:
+            batch, status, counter_samples = decode_batch(buf, offsets, times)
+        else:
+            # Stamp records with their datagram's index, then with its time: the LAN sink
+            # needs to know which datagram each record came from.
+            index = np.arange(len(items), dtype=np.uint32)
+            batch, status, counter_samples = decode_batch(buf, offsets, index)
+            datagram = batch["time"].astype(np.int64)
+            batch.columns["time"] = times[datagram]
+            payloads = [d.payload for d in items]
+            self.lan.observe(batch, datagram, payloads, [d.exporter for d in items])
         bad = np.nonzero(status)[0]
         for i in bad.tolist():
             # The fast path says only where; the reference decoder says why.
@@ -216,4 +245,6 @@ class Pipeline:
             self.store.write(table)
         self.pending, self.pending_rows = [], 0
         self.counters["rows_written"] += table.num_rows
+        if self.lan is not None:
+            self.counters["lan_rows_written"] += self.lan.flush()
         return table.num_rows

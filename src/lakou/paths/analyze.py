@@ -294,6 +294,7 @@ def _analyze_one(
         "af": trace.af,
         "timestamp": trace.timestamp,
         "probe_country": probe_country,
+        "probe_in_territory": probe_country in countries,
         "destination_country": destination["country"],
         "destination_asn": destination["asn"],
         "reached": reached,
@@ -378,16 +379,28 @@ def mesh(results: list[dict[str, Any]]) -> dict[str, Any]:
             cell["unknown"] += 1
         cell["via_ixp"] += bool(r["via_ixp"])
         crossed.update(set(r["countries_crossed"]))
-    decided = [r for r in results if r["left_territory"] is not None]
+    # Whether a path "leaves the territory" only means something for a path that starts
+    # in it: traceroutes from probes abroad are shown, never counted in the share.
+    local = [r for r in results if r.get("probe_in_territory")]
+    decided = [r for r in local if r["left_territory"] is not None]
     leaving = sum(1 for r in decided if r["left_territory"])
+    if not local:
+        how = _(
+            "no probe is in the territory, so nothing to measure: the share counts only "
+            "traceroutes from probes in the territory; {n} from elsewhere are shown, not counted"
+        ).format(n=len(results))
+    else:
+        how = _(
+            "{leaving} of {decided} traceroutes from probes in the territory with a verdict; "
+            "{other} from probes elsewhere not counted"
+        ).format(leaving=leaving, decided=len(decided), other=len(results) - len(local))
     return {
         "probes": sorted({r["probe"] for r in results}),
         "destinations": sorted({r["destination"] for r in results}),
         "cells": list(cells.values()),
+        "traceroutes_from_territory": len(local),
         "share_leaving": round(leaving / len(decided), 3) if decided else None,
-        "share_leaving_how": _("{leaving} of {decided} traceroutes with a verdict").format(
-            leaving=leaving, decided=len(decided)
-        ),
+        "share_leaving_how": how,
         "via_ixp": sum(1 for r in results if r["via_ixp"]),
         "countries_crossed": dict(crossed.most_common()),
         "traceroutes": len(results),

@@ -11,9 +11,9 @@ from lakou.exchange import Exchange
 from lakou.paths.analyze import Annotator
 from lakou.paths.cache import Warn, cached_index_from_data_dir
 from lakou.paths.config import Config
-from lakou.territory.index import PrefixIndex
 from lakou.territory.inventory import discover
 from lakou.territory.sources.ixp import IxpDirectory, from_exchanges, read_pch, read_peeringdb
+from lakou.territory.table import read_prefix_table
 
 
 def ixp_directory(data_dir: Path | None, exchanges: Iterable[Exchange] = ()) -> IxpDirectory:
@@ -58,7 +58,7 @@ def build_annotator(
             sources.append(described)
         except ValueError:
             routing = None  # no IP->ASN or IP->country file there: exchanges only
-    territory = PrefixIndex.from_csv(territory_csv) if territory_csv else None
+    territory = read_prefix_table(territory_csv) if territory_csv else None
     if territory_csv:
         sources.append(str(territory_csv))
     ixps = ixp_directory(data_dir, exchanges)

@@ -31,7 +31,3 @@ class Traceroute:
     hops: list[Hop] = field(default_factory=list)
     msm_id: int | None = None
     probe_public_address: str = ""
-
-    @property
-    def responding_hops(self) -> list[Hop]:
-        return [h for h in self.hops if h.ip is not None]

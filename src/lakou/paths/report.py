@@ -9,6 +9,19 @@ from typing import Any
 from lakou.i18n import gettext as _
 
 
+def _cell(value: Any) -> str:
+    """A value as a reader sees it: never Python's None/True/False."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _left(value: bool | None) -> str:
+    return _("cannot tell") if value is None else _cell(value)
+
+
 def to_html(results: list[dict[str, Any]], summary: dict[str, Any], sources: list[str]) -> str:
     import plotly.graph_objects as go
     import plotly.io as pio
@@ -37,18 +50,18 @@ def to_html(results: list[dict[str, Any]], summary: dict[str, Any], sources: lis
     ]
     rows = "\n".join(
         "<tr>" + "".join(
-            f"<td>{html.escape(str(v))}</td>"
+            f"<td>{html.escape(_cell(v))}</td>"
             for v in (
                 r["id"], r["msm_id"], r["probe"], r["destination"],
                 ", ".join(f"{c['ixp']} @ {c['hop']}" for c in r["ixp_crossings"]) or "-",
-                r["left_territory"], " → ".join(r["countries_crossed"]),
-                (r["detour_index"] or {}).get("index", "-"), "; ".join(r["verdicts"]),
+                _left(r["left_territory"]), " → ".join(r["countries_crossed"]),
+                (r["detour_index"] or {}).get("index"), "; ".join(r["verdicts"]),
             )
         ) + "</tr>"
         for r in results
     )  # fmt: skip
     share = summary["share_leaving"]
-    share_text = "-" if share is None else f"{share:.0%}"
+    share_text = _("nothing to measure") if share is None else f"{share:.0%}"
     headers = "".join(
         f"<th>{html.escape(h)}</th>"
         for h in (_("id"), "msm_id", _("probe"), _("destination"), _("exchange crossings"),
@@ -59,8 +72,9 @@ def to_html(results: list[dict[str, Any]], summary: dict[str, Any], sources: lis
 <style>body{{font-family:sans-serif;margin:2em}} td,th{{border:1px solid #ccc;padding:3px}}
 table{{border-collapse:collapse;font-size:90%}}</style></head><body>
 <h1>{html.escape(_("Paths report"))}</h1>
-<p>{html.escape(_("Share of paths leaving the territory"))}: <b>{share_text}</b>
-({html.escape(summary["share_leaving_how"])}); {html.escape(_("via an exchange"))}:
+<p>{html.escape(_("Share of paths leaving the territory, from probes in the territory"))}:
+<b>{html.escape(share_text)}</b>
+— {html.escape(summary["share_leaving_how"])}.<br>{html.escape(_("via an exchange"))}:
 {summary["via_ixp"]} / {summary["traceroutes"]}.</p>
 <p>{html.escape(_("Sources"))}: {html.escape("; ".join(sources) or "-")}</p>
 {"".join(parts)}

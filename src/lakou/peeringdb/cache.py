@@ -235,6 +235,34 @@ class PeeringDBCache:
         Otherwise they are changes: "ok" objects are inserted or updated, others
         ("deleted", "pending") removed.
         """
+        with self._transaction() as conn:
+            return self._write(conn, obj, objects, replace=replace, mode=mode, since=since)
+
+    def load(self, objects: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[TypeReport]:
+        """Replace the types present in ``objects`` (a dump read from disk), in one transaction.
+
+        Types absent from ``objects`` keep what they had. The cursor of each loaded type is
+        its newest ``updated``: a later ``sync`` asks PeeringDB only for what changed since.
+        """
+        for obj in objects:
+            _check_type(obj)
+        with self._transaction() as conn:
+            return [
+                self._write(conn, obj, objects[obj], replace=True, mode="dump")
+                for obj in OBJECTS
+                if obj in objects
+            ]
+
+    def _write(
+        self,
+        conn: sqlite3.Connection,
+        obj: str,
+        objects: Sequence[Mapping[str, Any]],
+        *,
+        replace: bool,
+        mode: str,
+        since: int | None = None,
+    ) -> TypeReport:
         report = TypeReport(obj=obj, mode=mode, since=since, fetched=len(objects))
         latest: dict[int, Mapping[str, Any]] = {}
         for item in objects:  # an object met twice while paging: keep the newest
@@ -247,30 +275,29 @@ class PeeringDBCache:
         names = ", ".join(["id", "updated", *(n for n, _k, _g in COLUMNS[obj]), "data"])
         marks = ", ".join("?" * (len(COLUMNS[obj]) + 3))
         now = time.time()
-        with self._transaction() as conn:
-            previous = self.sync_state(obj)
-            if replace:
-                conn.execute(f"DELETE FROM {obj}")
-                report.skipped = len(drop)
-            elif drop:
-                before = conn.total_changes
-                conn.executemany(f"DELETE FROM {obj} WHERE id = ?", [(i,) for i in drop])
-                report.deleted = conn.total_changes - before
-            conn.executemany(
-                f"INSERT OR REPLACE INTO {obj} ({names}) VALUES ({marks})", self._rows(keep, obj)
-            )
-            report.upserted = len(keep)
-            if not replace and previous is not None and previous.cursor is not None:
-                cursor = max(cursor or 0, previous.cursor)
-            count = conn.execute(f"SELECT COUNT(*) FROM {obj}").fetchone()[0]
-            if replace:
-                report.deleted = max(0, (previous.objects if previous else 0) - count)
-            full_at = now if replace else (previous.full_synced_at if previous else None)
-            conn.execute(
-                "INSERT OR REPLACE INTO sync_state (obj, cursor, synced_at, full_synced_at, "
-                "objects, mode) VALUES (?, ?, ?, ?, ?, ?)",
-                (obj, cursor, now, full_at, count, mode),
-            )
+        previous = self.sync_state(obj)
+        if replace:
+            conn.execute(f"DELETE FROM {obj}")
+            report.skipped = len(drop)
+        elif drop:
+            before = conn.total_changes
+            conn.executemany(f"DELETE FROM {obj} WHERE id = ?", [(i,) for i in drop])
+            report.deleted = conn.total_changes - before
+        conn.executemany(
+            f"INSERT OR REPLACE INTO {obj} ({names}) VALUES ({marks})", self._rows(keep, obj)
+        )
+        report.upserted = len(keep)
+        if not replace and previous is not None and previous.cursor is not None:
+            cursor = max(cursor or 0, previous.cursor)
+        count = conn.execute(f"SELECT COUNT(*) FROM {obj}").fetchone()[0]
+        if replace:
+            report.deleted = max(0, (previous.objects if previous else 0) - count)
+        full_at = now if replace else (previous.full_synced_at if previous else None)
+        conn.execute(
+            "INSERT OR REPLACE INTO sync_state (obj, cursor, synced_at, full_synced_at, "
+            "objects, mode) VALUES (?, ?, ?, ?, ?, ?)",
+            (obj, cursor, now, full_at, count, mode),
+        )
         report.cursor = cursor
         return report
 

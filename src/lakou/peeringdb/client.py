@@ -33,6 +33,8 @@ WINDOW_SECONDS = 60.0
 # than hanging for hours on a hostile or broken answer.
 MAX_RETRY_AFTER = 600.0
 MAX_BACKOFF = 60.0
+# Connecting takes at most this long: offline, a sync fails in seconds, not minutes.
+CONNECT_TIMEOUT = 10.0
 
 Params = Mapping[str, str | int]
 
@@ -45,6 +47,10 @@ class PeeringDBHTTPError(PeeringDBError):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
+
+
+class PeeringDBUnreachableError(PeeringDBError):
+    """PeeringDB could not be reached at all (no network, no DNS, refused): not retried."""
 
 
 class PeeringDBResponseError(PeeringDBError):
@@ -115,6 +121,7 @@ class PeeringDBClient:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
+        on_retry: Callable[[str, float], None] | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.api_key = api_key
@@ -125,6 +132,8 @@ class PeeringDBClient:
         self.stats = ClientStats()
         self._transport = transport
         self._http: httpx.Client | None = None
+        self.on_retry = on_retry  # (why, seconds before the next try): retries are never silent
+        self._reached = False  # PeeringDB answered at least once
 
     @classmethod
     def from_config(cls, config: Any, **kwargs: Any) -> PeeringDBClient:
@@ -157,7 +166,9 @@ class PeeringDBClient:
                 headers["Authorization"] = f"Api-Key {self.api_key}"
             self._http = httpx.Client(
                 headers=headers,
-                timeout=httpx.Timeout(self.timeout_seconds),
+                timeout=httpx.Timeout(
+                    self.timeout_seconds, connect=min(self.timeout_seconds, CONNECT_TIMEOUT)
+                ),
                 transport=self._transport,
                 follow_redirects=False,
             )
@@ -196,6 +207,20 @@ class PeeringDBClient:
             self.stats.requests += 1
             try:
                 status, headers, body = self._send(url, query, where)
+                self._reached = True
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                if not self._reached:
+                    # Never reached it: no network, no DNS or nothing listening. Retrying
+                    # for half a minute would only hide that; say it now.
+                    raise PeeringDBUnreachableError(
+                        _(
+                            "%(where)s: cannot reach PeeringDB (%(problem)s). Is this machine "
+                            "offline? Load a PeeringDB dump instead: "
+                            "`lakou peeringdb load DUMP.json`"
+                        )
+                        % {"where": where, "problem": str(exc) or type(exc).__name__}
+                    ) from None
+                status, headers, body = 0, httpx.Headers(), str(exc).encode()
             except httpx.TimeoutException:
                 problem = _("no answer within %(s)s s") % {"s": self.timeout_seconds}
                 status, headers, body = 0, httpx.Headers(), problem.encode()
@@ -223,6 +248,13 @@ class PeeringDBClient:
             self.stats.retries += 1
             if retry_after is None:
                 retry_after = min(MAX_BACKOFF, 2.0 ** (attempt - 1))
+            if self.on_retry is not None:
+                why = (
+                    body.decode("utf-8", "replace")[:200]
+                    if status == 0
+                    else _("HTTP %(status)s") % {"status": status}
+                )
+                self.on_retry(f"{where}: {why}", retry_after)
             self.limiter.hold(retry_after)
 
     def _send(

@@ -97,7 +97,10 @@ def compare(exchange: Exchange, cache: PeeringDBCache) -> list[Disagreement]:
         )
     if cache.ix(exchange.peeringdb_ix_id) is None:
         raise CompareError(
-            _("PeeringDB ix %(id)s is not in the local cache: run `lakou peeringdb sync`")
+            _(
+                "PeeringDB ix %(id)s is not in the local cache: run `lakou peeringdb sync`, "
+                "or `lakou peeringdb load DUMP.json` without the Internet"
+            )
             % {"id": exchange.peeringdb_ix_id}
         )
     ports: dict[int, list[dict[str, Any]]] = defaultdict(list)

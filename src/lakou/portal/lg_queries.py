@@ -382,10 +382,6 @@ def find(prefix: str, asn: int | None, lang: str) -> Found:
     return found
 
 
-def reject_community(rs: lg.RouteServerEndpoint, code: int) -> str:
-    return f"{rs.rs_asn}:1101:{code}"
-
-
 @dataclass(frozen=True)
 class ReasonRow:
     text: str

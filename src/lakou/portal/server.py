@@ -83,15 +83,27 @@ def unapplied_migrations() -> list[str]:
 
 def refusals(config: LakouConfig, demo: bool = False) -> list[str]:
     """Why the portal must not start (empty: it may); Django must be set up."""
+    from django.db import DatabaseError
+
     problems = [] if demo else unsafe_settings(config)
-    missing = unapplied_migrations()
+    try:
+        missing = unapplied_migrations()
+    except DatabaseError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return [
+            *problems,
+            _("cannot reach the database (core.database_url): %(error)s") % {"error": first_line},
+        ]
     if missing:
         problems.append(
             _(
                 "the database lacks %(count)d migration(s) (%(names)s): take a backup "
                 "(lakou backup --out FILE), then apply them with: lakou db migrate"
             )
-            % {"count": len(missing), "names": ", ".join(missing)}
+            % {
+                "count": len(missing),
+                "names": ", ".join(missing[:5]) + (", …" * (len(missing) > 5)),
+            }
         )
     return problems
 
@@ -104,16 +116,21 @@ def prepare() -> None:
 
 
 def wsgi_app() -> Callable[..., Any]:
-    """Django's WSGI application with WhiteNoise serving ``STATIC_URL``."""
+    """Django's WSGI application with WhiteNoise serving ``STATIC_URL``, every request
+    logged and counted (:mod:`lakou.portal.accesslog`)."""
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
     from whitenoise import WhiteNoise
 
-    return WhiteNoise(
-        get_wsgi_application(),
-        root=settings.STATIC_ROOT,
-        prefix=settings.STATIC_URL,
-        max_age=3600,
+    from lakou.portal.accesslog import AccessLog
+
+    return AccessLog(
+        WhiteNoise(
+            get_wsgi_application(),
+            root=settings.STATIC_ROOT,
+            prefix=settings.STATIC_URL,
+            max_age=3600,
+        )
     )
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",  # login throttling; its admin pages are the audit of login attempts
     "lakou.registry",
     "lakou.portal",
+    "lakou.operations",
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
 ]
 

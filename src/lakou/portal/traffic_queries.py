@@ -94,10 +94,6 @@ class ExchangeFigures:
         total = self.report["totals"]["ixp_member_to_member_bytes"]
         return total * 8 / seconds if seconds else 0.0
 
-    @property
-    def exchange_samples(self) -> int:
-        return sum(cell["samples"] for cell in self.report["matrix"])
-
     def top_members(self, n: int = TOP) -> list[dict[str, Any]]:
         rows = sorted(self.report["members"], key=lambda r: -(r["in_bytes"] + r["out_bytes"]))
         return rows[:n]

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from lakou.portal import lg_views, traffic_views, views
+from lakou.operations.metrics import metrics
+from lakou.portal import lg_views, ports_views, traffic_views, views
 from lakou.portal.api import api
 
 portal_patterns = (
@@ -29,6 +30,12 @@ portal_patterns = (
             name="traffic_plotly_css",
         ),
         path("traffic/<slug:slug>/", traffic_views.exchange, name="traffic_exchange"),
+        path("traffic/<slug:slug>/ports/", ports_views.exchange_ports, name="traffic_ports"),
+        path(
+            "traffic/<slug:slug>/ports/members/",
+            ports_views.exchange_port_members,
+            name="traffic_port_members",
+        ),
     ],
     "portal",
 )
@@ -36,6 +43,8 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("admin/", admin.site.urls),
+    path("operations/", include("lakou.operations.urls")),
+    path("metrics", metrics, name="metrics"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # the IX-F Member Export at /participants.json

@@ -56,6 +56,7 @@ from lakou.inputs import InputError, load_yaml
 from lakou.registry import models as m
 from lakou.registry.ixf.common import ImportReport, IxfError, join
 from lakou.registry.ixf.import_ import save_checked
+from lakou.registry.slugs import UnknownExchange, get_exchange
 from lakou.routeserver.options import (
     ClientsError,
     Notes,
@@ -254,9 +255,9 @@ def import_clients(
     parsed = parse_clients(text)
     report = ImportReport(dry_run=dry_run, version="clients.yml")
     try:
-        ex = m.Exchange.objects.get(slug=exchange)
-    except m.Exchange.DoesNotExist:
-        raise ClientsError("$", _("no exchange with slug %s") % exchange) from None
+        ex = get_exchange(exchange)
+    except UnknownExchange as exc:
+        raise ClientsError("$", str(exc)) from None
     lans = list(ex.lans.all())
     if lan is not None:
         lans = [x for x in lans if x.name == lan]
@@ -475,7 +476,7 @@ class _Import:
 # -- export ------------------------------------------------------------------------------------
 def export_clients_data(exchange: str, *, lan: str | None = None) -> dict[str, Any]:
     """The exchange's route-server clients as clients.yml data (deterministic order)."""
-    ex = m.Exchange.objects.get(slug=exchange)
+    ex = get_exchange(exchange)
     addresses = (
         m.PeeringLanAddress.objects.filter(lan__exchange=ex, rs_sessions__enabled=True)
         .distinct()

@@ -381,5 +381,8 @@ def _restore_database(db: dict[str, Any], kind: str, scratch: Path) -> None:
 
 def _merge_tree(source: Path, target: Path) -> None:
     """Copy ``source`` into ``target`` (created private), replacing files of the same name."""
+    created = not target.exists()
     private_dir(target)
     shutil.copytree(source, target, dirs_exist_ok=True)
+    if created:
+        target.chmod(0o700)  # copytree copied the saved folder's mode over ours

@@ -14,8 +14,9 @@ from lakou.registry import models as m
 
 def exchange_view(slug: str) -> x.Exchange:
     """The exchange ``slug`` with its LANs, members, addresses, MACs and route servers."""
-    ex = m.Exchange.objects.get(slug=slug)
-    return _exchange(ex)
+    from lakou.registry.slugs import get_exchange
+
+    return _exchange(get_exchange(slug))
 
 
 def all_exchanges() -> list[x.Exchange]:

@@ -256,6 +256,68 @@ class Switch(Timestamped):
         blank=True,
         help_text=_("The switch's number in the IX-F member export (stable across exports)."),
     )
+    # Port traffic (lakou.ports): how the poller reaches the switch's SNMP agent.
+    SNMP_VERSION_CHOICES = [("", _("not polled")), ("2c", "SNMP v2c"), ("3", "SNMP v3 (authPriv)")]
+    COUNTERS_FROM_CHOICES = [("snmp", "SNMP"), ("sflow", "sFlow")]
+    snmp_version = models.CharField(
+        _("SNMP version"), max_length=2, choices=SNMP_VERSION_CHOICES, default="", blank=True
+    )
+    snmp_address = models.GenericIPAddressField(
+        _("SNMP address"),
+        null=True,
+        blank=True,
+        help_text=_("Address of the SNMP agent (default: the management address)."),
+    )
+    snmp_port = models.PositiveIntegerField(_("SNMP port"), default=161)
+    snmp_community = models.CharField(
+        _("SNMP community"),
+        max_length=128,
+        blank=True,
+        help_text=_("SNMP v2c community (never published)."),
+    )
+    snmp_user = models.CharField(_("SNMP v3 user"), max_length=64, blank=True)
+    snmp_auth_protocol = models.CharField(
+        _("SNMP v3 authentication"),
+        max_length=8,
+        blank=True,
+        default="SHA",
+        choices=[(p, p) for p in ("MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")],
+    )
+    snmp_auth_password = models.CharField(
+        _("SNMP v3 authentication pass phrase"),
+        max_length=128,
+        blank=True,
+        help_text=_("Never published."),
+    )
+    snmp_priv_protocol = models.CharField(
+        _("SNMP v3 privacy"),
+        max_length=8,
+        blank=True,
+        default="AES",
+        choices=[(p, p) for p in ("DES", "AES", "AES-192", "AES-256")],
+    )
+    snmp_priv_password = models.CharField(
+        _("SNMP v3 privacy pass phrase"),
+        max_length=128,
+        blank=True,
+        help_text=_("Never published."),
+    )
+    counters_from = models.CharField(
+        _("port counters from"),
+        max_length=8,
+        choices=COUNTERS_FROM_CHOICES,
+        default="snmp",
+        help_text=_(
+            "Which source makes the port traffic series when the switch has both; the other "
+            "is kept as a cross-check."
+        ),
+    )
+    sflow_agent = models.GenericIPAddressField(
+        _("sFlow agent address"),
+        null=True,
+        blank=True,
+        help_text=_("Address its sFlow datagrams come from (default: the SNMP address)."),
+    )
 
     class Meta:
         ordering = ["exchange", "name"]
@@ -480,6 +542,15 @@ class Connection(Timestamped):
     )
     name = models.CharField(_("name"), max_length=64, blank=True)
     state = models.CharField(_("state"), max_length=16, choices=STATE_CHOICES, default="active")
+    lag_interface = models.CharField(
+        _("LAG interface"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The switch's name of the aggregate (Port-Channel10, ae3, Trk1) when the ports form "
+            "a LAG: its counters are the connection's traffic, counted once."
+        ),
+    )
 
     class Meta:
         ordering = ["member", "name"]
@@ -492,10 +563,6 @@ class Connection(Timestamped):
     @property
     def speed_mbps(self) -> int:
         return sum(p.speed_mbps for p in self.ports.all())
-
-    @property
-    def is_lag(self) -> bool:
-        return self.ports.count() > 1
 
 
 class Port(Timestamped):

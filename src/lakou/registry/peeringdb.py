@@ -26,6 +26,7 @@ from lakou.peeringdb.compare import compare as compare_view
 from lakou.peeringdb.prefill import Prefill, prefill_from_net
 from lakou.registry import models as m
 from lakou.registry.engines import exchange_view
+from lakou.registry.slugs import UnknownExchange, get_exchange
 
 
 class PeeringDBRegistryError(Exception):
@@ -50,7 +51,10 @@ def prefill(asn: int, cache: PeeringDBCache) -> Prefill:
     net = cache.net_by_asn(asn)
     if net is None:
         raise PeeringDBRegistryError(
-            _("AS%(asn)s is not in the local PeeringDB cache (run `lakou peeringdb sync`).")
+            _(
+                "AS%(asn)s is not in the local PeeringDB cache (run `lakou peeringdb sync`, "
+                "or `lakou peeringdb load DUMP.json` without the Internet)."
+            )
             % {"asn": asn}
         )
     return prefill_from_net(net)
@@ -58,9 +62,9 @@ def prefill(asn: int, cache: PeeringDBCache) -> Prefill:
 
 def _exchange(slug: str) -> m.Exchange:
     try:
-        return m.Exchange.objects.get(slug=slug)
-    except m.Exchange.DoesNotExist:
-        raise PeeringDBRegistryError(_("No exchange %(slug)s.") % {"slug": slug}) from None
+        return get_exchange(slug)
+    except UnknownExchange as exc:
+        raise PeeringDBRegistryError(str(exc)) from None
 
 
 def _network_changes(network: m.Network | None, values: dict[str, Any]) -> list[FieldChange]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lakou.exchange import Exchange, RouteServer
+from lakou.i18n import gettext as _
 from lakou.routeserver.clients import (
     ClientsError,
     RouteServerClient,
@@ -130,24 +131,30 @@ def unrenderable(plan: Plan) -> list[str]:
         options = client.client.options
         if options.rfc8950:
             out.append(
-                f"AS{client.asn}: option rfc8950 is not supported by lakou: it builds one BGP "
-                "session per address family, so IPv4 routes with IPv6 next hops cannot be "
-                "carried"
+                _(
+                    "AS{asn}: option rfc8950 is not supported by lakou: it builds one BGP "
+                    "session per address family, so IPv4 routes with IPv6 next hops cannot be "
+                    "carried"
+                ).format(asn=client.asn)
             )
         aspa = options.filtering.rpki_aspa_verification
         for key in ("enabled", "reject_invalid"):
             if getattr(aspa, key):
                 out.append(
-                    f"AS{client.asn}: option filtering.rpki_aspa_verification.{key} is not "
-                    "supported: ASPA needs BIRD 2.16 or OpenBGPD 8.0, newer than the versions "
-                    "lakou writes for (BIRD 2.0, OpenBGPD 7.7)"
+                    _(
+                        "AS{asn}: option filtering.rpki_aspa_verification.{key} is not "
+                        "supported: ASPA needs BIRD 2.16 or OpenBGPD 8.0, newer than the "
+                        "versions lakou writes for (BIRD 2.0, OpenBGPD 7.7)"
+                    ).format(asn=client.asn, key=key)
                 )
         for name in options.attach_custom_communities:
             if not is_community_value(name):
                 out.append(
-                    f"AS{client.asn}: option attach_custom_communities: {name!r} is a "
-                    "community name from an arouteserver general.yml; lakou needs its value "
-                    "(65501:100 or 65501:1:2)"
+                    _(
+                        "AS{asn}: option attach_custom_communities: {name!r} is a "
+                        "community name from an arouteserver general.yml; lakou needs its "
+                        "value (65501:100 or 65501:1:2)"
+                    ).format(asn=client.asn, name=name)
                 )
     return out
 
@@ -160,10 +167,12 @@ def missing_irr(plan: Plan) -> list[str]:
         filtering = (irr.enforce_prefix or irr.enforce_origin) and not irr.tag_only
         if filtering and client.irr is not None and client.irr.unavailable:
             out.append(
-                f"AS{client.asn}: no IRR data at all (the IRR query failed and nothing is "
-                f"cached from an earlier build): every route of this client would be filtered "
-                f"({'; '.join(client.irr.problems[:1])}). Fix the IRR source, or build with "
-                "--allow-missing-irr to accept that."
+                _(
+                    "AS{asn}: no IRR data at all (the IRR query failed and nothing is "
+                    "cached from an earlier build): every route of this client would be "
+                    "filtered ({problem}). Fix the IRR source, or build with "
+                    "--allow-missing-irr to accept that."
+                ).format(asn=client.asn, problem="; ".join(client.irr.problems[:1]))
             )
     return out
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address
 
+from lakou.i18n import gettext as _
 from lakou.routeserver.clients import RouteServerClient
 from lakou.routeserver.enrich.model import Enriched, IrrData
 from lakou.routeserver.policy import Policy
@@ -134,12 +135,13 @@ def make_plan(policy: Policy, clients: Sequence[RouteServerClient], enriched: En
             problems += [p for p in irr.problems if p not in problems]
             if irr.stale and not irr.problems:  # enrich() explains stale data itself
                 problems.append(
-                    f"IRR data is stale: the last good data from "
-                    f"{irr.fetched_at:%Y-%m-%d %H:%M} UTC is used"
+                    _("IRR data is stale: the last good data from {when} UTC is used").format(
+                        when=f"{irr.fetched_at:%Y-%m-%d %H:%M}"
+                    )
                 )
         elif effective.irr.enforce_origin or effective.irr.enforce_prefix:
             problems.append(
-                "no IRR data: only the member's own ASN is accepted as origin and no prefix"
+                _("no IRR data: only the member's own ASN is accepted as origin and no prefix")
             )
         for problem in problems:
             warnings.append(f"AS{client.asn}: {problem}")
@@ -160,7 +162,7 @@ def make_plan(policy: Policy, clients: Sequence[RouteServerClient], enriched: En
         warnings.append(f"RPKI: {problem}")
     if policy.rpki.enabled and policy.rpki.source == "file" and enriched.roas is None:
         warnings.append(
-            "rpki.source is 'file' but no ROA file was given: every route is RPKI unknown"
+            _("rpki.source is 'file' but no ROA file was given: every route is RPKI unknown")
         )
     return Plan(
         policy=policy,

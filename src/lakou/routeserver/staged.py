@@ -11,6 +11,7 @@ report names the state of each server.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class StageOutcome:
     state: str  # deployed | rolled back | refused | not restored | not attempted
     result: DeployResult | None = None
     error: str = ""
+    seconds: float = 0.0  # how long this server's deploy took
 
     def line(self) -> str:
         texts = {
@@ -72,6 +74,7 @@ def deploy_staged(
         if failed:
             outcomes.append(StageOutcome(stage.name, "not attempted"))
             continue
+        started = time.monotonic()
         try:
             result = deploy(
                 stage.new_config,
@@ -84,8 +87,17 @@ def deploy_staged(
                 gate=gate,
             )
         except DeployError as exc:
-            outcomes.append(StageOutcome(stage.name, _STATE[exc.state], error=str(exc)))
+            outcomes.append(
+                StageOutcome(
+                    stage.name,
+                    _STATE[exc.state],
+                    error=str(exc),
+                    seconds=time.monotonic() - started,
+                )
+            )
             failed = True
             continue
-        outcomes.append(StageOutcome(stage.name, "deployed", result=result))
+        outcomes.append(
+            StageOutcome(stage.name, "deployed", result=result, seconds=time.monotonic() - started)
+        )
     return outcomes

@@ -19,8 +19,13 @@ the territory and it is not registered elsewhere; ``regional`` otherwise (an ope
 elsewhere with a real presence here: networks to invite). A network the tables know
 but none of whose space they locate in the territory is ``elsewhere``: it entered the
 inventory through another source (an RIR block, a test MMDB, a years-old RIB) and is
-not invited. IPv4 decides when the network has IPv4 space (counted in addresses), IPv6
-otherwise (counted in /64s). A registration country is only asserted when the ASN's
+not invited; so is one with none of the deciding family's space here (an IPv4 network
+with only an IPv6 /48 geolocated here), and one from far away with a sliver here
+(under ``regional_min_share`` of its space, none elsewhere in the region, not
+registered in it): a /24 of a Bulgarian ISP or a /48 of an Argentine cooperative that
+a geofeed puts on an island is a geolocation artefact, not an operator to invite. IPv4
+decides when the network has IPv4 space (counted in addresses), IPv6 otherwise (counted
+in /64s). A registration country is only asserted when the ASN's
 RIR record gives it, or when RIR blocks of one country cover most of its space.
 """
 
@@ -40,6 +45,7 @@ import numpy.typing as npt
 from lakou.i18n import gettext as _
 from lakou.territory.config import Config
 from lakou.territory.index import PrefixIndex
+from lakou.vocabulary import country_says_nothing
 
 LOCAL, REGIONAL, GLOBAL, ELSEWHERE = "local", "regional", "global", "elsewhere"
 CLASSES = (LOCAL, REGIONAL, GLOBAL, ELSEWHERE)
@@ -102,7 +108,7 @@ class _CountryCodes:
     def of_rows(self, layer: PrefixIndex, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         mapping = np.array(
             [
-                -1 if n == "ZZ" else self._code.setdefault(n, len(self._code))
+                -1 if country_says_nothing(n) else self._code.setdefault(n, len(self._code))
                 for n in layer.territory_names
             ]
             + [-1],
@@ -149,7 +155,7 @@ class SpaceMeter:
     The layers' boundaries are parsed once, so several routing tables (IPv4, IPv6, MRT
     dumps) can be measured against them in turn. The first layer with an answer for a
     piece of space wins: give declarations, then geofeeds, then tables. ``ZZ`` (what
-    IANA and the RIRs write for "no country") counts as no answer.
+    IANA and the RIRs write for "no country", and the like) counts as no answer.
     """
 
     def __init__(self, layers: Sequence[PrefixIndex]) -> None:
@@ -435,6 +441,14 @@ def classify(
             max=f"{100 * config.global_max_share:g}",
             min=config.global_min_countries,
         )
+    if not evidence.decisive.in_territory:
+        return ELSEWHERE, _(
+            "none of its {family} space is located in the territory (only its other family's is)"
+        ).format(family=family)
+    if not evidence.decisive.in_territory:
+        return ELSEWHERE, _(
+            "none of its {family} space is located in the territory (only its other family's is)"
+        ).format(family=family)
     if share >= config.local_min_share and (registered is None or registered in countries):
         return LOCAL, _("{percent} of its {family} space is in the territory; {where}").format(
             percent=percent,
@@ -449,6 +463,19 @@ def classify(
         return REGIONAL, _(
             "{percent} of its {family} space is in the territory, but it is registered in {country}"
         ).format(percent=percent, family=family, country=registered)
+    region = {c.upper() for c in config.region_countries} - countries
+    in_region = [c for c in evidence.countries() if c in region]
+    if share < config.regional_min_share and not in_region and registered not in near:
+        return ELSEWHERE, _(
+            "only {percent} of its {family} space is in the territory, none elsewhere in the "
+            "region, the rest in {where}: a sliver (under {min}%), taken for a geolocation "
+            "artefact, not an operator to invite"
+        ).format(
+            percent=f"{100 * share:.2g}%",
+            family=family,
+            where=", ".join(elsewhere[:5]) + ("…" if len(elsewhere) > 5 else ""),
+            min=f"{100 * config.regional_min_share:g}",
+        )
     return REGIONAL, _(
         "{percent} of its {family} space is in the territory, the rest in {n} other "
         "countries: an operator of elsewhere with a local presence"

@@ -91,6 +91,15 @@ class Config(BaseModel):
         "(IPv4 addresses, else IPv6 /64s) is located in the territory and it is not "
         "registered elsewhere (RIR statistics).",
     )
+    regional_min_share: float = Field(
+        default=0.01,
+        ge=0.0,
+        le=1.0,
+        description="An operator of elsewhere is regional (a network to invite) only with at "
+        "least this share of its address space in the territory, or some of it elsewhere in "
+        "region_countries, or registered there; below, its few addresses here are taken for a "
+        "geolocation artefact and it is 'elsewhere' (not invited).",
+    )
     global_max_share: float = Field(
         default=0.05,
         ge=0.0,

@@ -227,16 +227,6 @@ def _write_uint(value: int, out: npt.NDArray[np.uint8], pos: int) -> int:  # pra
 
 
 @njit(cache=True)
-def _write_v4(value: int, out: npt.NDArray[np.uint8], pos: int) -> int:  # pragma: no cover
-    for k in range(4):
-        if k:
-            out[pos] = _DOT
-            pos += 1
-        pos = _write_uint((value >> (24 - 8 * k)) & 255, out, pos)
-    return pos
-
-
-@njit(cache=True)
 def _groups_to_halves(
     groups: npt.NDArray[np.int64],
 ) -> tuple[np.uint64, np.uint64]:  # pragma: no cover

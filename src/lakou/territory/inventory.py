@@ -42,6 +42,7 @@ from lakou.territory.classify import (
 from lakou.territory.config import Config, Declaration
 from lakou.territory.index import PrefixIndex, _parse_prefix
 from lakou.territory.sources.common import Counters, guarded
+from lakou.vocabulary import country_says_nothing
 
 Progress = Callable[[str], None]
 
@@ -224,7 +225,7 @@ def _rir_rows(
         if not record.cc:
             continue
         if record.type == "asn":
-            if registrations is not None and record.cc != "ZZ":
+            if registrations is not None and not country_says_nothing(record.cc):
                 first = int(record.start)
                 registrations.append(AsnRegistration(first, record.value, record.cc, path.name))
             continue
@@ -483,7 +484,11 @@ def build_inventory(
         for source, rows in zip(locations, location_rows, strict=True):
             row = rows[i]
             if row >= 0 and _length(source.index.prefix[row]) <= _length(prefix):
-                opinions[source.name] = (source.kind, str(source.index.territory[row]))
+                country = str(source.index.territory[row])
+                # IANA's "ZZ" (reserved, unassigned, held by an RIR) says nothing about
+                # where a block is used: no opinion, neither agreeing nor disagreeing
+                if not country_says_nothing(country):
+                    opinions[source.name] = (source.kind, country)
         votes: dict[str, float] = defaultdict(float)
         for kind, country in opinions.values():
             votes[country] += weights.get(kind, 0.5)

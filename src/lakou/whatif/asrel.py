@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lakou.i18n import gettext as _
+from lakou.vocabulary import ASN_MAX, parse_asn
 
-MAX_ASN = 4294967295
+MAX_ASN = ASN_MAX
 # Kept so a user sees why lines were dropped without flooding the terminal.
 MAX_KEPT_PROBLEMS = 20
 
@@ -57,14 +58,13 @@ class AsRelationships:
 
 
 def _parse_asn(text: str, where: str) -> int:
-    text = text.strip()
-    if text.upper().startswith("AS"):
-        text = text[2:]
-    if not text.isdigit():
-        raise AsRelError(_("{where}: not an AS number: {value!r}").format(where=where, value=text))
-    asn = int(text)
-    if not 1 <= asn <= MAX_ASN:
-        raise AsRelError(_("{where}: AS number out of range: {asn}").format(where=where, asn=asn))
+    asn = parse_asn(text)
+    if asn is None:
+        raise AsRelError(
+            _("{where}: not an AS number (1 to 4294967295): {value!r}").format(
+                where=where, value=text.strip()[:40]
+            )
+        )
     return asn
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lakou.i18n import gettext as _
+from lakou.vocabulary import parse_asn
 from lakou.whatif.asrel import MAX_ASN, AsRelationships
 
 LinkKind = Literal["provider-customer", "peer"]
@@ -56,12 +57,10 @@ def label_of(node: Node) -> str:
             raise GraphError(_("AS number out of range: {asn}").format(asn=node))
         return str(node)
     if isinstance(node, str):
-        text = node.strip()
-        if text.upper().startswith("AS"):
-            text = text[2:]
-        base, sep, part = text.partition("@")
-        if base.isdigit() and 1 <= int(base) <= MAX_ASN and (not sep or part):
-            return f"{int(base)}@{part}" if sep else str(int(base))
+        base, sep, part = node.strip().partition("@")
+        asn = parse_asn(base)
+        if asn is not None and (not sep or part):
+            return f"{asn}@{part}" if sep else str(asn)
     raise GraphError(_("not an AS: {value!r}").format(value=node))
 
 
@@ -186,11 +185,6 @@ class AsGraph:
     def customers(self, node: Node) -> list[str]:
         label = label_of(node)
         return sorted((c for p, c in self.provider_customer if p == label), key=_node_key)
-
-    def peers_of(self, node: Node) -> list[str]:
-        label = label_of(node)
-        out = [b if a == label else a for a, b in self.peers if label in (a, b)]
-        return sorted(out, key=_node_key)
 
     def split_as(
         self, node: Node, parts: dict[str, Sequence[Node]], main: str | None = None

@@ -1,6 +1,6 @@
 """The scenario file: a territory, its exchanges, and what an event cuts or adds.
 
-A scenario is YAML (see ``scenarios/hurricane-caribix.yml``): the territory's ASes
+A scenario is YAML (see ``examples/hurricane.yml`` in the repository): the territory's ASes
 grouped by territory code with their names, ASes to split into one virtual AS per
 territory, the exchanges and their route-server members, bilateral peerings, the links
 an event cuts (all international transit, all international links, or a named cable as

@@ -24,7 +24,25 @@ from typing import Any, TypeVar
 import yaml
 from django.db import models, transaction
 
+from lakou.i18n import gettext, gettext_noop
 from lakou.registry import models as m
+
+# The kinds of object the demo counts, translated when shown.
+KINDS = (
+    gettext_noop("exchanges"),
+    gettext_noop("facilities"),
+    gettext_noop("switches"),
+    gettext_noop("peering LANs"),
+    gettext_noop("route servers"),
+    gettext_noop("networks"),
+    gettext_noop("contacts"),
+    gettext_noop("members"),
+    gettext_noop("connections"),
+    gettext_noop("ports"),
+    gettext_noop("addresses"),
+    gettext_noop("MAC addresses"),
+    gettext_noop("route-server sessions"),
+)
 
 DEMO_PASSWORD = "demo-password"
 DEMO_USERNAME = "demo"
@@ -58,8 +76,12 @@ class DemoSummary:
         }
 
     def __str__(self) -> str:
-        parts = [f"{n} {kind} ({self.created.get(kind, 0)} new)" for kind, n in self.totals.items()]
-        return ", ".join(parts)
+        """The counts in the current language: ``exchanges: 3 (3 new), ...``."""
+        return ", ".join(
+            gettext("%(kind)s: %(n)s (%(new)s new)")
+            % {"kind": gettext(kind), "n": n, "new": self.created.get(kind, 0)}
+            for kind, n in self.totals.items()
+        )
 
 
 def _read_text(name: str) -> str:

@@ -11,7 +11,26 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from lakou.i18n import gettext, gettext_noop
 from lakou.routeserver.options import OptionError, join
+
+# The kinds of object an import reports, translated when shown.
+REPORTED_KINDS = (
+    gettext_noop("MAC address"),
+    gettext_noop("address"),
+    gettext_noop("bridge"),
+    gettext_noop("connection"),
+    gettext_noop("contact"),
+    gettext_noop("exchange"),
+    gettext_noop("facility"),
+    gettext_noop("member"),
+    gettext_noop("network"),
+    gettext_noop("peering LAN"),
+    gettext_noop("port"),
+    gettext_noop("route server"),
+    gettext_noop("route-server session"),
+    gettext_noop("switch"),
+)
 
 SUPPORTED_VERSIONS = ("0.4", "0.5", "0.6", "0.7", "1.0")
 EXPORT_VERSIONS = ("1.0", "0.7", "0.6")
@@ -98,10 +117,26 @@ class ImportReport:
         kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
         out = list(self.changes)
         for kind in kinds:
+            counts = {
+                "kind": gettext(kind),
+                "created": self.created[kind],
+                "updated": self.updated[kind],
+                "unchanged": self.unchanged[kind],
+                "deleted": self.deleted[kind],
+            }
             out.append(
-                f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, "
-                f"{self.unchanged[kind]} unchanged"
-                + (f", {self.deleted[kind]} deleted" if self.deleted[kind] else "")
+                (
+                    gettext(
+                        "%(kind)s: %(created)s created, %(updated)s updated, "
+                        "%(unchanged)s unchanged, %(deleted)s deleted"
+                    )
+                    if self.deleted[kind]
+                    else gettext(
+                        "%(kind)s: %(created)s created, %(updated)s updated, "
+                        "%(unchanged)s unchanged"
+                    )
+                )
+                % counts
             )
-        out.extend(f"warning: {w}" for w in self.warnings)
+        out.extend(gettext("warning: {text}").format(text=w) for w in self.warnings)
         return out

@@ -62,7 +62,9 @@ def export_exchange(
     if slug is not None:
         exchanges = exchanges.filter(slug=slug)
         if not exchanges.exists():
-            raise m.Exchange.DoesNotExist(f"no exchange with slug {slug!r}")
+            from lakou.registry.slugs import unknown_exchange
+
+            raise unknown_exchange(slug)
     return export_document(exchanges, version=version, include_contacts=include_contacts, now=now)
 
 

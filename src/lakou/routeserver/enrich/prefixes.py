@@ -65,7 +65,3 @@ def canonical_fast(text: str) -> str:
             if value & ((1 << (bits - plen)) - 1) == 0:
                 return text
     return canonical_prefix(text)
-
-
-def family_of(prefix: str) -> int:
-    return 6 if ":" in prefix else 4

@@ -24,6 +24,7 @@ from lakou.routeserver.lg.bird_parse import Route
 from lakou.routeserver.lg.birdsock import BirdError
 from lakou.routeserver.lg.lookup import Wanted, longest_match
 from lakou.routeserver.lg.model import Neighbour, Reason, RouteServerEndpoint, RouteView, view
+from lakou.vocabulary import parse_asn
 
 
 def bgpctl_json(socket: Path, *args: str, timeout: float = 60.0) -> dict[str, Any]:
@@ -128,14 +129,14 @@ def neighbours(rs: RouteServerEndpoint) -> list[Neighbour]:
 def _sessions_of(rs: RouteServerEndpoint, neighbour: str) -> list[str]:
     if session_client(neighbour) is not None:
         return [neighbour]
-    text = neighbour.upper().removeprefix("AS")
-    if not (text.isascii() and text.isdigit()):
+    asn = parse_asn(neighbour)
+    if asn is None:
         raise BirdError(f"not a session name or an ASN: {neighbour!r}")
     peers = bgpctl_json(rs.socket, "show", "neighbor", timeout=rs.timeout).get("neighbors", [])
     names = []
     for peer in peers or []:
         parsed = session_client(str(peer.get("description", "")))
-        if parsed is not None and parsed[0] == int(text):
+        if parsed is not None and parsed[0] == asn:
             names.append(str(peer["description"]))
     return names
 

@@ -32,6 +32,7 @@ from lakou.routeserver.lg.model import (
     RouteView,
     view,
 )
+from lakou.vocabulary import parse_asn
 
 MASTER = {4: "master4", 6: "master6"}  # BIRD's default tables, the pipes' other end
 
@@ -91,10 +92,9 @@ def sessions_of(bird: BirdSocket, neighbour: str) -> list[str]:
     """A session name, or every session of an ASN (``64500`` or ``AS64500``)."""
     if session_client(neighbour) is not None:
         return [neighbour]
-    text = neighbour.upper().removeprefix("AS")
-    if not (text.isascii() and text.isdigit()):
+    asn = parse_asn(neighbour)
+    if asn is None:
         raise BirdError(f"not a session name or an ASN: {neighbour!r}")
-    asn = int(text)
     names = []
     for proto in parse_protocols(bird.command("show protocols")):
         parsed = session_client(proto.name)

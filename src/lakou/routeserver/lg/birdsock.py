@@ -201,9 +201,3 @@ def reply_error(line: str, reply: list[ReplyLine]) -> BirdError | None:
     if last.code >= 8000:
         return BirdError(f"BIRD: {line}: {last.text.strip()}", last.code)
     return None
-
-
-def bird_command(path: str | Path, line: str, timeout: float = 30.0) -> list[ReplyLine]:
-    """One command on a fresh connection."""
-    with BirdSocket(path, timeout) as bird:
-        return bird.command(line)

@@ -1,0 +1,1 @@
+"""LAN hygiene overhead on the collector's pipeline."""

@@ -1,0 +1,3 @@
+from benchmarks.ports.run import main
+
+raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""``lakou doctor``: check a running installation and print what to fix."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from lakou.cli.context import Context, pass_context
+from lakou.config import ConfigError, find_config_file
+from lakou.i18n import gettext as _
+from lakou.i18n import language
+
+
+@click.command()
+@click.option("--timeout", default=3.0, show_default=True, help="Seconds for each network check.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_context
+def cli(ctx: Context, timeout: float, fmt: str) -> None:
+    """Check the installation: configuration and data permissions, database reachable and
+    migrated, route-server sockets, IRR and RPKI reachable, disk space, clock, jobs.
+
+    Exits 1 when something is broken, after saying how to fix each thing."""
+    with language(ctx.lang):
+        try:
+            config_file = find_config_file(ctx.config_path, os.environ)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        config = ctx.config
+        ctx.setup_django()
+        from lakou.operations.doctor import FAIL, OK, WARN, run_checks
+
+        checks = run_checks(config, Path(config_file) if config_file else None, timeout)
+        failed = [c for c in checks if c.status == FAIL]
+        if fmt == "json":
+            click.echo(json.dumps([c.__dict__ for c in checks], indent=2))
+        else:
+            marks = {OK: "ok  ", WARN: "warn", FAIL: "FAIL"}
+            for c in checks:
+                click.echo(f"{marks[c.status]}  {c.name:<16} {c.detail}")
+                if c.fix:
+                    click.echo(f"      {_('fix:')} {c.fix}")
+        if failed:
+            raise click.ClickException(
+                _("{n} problem(s) to fix: {names}").format(
+                    n=len(failed), names=", ".join(dict.fromkeys(c.name for c in failed))
+                )
+            )
+        if fmt == "text":
+            click.echo(_("healthy"))

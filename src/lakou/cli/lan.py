@@ -1,0 +1,247 @@
+"""``lakou lan``: peering-LAN hygiene findings and quarantine readiness from sFlow."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lakou.cli.context import Context, pass_context
+from lakou.i18n import gettext as _
+from lakou.i18n import language
+
+
+def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
+    from lakou.flows.members import MembersFileError
+    from lakou.lan import Watchlist, load_watchlist
+
+    if registry and members:
+        raise click.UsageError(_("give --members or --registry, not both"))
+    if registry:
+        ctx.setup_django()
+        from lakou.registry.lan_view import registry_watchlist
+
+        return registry_watchlist()
+    members = members or ctx.config.flows.members_file or None
+    if not members:
+        raise click.UsageError(_("give --members FILE or --registry"))
+    try:
+        watchlist: Watchlist = load_watchlist(members)
+    except (MembersFileError, OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    return watchlist
+
+
+def _store_dir(ctx: Context, store_dir: str | None) -> str:
+    cfg = ctx.config.flows
+    path = store_dir or cfg.store_dir or str(ctx.config.core.data_dir / "flows")
+    return str(path)
+
+
+def _has_data(path: str) -> None:
+    """A store without LAN tables is no proof of a clean LAN: say so, do not report."""
+    from lakou.lan.store import LanStore
+
+    if not LanStore(Path(path)).has_data():
+        raise click.ClickException(
+            _(
+                "{path}/lan: no LAN hygiene data yet; run lakou flows collect or "
+                "lakou flows replay with --store {path}"
+            ).format(path=path)
+        )
+
+
+def _when(seconds: int | None) -> str:
+    if seconds is None:
+        return "-"
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+_options = [
+    click.option(
+        "--store",
+        "store_dir",
+        type=click.Path(file_okay=False),
+        help=_("Flow store directory (its lan/ tables)."),
+    ),
+    click.option(
+        "--members",
+        type=click.Path(exists=True, dir_okay=False),
+        help=_("Members, MACs, addresses, ports and quarantine: YAML, CSV or IX-F JSON."),
+    ),
+    click.option("--registry", is_flag=True, help=_("Read members from the registry.")),
+    click.option(
+        "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    ),
+    click.option(
+        "--max-macs",
+        type=click.IntRange(1),
+        default=1,
+        show_default=True,
+        help=_("MACs allowed per port, unless the members file says otherwise."),
+    ),
+    click.option(
+        "--broadcast-pps",
+        type=click.FloatRange(0),
+        default=100.0,
+        show_default=True,
+        help=_("Broadcast and multicast packets per second allowed per port (estimated)."),
+    ),
+]
+
+
+def _with_options(f: Any) -> Any:
+    for opt in reversed(_options):
+        f = opt(f)
+    return f
+
+
+@click.group()
+def cli() -> None:
+    """Peering-LAN hygiene from sFlow: forbidden frames, foreign MACs, quarantine."""
+
+
+@cli.command()
+@_with_options
+@click.option("--since", type=int, default=0, help=_("Start, in seconds since 1970."))
+@click.option("--until", type=int, default=2**62, help=_("End, in seconds since 1970."))
+@pass_context
+def report(
+    ctx: Context,
+    store_dir: str | None,
+    members: str | None,
+    registry: bool,
+    fmt: str,
+    max_macs: int,
+    broadcast_pps: float,
+    since: int,
+    until: int,
+) -> None:
+    """Findings per member: what its port sent that a peering LAN must not carry."""
+    with language(ctx.lang):
+        _report(ctx, store_dir, members, registry, fmt, max_macs, broadcast_pps, since, until)
+
+
+def _report(
+    ctx: Context,
+    store_dir: str | None,
+    members: str | None,
+    registry: bool,
+    fmt: str,
+    max_macs: int,
+    broadcast_pps: float,
+    since: int,
+    until: int,
+) -> None:
+    from lakou.lan import LanStoreError, Thresholds, lan_report
+
+    watchlist = _watchlist(ctx, members, registry)
+    _has_data(_store_dir(ctx, store_dir))
+    try:
+        findings = lan_report(
+            _store_dir(ctx, store_dir), watchlist, since, until, Thresholds(max_macs, broadcast_pps)
+        )
+    except LanStoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+        return
+    if not findings:
+        click.echo(_("No findings: the peering LAN is clean."))
+        return
+    head = (_("ASN"), _("member"), _("port"), _("finding"), _("samples"), _("pps"), _("last seen"))
+    click.echo("{:<10} {:<16} {:<22} {:<26} {:>8} {:>9}  {}".format(*head))
+    for f in findings:
+        click.echo(
+            f"{f.asn or '-':<10} {f.member[:16]:<16} {f.port[:22]:<22} {f.kind:<26} "
+            f"{f.samples:>8} {f.rate_pps:>9.2f}  {_when(f.last_seen)}"
+        )
+        detail = ", ".join(f"{k}={v}" for k, v in sorted(f.evidence.items()))
+        click.echo(f"{'':<10} {detail[:150]}")
+
+
+@cli.command()
+@_with_options
+@click.option(
+    "--clean-hours",
+    type=click.FloatRange(0, min_open=True),
+    required=True,
+    help=_("Hours a quarantined port must stay clean before production."),
+)
+@click.option("--now", type=int, help=_("Judge at this time (seconds since 1970; default: now)."))
+@pass_context
+def quarantine(
+    ctx: Context,
+    store_dir: str | None,
+    members: str | None,
+    registry: bool,
+    fmt: str,
+    max_macs: int,
+    broadcast_pps: float,
+    clean_hours: float,
+    now: int | None,
+) -> None:
+    """Quarantined ports: clean for N hours and ready for production, or what blocks them."""
+    with language(ctx.lang):
+        _quarantine(
+            ctx, store_dir, members, registry, fmt, max_macs, broadcast_pps, clean_hours, now
+        )
+
+
+def _quarantine(
+    ctx: Context,
+    store_dir: str | None,
+    members: str | None,
+    registry: bool,
+    fmt: str,
+    max_macs: int,
+    broadcast_pps: float,
+    clean_hours: float,
+    now: int | None,
+) -> None:
+    from lakou.lan import LanStoreError, Thresholds, quarantine_report
+
+    watchlist = _watchlist(ctx, members, registry)
+    _has_data(_store_dir(ctx, store_dir))
+    when = int(time.time()) if now is None else now
+    try:
+        statuses = quarantine_report(
+            _store_dir(ctx, store_dir),
+            watchlist,
+            clean_hours,
+            when,
+            Thresholds(max_macs, broadcast_pps),
+        )
+    except LanStoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps([s.as_dict() for s in statuses], indent=2, ensure_ascii=False))
+        return
+    if not statuses:
+        click.echo(_("No port is in quarantine."))
+        return
+    hours = f"{clean_hours:g}"
+    for s in statuses:
+        who = f"AS{s.asn} {s.member} ({s.port})"
+        if s.status == "ready":
+            click.echo(
+                _("{who}: clean for {hours} hours, ready for production").format(
+                    who=who, hours=hours
+                )
+            )
+        elif s.status == "blocked":
+            kinds = ", ".join(f"{f.kind} ({f.samples})" for f in s.findings)
+            click.echo(_("{who}: blocked by {findings}").format(who=who, findings=kinds))
+        elif s.seen_since is None:
+            click.echo(_("{who}: not seen yet in the samples").format(who=who))
+        else:
+            seen = max(0.0, (when - s.seen_since) / 3600)
+            click.echo(
+                _("{who}: clean, but seen for {seen:.1f} of {hours} hours").format(
+                    who=who, seen=seen, hours=hours
+                )
+            )

@@ -1,0 +1,227 @@
+"""Keep, from the collector's sFlow samples, what the LAN hygiene checks need.
+
+The flow pipeline hands every decoded sFlow batch here (the records in columns, the
+datagram each came from, the datagrams themselves). Two things are kept:
+
+- the MAC census: per minute, switch, input port, VLAN and source MAC, the samples and
+  the estimated packets (sampling rate summed), broadcast and multicast ones apart;
+- the control frames: the few samples that are not ordinary unicast IP (non-IP
+  ethertypes, LLC frames, frames to a group MAC, DHCP, OSPF, PIM, ICMP redirects,
+  router advertisements, neighbour advertisements) are picked in columns, then only
+  their datagrams are decoded again by the reference decoder to read the sampled
+  header, which :func:`lakou.lan.frames.classify` names.
+
+So the hot path stays in columns; the Python work scales with the control frames, which
+on a clean LAN are a few in a thousand samples. Rows wait in memory until
+:meth:`LanRecorder.flush` (called with the flow store's flush) writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from lakou.flows import sflow
+from lakou.flows.records import FlowBatch, halves_to_ip
+from lakou.lan.frames import classify
+from lakou.lan.store import FRAMES, MACS, LanStore
+
+BROADCAST = np.uint64(0xFFFFFFFFFFFF)
+
+
+def _mac(value: int) -> str:
+    return int(value).to_bytes(6, "big").hex(":")
+
+
+GROUP_BIT = np.uint64(1 << 40)
+
+
+def control_mask(batch: FlowBatch) -> npt.NDArray[np.bool_]:
+    """Samples that may be control-plane or non-IP frames (a superset; classify decides)."""
+    etype = batch["etype"].astype(np.int64)
+    proto = batch["proto"].astype(np.int64)
+    sport = batch["src_port"].astype(np.int64)
+    dport = batch["dst_port"].astype(np.int64)
+    icmp_type = dport >> 8
+    group = (batch["dst_mac"] & GROUP_BIT) != 0
+    v4 = etype == 0x0800
+    v6 = etype == 0x86DD
+    routing = (proto == 89) | (proto == 103)
+    dhcp4 = (proto == 17) & (np.isin(sport, (67, 68)) | np.isin(dport, (67, 68)))
+    dhcp6 = (proto == 17) & (np.isin(sport, (546, 547)) | np.isin(dport, (546, 547)))
+    v4_control = v4 & (routing | dhcp4 | ((proto == 1) & (icmp_type == 5)))
+    v6_control = v6 & (routing | dhcp6 | ((proto == 58) & np.isin(icmp_type, (133, 134, 136, 137))))
+    non_ip = ~(v4 | v6)
+    mask: npt.NDArray[np.bool_] = (batch["src_mac"] != 0) & (
+        non_ip | group | v4_control | v6_control
+    )
+    return mask
+
+
+def sampled_headers(payload: bytes) -> list[bytes | None]:
+    """The sampled Ethernet header of each flow sample of an sFlow datagram, in order
+    (None for a sample without one), walking only the structure around them.
+
+    The datagram was accepted by the flow decoders, so its lengths hold; a walk that
+    still runs past the end stops with what it found.
+    """
+    out: list[bytes | None] = []
+    try:
+        kind = struct.unpack_from("!I", payload, 4)[0]
+        pos = 8 + (16 if kind == 2 else 4 if kind == 1 else 0) + 12
+        (count,) = struct.unpack_from("!I", payload, pos)
+        pos += 4
+        for _ in range(count):
+            fmt, length = struct.unpack_from("!II", payload, pos)
+            body, pos = pos + 8, pos + 8 + length
+            if fmt not in (sflow.FLOW_SAMPLE, sflow.EXPANDED_FLOW_SAMPLE):
+                continue
+            p = body + (40 if fmt == sflow.EXPANDED_FLOW_SAMPLE else 28)
+            (records,) = struct.unpack_from("!I", payload, p)
+            p += 4
+            header = None
+            for _ in range(records):
+                rfmt, rlen = struct.unpack_from("!II", payload, p)
+                if rfmt == sflow.RAW_PACKET_HEADER and header is None:
+                    proto, _frame, _stripped, hlen = struct.unpack_from("!IIII", payload, p + 8)
+                    if proto == sflow.HEADER_PROTOCOL_ETHERNET and hlen <= rlen - 16:
+                        header = payload[p + 24 : p + 24 + hlen]
+                p += 8 + rlen
+            out.append(header)
+    except struct.error:
+        pass
+    return out
+
+
+@dataclass
+class LanRecorder:
+    """The pipeline's LAN sink: census and control frames, written on flush."""
+
+    store: LanStore | None = None
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    census: list[pa.Table] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)  # frames per kind, and losses
+    max_pending_frames: int = 200_000
+    _exporters: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+
+    def observe(
+        self,
+        batch: FlowBatch,
+        datagram: npt.NDArray[np.int64],
+        payloads: list[bytes],
+        exporters: list[str],
+    ) -> None:
+        """``datagram[i]`` is the index in ``payloads`` of the datagram of record ``i``."""
+        if not len(batch):
+            return
+        self._count_macs(batch)
+        picked = np.nonzero(control_mask(batch))[0]
+        if not len(picked):
+            return
+        # Records of a datagram are consecutive, in the order of its flow samples.
+        first = np.searchsorted(datagram, datagram, side="left")
+        headers: dict[int, list[bytes | None]] = {}
+        for row in picked.tolist():
+            d = int(datagram[row])
+            if d not in headers:
+                headers[d] = sampled_headers(payloads[d])
+            k = row - int(first[row])
+            if k < len(headers[d]) and (header := headers[d][k]) is not None:
+                self._keep(batch, row, header)
+
+    def _keep(self, batch: FlowBatch, row: int, header: bytes) -> None:
+        found = classify(header)
+        if found is None:
+            return
+        self.counters[found.kind] = self.counters.get(found.kind, 0) + 1
+        if len(self.frames) >= self.max_pending_frames:  # a storm between two flushes
+            self.counters["frames_over_limit"] = self.counters.get("frames_over_limit", 0) + 1
+            return
+        exporter = (int(batch["exporter_hi"][row]), int(batch["exporter_lo"][row]))
+        if exporter not in self._exporters:
+            self._exporters[exporter] = halves_to_ip(*exporter)
+        self.frames.append(
+            {
+                "time": int(batch["time"][row]),
+                "exporter": self._exporters[exporter],
+                "in_if": int(batch["in_if"][row]),
+                "sampling_rate": max(1, int(batch["sampling_rate"][row])),
+                "vlan": int(batch["vlan"][row]),
+                "src_mac": _mac(batch["src_mac"][row]),
+                "dst_mac": _mac(batch["dst_mac"][row]),
+                "etype": int(batch["etype"][row]),
+                "kind": found.kind,
+                "address": found.address,
+                "evidence": json.dumps(found.evidence, sort_keys=True),
+            }
+        )
+
+    def _count_macs(self, batch: FlowBatch) -> None:
+        keep = batch["src_mac"] != 0
+        if not keep.any():
+            return
+        b = batch.take(keep)
+        rate = np.maximum(b["sampling_rate"].astype(np.int64), 1)
+        broadcast = b["dst_mac"] == BROADCAST
+        multicast = ((b["dst_mac"] & GROUP_BIT) != 0) & ~broadcast
+        table = pa.table(
+            {
+                "minute": (b["time"].astype(np.int64) // 60) * 60,
+                "exporter_hi": b["exporter_hi"],
+                "exporter_lo": b["exporter_lo"],
+                "in_if": b["in_if"].astype(np.int64),
+                "vlan": b["vlan"].astype(np.int32),
+                "mac": b["src_mac"].astype(np.int64),
+                "samples": np.ones(len(b), dtype=np.int64),
+                "packets": rate,
+                "broadcast_packets": np.where(broadcast, rate, 0),
+                "multicast_packets": np.where(multicast, rate, 0),
+                "time": b["time"].astype(np.int64),
+            }
+        )
+        self.census.append(self._sum(table))
+
+    @staticmethod
+    def _sum(table: pa.Table) -> pa.Table:
+        keys = ["minute", "exporter_hi", "exporter_lo", "in_if", "vlan", "mac"]
+        sums = ["samples", "packets", "broadcast_packets", "multicast_packets"]
+        if "time" in table.column_names:
+            table = table.append_column("first_seen", table["time"]).append_column(
+                "last_seen", table["time"]
+            )
+        grouped = table.group_by(keys).aggregate(
+            [(s, "sum") for s in sums] + [("first_seen", "min"), ("last_seen", "max")]
+        )
+        names = keys + sums + ["first_seen", "last_seen"]
+        return grouped.rename_columns(names)
+
+    def flush(self) -> int:
+        """Write what was kept; returns rows written (frames and census)."""
+        written = 0
+        if self.census:
+            summed = self._sum(pa.concat_tables(self.census))
+            # Summed rows are few (one per minute, port and MAC): name them only now.
+            macs = [_mac(m) for m in summed["mac"].to_pylist()]
+            his, los = summed["exporter_hi"].to_pylist(), summed["exporter_lo"].to_pylist()
+            exporters = [halves_to_ip(hi, lo) for hi, lo in zip(his, los, strict=True)]
+            summed = summed.drop_columns(["mac", "exporter_hi", "exporter_lo"])
+            summed = summed.append_column("src_mac", pa.array(macs))
+            summed = summed.append_column("exporter", pa.array(exporters, pa.string()))
+            summed = summed.select(MACS.names)
+            if self.store is not None:
+                self.store.write("macs", summed)
+            written += summed.num_rows
+            self.census = []
+        if self.frames:
+            table = pa.Table.from_pylist(self.frames, schema=FRAMES)
+            if self.store is not None:
+                self.store.write("frames", table)
+            written += table.num_rows
+            self.frames = []
+        return written

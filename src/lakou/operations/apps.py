@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    name = "lakou.operations"
+    label = "operations"
+    verbose_name = "Operations"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,79 @@
+"""Record job runs: a row when the run starts (so a run that dies is seen as running,
+then stale), the outcome and message when it ends, old rows pruned."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lakou.i18n import gettext as _
+from lakou.operations.jobs import (
+    FAILED,
+    JOBS,
+    SUCCEEDED,
+    JobError,
+    Outcome,
+    exclusive,
+    run_steps,
+)
+from lakou.operations.models import JobRun
+
+
+def run_and_record(
+    name: str, config: Any, config_path: str | None, echo: Callable[[str], None] | None = None
+) -> JobRun:
+    job = JOBS[name]
+    run = JobRun.objects.create(job=name, started_at=timezone.now())
+    with exclusive(config.core.data_dir, name) as alone:
+        if not alone:
+            outcome = Outcome(False, _("another run of {name} is in progress").format(name=name))
+        else:
+            try:
+                steps = job.steps(config)
+            except JobError as exc:
+                outcome = Outcome(False, str(exc))
+            else:
+                try:
+                    outcome = run_steps(steps, config_path, config.jobs.step_timeout, echo=echo)
+                except Exception as exc:  # recorded, then raised: never left "running"
+                    finish(run, Outcome(False, _("lakou error: {error}").format(error=exc)))
+                    raise
+    finish(run, outcome)
+    prune(name, config.jobs.keep_runs)
+    return run
+
+
+def finish(run: JobRun, outcome: Outcome) -> None:
+    run.ended_at = timezone.now()
+    run.outcome = SUCCEEDED if outcome.ok else FAILED
+    run.message = outcome.message
+    run.steps = "\n".join(outcome.steps)
+    run.save()
+
+
+def prune(name: str, keep: int) -> None:
+    old = JobRun.objects.filter(job=name).order_by("-started_at", "-id")[keep:]
+    with transaction.atomic():
+        JobRun.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+
+
+def last_runs(job: str | None = None, limit: int = 20) -> list[JobRun]:
+    runs = JobRun.objects.all()
+    if job:
+        runs = runs.filter(job=job)
+    return list(runs[:limit])
+
+
+def latest_per_job() -> dict[str, dict[str, JobRun | None]]:
+    """For each known job: its last run and its last successful run."""
+    out: dict[str, dict[str, JobRun | None]] = {}
+    for name in JOBS:
+        runs = JobRun.objects.filter(job=name)
+        out[name] = {
+            "last": runs.first(),
+            "last_success": runs.filter(outcome=SUCCEEDED).first(),
+        }
+    return out
