@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP = $(PYTHON) -m pip
 
-.PHONY: demo test install install-test-deps check lint messages benchmarks
+.PHONY: demo test install install-test-deps check lint messages benchmarks fuzz
 
 ## Command 1: install lakou and run the demo on the embedded defaults (SQLite, DuckDB).
 demo: install
@@ -34,3 +34,8 @@ messages:
 
 benchmarks:
 	$(PYTHON) -m benchmarks
+
+## The fuzz suite at 20x its CI size (nightly): every reader through the command line.
+fuzz:
+	LAKOU_FUZZ_SCALE=$${LAKOU_FUZZ_SCALE:-20} LAKOU_FUZZ_REPORT=$${LAKOU_FUZZ_REPORT:-fuzz-counts.json} \
+		$(PYTHON) -m pytest -q tests/fuzz

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lakou.flows.config import Config as FlowsConfig
+from lakou.i18n import LANGUAGES
+from lakou.inputs import InputError, load_yaml
 from lakou.operations.config import Config as JobsConfig
 from lakou.paths.config import Config as PathsConfig
 from lakou.portal.config import Config as PortalConfig
@@ -57,6 +59,41 @@ class CoreConfig(BaseModel):
         ),
     )
     language: str = Field(default="en", description="Language of CLI output: en, fr or es.")
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value.replace("-", "_").split("_")[0].split(".")[0].lower() not in LANGUAGES:
+            raise ValueError(f"{value!r} is not a language lakou speaks ({', '.join(LANGUAGES)})")
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _a_folder(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a folder: give a folder for lakou's state")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+        if scheme not in ("sqlite", "postgresql", "postgres", "pgsql"):
+            raise ValueError(
+                "unsupported database URL (use sqlite:////abs/path or "
+                "postgresql://user:pass@host:port/name)"
+            )
+        if scheme == "sqlite":
+            path = value.split("://", 1)[1]
+            folder = Path("/" + path.lstrip("/")).parent
+            if path.startswith("/") and path != "/:memory:" and not folder.is_dir():
+                raise ValueError(
+                    f"the folder {folder} of the SQLite database does not exist: create it "
+                    "first (lakou does not create a folder named only in a URL)"
+                )
+        return value
 
     def effective_database_url(self) -> str:
         if self.database_url:
@@ -103,14 +140,11 @@ def find_config_file(explicit: str | Path | None, env: Mapping[str, str]) -> Pat
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}:{where}: not valid YAML: {problem}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+        data = load_yaml(path.read_bytes())
+    except InputError as exc:
+        raise ConfigError(exc.located(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -167,7 +201,7 @@ def describe_validation(
         if error["type"] == "extra_forbidden":
             lines.append(f"{where}: unknown key '{key}'")
         else:
-            lines.append(f"{where}: {key}: {error['msg']}")
+            lines.append(f"{where}: {key}: {error['msg'].removeprefix('Value error, ')}")
     return "\n".join(lines)
 
 

@@ -8,11 +8,17 @@ only these, so each runs from the CLI on plain files and is tested without a dat
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# 12 hex digits, optionally grouped by ``:``/``-`` (pairs) or ``.`` (Cisco quads)
+_MAC = re.compile(
+    r"[0-9a-fA-F]{12}|([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}|([0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}"
+)
 
 
 class _Frozen(BaseModel):
@@ -41,6 +47,15 @@ class PeeringLanAddress(_Frozen):
     rs_ipv6: bool = False
     speed_mbps: int | None = None
     switch: str | None = None
+
+    @field_validator("macs")
+    @classmethod
+    def _mac_shape(cls, macs: tuple[str, ...]) -> tuple[str, ...]:
+        """Six octets, whatever the separators (a longer string would overflow 48 bits)."""
+        for mac in macs:
+            if not _MAC.fullmatch(mac):
+                raise ValueError(f"{mac[:40]!r} is not a MAC address")
+        return macs
 
 
 class Member(_Frozen):

@@ -234,7 +234,7 @@ def test_lan_option(exchange) -> None:
 
 
 MALFORMED = [
-    ("bad YAML", "clients:\n  - asn: 1\n   ip: [", "$", "not valid YAML (line"),
+    ("bad YAML", "clients:\n  - asn: 1\n   ip: [", "$", "line 3, column 4: not valid YAML"),
     ("not a mapping", "- asn: 64500\n", "$", "mapping"),
     ("unknown section", "clients: []\nrouters: []\n", "routers", "unknown section"),
     ("clients not a list", "clients: {asn: 1}\n", "clients", "not a list"),

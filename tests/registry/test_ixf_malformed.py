@@ -156,8 +156,8 @@ IF0 = ["member_list", 0, "connection_list", 0, "if_list", 0]
 LONG = "x" * 300
 
 CASES: list[tuple[str, Any, str, str]] = [
-    ("not JSON", b'{"version": "1.0",', "$", "not valid JSON"),
-    ("not UTF-8", b'{"version": "1.0\xff"}', "$", "UTF-8"),
+    ("not JSON", b'{"version": "1.0",', "line 1, column 19", "not valid JSON"),
+    ("not UTF-8", b'{"version": "1.0\xff"}', "byte 16", "UTF-8"),
     ("a list", "[]", "$", "JSON object"),
     ("no member_list", drop(["member_list"]), "member_list", "missing"),
     ("unknown version", at(["version"], "2.0"), "version", "unsupported"),

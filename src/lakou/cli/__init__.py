@@ -2,7 +2,9 @@
 
 One module per command group (``lakou/cli/<group>.py`` exposing a click group or
 command named ``cli``). Groups load lazily, so ``lakou whatif ...`` never imports
-Django and ``lakou --help`` stays fast.
+Django and ``lakou --help`` stays fast. Whatever a command does not catch itself ends at
+one boundary (:meth:`LazyGroup.invoke`, see ``lakou.cli.errors``): one line, exit 1, and a
+traceback only with ``lakou --debug``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import click
 
 from lakou import __version__
 from lakou.cli.context import Context
+from lakou.i18n import LANGUAGES, normalise
+from lakou.i18n import gettext as _
+from lakou.i18n import language as in_language
 
 # name -> (module, one-line help); the help is shown without importing the module.
 COMMAND_GROUPS: dict[str, tuple[str, str]] = {
@@ -62,6 +67,22 @@ class LazyGroup(click.Group):
         command.name = cmd_name
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        args = [*getattr(ctx, "_protected_args", ()), *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # the boundary: one line, unless --debug
+            if ctx.params.get("debug"):
+                raise
+            from lakou.cli.errors import describe
+
+            chosen = ctx.params.get("language") or ""
+            with in_language(chosen or normalise(None)):
+                message = describe(exc, args)
+            raise click.ClickException(message) from None
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMAND_GROUPS[name][1]) for name in self.list_commands(ctx)]
         if rows:
@@ -81,10 +102,18 @@ def _module_exists(module: str) -> bool:
     envvar="LAKOU_CONFIG",
     help="Configuration file (default: ./lakou.yml, then /etc/lakou/lakou.yml).",
 )
-@click.option("--language", "-L", help="Language of the output: en, fr or es.")
+@click.option(
+    "--language",
+    "-L",
+    callback=lambda ctx, param, value: _known_language(value),
+    help="Language of the output: en, fr or es.",
+)
+@click.option(
+    "--debug", is_flag=True, help="Show the Python traceback of an error instead of one line."
+)
 @click.version_option(__version__, prog_name="lakou")
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, language: str | None) -> None:
+def main(ctx: click.Context, config_path: str | None, language: str | None, debug: bool) -> None:
     """lakou: run a small territory's Internet exchange point.
 
     Identify the territory's networks and traffic, route it locally, prove the gain.
@@ -101,6 +130,19 @@ def main(ctx: click.Context, config_path: str | None, language: str | None) -> N
     except click.ClickException:
         chosen = normalise(language)
     ctx.with_resource(use_language(chosen))
+
+
+def _known_language(value: str | None) -> str | None:
+    """``fr``, ``fr_FR.UTF-8`` or ``ES`` are kept; a language lakou does not ship is refused."""
+    if value is None:
+        return None
+    short = value.replace("-", "_").split("_")[0].split(".")[0].lower()
+    if short not in LANGUAGES:
+        raise click.BadParameter(
+            _("%(value)r is not a language lakou speaks (%(known)s)")
+            % {"value": value, "known": ", ".join(LANGUAGES)}
+        )
+    return value
 
 
 def run(argv: list[str] | None = None) -> Any:

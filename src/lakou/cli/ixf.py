@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -111,22 +112,60 @@ def export_cmd(
             sys.stdout.write(text)
 
 
+@contextmanager
+def _progress_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on a terminal's stderr (members compared, connections written)."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                label = _("members compared") if phase == "members" else _("members written")
+                tasks[phase] = bar.add_task(label, total=total)
+            bar.update(tasks[phase], completed=done)
+
+        yield update
+
+
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the totals, no line per change.")
+@click.option(
+    "--merge-duplicates",
+    is_flag=True,
+    help="Merge entries naming one ASN at one exchange (first value wins); default: stop.",
+)
 @SCHEMA_OPTION
 @pass_context
-def import_cmd(ctx: Context, file: str, dry_run: bool, quiet: bool, schema: str | None) -> None:
+def import_cmd(
+    ctx: Context, file: str, dry_run: bool, quiet: bool, merge_duplicates: bool, schema: str | None
+) -> None:
     """Create or update exchanges and members from an IX-F JSON file (0.3 to 1.0)."""
     ctx.setup_django()
     from lakou.registry.ixf.common import IxfError
     from lakou.registry.ixf.import_ import import_document
 
-    with translated(ctx):
+    with translated(ctx), _progress_bar(quiet) as progress:
         try:
             report = import_document(
-                Path(file).read_bytes(), dry_run=dry_run, schema_dir=schema_folder(ctx, schema)
+                Path(file).read_bytes(),
+                dry_run=dry_run,
+                schema_dir=schema_folder(ctx, schema),
+                merge_duplicates=merge_duplicates,
+                progress=progress,
             )
         except IxfError as exc:
             raise click.ClickException(

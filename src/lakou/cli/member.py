@@ -15,16 +15,18 @@ import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import _, gettext_noop, language
+from lakou.vocabulary import parse_asn
 
 FORMATS = click.Choice(["table", "json"])
 YES_NO = {True: gettext_noop("set"), False: gettext_noop("not set")}
 
 
 def _asn(text: str) -> int:
-    digits = text.strip().upper().removeprefix("AS")
-    if not digits.isdigit() or not 1 <= int(digits) <= 4294967295:
-        raise click.BadParameter(_("%s is not an ASN (64500 or AS64500)") % text)
-    return int(digits)
+    asn = parse_asn(text)  # the one ASN rule: never int() on 5,000 digits
+    if asn is None:
+        shown = text if len(text) <= 40 else text[:20] + "..."
+        raise click.BadParameter(_("%s is not an ASN (64500 or AS64500)") % shown)
+    return asn
 
 
 def member_row(member: Any, *, details: bool = False) -> dict[str, Any]:

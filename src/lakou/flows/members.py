@@ -13,20 +13,22 @@ Errors name the file and the place (line, JSON path).
 from __future__ import annotations
 
 import csv
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from lakou.exchange import Exchange, Member
 from lakou.i18n import gettext as _
+from lakou.inputs import InputError, load_json, load_yaml
 
 
 class MembersFileError(ValueError):
     """The members file cannot be used; the message names the file and the place."""
+
+
+MEMBER_KEYS = {"asn", "name", "vlan", "ipv4", "ipv6", "macs"}
 
 
 def load_members(path: str | Path) -> list[Exchange]:
@@ -86,12 +88,17 @@ def _from_csv(text: str, path: Path) -> Exchange:
 
 def _from_yaml(text: str, path: Path) -> Exchange:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1}" if mark else "?"
-        raise MembersFileError(f"{path}:{where}: {exc}") from None
+        data = load_yaml(text)
+    except InputError as exc:
+        raise MembersFileError(exc.located(path)) from None
     if isinstance(data, dict):
+        unknown = sorted(set(data) - {"members"})
+        if unknown:
+            raise MembersFileError(
+                _("{path}: unknown key(s) {keys}: a members file has only members").format(
+                    path=path, keys=", ".join(map(str, unknown))
+                )
+            )
         data = data.get("members", [])
     if not isinstance(data, list):
         raise MembersFileError(_("{path}: expected a list of members").format(path=path))
@@ -100,6 +107,16 @@ def _from_yaml(text: str, path: Path) -> Exchange:
         if not isinstance(item, dict) or "asn" not in item:
             raise MembersFileError(
                 _("{path}: members[{i}]: a member needs an asn").format(path=path, i=i)
+            )
+        unknown = sorted(set(item) - MEMBER_KEYS)
+        if unknown:
+            raise MembersFileError(
+                _("{path}: members[{i}]: unknown key(s) {keys} (known: {known})").format(
+                    path=path,
+                    i=i,
+                    keys=", ".join(map(str, unknown)),
+                    known=", ".join(sorted(MEMBER_KEYS)),
+                )
             )
         entry = {
             "asn": item["asn"],
@@ -120,9 +137,9 @@ def _from_yaml(text: str, path: Path) -> Exchange:
 
 def _from_ixf(text: str, path: Path) -> list[Exchange]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MembersFileError(f"{path}:{exc.lineno}: {exc.msg}") from None
+        data = load_json(text)
+    except InputError as exc:
+        raise MembersFileError(exc.located(path)) from None
     if not isinstance(data, dict) or not isinstance(data.get("member_list"), list):
         raise MembersFileError(_("{path}: $.member_list: missing").format(path=path))
     members = []

@@ -8,39 +8,44 @@ leniently: one bad result in a day of measurements must not lose the others.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from lakou.i18n import gettext as _
+from lakou.inputs import InputError, load_json
 from lakou.paths.model import Hop, Traceroute
 from lakou.paths.warts import _merge_hops, read_warts
-from lakou.territory.sources.common import Counters, SourceError, open_binary, open_text
+from lakou.territory.sources.common import Counters, SourceError, open_binary
 
 
 def _documents(path: Path) -> Iterator[tuple[str, Any]]:
-    """(place, JSON value) for a JSON array, a single object, or JSON Lines."""
-    with open_text(path) as handle:
-        text = handle.read()
-    stripped = text.lstrip()
-    if stripped.startswith("["):
+    """(place, JSON value) for a JSON array, a single object, or JSON Lines.
+
+    A JSON Lines line that cannot be read comes out as its :class:`InputError` (the caller
+    skips it when lenient); a JSON array that cannot be read fails whole.
+    """
+    with open_binary(path) as handle:
+        data = handle.read()
+    if data.lstrip().startswith(b"["):
         try:
-            values = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SourceError(f"{path}:{exc.lineno}", exc.msg) from None
+            values = load_json(data)
+        except InputError as exc:
+            raise SourceError(
+                f"{path}:{exc.line}" if exc.line else str(path),
+                exc.problem if exc.line else str(exc),
+            ) from None
         for i, value in enumerate(values):
             yield f"{path}:[{i}]", value
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(data.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            yield f"{path}:{number}", json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SourceError(
-                f"{path}:{number}", _("not JSON: {error}").format(error=exc.msg)
-            ) from None
+            value = load_json(line)
+        except InputError as exc:
+            value = InputError("", exc.problem)  # the line is the place
+        yield f"{path}:{number}", value
 
 
 def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
@@ -108,6 +113,9 @@ def read_traceroutes(
         return
     for place, obj in _documents(path):
         counters.read += 1
+        if isinstance(obj, InputError):
+            _skip(counters, place, str(obj), strict)
+            continue
         if not isinstance(obj, dict):
             _skip(counters, place, _("not a JSON object"), strict)
             continue

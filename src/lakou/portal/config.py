@@ -65,6 +65,16 @@ class Config(BaseModel):
         description="How long a locked-out login stays locked (`lakou db unlock` ends it).",
     )
 
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        _host, sep, port = value.rpartition(":")
+        if not sep or not port.isdigit() or len(port) > 5 or not 0 < int(port) < 65536:
+            raise ValueError(
+                f"{value!r}: expected HOST:PORT with a port 1-65535, e.g. 127.0.0.1:8000"
+            )
+        return value
+
     @field_validator("trusted_origins")
     @classmethod
     def _origins(cls, origins: list[str]) -> list[str]:

@@ -27,7 +27,11 @@ def parse_database_url(url: str) -> dict[str, Any]:
             name = ":memory:"
         else:
             raise DatabaseURLError(f"{url}: SQLite needs an absolute path (sqlite:////abs/path)")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": {"timeout": 20}}
+        # IMMEDIATE: a transaction takes the write lock when it starts, so a second writer
+        # (two ``lakou ixf import`` at once) waits up to ``timeout`` seconds for the first
+        # instead of failing at once with "database is locked" when upgrading a read lock.
+        options = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": options}
     if scheme in ("postgresql", "postgres", "pgsql"):
         options = dict(parse_qsl(parts.query))
         host = options.pop("host", None) or unquote(parts.hostname or "")

@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 from lakou.registry import models as m
 from lakou.registry.secretbox import is_secret_field
 from lakou.routeserver.options import ClientsError, check_options, check_password
+from lakou.vocabulary import parse_asn
 
 admin.site.site_header = "lakou"
 admin.site.site_title = "lakou"
@@ -39,9 +40,8 @@ admin.site.index_title = _("Exchange registry")
 
 
 def _asn_query(term: str) -> int | None:
-    """``AS64500``, ``as64500`` or ``64500`` -> 64500; anything else -> None."""
-    text = term.strip().upper().removeprefix("AS")
-    return int(text) if text.isdigit() else None
+    """``AS64500``, ``as64500`` or ``64500`` -> 64500; anything else (5,000 digits) -> None."""
+    return parse_asn(term) if len(term) <= 16 else None
 
 
 class AsnSearchMixin:

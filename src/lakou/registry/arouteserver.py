@@ -52,6 +52,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lakou.inputs import InputError, load_yaml
 from lakou.registry import models as m
 from lakou.registry.ixf.common import ImportReport, IxfError, join
 from lakou.registry.ixf.import_ import save_checked
@@ -100,19 +101,11 @@ class ClientsFile:
 def parse_clients(text: str | bytes) -> ClientsFile:
     """Check a clients.yml completely (no database) and return its typed content."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = (
-            _(" (line %(line)d, column %(column)d)")
-            % {"line": mark.line + 1, "column": mark.column + 1}
-            if mark
-            else ""
-        )
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ClientsError(
-            "$", _("not valid YAML%(where)s: %(problem)s") % {"where": where, "problem": problem}
-        ) from None
+        data = load_yaml(text)
+    except InputError as exc:
+        if exc.place.startswith("$"):  # a JSON path: the key holding the bad value
+            raise ClientsError(exc.place.removeprefix("$.") or "$", exc.problem) from None
+        raise ClientsError("$", str(exc)) from None  # line and column first
     if not isinstance(data, dict):
         raise ClientsError("$", _("the file must be a mapping with a 'clients' list"))
     for key in data:

@@ -19,9 +19,8 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lakou.exchange import Exchange
+from lakou.inputs import InputError, load_yaml
 from lakou.routeserver.options import ClientOptions, OptionError, check_password
 from lakou.vocabulary import is_as_set
 
@@ -230,14 +229,10 @@ def parse_clients(data: Any, source: str = "clients.yml") -> list[RouteServerCli
 def read_clients(path: Path) -> list[RouteServerClient]:
     """Read an arouteserver ``clients.yml``."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise ClientsError(
-            f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        data = load_yaml(path.read_bytes())
+    except InputError as exc:
+        raise ClientsError(exc.located(path)) from None
+    except OSError as exc:
         raise ClientsError(f"{path}: cannot read: {exc}") from None
     return parse_clients(data, str(path))
 

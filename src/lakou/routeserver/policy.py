@@ -16,7 +16,6 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,6 +26,7 @@ from pydantic import (
 )
 
 from lakou.config import deep_merge, describe_validation
+from lakou.inputs import InputError, load_yaml
 
 DEFAULT_TRANSIT_FREE = (
     174, 701, 1299, 2914, 3257, 3320, 3356, 3491, 5511, 6453, 6461, 6762, 6830, 7018, 12956,
@@ -299,12 +299,10 @@ class PolicyError(Exception):
 def load_policy(path: Path) -> Policy:
     """Read ``policy.yml``; errors name the file and the key or line."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise PolicyError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        data = load_yaml(path.read_bytes())
+    except InputError as exc:
+        raise PolicyError(exc.located(path)) from None
+    except OSError as exc:
         raise PolicyError(f"{path}: cannot read: {exc}") from None
     if data is None:
         data = {}

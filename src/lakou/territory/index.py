@@ -396,6 +396,21 @@ class PrefixIndex:
         ``territory`` means unknown. Errors name ``file:line``.
         """
         path = Path(path)
+        try:
+            return cls._from_csv(path)
+        except UnicodeDecodeError as exc:
+            raise PrefixIndexError(
+                _(
+                    "{file}: not UTF-8 text (byte {n} of a block): a CSV prefix table is text"
+                ).format(file=path, n=exc.start)
+            ) from None
+        except csv.Error as exc:
+            raise PrefixIndexError(
+                _("{file}: not a CSV prefix table: {error}").format(file=path, error=exc)
+            ) from None
+
+    @classmethod
+    def _from_csv(cls, path: Path) -> PrefixIndex:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
             header = next(reader, None)

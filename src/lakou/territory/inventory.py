@@ -41,7 +41,7 @@ from lakou.territory.classify import (
 )
 from lakou.territory.config import Config, Declaration
 from lakou.territory.index import PrefixIndex, _parse_prefix
-from lakou.territory.sources.common import Counters
+from lakou.territory.sources.common import Counters, guarded
 from lakou.vocabulary import country_says_nothing
 
 Progress = Callable[[str], None]
@@ -171,7 +171,7 @@ def load_location_sources(
     for path in files.geofeed:
         progress(_("geofeed {name}").format(name=path.name))
         counters = Counters()
-        feed = read_geofeed(path, strict=False, counters=counters)
+        feed = guarded(path, read_geofeed(path, strict=False, counters=counters))
         out.append(
             _location(
                 path.name,
@@ -184,7 +184,7 @@ def load_location_sources(
     for path in files.range_country:
         progress(_("IP to country table {name}").format(name=path.name))
         counters = Counters()
-        records = read_range_country_csv(path, strict=False, counters=counters)
+        records = guarded(path, read_range_country_csv(path, strict=False, counters=counters))
         out.append(
             _location(
                 path.name, "geo", ((r.prefix, r.country) for r in records), countries, counters
@@ -197,7 +197,7 @@ def load_location_sources(
             _location(
                 path.name,
                 "rir",
-                _rir_rows(path, counters, registrations),
+                guarded(path, _rir_rows(path, counters, registrations)),
                 countries,
                 counters,
             )
@@ -207,7 +207,7 @@ def load_location_sources(
             continue
         progress(_("MaxMind DB {name}").format(name=path.name))
         counters = Counters()
-        records = read_mmdb_countries(path, counters)
+        records = guarded(path, read_mmdb_countries(path, counters))
         out.append(
             _location(
                 path.name, "mmdb", ((r.prefix, r.country) for r in records), countries, counters
@@ -259,7 +259,7 @@ def load_routing_sources(files: DataFiles, progress: Progress) -> list[RoutingSo
         for path in paths:
             progress(_("IP to AS table {name}").format(name=path.name))
             counters = Counters()
-            records = list(reader(path, strict=False, counters=counters))
+            records = list(guarded(path, reader(path, strict=False, counters=counters)))
             names = {r.asn: r.name for r in records if r.name}
             index = PrefixIndex.from_rows(
                 ((r.prefix, r.asn, None) for r in records), source=path.name
@@ -280,7 +280,7 @@ def load_routing_sources(files: DataFiles, progress: Progress) -> list[RoutingSo
     for path in files.mrt:
         progress(_("MRT dump {name}").format(name=path.name))
         counters = Counters()
-        rows = [(prefix, asn, None) for prefix, asn in _mrt_rows(path, counters)]
+        rows = [(prefix, asn, None) for prefix, asn in guarded(path, _mrt_rows(path, counters))]
         out.append(
             RoutingSource(
                 path.name,
@@ -296,7 +296,7 @@ def load_routing_sources(files: DataFiles, progress: Progress) -> list[RoutingSo
             continue
         progress(_("MaxMind DB {name}").format(name=path.name))
         counters = Counters()
-        records = list(read_mmdb_origins(path, counters))
+        records = list(guarded(path, read_mmdb_origins(path, counters)))
         index = PrefixIndex.from_rows(((r.prefix, r.asn, None) for r in records), source=path.name)
         out.append(
             RoutingSource(

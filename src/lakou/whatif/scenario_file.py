@@ -14,10 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lakou.i18n import gettext as _
+from lakou.inputs import InputError, load_yaml
 from lakou.whatif.graph import GraphError, label_of
 
 
@@ -232,13 +232,9 @@ def load_scenario(path: str | Path) -> Scenario:
             _("{path}: cannot read: {error}").format(path=path, error=exc)
         ) from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise ScenarioError(
-            _("{where}: not valid YAML: {error}").format(where=where, error=exc)
-        ) from None
+        data = load_yaml(text)
+    except InputError as exc:
+        raise ScenarioError(exc.located(path)) from None
     if not isinstance(data, dict):
         raise ScenarioError(_("{path}: a scenario is a YAML mapping").format(path=path))
     try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,12 +63,19 @@ def import_document(
     *,
     dry_run: bool = False,
     schema_dir: str | Path | None = None,
+    merge_duplicates: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportReport:
-    """Import ``data``; with ``dry_run`` the report says what would change, nothing does."""
+    """Import ``data``; with ``dry_run`` the report says what would change, nothing does.
+
+    Two entries naming the same ASN at the same exchange stop the import (each path named)
+    unless ``merge_duplicates``, which merges them (the first value wins) with a warning.
+    ``progress(phase, done, total)`` is called as members are compared and written.
+    """
     report = ImportReport(dry_run=dry_run)
-    document = load(data, report, schema_dir)
+    document = load(data, report, schema_dir, merge_duplicates=merge_duplicates)
     with transaction.atomic():
-        _Importer(document, report).run()
+        _Importer(document, report, progress).run()
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -141,9 +148,15 @@ class _MemberPlan:
 
 
 class _Importer:
-    def __init__(self, document: Document, report: ImportReport) -> None:
+    def __init__(
+        self,
+        document: Document,
+        report: ImportReport,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> None:
         self.doc = document
         self.report = report
+        self.progress = progress or (lambda _phase, _done, _total: None)
         self.exchanges: dict[int, m.Exchange] = {}
         self.switches: dict[int, m.Switch] = {}  # id(SwitchDoc) -> row
         self.lans: dict[int, m.PeeringLan] = {}  # id(VlanDoc) -> row
@@ -421,7 +434,9 @@ class _Importer:
                 split.append((entry, member_conns))
         networks = self.networks([entry for entry, _conns in split])
         plans: dict[tuple[int, int], _MemberPlan] = {}
-        for entry, member_conns in split:
+        for done, (entry, member_conns) in enumerate(split, start=1):
+            if done % 100 == 0 or done == len(split):
+                self.progress("members", done, len(split))
             targets: list[tuple[m.Exchange, ConnectionDoc | None]] = []
             if not member_conns:
                 if len(self.doc.ixps) != 1:
@@ -448,7 +463,9 @@ class _Importer:
             for old in plan.member.connections.all():
                 self.report.note_deleted("connection", f"{plan.member} {old.pk}")
                 old.delete()
-        for plan in replace:
+        for done, plan in enumerate(replace, start=1):
+            if done % 100 == 0 or done == len(replace):
+                self.progress("connections", done, len(replace))
             for n, (conn, vlans) in enumerate(plan.docs, start=1):
                 self.create_connection(plan.member, n, conn, vlans)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import ipaddress
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,6 +28,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from lakou.inputs import InputError, load_json
 from lakou.registry import models as m
 from lakou.registry.ixf import schema as ixf_schema
 from lakou.registry.ixf.common import (
@@ -186,15 +186,9 @@ def parse_json(data: dict[str, Any] | bytes | str) -> Any:
     if isinstance(data, dict):
         return data
     try:
-        return json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise IxfError("$", _("not UTF-8 text (byte %(n)d)") % {"n": exc.start}) from None
-    except json.JSONDecodeError as exc:
-        raise IxfError(
-            "$",
-            _("not valid JSON: %(problem)s (line %(line)d, column %(column)d)")
-            % {"problem": exc.msg, "line": exc.lineno, "column": exc.colno},
-        ) from None
+        return load_json(data)
+    except InputError as exc:
+        raise IxfError(exc.place.removeprefix("$.") or "$", exc.problem) from None
 
 
 def detect_version(doc: Any) -> str:
@@ -306,6 +300,7 @@ def load(
     data: dict[str, Any] | bytes | str,
     report: ImportReport,
     schema_dir: str | Path | None = None,
+    merge_duplicates: bool = False,
 ) -> Document:
     """Parse, repair, schema-check and read a document; raise :class:`IxfError` if unusable."""
     raw = parse_json(data)
@@ -315,18 +310,50 @@ def load(
     directory = ixf_schema.schema_dir(schema_dir)
     if directory is not None:
         ixf_schema.validate(doc, directory, "0.4" if version == "0.3" else version)
-    return read_document(doc, version, report)
+    return read_document(doc, version, report, merge_duplicates=merge_duplicates)
 
 
 def read_document(
-    doc: dict[str, Any], version: str, report: ImportReport | None = None
+    doc: dict[str, Any],
+    version: str,
+    report: ImportReport | None = None,
+    *,
+    merge_duplicates: bool = False,
 ) -> Document:
     reader = _Reader(version)
     document = reader.document(doc)
+    for path, other in _duplicate_members(document):
+        if not merge_duplicates:
+            raise IxfError(
+                path,
+                _(
+                    "the same AS number at the same exchange as %(other)s; remove one, or "
+                    "pass --merge-duplicates to merge them (the first value wins)"
+                )
+                % {"other": other},
+            )
+        reader.warnings.append((path, f"merged into {other} (same AS number and exchange)"))
     for path, message in reader.warnings:
         if report is not None:
             report.warn(path, message)
     return document
+
+
+def _duplicate_members(document: Document) -> list[tuple[str, str]]:
+    """(path, earlier path) of each entry naming an ASN already listed at the same exchange."""
+    seen: dict[tuple[int, int], str] = {}
+    found: list[tuple[str, str]] = []
+    every = {ixp.ixp_id for ixp in document.ixps}
+    for entry in document.members:
+        exchanges = {conn.ixp.ixp_id for conn in entry.connections} or every
+        earlier = next(
+            (seen[(entry.asnum, x)] for x in exchanges if (entry.asnum, x) in seen), None
+        )
+        if earlier is not None:
+            found.append((entry.path, earlier))
+        for x in exchanges:
+            seen.setdefault((entry.asnum, x), entry.path)
+    return found
 
 
 class _Reader:
@@ -684,6 +711,11 @@ class _Reader:
                 join(path, "address"),
                 _("%(value)r is not an IPv%(v)d address") % {"value": raw, "v": afi},
             ) from None
+        if getattr(addr, "scope_id", None):
+            raise IxfError(
+                join(path, "address"),
+                _("%r has a zone id (%%...): an exchange address is global, remove it") % (raw,),
+            )
         if addr.version != afi:
             raise IxfError(
                 join(path, "address"),

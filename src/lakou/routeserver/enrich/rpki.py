@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lakou.i18n import gettext as _
+from lakou.inputs import InputError, load_json
 from lakou.routeserver.enrich.irrdb import MAX_ASN, parse_asn
 from lakou.routeserver.enrich.model import Roa
 from lakou.routeserver.enrich.prefixes import canonical_fast
@@ -105,6 +106,13 @@ def read_rpki_json(path: Path) -> tuple[Roa, ...]:
         raise RpkiFileError(
             _("{file}: byte {offset}: not UTF-8").format(file=path, offset=exc.start)
         ) from None
+    try:
+        document = load_json(text)
+    except InputError as exc:
+        if "JSON" in exc.problem and "line" in exc.place:
+            pass  # fall through: the JSON error below names line, column and byte
+        else:
+            raise RpkiFileError(exc.located(path)) from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:

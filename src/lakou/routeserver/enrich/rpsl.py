@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import re
 import threading
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -156,7 +157,15 @@ def parse_rpsl(
 
 
 def _read_text(path: Path) -> str:
-    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    try:
+        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        # a truncated download: EOFError, which click would print as a bare "Aborted!"
+        raise IrrError(
+            _("{file}: truncated or corrupt gzip file ({error}); download it again").format(
+                file=path, error=exc or type(exc).__name__
+            )
+        ) from None
     text = raw.decode("utf-8", errors="replace")
     if "\r" in text:
         text = text.replace("\r\n", "\n")

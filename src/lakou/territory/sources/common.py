@@ -9,14 +9,17 @@ prefixes, the unit routers and route servers speak.
 from __future__ import annotations
 
 import bz2
+import csv
 import gzip
 import io
 import ipaddress
 import socket
+import zlib
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from lakou.i18n import gettext as _
 
@@ -55,6 +58,44 @@ class Counters:
             "notes": dict(self.notes),
             "examples": self.first_errors,
         }
+
+
+T = TypeVar("T")
+
+
+def guarded(path: str | Path, records: Iterable[T]) -> Iterator[T]:
+    """``records`` read from ``path``, with a file-level failure turned into a SourceError.
+
+    A reader raises :class:`SourceError` for a bad record; what breaks the file itself (a
+    byte that is not UTF-8, a CSV field over the csv module's 131,072-character limit, a
+    truncated or corrupt gzip/bzip2 stream, an unreadable file) is named here with the file.
+    """
+    count = 0
+    try:
+        for record in records:
+            count += 1
+            yield record
+    except SourceError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            str(path),
+            _("not UTF-8 text (after {n} records; byte {b} of a block): save it as UTF-8").format(
+                n=count, b=exc.start
+            ),
+        ) from None
+    except csv.Error as exc:
+        raise SourceError(
+            str(path),
+            _("not a CSV file lakou can read (after {n} records): {e}").format(n=count, e=exc),
+        ) from None
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise SourceError(
+            str(path),
+            _("truncated or corrupt (after {n} records: {e}); download it again").format(
+                n=count, e=exc or type(exc).__name__
+            ),
+        ) from None
 
 
 def open_binary(path: str | Path) -> IO[bytes]:

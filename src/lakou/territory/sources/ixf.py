@@ -9,13 +9,13 @@ member's ASN, name and router addresses on that exchange. Errors name the JSON p
 from __future__ import annotations
 
 import ipaddress
-import json
 from pathlib import Path
 from typing import Any
 
 from lakou.exchange import Exchange, Member, PeeringLan, PeeringLanAddress
 from lakou.i18n import gettext as _
-from lakou.territory.sources.common import SourceError, open_text
+from lakou.inputs import InputError, load_json
+from lakou.territory.sources.common import SourceError, open_binary
 
 
 def _need(obj: Any, key: str, where: str) -> Any:
@@ -27,11 +27,11 @@ def _need(obj: Any, key: str, where: str) -> Any:
 def read_ixf(path: str | Path) -> list[Exchange]:
     path = Path(path)
     try:
-        with open_text(path) as handle:
-            document = json.load(handle)
-    except json.JSONDecodeError as exc:
+        with open_binary(path) as handle:
+            document = load_json(handle.read())
+    except InputError as exc:
         raise SourceError(
-            f"{path}:{exc.lineno}", _("not JSON: {error}").format(error=exc.msg)
+            f"{path}:{exc.line}" if exc.line else str(path), exc.problem if exc.line else str(exc)
         ) from None
     ixps = _need(document, "ixp_list", f"{path}:$")
     members = document.get("member_list", []) if isinstance(document, dict) else []
