@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lakou.operations.metrics import metrics
-from lakou.portal import lg_views, traffic_views, views
+from lakou.portal import lg_views, territory_views, traffic_views, views
 from lakou.portal.api import api
 
 portal_patterns = (
@@ -30,6 +30,9 @@ portal_patterns = (
             name="traffic_plotly_css",
         ),
         path("traffic/<slug:slug>/", traffic_views.exchange, name="traffic_exchange"),
+        path("territory/", territory_views.territory, name="territory"),
+        path("territory/paths/", territory_views.paths, name="territory_paths"),
+        path("territory/whatif/", territory_views.whatif, name="territory_whatif"),
     ],
     "portal",
 )
