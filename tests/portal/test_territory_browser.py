@@ -33,7 +33,11 @@ pytestmark = pytest.mark.live
 __all__ = ["browser"]  # the Chromium fixture, shared with test_browser.py
 
 PAGES = {
-    "territory/": ("#classes-chart .main-svg", "#confidence-chart .main-svg"),
+    "territory/": (
+        "#classes-chart .main-svg",
+        "#confidence-chart .main-svg",
+        "#content-chart .main-svg",
+    ),
     "territory/paths/": ("#paths-chart .main-svg",),
     "territory/whatif/": (
         "#states-chart .main-svg",

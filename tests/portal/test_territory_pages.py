@@ -260,3 +260,44 @@ def test_pages_are_public_and_linked(client: Client, configured: dict[str, Path]
         for other in PAGES:
             assert f'href="{other}"' in html
         assert "<script>" not in html and " style=" not in html  # the CSP forbids inline
+
+
+# --------------------------------------------------------------------------- content locality
+def test_content_locality_section(
+    client: Client, settings: Any, configured: dict[str, Path], tmp_path: Path
+) -> None:
+    import time
+
+    from lakou.flows.content import content_locality_report
+    from lakou.flows.reporting import latest_period
+    from lakou.flows.store import ParquetStore
+    from lakou.portal import traffic_queries
+    from lakou.registry.demo.traffic import replay_demo_traffic
+
+    configure(settings, flows={"store_dir": str(tmp_path / "no-store")})
+    html = get(client, "/territory/")
+    section = text_of(html.split('id="content-locality"')[1].split("</section>")[0])
+    assert "No flow data yet" in section and "lakou flows collect --registry" in section
+
+    until = int(time.time()) // 60 * 60
+    path = tmp_path / "flows"
+    exchanges = [ex for ex in all_exchanges() if ex.slug == "demo-sint-maarten"]
+    sent, _counters = replay_demo_traffic(path, exchanges, until - 2 * 3600, until)
+    assert sent > 0
+    configure(settings, flows={"store_dir": str(path)})
+    traffic_queries.clear_cache()
+    store = ParquetStore(path)
+    period = latest_period(store, traffic_queries.DEFAULT_DAYS)
+    assert period is not None
+    expected = content_locality_report(store, settings.LAKOU_CONFIG.flows, *period, now=period[1])
+    html = get(client, "/territory/")
+    assert str(path) not in html
+    section = html.split('id="content-locality"')[1].split("</section>")[0]
+    share = re.search(r'data-figure="content-local-share">([^<]*)<', section)
+    assert share and share.group(1) == "0.0 %" and expected["local_share"] == 0.0
+    listed = re.findall(r"AS(\d+)</span>", section)
+    assert listed == [str(r["asn"]) for r in expected["networks"]] and listed
+    data = chart_data(html, "content-chart-data")
+    assert data["abroad"] == [r["abroad_bytes"] for r in expected["networks"][:15]]
+    fr = text_of(get(client, "/territory/", "fr"))
+    assert "Localité des contenus" in fr

@@ -78,10 +78,11 @@ def _read(key: tuple[Any, ...], compute: Callable[[], T], cache: dict[Any, T]) -
 _territory_cache: dict[Any, Any] = {}
 _paths_cache: dict[Any, Any] = {}
 _whatif_cache: dict[Any, Any] = {}
+_content_cache: dict[Any, Any] = {}
 
 
 def clear_cache() -> None:
-    for cache in (_territory_cache, _paths_cache, _whatif_cache):
+    for cache in (_territory_cache, _paths_cache, _whatif_cache, _content_cache):
         cache.clear()
 
 
@@ -120,12 +121,64 @@ def territory_input() -> Input:
     return Input("ok", report)
 
 
+def content_input() -> Input:
+    """Content locality over the flow store's last week (the traffic pages' store)."""
+    from lakou.flows.content import content_locality_report
+    from lakou.flows.reporting import latest_period
+    from lakou.flows.store import FlowStoreError
+    from lakou.portal import traffic_queries
+
+    commands = ["lakou flows collect --registry"]
+    store, source, error = traffic_queries._open_store()
+    if store is None:
+        status = "error" if error else "empty"
+        return Input(status, error=error, settings=["flows.store_dir"], commands=commands)
+    config = _config().flows
+    try:
+        period = latest_period(store, traffic_queries.DEFAULT_DAYS)
+        if period is None:
+            return Input("empty", settings=["flows.store_dir"], commands=commands)
+        key = (source.location, period, config.model_dump_json())
+        report = _read(
+            key,
+            lambda: content_locality_report(store, config, *period, now=period[1]),
+            _content_cache,
+        )
+    except FlowStoreError as exc:
+        return Input("error", error=str(exc), settings=["flows.store_dir"])
+    finally:
+        store.close()
+    views = {"border": _("border routers"), "exchange": _("exchange switches")}
+    report = dict(
+        report, demo=source.demo is not None, view_name=views.get(report["view"] or "", "")
+    )
+    return Input("ok" if report["bytes"] else "none", report)
+
+
+def _content_chart(report: dict[str, Any]) -> dict[str, Any]:
+    rows = report["networks"][:15]
+    return {
+        "names": [f"{r['name']} (AS{r['asn']})" for r in rows],
+        "here": [r["local_bytes"] for r in rows],
+        "abroad": [r["abroad_bytes"] for r in rows],
+        "labels": {
+            "here": _("served from the territory"),
+            "abroad": _("served from abroad"),
+            "bytes": _("bytes"),
+        },
+    }
+
+
 # --------------------------------------------------------------------------- territory
 @require_GET
 def territory(request: HttpRequest) -> HttpResponse:
-    """The territory's networks by class, the networks to invite, the prefixes' confidence."""
+    """The territory's networks by class, the networks to invite, the prefixes' confidence,
+    and the content networks' traffic served from the territory or from abroad."""
     found = territory_input()
-    context: dict[str, Any] = _common() | {"input": found, "tab": "territory"}
+    content = content_input()
+    context: dict[str, Any] = _common() | {"input": found, "tab": "territory", "content": content}
+    if content.status == "ok":
+        context["content_chart"] = _content_chart(content.value)
     if found.status == "ok":
         report = found.value
         classes = report.by_class()
