@@ -154,6 +154,12 @@ def test_territory_page_shows_the_inventory(client: Client, configured: dict[str
     classes = {n.asn: n.network_class for n in report.networks}
     assert classes[13335] == "global" and classes[21351] == "regional"
     assert classes[64511] == "elsewhere" and classes[27781] == "local"
+    # the territories side by side
+    for row in report.per_territory():
+        cells = text_of(html.split(f'id="territory-{row["territory"]}">')[1].split("</tr>")[0])
+        assert cells.split()[:3] == [row["territory"], str(row["prefixes"]), str(row["networks"])]
+    sx = next(r for r in report.per_territory() if r["territory"] == "SX")
+    assert sx["prefixes"] == sum(1 for p in report.prefixes if p.territory == "SX") >= 3
     # networks to invite, in the engine's order, global and elsewhere left out
     invite = html.split('id="invite"')[1].split("</table>")[0]
     ranked = re.findall(r"AS(\d+)", invite)

@@ -22,6 +22,7 @@ data and the operator's published files, nothing about a member's account.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,13 +67,19 @@ def _stamp(paths: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+_lock = threading.Lock()
+
+
 def _read(key: tuple[Any, ...], compute: Callable[[], T], cache: dict[Any, T]) -> T:
-    """``compute()`` once per ``key`` (the newest result only: files change, rarely)."""
-    if key not in cache:
-        value = compute()
-        cache.clear()
-        cache[key] = value
-    return cache[key]
+    """``compute()`` once per ``key`` (the newest result only: files change, rarely).
+    One computation at a time: visitors arriving during a long one wait for its result
+    instead of starting the same work again."""
+    with _lock:
+        if key not in cache:
+            value = compute()
+            cache.clear()
+            cache[key] = value
+        return cache[key]
 
 
 _territory_cache: dict[Any, Any] = {}
@@ -193,7 +200,7 @@ def territory(request: HttpRequest) -> HttpResponse:
             "members": report.members(),
             "bands": [(_band_name(k), v) for k, v in bands.items()],
             "least_sure": [p for p in report.least_sure(30) if p.confidence < 1.0],
-            "per_territory": report.prefixes_per_territory(),
+            "per_territory": report.per_territory(),
             "chart": {
                 "classes": {
                     "names": [_class_name(k) for k in ("local", "regional", "global", "elsewhere")],

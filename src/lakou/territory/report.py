@@ -91,9 +91,25 @@ class TerritoryReport:
                     break
         return counts
 
-    def prefixes_per_territory(self) -> dict[str, int]:
-        counted = Counter(p.territory or "" for p in self.prefixes)
-        return {c: counted.get(c, 0) for c in self.countries}
+    def per_territory(self) -> list[dict[str, Any]]:
+        """The regional view: for each of the territories side by side, its prefixes, its
+        networks by class (a network present in several counts in each) and the networks
+        to invite there."""
+        rows = []
+        for code in self.countries:
+            present = [n for n in self.networks if code in n.territories]
+            classes = Counter(n.network_class for n in present)
+            rows.append(
+                {
+                    "territory": code,
+                    "prefixes": sum(1 for p in self.prefixes if p.territory == code),
+                    "networks": len(present),
+                    "classes": {c: classes.get(c, 0) for c in CLASSES},
+                    "members": sum(1 for n in present if n.member_of),
+                    "to_invite": sum(1 for n in present if n.to_invite),
+                }
+            )
+        return rows
 
     def least_sure(self, limit: int = 50) -> list[PrefixRow]:
         """The prefixes the sources agree least on (the ones to check by hand)."""
