@@ -256,6 +256,7 @@ def test_whatif_page_shows_the_scenario(client: Client, configured: dict[str, Pa
     assert "Après l'événement" in fr or "Après l’événement" in fr
     es = text_of(get(client, "/territory/whatif/", "es"))
     assert "Después del evento" in es
+    assert "AS3 en ix" in es  # the candidate in the visitor's language, not the first one's
 
 
 def test_pages_are_public_and_linked(client: Client, configured: dict[str, Path]) -> None:

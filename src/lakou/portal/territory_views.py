@@ -393,7 +393,7 @@ def whatif(request: HttpRequest) -> HttpResponse:
             "states": states,
             "kept_by_exchanges": kept,
             "isolated": [whatif_engine.who(result, x) for x in after.isolated()],
-            "candidates": result.candidates,
+            "candidates": [(c, c.describe()) for c in result.candidates],
             "chart": {
                 "states": [s[1] for s in states],
                 "reachable": [round(100 * s[2].reachable_share, 1) for s in states],
@@ -416,7 +416,7 @@ def whatif(request: HttpRequest) -> HttpResponse:
                     for k in ("after", "after-no-ix")
                 ],
                 "candidates": {
-                    "subjects": [c.subject for c in result.candidates],
+                    "subjects": [c.describe() for c in result.candidates],
                     "reconnected": [c.reconnected for c in result.candidates],
                     "normal": [c.kept_local_normal for c in result.candidates],
                 },
