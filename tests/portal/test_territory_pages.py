@@ -205,6 +205,9 @@ def test_paths_page_counts_probe_pairs_in_the_territory(
     assert data["share"] == [50.0, 0.0, 50.0, 0.0]
     es = text_of(get(client, "/territory/paths/", "es"))
     assert "sale del territorio" in es
+    assert "salió del territorio: salto(s) situado(s) en FR, US" in es
+    fr = text_of(get(client, "/territory/paths/", "fr"))  # evidence in French too
+    assert "a quitté le territoire : saut(s) localisé(s) en/au FR, US" in fr
 
 
 def test_paths_page_with_no_probe_in_the_territory(

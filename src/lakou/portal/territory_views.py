@@ -32,6 +32,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -68,6 +69,7 @@ def _stamp(paths: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
 
 
 _lock = threading.Lock()
+KEEP = 4  # results kept per page: one per language, and the file's newest version
 
 
 def _read(key: tuple[Any, ...], compute: Callable[[], T], cache: dict[Any, T]) -> T:
@@ -77,7 +79,8 @@ def _read(key: tuple[Any, ...], compute: Callable[[], T], cache: dict[Any, T]) -
     with _lock:
         if key not in cache:
             value = compute()
-            cache.clear()
+            if len(cache) >= KEEP:
+                cache.clear()
             cache[key] = value
         return cache[key]
 
@@ -273,6 +276,7 @@ def paths_input() -> Input:
         tuple(config.territory.countries),
         json.dumps([x.model_dump(mode="json") for x in exchanges], sort_keys=True),
         config.paths.model_dump_json(),
+        get_language(),  # the engine's verdicts are sentences in the visitor's language
     )
     try:
         report = _read(
