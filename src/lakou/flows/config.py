@@ -65,6 +65,20 @@ class Prices(BaseModel):
     currency: str = Field(default="USD", description="Currency of the prices above.")
 
 
+def _default_content_networks() -> dict[int, str]:
+    return {
+        15169: "Google", 36040: "Google (YouTube)", 396982: "Google Cloud",
+        32934: "Meta", 63293: "Meta",
+        2906: "Netflix", 40027: "Netflix", 55095: "Netflix",
+        20940: "Akamai", 16625: "Akamai", 12222: "Akamai",
+        13335: "Cloudflare", 209242: "Cloudflare",
+        16509: "Amazon", 14618: "Amazon",
+        8075: "Microsoft", 8068: "Microsoft",
+        714: "Apple", 6185: "Apple",
+        54113: "Fastly", 15133: "Edgio (Edgecast)", 22822: "Edgio (Limelight)",
+    }  # fmt: skip
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -109,6 +123,12 @@ class Config(BaseModel):
     prefixes_file: str = Field(
         default="",
         description="Prefix table (CSV prefix,asn,territory) for IP -> origin AS and territory.",
+    )
+    content_networks: dict[int, str] = Field(
+        default_factory=_default_content_networks,
+        description="The big content and CDN networks (origin ASN -> name) whose traffic the "
+        "content-locality figures follow: served from addresses in the territory (caches) "
+        "or from abroad.",
     )
     local_territories: list[str] = Field(
         default_factory=list,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -22,4 +24,16 @@ class Config(BaseModel):
         default=50.0,
         description="Floor of the probe-to-destination distance in the detour index, so "
         "two hosts on one island do not divide by zero.",
+    )
+    traceroutes: list[Path] = Field(
+        default_factory=list,
+        description="Traceroute results (RIPE Atlas JSON or JSON Lines, scamper JSON, warts) "
+        "the portal's paths page (/territory/paths/) analyses, locating hops with "
+        "territory.inventory and exchange crossings with the registry's exchanges. Empty: "
+        "the page says how to set it.",
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        description="Public files (IP→ASN, IP→country, PeeringDB, PCH) the paths page also "
+        "uses to locate hops abroad and exchanges outside the registry (optional).",
     )

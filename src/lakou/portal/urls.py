@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lakou.operations.metrics import metrics
-from lakou.portal import lg_views, ports_views, traffic_views, views
+from lakou.portal import lg_views, ports_views, territory_views, traffic_views, views
 from lakou.portal.api import api
 
 portal_patterns = (
@@ -36,6 +36,9 @@ portal_patterns = (
             ports_views.exchange_port_members,
             name="traffic_port_members",
         ),
+        path("territory/", territory_views.territory, name="territory"),
+        path("territory/paths/", territory_views.paths, name="territory_paths"),
+        path("territory/whatif/", territory_views.whatif, name="territory_whatif"),
     ],
     "portal",
 )

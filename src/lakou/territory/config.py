@@ -3,6 +3,7 @@ public files come from, and the operator's own declarations."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -123,6 +124,11 @@ class Config(BaseModel):
         default=False,
         description="List global/anycast networks among the networks to invite "
         "(`territory build --include-global`).",
+    )
+    inventory: Path | None = Field(
+        default=None,
+        description="The inventory JSON that `lakou territory build --out FILE` writes; the "
+        "portal's territory page (/territory/) shows it. Empty: the page says how to make it.",
     )
     network_classes: dict[int, Literal["local", "regional", "global"]] = Field(
         default_factory=dict,

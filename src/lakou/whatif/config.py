@@ -18,6 +18,14 @@ class Config(BaseModel):
             "when a command is given no --asrel."
         ),
     )
+    scenario: Path | None = Field(
+        default=None,
+        description=(
+            "Scenario YAML (e.g. examples/hurricane.yml) the portal's what-if page "
+            "(/territory/whatif/) runs on the whatif.asrel graph (or the scenario's own "
+            "asrel key). Empty: the page says how to set it."
+        ),
+    )
     workers: int | None = Field(
         default=None,
         ge=1,

@@ -79,6 +79,14 @@ class CandidateGain:
     reconnected: int  # pairs reachable after the event, more than without it
     kept_local_event: int  # more domestic paths after the event
     kept_local_normal: int  # more domestic paths before the event
+    ases: tuple[str, ...] = ()  # the member (one AS) or the two peers
+    exchange: str | None = None  # the member's exchange hub
+
+    def describe(self) -> str:
+        """The subject in the current language (``subject`` keeps the run's language)."""
+        if self.kind == "member" and self.ases and self.exchange:
+            return _("AS{asn} at {exchange}").format(asn=self.ases[0], exchange=self.exchange)
+        return " - ".join(f"AS{a}" for a in self.ases) or self.subject
 
 
 @dataclass
@@ -260,7 +268,9 @@ def run_scenario(
             return g
 
         step(subject)
-        result.candidates.append(_score("member", subject, join, graphs, states, labels))
+        gain = _score("member", subject, join, graphs, states, labels)
+        gain.ases, gain.exchange = (cand.asn,), hub
+        result.candidates.append(gain)
     for a, b in scenario.candidates.peerings:
         subject = f"AS{a} - AS{b}"
 
@@ -271,7 +281,9 @@ def run_scenario(
             return g
 
         step(subject)
-        result.candidates.append(_score("peering", subject, peer, graphs, states, labels))
+        gain = _score("peering", subject, peer, graphs, states, labels)
+        gain.ases = (a, b)
+        result.candidates.append(gain)
     result.candidates.sort(
         key=lambda c: (-c.reconnected, -c.kept_local_event, -c.kept_local_normal, c.subject)
     )
