@@ -219,6 +219,16 @@ def _lakou(*args: str) -> list[str]:
     return [sys.executable, "-c", "from lakou.cli import main; main()", *args]
 
 
+def _wait_http(url: str, deadline: float) -> None:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            assert time.monotonic() < deadline, f"nothing served at {url}"
+            time.sleep(0.3)
+
+
 def _get(url: str) -> Any:
     with urllib.request.urlopen(url, timeout=15) as response:
         return json.loads(response.read())
@@ -246,6 +256,7 @@ def demo_command(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"lakou demo did not start:\n{log.read_text()}")
             time.sleep(0.5)
+        _wait_http(url, deadline)
         yield url, log
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
