@@ -3,7 +3,7 @@
 ``lakou demo`` calls :func:`start_demo_route_server` after loading the demo data. The route
 server's configuration comes out of lakou's own ``rs build`` path (the registry's route
 server and members -> policy -> enrichment -> plan -> ``render_bird``), with the IRR data
-read from ``irr/demo.rpsl`` and the ROAs from ``irr/roas.json`` (``rpki.source: file``):
+read from ``irr/demo.rpsl`` and the ROAs from ``rpki/roas.json`` (``rpki.source: file``):
 nothing is fetched from the network. Each member of the exchange that has route-server
 sessions gets its own BIRD, announcing its real prefixes (``prefixes.csv``) plus, for four
 members, one route the filters must reject: an RPKI-invalid one (the demo ROA names
@@ -47,7 +47,7 @@ from lakou.routeserver.lg.model import RouteServerEndpoint
 
 DEMO_EXCHANGE = "demo-saint-martin"
 IRR_DIR = Path(__file__).with_name("irr")
-ROAS_FILE = IRR_DIR / "roas.json"
+ROAS_FILE = Path(__file__).with_name("rpki") / "roas.json"
 APT_LINE = "apt-get install bird2"
 LOOPBACK_NET = ipaddress.IPv4Network("127.65.0.0/16")
 PREPEND = 40  # the too-long AS path: the member's ASN this many times more (limit: 32)
@@ -67,7 +67,7 @@ class Rejected:
 
 
 REJECTED: tuple[Rejected, ...] = (
-    # In the IRR, but the demo ROA (irr/roas.json) gives 213.16.0.0/19 to AS64500.
+    # In the IRR, but the demo ROA (rpki/roas.json) gives 213.16.0.0/19 to AS64500.
     Rejected(21351, "213.16.0.0/19", Reason.RPKI_INVALID, extra=False),
     # RFC 2544 benchmarking space: a bogon on any exchange.
     Rejected(985, "198.18.0.0/24", Reason.BOGON_PREFIX),
