@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import itertools
 import os
 import re
 import shutil
@@ -53,6 +54,7 @@ LOOPBACK_NET = ipaddress.IPv4Network("127.65.0.0/16")
 PREPEND = 40  # the too-long AS path: the member's ASN this many times more (limit: 32)
 
 Mode = Literal["netns", "loopback"]
+_LANS = itertools.count()  # several demo LANs in one process never share a name
 
 
 @dataclass(frozen=True)
@@ -384,7 +386,7 @@ def member_config(member: Speaker, rs: Speaker, port: int, mode: Mode) -> str:
 
 def _make_lan(demo: DemoRouteServer) -> None:
     """A bridge in a "switch" namespace and one namespace per speaker on it."""
-    prefix = f"lkd{os.getpid() % 100000}"
+    prefix = f"lkd{os.getpid() % 100000}x{next(_LANS)}"
     switch = f"{prefix}sw"
     _sh("ip", "netns", "add", switch)
     demo.namespaces.append(switch)
