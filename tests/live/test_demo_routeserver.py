@@ -301,6 +301,39 @@ def test_lakou_demo_starts_and_stops_the_route_server(demo_command: tuple[str, P
             assert texts.get(int(rejected.reason)) == expected_text(rejected.reason, lang)
 
 
+def test_a_killed_demo_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
+    """SIGKILL leaves the BIRDs (their own sessions), the namespaces and the directory;
+    the next demo's start removes them, only those whose demo is gone."""
+    from lakou.registry.demo.routeserver import clean_leftovers
+
+    before = set(demo_birds())
+    log = tmp_path / "demo.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            _lakou("demo", "--listen", f"127.0.0.1:{_free_port()}"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=_env(tmp_path),
+            cwd=tmp_path,
+        )
+    deadline = time.monotonic() + 300
+    while "Ctrl-C" not in log.read_text(errors="replace"):
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.5)
+    left = set(demo_birds()) - before
+    assert left, log.read_text()
+    assert clean_leftovers() == []  # its demo is alive: nothing touched
+    assert set(demo_birds()) - before == left
+    proc.kill()
+    proc.wait(timeout=30)
+    assert set(demo_birds()) - before == left  # SIGKILL: nothing stopped them
+    cleaned = clean_leftovers()
+    assert any(WORKDIR_MARK in c for c in cleaned), cleaned
+    assert not set(demo_birds()) - before
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    assert f"lkd{proc.pid}x" not in listed
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -123,6 +123,11 @@ def _start_route_server(ctx: Context) -> DemoRouteServer | None:
         return None
     # The looking glass reads routeserver.route_servers (lakou.yml); the demo's is added to
     # this process's configuration only, the file is not touched.
+    if live.cleaned:
+        click.echo(
+            _("Removed what an earlier demo, killed without stopping, left: %(what)s")
+            % {"what": ", ".join(live.cleaned)}
+        )
     atexit.register(live.stop)  # also on an unexpected exit (stop is idempotent)
     from django.conf import settings
 

@@ -131,6 +131,7 @@ class DemoRouteServer:
     namespaces: list[str] = field(default_factory=list)
     _own_workdir: bool = True
     stopped: bool = False
+    cleaned: list[str] = field(default_factory=list)  # an earlier demo's leftovers, removed
 
     @property
     def sessions(self) -> int:
@@ -168,6 +169,63 @@ class DemoRouteServer:
         self.namespaces = []
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+WORKDIR_PREFIX = "lakou-demo-rs-"
+OWNER_FILE = "owner.pid"
+_NETNS = re.compile(r"lkd([0-9]+)x[0-9]+(?:sw|n[0-9]+)")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers() -> list[str]:
+    """Stop what a demo killed without warning (SIGKILL, power cut) left: its BIRDs, its
+    namespaces, its temporary directory. Only a demo's own, and only when the process that
+    started them is gone. Returns what was cleaned, for the caller to say."""
+    cleaned: list[str] = []
+    for work in Path(tempfile.gettempdir()).glob(WORKDIR_PREFIX + "*"):
+        try:
+            owner = int((work / OWNER_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        for pidfile in work.glob("*.pid"):
+            if pidfile.name == OWNER_FILE:
+                continue
+            try:
+                pid = int(pidfile.read_text(encoding="utf-8").strip())
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except (OSError, ValueError):
+                continue
+            if str(work).encode() in cmdline:  # still that demo's BIRD, not a reused pid
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(work, ignore_errors=True)
+        cleaned.append(str(work))
+    if os.geteuid() == 0 and shutil.which("ip"):
+        listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+        for line in listed.splitlines():
+            name = line.split(" ", 1)[0]
+            match = _NETNS.fullmatch(name)
+            if match and not _alive(int(match[1])):
+                pids = subprocess.run(
+                    ["ip", "netns", "pids", name], capture_output=True, text=True
+                ).stdout.split()
+                for text in pids:
+                    with contextlib.suppress(ProcessLookupError, ValueError):
+                        os.kill(int(text), signal.SIGKILL)
+                subprocess.run(["ip", "netns", "del", name], capture_output=True)
+                cleaned.append(name)
+    return cleaned
 
 
 def _terminate(proc: subprocess.Popen[bytes]) -> None:
@@ -215,15 +273,18 @@ def start_demo_route_server(
         raise DemoRouteServerError(problem)
     if mode is None:
         mode = "netns" if namespaces_work() else "loopback"
+    cleaned = clean_leftovers()
     own = workdir is None
-    work = Path(tempfile.mkdtemp(prefix="lakou-demo-rs-")) if workdir is None else workdir
+    work = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX)) if workdir is None else workdir
     work.mkdir(parents=True, exist_ok=True)
+    (work / OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
     port = 179 if mode == "netns" else free_port()
     config, rs, members = _build(slug, mode, work, port)
     endpoint = RouteServerEndpoint(
         name=rs.name, socket=work / "rs.ctl", rs_asn=rs.asn, daemon="bird2", timeout=10
     )
     demo = DemoRouteServer(slug, endpoint, mode, work, port, members, rs, _own_workdir=own)
+    demo.cleaned = cleaned
     try:
         if mode == "netns":
             _make_lan(demo)
@@ -386,7 +447,7 @@ def member_config(member: Speaker, rs: Speaker, port: int, mode: Mode) -> str:
 
 def _make_lan(demo: DemoRouteServer) -> None:
     """A bridge in a "switch" namespace and one namespace per speaker on it."""
-    prefix = f"lkd{os.getpid() % 100000}x{next(_LANS)}"
+    prefix = f"lkd{os.getpid()}x{next(_LANS)}"
     switch = f"{prefix}sw"
     _sh("ip", "netns", "add", switch)
     demo.namespaces.append(switch)
