@@ -7,9 +7,10 @@ English, must show every session up, accepted routes, and one filtered route per
 the demo announces (RPKI invalid, bogon, unregistered more-specific, AS path too long),
 each with its reason in the visitor's language. Then the command itself: ``lakou demo``
 as a subprocess, its looking glass read over HTTP (and in headless Chromium when
-Playwright and Debian's Chromium are there), stopped with SIGTERM: no BIRD of the demo is
-left, no namespace, no temporary directory. ``--load-only`` and ``--no-route-server``
-start nothing.
+Playwright and Debian's Chromium are there), stopped with SIGTERM, and another with
+Ctrl-C (SIGINT): no BIRD of the demo is left, no namespace, no temporary directory. A demo
+killed with SIGKILL leaves its BIRDs running: the next start removes them. ``--load-only``
+and ``--no-route-server`` start nothing.
 """
 
 from __future__ import annotations
@@ -329,6 +330,33 @@ def test_a_killed_demo_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
     assert set(demo_birds()) - before == left  # SIGKILL: nothing stopped them
     cleaned = clean_leftovers()
     assert any(WORKDIR_MARK in c for c in cleaned), cleaned
+    assert not set(demo_birds()) - before
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    assert f"lkd{proc.pid}x" not in listed
+
+
+def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT, as a terminal sends it) stops the demo and all it started."""
+    before = set(demo_birds())
+    log = tmp_path / "demo.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            _lakou("demo", "--listen", f"127.0.0.1:{_free_port()}"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=_env(tmp_path),
+            cwd=tmp_path,
+            # a shell's background job ignores SIGINT; a terminal's foreground job does not
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    deadline = time.monotonic() + 300
+    while "Ctrl-C" not in log.read_text(errors="replace"):
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.5)
+    assert set(demo_birds()) - before
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 0, log.read_text()
+    assert "Live route server and member speakers stopped." in log.read_text()
     assert not set(demo_birds()) - before
     listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     assert f"lkd{proc.pid}x" not in listed
