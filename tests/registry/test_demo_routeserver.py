@@ -125,8 +125,11 @@ def test_with_port_changes_only_the_session_ends() -> None:
 
 
 def test_without_bird_the_demo_names_the_apt_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lakou.registry.demo import routeserver
+
     empty = tempfile.mkdtemp()
     monkeypatch.setenv("PATH", empty)
+    monkeypatch.setattr(routeserver, "_SBIN", empty)
     before = set(Path(tempfile.gettempdir()).glob("lakou-demo-rs-*"))
     try:
         assert "apt-get install bird2" in (missing_daemon() or "")
@@ -138,3 +141,12 @@ def test_without_bird_the_demo_names_the_apt_line(monkeypatch: pytest.MonkeyPatc
         assert set(Path(tempfile.gettempdir()).glob("lakou-demo-rs-*")) == before
     finally:
         shutil.rmtree(empty)
+
+
+@pytest.mark.skipif(not Path("/usr/sbin/bird").exists(), reason="needs Debian's bird2")
+def test_bird_is_found_in_sbin_off_an_ordinary_users_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lakou.registry.demo.routeserver import bird_binary
+
+    monkeypatch.setenv("PATH", "/usr/local/bin:/usr/bin:/bin")
+    assert bird_binary() == "/usr/sbin/bird"
+    assert missing_daemon() is None

@@ -84,9 +84,18 @@ class DemoRouteServerError(Exception):
     """The live route server cannot start; the message says why, for the operator."""
 
 
+_SBIN = "/usr/local/sbin:/usr/sbin:/sbin"
+
+
+def bird_binary() -> str | None:
+    """BIRD's path: on PATH, or in the sbin directories Debian puts it in (not on an
+    ordinary user's PATH)."""
+    return shutil.which("bird") or shutil.which("bird", path=_SBIN)
+
+
 def missing_daemon() -> str | None:
     """Why the live route server cannot run here (BIRD 2 absent), or None."""
-    if shutil.which("bird") is None or shutil.which("birdc") is None:
+    if bird_binary() is None:
         return _(
             "The demo's live route server needs BIRD 2, which is not installed: %(line)s "
             "(then run lakou demo again)."
@@ -358,7 +367,9 @@ def _build(slug: str, mode: Mode, work: Path, port: int) -> tuple[str, Speaker, 
         workers=2,
     )
     try:
-        result = build_config(clients, policy, enriched, log_file=None)
+        # BIRD's log in the demo's directory, not the host's syslog.
+        log_file = str(work / "rs-bird.log")
+        result = build_config(clients, policy, enriched, log_file=log_file)
     except BuildError as exc:
         raise DemoRouteServerError("; ".join(exc.lines)) from None
     text = result.text
@@ -473,7 +484,8 @@ def _make_lan(demo: DemoRouteServer) -> None:
 
 
 def _check(config: Path) -> None:
-    check = subprocess.run(["bird", "-p", "-c", str(config)], capture_output=True, text=True)
+    bird = bird_binary() or "bird"
+    check = subprocess.run([bird, "-p", "-c", str(config)], capture_output=True, text=True)
     if check.returncode != 0:
         raise DemoRouteServerError(
             _("BIRD refuses %(path)s: %(error)s") % {"path": config, "error": check.stderr.strip()}
@@ -487,7 +499,7 @@ def _start_bird(
     log = demo.workdir / f"{speaker.name}.log"
     with log.open("wb") as handle:
         proc = subprocess.Popen(
-            [*prefix, "bird", "-f", "-c", str(config), "-s", str(sock),
+            [*prefix, bird_binary() or "bird", "-f", "-c", str(config), "-s", str(sock),
              "-P", str(demo.workdir / f"{speaker.name}.pid")],
             stdout=handle,
             stderr=subprocess.STDOUT,
