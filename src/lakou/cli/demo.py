@@ -83,6 +83,10 @@ def cli(ctx: Context, load_only: bool, no_route_server: bool, listen: str) -> No
         url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
         if live is not None:
             click.echo(_("Looking glass: %(url)slg/") % {"url": url})
+            click.echo(
+                _("From the command line: lakou lg --socket %(socket)s --rs-asn %(asn)s neighbours")
+                % {"socket": live.endpoint.socket, "asn": live.endpoint.rs_asn}
+            )
         click.echo(
             _("Serving the demo at %(url)s (admin: %(url)sadmin/). Ctrl-C to stop.") % {"url": url}
         )
