@@ -150,3 +150,12 @@ def test_bird_is_found_in_sbin_off_an_ordinary_users_path(monkeypatch: pytest.Mo
     monkeypatch.setenv("PATH", "/usr/local/bin:/usr/bin:/bin")
     assert bird_binary() == "/usr/sbin/bird"
     assert missing_daemon() is None
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(shutil.which("bird", path="/usr/sbin:/usr/bin") is None, reason="needs BIRD")
+def test_an_exchange_not_loaded_is_one_line_and_leaves_nothing() -> None:
+    before = set(Path(tempfile.gettempdir()).glob("lakou-demo-rs-*"))
+    with pytest.raises(DemoRouteServerError, match="load the demo first"):
+        start_demo_route_server("demo-nowhere", mode="loopback")
+    assert set(Path(tempfile.gettempdir()).glob("lakou-demo-rs-*")) == before

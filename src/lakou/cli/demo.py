@@ -125,8 +125,6 @@ def _start_route_server(ctx: Context) -> DemoRouteServer | None:
     except DemoRouteServerError as exc:
         click.echo(_("Live route server not started: %(error)s") % {"error": exc}, err=True)
         return None
-    # The looking glass reads routeserver.route_servers (lakou.yml); the demo's is added to
-    # this process's configuration only, the file is not touched.
     if live.cleaned:
         click.echo(
             _("Removed what an earlier demo, killed without stopping, left: %(what)s")
@@ -134,6 +132,9 @@ def _start_route_server(ctx: Context) -> DemoRouteServer | None:
         )
     atexit.register(live.stop)  # also on an unexpected exit (stop is idempotent)
     from django.conf import settings
+
+    # The looking glass reads routeserver.route_servers (lakou.yml); the demo's is added to
+    # this process's configuration only, the file is not touched.
 
     settings.LAKOU_CONFIG.routeserver.route_servers.append(live.endpoint)
     up = live.wait_established(timeout=30)

@@ -288,7 +288,14 @@ def start_demo_route_server(
     work.mkdir(parents=True, exist_ok=True)
     (work / OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
     port = 179 if mode == "netns" else free_port()
-    config, rs, members = _build(slug, mode, work, port)
+    try:
+        config, rs, members = _build(slug, mode, work, port)
+    except BaseException as exc:
+        if own:
+            shutil.rmtree(work, ignore_errors=True)
+        if isinstance(exc, DemoRouteServerError) or not _is_data_error(exc):
+            raise
+        raise DemoRouteServerError(str(exc)) from None
     endpoint = RouteServerEndpoint(
         name=rs.name, socket=work / "rs.ctl", rs_asn=rs.asn, daemon="bird2", timeout=10
     )
@@ -312,8 +319,20 @@ def start_demo_route_server(
     return demo
 
 
+def _is_data_error(exc: BaseException) -> bool:
+    """A failure of the demo's data or the registry's (said in one line), not a bug."""
+    from lakou.routeserver.clients import ClientsError
+    from lakou.routeserver.enrich import EnrichError, IrrError, RpkiFileError
+
+    return isinstance(
+        exc, (ClientsError, EnrichError, IrrError, RpkiFileError, ValueError, OSError)
+    )
+
+
 def _build(slug: str, mode: Mode, work: Path, port: int) -> tuple[str, Speaker, list[Speaker]]:
     """The route server's configuration through ``rs build``'s own path, and the speakers."""
+    from django.core.exceptions import ObjectDoesNotExist
+
     from lakou.registry.engines import exchange_view
     from lakou.routeserver.build import (
         BuildError,
@@ -324,7 +343,12 @@ def _build(slug: str, mode: Mode, work: Path, port: int) -> tuple[str, Speaker, 
     from lakou.routeserver.clients import clients_from_exchange
     from lakou.routeserver.policy import Policy
 
-    exchange = exchange_view(slug)
+    try:
+        exchange = exchange_view(slug)
+    except ObjectDoesNotExist:
+        raise DemoRouteServerError(
+            _("No exchange %(slug)s in the registry: load the demo first.") % {"slug": slug}
+        ) from None
     if not exchange.route_servers:
         raise DemoRouteServerError(_("%(slug)s has no route server.") % {"slug": slug})
     base = Policy.model_validate(
