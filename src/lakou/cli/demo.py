@@ -6,18 +6,36 @@ members, :mod:`lakou.registry.demo.traffic`) goes into the flow store the portal
 (``flows.store_dir``, default ``core.data_dir/flows``), only when that store is the
 DuckDB one and holds no data of its own. Loading is idempotent: run it as often as you
 like.
+
+Unless ``--load-only`` or ``--no-route-server``, a live BIRD route server for
+``demo-saint-martin`` and its members' BGP speakers are started
+(:mod:`lakou.registry.demo.routeserver`) and the looking glass is pointed at it; they are
+stopped, and their temporary directory removed, when the demo stops (Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
+
+import atexit
+import signal
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import _, language
 
+if TYPE_CHECKING:
+    from lakou.registry.demo.routeserver import DemoRouteServer
+
 
 @click.command()
 @click.option("--load-only", is_flag=True, help="Load the demo data and exit without serving.")
+@click.option(
+    "--no-route-server",
+    is_flag=True,
+    help="Do not start the live BIRD route server and its members' BGP speakers.",
+)
 @click.option(
     "--listen",
     metavar="HOST:PORT",
@@ -26,7 +44,7 @@ from lakou.i18n import _, language
     help="Address to serve on.",
 )
 @pass_context
-def cli(ctx: Context, load_only: bool, listen: str) -> None:
+def cli(ctx: Context, load_only: bool, no_route_server: bool, listen: str) -> None:
     """Load the demo exchanges (Saint-Martin, Saint-Barthélemy, Sint Maarten) and serve them."""
     from lakou.portal.server import ListenError, parse_listen
 
@@ -61,11 +79,84 @@ def cli(ctx: Context, load_only: bool, listen: str) -> None:
         if problems:
             raise click.ClickException("\n".join(problems))
         prepare()
+        live = None if no_route_server else _start_route_server(ctx)
         url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+        if live is not None:
+            click.echo(_("Looking glass: %(url)slg/") % {"url": url})
+            click.echo(
+                _("From the command line: lakou lg --socket %(socket)s --rs-asn %(asn)s neighbours")
+                % {"socket": live.endpoint.socket, "asn": live.endpoint.rs_asn}
+            )
         click.echo(
             _("Serving the demo at %(url)s (admin: %(url)sadmin/). Ctrl-C to stop.") % {"url": url}
         )
-    serve(host, port)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        serve(host, port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if live is not None:
+            live.stop()
+            with language(ctx.lang):
+                click.echo(_("Live route server and member speakers stopped."))
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM ends the demo as Ctrl-C does, so the route server is stopped too."""
+    raise KeyboardInterrupt
+
+
+def _start_route_server(ctx: Context) -> DemoRouteServer | None:
+    """The live route server, its members, and the looking glass on it (said, never fatal)."""
+    from lakou.registry.demo.routeserver import (
+        DemoRouteServerError,
+        missing_daemon,
+        start_demo_route_server,
+    )
+
+    missing = missing_daemon()
+    if missing:
+        click.echo(missing)
+        return None
+    try:
+        live = start_demo_route_server()
+    except DemoRouteServerError as exc:
+        click.echo(_("Live route server not started: %(error)s") % {"error": exc}, err=True)
+        return None
+    if live.cleaned:
+        click.echo(
+            _("Removed what an earlier demo, killed without stopping, left: %(what)s")
+            % {"what": ", ".join(live.cleaned)}
+        )
+    atexit.register(live.stop)  # also on an unexpected exit (stop is idempotent)
+    from django.conf import settings
+
+    # The looking glass reads routeserver.route_servers (lakou.yml); the demo's is added to
+    # this process's configuration only, the file is not touched.
+
+    settings.LAKOU_CONFIG.routeserver.route_servers.append(live.endpoint)
+    up = live.wait_established(timeout=30)
+    where = (
+        _("in network namespaces")
+        if live.mode == "netns"
+        else _("on loopback addresses 127.65.x.y, port %(port)s") % {"port": live.port}
+    )
+    click.echo(
+        _(
+            "Live route server %(rs)s (BIRD) for %(exchange)s started %(where)s: "
+            "%(up)s of %(sessions)s member sessions up."
+        )
+        % {
+            "rs": live.endpoint.name,
+            "exchange": live.exchange,
+            "where": where,
+            "up": up,
+            "sessions": live.sessions,
+        }
+    )
+    return live
 
 
 def _load_traffic(ctx: Context) -> None:
