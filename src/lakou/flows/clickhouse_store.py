@@ -17,14 +17,11 @@ use. Server errors become :class:`~lakou.flows.store.FlowStoreError` naming the 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pyarrow as pa
 
+from lakou.clickhouse import ClickHouseTables
 from lakou.flows.aggregate import KEYS, SCHEMA, SUMS
 from lakou.flows.sql import (
     CLICKHOUSE,
@@ -34,7 +31,6 @@ from lakou.flows.sql import (
     time_range_sql,
 )
 from lakou.flows.store import LEVELS, ROLLUPS, FlowStoreError
-from lakou.i18n import gettext as _
 
 _ARROW_TO_CLICKHOUSE = {
     pa.int64(): "Int64",
@@ -43,7 +39,6 @@ _ARROW_TO_CLICKHOUSE = {
     pa.string(): "String",
 }
 _CLICKHOUSE_TO_ARROW = {v: k for k, v in _ARROW_TO_CLICKHOUSE.items()}
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def table_ddl(database: str, level: str) -> str:
@@ -57,71 +52,13 @@ def table_ddl(database: str, level: str) -> str:
     )
 
 
-class ClickHouseStore:
+class ClickHouseStore(ClickHouseTables):
     """Per-minute, per-hour and per-day sums in ClickHouse tables."""
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 9000,
-        database: str = "lakou",
-        user: str = "default",
-        password: str = "",
-    ) -> None:
-        if not _IDENTIFIER.match(database):
-            raise FlowStoreError(
-                _("ClickHouse database name {name!r}: use letters, digits and _").format(
-                    name=database
-                )
-            )
-        self.host, self.port, self.database = host, port, database
-        self.user, self.password = user, password
-        self._client: Any = None
-        self._ready = False
+    error = FlowStoreError
 
-    def __repr__(self) -> str:
-        return f"ClickHouseStore({self.host}:{self.port}/{self.database})"
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        from clickhouse_driver import errors
-
-        try:
-            yield
-        except (errors.Error, OSError, EOFError) as exc:
-            if self._client is not None:
-                self._client.disconnect()
-            raise FlowStoreError(
-                _("ClickHouse {host}:{port}: {error}").format(
-                    host=self.host, port=self.port, error=str(exc).splitlines()[0]
-                )
-            ) from None
-
-    def _execute(self, sql: str, data: Any = None, **kwargs: Any) -> Any:
-        if self._client is None:
-            from clickhouse_driver import Client
-
-            self._client = Client(
-                self.host,
-                port=self.port,
-                user=self.user,
-                password=self.password,
-                connect_timeout=5,
-                send_receive_timeout=300,
-            )
-        with self._errors():
-            if not self._ready:
-                self._ready = True
-                try:
-                    self._client.execute(f"CREATE DATABASE IF NOT EXISTS {self.database}")
-                    for level in LEVELS:
-                        self._client.execute(table_ddl(self.database, level))
-                except BaseException:
-                    self._ready = False
-                    raise
-            if data is None:
-                return self._client.execute(sql, **kwargs)
-            return self._client.execute(sql, data, **kwargs)
+    def ddl(self) -> list[str]:
+        return [table_ddl(self.database, level) for level in LEVELS]
 
     def _table(self, level: str) -> str:
         if level not in LEVELS:

@@ -12,17 +12,14 @@ on the same week). The constructor does no I/O; server errors become
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from lakou.i18n import gettext as _
+from lakou.clickhouse import ClickHouseTables
 from lakou.ports.counters import Rate
 from lakou.ports.store import LEVELS, PERIOD, SCHEMA, PortStoreError, percentile, rate_rows
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TYPES = {
     "switch": "String",
     "ifindex": "Int64",
@@ -62,62 +59,13 @@ def table_ddl(database: str, level: str) -> str:
     )
 
 
-class ClickHousePortStore:
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 9000,
-        database: str = "lakou",
-        user: str = "default",
-        password: str = "",
-    ) -> None:
-        if not _IDENTIFIER.match(database):
-            raise PortStoreError(
-                _("ClickHouse database name {name!r}: use letters, digits and _").format(
-                    name=database
-                )
-            )
-        self.host, self.port, self.database = host, port, database
-        self.user, self.password = user, password
-        self._client: Any = None
-        self._ready = False
+class ClickHousePortStore(ClickHouseTables):
+    """Per-port rates and their roll-ups in ClickHouse tables."""
 
-    def __repr__(self) -> str:
-        return f"ClickHousePortStore({self.host}:{self.port}/{self.database})"
+    error = PortStoreError
 
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        from clickhouse_driver import errors
-
-        try:
-            yield
-        except (errors.Error, OSError, EOFError) as exc:
-            if self._client is not None:
-                self._client.disconnect()
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise PortStoreError(f"ClickHouse {self.host}:{self.port}: {first}") from None
-
-    def _execute(self, sql: str, data: Any = None, **kwargs: Any) -> Any:
-        if self._client is None:
-            from clickhouse_driver import Client
-
-            self._client = Client(
-                self.host,
-                port=self.port,
-                user=self.user,
-                password=self.password,
-                connect_timeout=5,
-                send_receive_timeout=300,
-            )
-        with self._errors():
-            if not self._ready:
-                self._client.execute(f"CREATE DATABASE IF NOT EXISTS {self.database}")
-                for level in LEVELS:
-                    self._client.execute(table_ddl(self.database, level))
-                self._ready = True
-            if data is None:
-                return self._client.execute(sql, **kwargs)
-            return self._client.execute(sql, data, **kwargs)
+    def ddl(self) -> list[str]:
+        return [table_ddl(self.database, level) for level in LEVELS]
 
     def _table(self, level: str) -> str:
         if level not in LEVELS:
