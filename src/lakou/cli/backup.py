@@ -26,8 +26,6 @@ from lakou.i18n import _, language
 def cli(ctx: Context, out: Path, with_flows: bool) -> None:
     """Save the registry (online), configuration, secrets and route-server state."""
     ctx.setup_django()
-    from django.db import DatabaseError
-
     from lakou.registry.backup import BackupError, backup
 
     with language(ctx.lang):
@@ -35,11 +33,6 @@ def cli(ctx: Context, out: Path, with_flows: bool) -> None:
             report = backup(ctx.config, out, with_flows=with_flows)
         except BackupError as exc:
             raise click.ClickException(str(exc)) from None
-        except DatabaseError as exc:
-            raise click.ClickException(
-                _("cannot reach the database (core.database_url): %(error)s")
-                % {"error": (str(exc).strip().splitlines() or [type(exc).__name__])[0]}
-            ) from None
         click.echo(
             _("Backup written to %(file)s (%(size)d bytes, mode 0600):")
             % {"file": report.path, "size": report.size}

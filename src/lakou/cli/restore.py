@@ -21,8 +21,6 @@ from lakou.i18n import _, language
 def cli(ctx: Context, archive: Path, force: bool) -> None:
     """Restore the registry, secrets and route-server state from ARCHIVE."""
     ctx.setup_django()
-    from django.db import DatabaseError
-
     from lakou.registry.backup import BackupError, restore
 
     with language(ctx.lang):
@@ -30,11 +28,6 @@ def cli(ctx: Context, archive: Path, force: bool) -> None:
             report = restore(ctx.config, archive, force=force)
         except BackupError as exc:
             raise click.ClickException(str(exc)) from None
-        except DatabaseError as exc:
-            raise click.ClickException(
-                _("cannot reach the database (core.database_url): %(error)s")
-                % {"error": (str(exc).strip().splitlines() or [type(exc).__name__])[0]}
-            ) from None
         click.echo(_("Restored from %(file)s:") % {"file": archive})
         for part in report.restored:
             click.echo(f"  {part}")
