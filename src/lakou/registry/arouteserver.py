@@ -52,6 +52,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lakou import yamlload
 from lakou.registry import models as m
 from lakou.registry.ixf.common import ImportReport, IxfError, join
 from lakou.registry.ixf.import_ import save_checked
@@ -99,7 +100,7 @@ class ClientsFile:
 def parse_clients(text: str | bytes) -> ClientsFile:
     """Check a clients.yml completely (no database) and return its typed content."""
     try:
-        data = yaml.safe_load(text)
+        data = yamlload.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = (

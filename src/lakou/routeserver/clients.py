@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from lakou import yamlload
 from lakou.exchange import Exchange
 from lakou.routeserver.options import ClientOptions, OptionError, check_password
 from lakou.vocabulary import is_as_set
@@ -230,7 +231,7 @@ def parse_clients(data: Any, source: str = "clients.yml") -> list[RouteServerCli
 def read_clients(path: Path) -> list[RouteServerClient]:
     """Read an arouteserver ``clients.yml``."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlload.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

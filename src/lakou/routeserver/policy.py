@@ -26,7 +26,8 @@ from pydantic import (
     model_validator,
 )
 
-from lakou.config import deep_merge, describe_validation
+from lakou import yamlload
+from lakou.config_base import deep_merge, describe_validation
 
 DEFAULT_TRANSIT_FREE = (
     174, 701, 1299, 2914, 3257, 3320, 3356, 3491, 5511, 6453, 6461, 6762, 6830, 7018, 12956,
@@ -299,7 +300,7 @@ class PolicyError(Exception):
 def load_policy(path: Path) -> Policy:
     """Read ``policy.yml``; errors name the file and the key or line."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlload.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

@@ -17,6 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from lakou import yamlload
 from lakou.i18n import gettext as _
 from lakou.whatif.graph import GraphError, label_of
 
@@ -232,7 +233,7 @@ def load_scenario(path: str | Path) -> Scenario:
             _("{path}: cannot read: {error}").format(path=path, error=exc)
         ) from None
     try:
-        data = yaml.safe_load(text)
+        data = yamlload.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
