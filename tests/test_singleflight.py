@@ -71,3 +71,24 @@ def test_failed_build_raises_in_its_caller_only_and_invalidate() -> None:
     for key in ("a", "b", "c"):
         cache.get(key, lambda: 0)
     assert len(cache) == 2  # bounded: the oldest went
+
+
+def test_background_rebuild_nobody_waits() -> None:
+    cache: SingleFlight[str] = SingleFlight(max_age=0.0, background=True)
+    assert cache.get("k", lambda: "old") == "old"  # the first build: in the caller
+    release, entered = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        entered.set()
+        release.wait()
+        return "new"
+
+    # Expired: the caller that notices gets the old value at once, a thread rebuilds.
+    assert cache.get("k", slow) == "old"
+    entered.wait()
+    assert cache.get("k", lambda: pytest.fail("a second builder")) == "old"
+    release.set()
+    while cache.builds < 2:
+        threading.Event().wait(0.01)
+    cache.max_age = 3600.0
+    assert cache.get("k", lambda: pytest.fail("fresh: no build")) == "new"

@@ -9,7 +9,11 @@ at most one build) or, on the very first build, wait for it rather than build ag
 failed build raises in its caller only; the others retry once it is done. Entries are
 bounded in number (the oldest go first), so memory stays bounded whatever the keys.
 :meth:`SingleFlight.invalidate` drops everything (after a change the value must show at
-once, stale values included). Plain threads and a lock: no Django, no asyncio.
+once, stale values included). With ``background=True`` an expired value is rebuilt by a
+thread of its own while every caller, the one that noticed included, gets the previous
+value at once: after the first build nobody waits (the builder must then not need the
+caller's context: no database connection, no request). Plain threads and a lock: no
+Django, no asyncio.
 """
 
 from __future__ import annotations
@@ -39,8 +43,9 @@ class _Flight:
 class SingleFlight(Generic[T]):
     """Values built by ``build()`` on first use and again ``max_age`` seconds later."""
 
-    def __init__(self, max_age: float, max_entries: int = 16) -> None:
+    def __init__(self, max_age: float, max_entries: int = 16, background: bool = False) -> None:
         self.max_age = max_age
+        self.background = background
         self.max_entries = max_entries
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, _Entry[T]] = OrderedDict()
@@ -67,8 +72,31 @@ class SingleFlight(Generic[T]):
                 else:
                     flight = self._flights[key] = _Flight()
                     generation = self._generation
+                    if self.background and entry is not None:
+                        stale = entry.value
+                        threading.Thread(
+                            target=self._build_quietly,
+                            args=(key, build, flight, generation),
+                            name="singleflight",
+                            daemon=True,
+                        ).start()
+                        return stale
                     break
             flight.done.wait()  # the first build of this key: wait for it, then look again
+        return self._build(key, build, flight, generation)
+
+    def _build_quietly(
+        self, key: Hashable, build: Callable[[], T], flight: _Flight, generation: int
+    ) -> None:
+        try:
+            self._build(key, build, flight, generation)
+        except Exception:  # the stale value stays; the next caller retries
+            with self._lock:
+                entry = self._entries.get(key)
+                if entry is not None:
+                    entry.made = time.monotonic() - self.max_age  # due again at once
+
+    def _build(self, key: Hashable, build: Callable[[], T], flight: _Flight, generation: int) -> T:
         try:
             started = time.monotonic()
             value = build()

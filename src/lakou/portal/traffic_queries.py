@@ -7,10 +7,11 @@ names) and where every number comes from (store, period, level, sampling). One p
 builds it, so the HTML pages and the JSON API cannot disagree. A store that is empty,
 missing or unreachable is a status with a message, never an exception for the views.
 Views are kept a minute in memory (:data:`CACHE_SECONDS`): a week of per-minute sums takes
-about a second to read and sum, and a page should not pay it on every visit. One request
-rebuilds an expired view while the others are served the previous one
+about a second to read and sum, and a page should not pay it on every visit. An expired
+view is rebuilt by one background thread while every visitor is served the previous one
 (:class:`lakou.singleflight.SingleFlight`): no stampede of rebuilds when it expires under
 load, and no visitor waits after the first build. A store update shows within a minute.
+The builder reads the store only (the registry's part is read by the request).
 """
 
 from __future__ import annotations
@@ -200,7 +201,7 @@ def _demo_note(path: Path) -> dict[str, Any] | None:
     return read_marker(path)
 
 
-_views: SingleFlight[TrafficView] = SingleFlight(CACHE_SECONDS, max_entries=16)
+_views: SingleFlight[TrafficView] = SingleFlight(CACHE_SECONDS, max_entries=16, background=True)
 
 
 def traffic(days: int, slug: str | None = None) -> TrafficView:
