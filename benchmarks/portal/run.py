@@ -162,6 +162,11 @@ def wrk(base: str, url: str, connections: int, seconds: float) -> Load:
         text=True,
         check=True,
     ).stdout
+    return parse_wrk(out, url, connections)
+
+
+def parse_wrk(out: str, url: str, connections: int) -> Load:
+    """The figures of one ``wrk --latency`` report."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
