@@ -4,10 +4,16 @@ For each scenario (12, 50 and 200 synthetic clients, and one client with an AS-S
 28,700 ASNs and 1.5 million prefixes) both tools build a BIRD config for BIRD 2.0.11
 (arouteserver ``--target-version 2.0.11``) from the same ``clients.yml``, asking the same
 local IRR whois server (lakou's IRRd-protocol stand-in, in its own process) through the
-same ``bgpq4``. Cold: empty caches; warm: the second run. Printed: build wall time,
-peak memory (the largest process), config size and ``bird -p`` time (median of 3), and
-lakou's speed-up. arouteserver runs from its own virtual environment under
-``benchmarks/_work`` (installed from PyPI on the first run). Other helpers load the same
+same ``bgpq4``. Cold: empty caches; warm: the median of five runs after it. Both are
+whole commands as a user runs them (interpreter start, imports, reading, writing; lakou
+from this checkout's ``src``, its bytecode compiled first as an install has it).
+Printed: build wall time, CPU time (user + system of the
+command and the children it waited for, GNU time), peak memory (the largest process),
+config size and ``bird -p`` time (median of 3), and lakou's speed-up by wall and by CPU.
+arouteserver's wall time includes two ``time.sleep(1)`` of its queue monitor (2 s a
+build, whatever the size): the CPU ratio is the fairer one. arouteserver runs from its
+own virtual environment under ``benchmarks/_work`` (installed from PyPI on the first run).
+Other helpers load the same
 machine: quote the ratios.
 
     python -m benchmarks.routeserver [--sizes 12,50,200] [--no-huge] [--smoke]
@@ -16,6 +22,7 @@ machine: quote the ratios.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -31,29 +38,51 @@ WORK = ROOT / "benchmarks" / "_work" / "routeserver"
 RS_ASN = 64999
 
 
+WARM_RUNS = 5
+
+
 @dataclass
 class Run:
     seconds: float
     peak_mb: float
+    cpu: float = 0.0
     size: int = 0
     parse: float = 0.0
 
 
+def _env() -> dict[str, str]:
+    """lakou from this checkout (not whichever copy is installed)."""
+    env = dict(os.environ)
+    src = str(ROOT / "src")
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
 def _timed(args: list[str], cwd: Path) -> Run:
-    """Wall time and peak RSS (GNU time's %M: the largest process of the run)."""
+    """Wall time, CPU time (user + system) and peak RSS (GNU time's %M: the largest
+    process of the run)."""
     report = cwd / "time.txt"
     start = time.perf_counter()
     proc = subprocess.run(
-        ["/usr/bin/time", "-o", str(report), "-f", "%M", *args],
+        ["/usr/bin/time", "-o", str(report), "-f", "%U %S %M", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
+        env=_env(),
     )
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args[:3])}...: {proc.stderr[-2000:]}")
-    peak_kb = int(report.read_text().split()[-1])
-    return Run(elapsed, peak_kb / 1024)
+    user, system, peak_kb = report.read_text().split()[-3:]
+    return Run(elapsed, int(peak_kb) / 1024, cpu=float(user) + float(system))
+
+
+def _warm(args: list[str], cwd: Path) -> Run:
+    """The median run (by wall time) of :data:`WARM_RUNS` warm ones."""
+    runs = sorted((_timed(args, cwd) for _ in range(WARM_RUNS)), key=lambda r: r.seconds)
+    middle = runs[len(runs) // 2]
+    middle.cpu = statistics.median(r.cpu for r in runs)
+    return middle
 
 
 def _bird_parse(config: Path) -> float:
@@ -173,15 +202,15 @@ def run_scenario(name: str, clients: int, huge: bool, aro_exe: Path | None) -> d
             "--irr-server", address, "--irr-sources", sources, "--no-check",
             "--out", str(scenario / "lakou.conf"),
         ]  # fmt: skip
-        for phase in ("cold", "warm"):
-            results[f"lakou {phase}"] = _timed(lakou, scenario)
+        results["lakou cold"] = _timed(lakou, scenario)
+        results["lakou warm"] = _warm(lakou, scenario)
         if aro_exe is not None:
             aro = [
                 str(aro_exe), "bird", "--cfg", str(scenario / "aro" / "arouteserver.yml"),
                 "--target-version", "2.0.11", "-o", str(scenario / "aro.conf"),
             ]  # fmt: skip
-            for phase in ("cold", "warm"):
-                results[f"arouteserver {phase}"] = _timed(aro, scenario)
+            results["arouteserver cold"] = _timed(aro, scenario)
+            results["arouteserver warm"] = _warm(aro, scenario)
     for tool, conf in (("lakou", "lakou.conf"), ("arouteserver", "aro.conf")):
         path = scenario / conf
         if path.exists():
@@ -210,21 +239,28 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_huge:
             scenarios.append(("huge-as-set", 0, True))
         aro_exe = ensure_arouteserver()
-    print(f"{'scenario':<14} {'tool':<20} {'build s':>8} {'peak MB':>8} {'size MB':>8} "
-          f"{'bird -p s':>9}")  # fmt: skip
+    print(f"{'scenario':<14} {'tool':<20} {'build s':>8} {'CPU s':>7} {'peak MB':>8} "
+          f"{'size MB':>8} {'bird -p s':>9}")  # fmt: skip
+    # An installed lakou has its bytecode compiled (pip and Debian do it at install), and
+    # so has arouteserver's venv: compile this checkout's too, even under
+    # PYTHONDONTWRITEBYTECODE, so lakou's times do not include compiling its own sources.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "lakou")], check=True
+    )
     summary = []
     for name, clients, huge in scenarios:
         results = run_scenario(name, clients, huge, aro_exe)
         for tool, run in results.items():
             parse = f"{run.parse:9.2f}" if run.parse else " " * 9
-            print(f"{name:<14} {tool:<20} {run.seconds:8.2f} {run.peak_mb:8.0f} "
+            print(f"{name:<14} {tool:<20} {run.seconds:8.2f} {run.cpu:7.2f} {run.peak_mb:8.0f} "
                   f"{run.size / 1e6:8.2f} {parse}", flush=True)  # fmt: skip
         if "arouteserver warm" in results:
             lw, aw = results["lakou warm"], results["arouteserver warm"]
             lc, ac = results["lakou cold"], results["arouteserver cold"]
             summary.append(
-                f"{name:<14} lakou faster: warm {_ratio(aw.seconds, lw.seconds)}, cold "
-                f"{_ratio(ac.seconds, lc.seconds)}; memory {_ratio(aw.peak_mb, lw.peak_mb)} "
+                f"{name:<14} lakou faster: warm {_ratio(aw.seconds, lw.seconds)} by wall, "
+                f"{_ratio(aw.cpu, lw.cpu)} by CPU; cold {_ratio(ac.seconds, lc.seconds)} by wall, "
+                f"{_ratio(ac.cpu, lc.cpu)} by CPU; memory {_ratio(aw.peak_mb, lw.peak_mb)} "
                 f"less; config {lw.size / max(aw.size, 1):.2f}x the size; bird -p "
                 f"{lw.parse / max(aw.parse, 1e-9):.2f}x arouteserver's time"
             )

@@ -1,13 +1,26 @@
-"""What every command receives: the configuration (loaded once, on first use)."""
+"""What every command receives: the configuration (loaded once, on first use).
+
+``ctx.config`` is the whole typed configuration (it imports every component's section);
+``ctx.section(name, Model)`` validates one section only, for commands that start often
+and need little (``lakou rs build``): the same file, overrides and messages, without
+importing the other components (see :mod:`lakou.config_base`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
 import click
+from pydantic import BaseModel
 
-from lakou.config import ConfigError, LakouConfig, load_config
+from lakou.config_base import ConfigError, CoreConfig, load_sections
 from lakou.i18n import normalise
+
+if TYPE_CHECKING:
+    from lakou.config import LakouConfig
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -15,19 +28,40 @@ class Context:
     config_path: str | None = None
     language: str | None = None
     _config: LakouConfig | None = field(default=None, repr=False)
+    _sections: dict[str, BaseModel] = field(default_factory=dict, repr=False)
 
     @property
     def config(self) -> LakouConfig:
         if self._config is None:
+            from lakou.config import load_config
+
             try:
                 self._config = load_config(self.config_path)
             except ConfigError as exc:
                 raise click.ClickException(str(exc)) from None
         return self._config
 
+    def section(self, name: str, model: type[M]) -> M:
+        """One section of the configuration, validated alone (the whole one if loaded)."""
+        if self._config is not None:
+            value = getattr(self._config, name)
+        else:
+            if name not in self._sections:
+                try:
+                    self._sections.update(load_sections({name: model}, self.config_path))
+                except ConfigError as exc:
+                    raise click.ClickException(str(exc)) from None
+            value = self._sections[name]
+        assert isinstance(value, model)
+        return value
+
+    @property
+    def core(self) -> CoreConfig:
+        return self.section("core", CoreConfig)
+
     @property
     def lang(self) -> str:
-        return normalise(self.language or self.config.core.language)
+        return normalise(self.language or self.core.language)
 
     def setup_django(self) -> None:
         """Point Django at this configuration and start it (registry commands only)."""

@@ -30,8 +30,10 @@ SHOWN = (
 
 
 def cache_path(ctx: Context) -> Path:
-    configured = ctx.config.registry.peeringdb.cache_file
-    return configured if configured else ctx.config.core.data_dir / "peeringdb.sqlite3"
+    from lakou.registry.config import Config
+
+    configured = ctx.section("registry", Config).peeringdb.cache_file
+    return configured if configured else ctx.core.data_dir / "peeringdb.sqlite3"
 
 
 def _open_cache(ctx: Context) -> Any:

@@ -15,6 +15,7 @@ from lakou.i18n import gettext as _
 from lakou.i18n import language
 
 if TYPE_CHECKING:
+    from lakou.routeserver.config import Config as RouteServerConfig
     from lakou.routeserver.deploy import Daemon
     from lakou.routeserver.diff import ConfigDiff
     from lakou.routeserver.staged import Stage
@@ -25,9 +26,15 @@ def cli() -> None:
     """Route server: build, deploy and explain configs."""
 
 
+def _rs_config(ctx: Context) -> RouteServerConfig:
+    from lakou.routeserver.config import Config
+
+    return ctx.section("routeserver", Config)
+
+
 def _cache_dir(ctx: Context) -> Path:
-    cfg = ctx.config.routeserver
-    return cfg.cache_dir or ctx.config.core.data_dir / "routeserver" / "cache"
+    cfg = _rs_config(ctx)
+    return cfg.cache_dir or ctx.core.data_dir / "routeserver" / "cache"
 
 
 @cli.command()
@@ -121,7 +128,7 @@ def build(
     from lakou.routeserver.version import VersionError, bird_target, openbgpd_target
 
     started = time.monotonic()
-    cfg = ctx.config.routeserver
+    cfg = _rs_config(ctx)  # this section only: a build imports no other component
     if bool(slug) == bool(clients_file):
         raise click.UsageError(_("give either --exchange SLUG or --clients FILE"))
     daemon = daemon or cfg.daemon

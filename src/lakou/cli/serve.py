@@ -6,6 +6,7 @@ import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import _, language
+from lakou.portal.server import DEFAULT_THREADS
 
 
 @click.command()
@@ -14,7 +15,12 @@ from lakou.i18n import _, language
     metavar="HOST:PORT",
     help="Address to serve on (default: portal.listen, 127.0.0.1:8000).",
 )
-@click.option("--threads", default=8, show_default=True, help="Worker threads.")
+@click.option(
+    "--threads",
+    default=DEFAULT_THREADS,
+    show_default=True,
+    help="Worker threads (4 suits 2 cores: see docs/90-benchmarks.md).",
+)
 @pass_context
 def cli(ctx: Context, listen: str | None, threads: int) -> None:
     """Serve the web app with waitress until interrupted.

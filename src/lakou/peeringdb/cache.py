@@ -23,11 +23,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lakou.i18n import gettext as _
-from lakou.peeringdb.client import PeeringDBClient
 from lakou.peeringdb.schema import OBJECTS, parse_timestamp
+
+if TYPE_CHECKING:  # httpx and its kin only for a sync, never for reading the cache
+    from lakou.peeringdb.client import PeeringDBClient
 
 SCHEMA_VERSION = 1
 

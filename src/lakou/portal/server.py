@@ -17,10 +17,18 @@ scheme from the proxy's X-Forwarded-For and X-Forwarded-Proto.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lakou.config import LakouConfig
 from lakou.i18n import _
+
+if TYPE_CHECKING:
+    from lakou.config import LakouConfig
+
+# waitress worker threads. Django's request handling holds the GIL, so threads beyond a
+# couple per core only queue; measured on 2 cores with ``python -m benchmarks.portal
+# --threads-sweep 1,2,4,8`` (docs/90-benchmarks.md), 4 served the most requests per
+# static-file request at 16 connections on every page.
+DEFAULT_THREADS = 4
 
 # Django's own thresholds for a secret key (its security.W009 check).
 SECRET_KEY_MIN_LENGTH = 50
@@ -134,7 +142,7 @@ def wsgi_app() -> Callable[..., Any]:
     )
 
 
-def serve(host: str, port: int, threads: int = 8, behind_proxy: bool = False) -> None:
+def serve(host: str, port: int, threads: int = DEFAULT_THREADS, behind_proxy: bool = False) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM)."""
     import waitress
 

@@ -6,14 +6,16 @@ the portal adds only what the registry knows (which exchange has which members, 
 names) and where every number comes from (store, period, level, sampling). One place
 builds it, so the HTML pages and the JSON API cannot disagree. A store that is empty,
 missing or unreachable is a status with a message, never an exception for the views.
-Reports are kept a minute in memory: a week of per-minute sums takes about a second to
-read and sum, and a page of several exchanges should not pay it on every visit.
+Views are kept a minute in memory (:data:`CACHE_SECONDS`): a week of per-minute sums takes
+about a second to read and sum, and a page should not pay it on every visit. An expired
+view is rebuilt by one background thread while every visitor is served the previous one
+(:class:`lakou.singleflight.SingleFlight`): no stampede of rebuilds when it expires under
+load, and no visitor waits after the first build. A store update shows within a minute.
+The builder reads the store only (the registry's part is read by the request).
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from django.utils.translation import pgettext_lazy
 from lakou.flows.reporting import ExchangeTraffic, build_exchange_reports, latest_period
 from lakou.flows.store import FlowStore, FlowStoreError
 from lakou.registry import models as m
+from lakou.singleflight import SingleFlight
 
 PERIODS = (1, 7, 30)  # days a visitor can choose
 DEFAULT_DAYS = 7
@@ -194,8 +197,7 @@ def _demo_note(path: Path) -> dict[str, Any] | None:
     return read_marker(path)
 
 
-_cache: dict[tuple[Any, ...], tuple[float, TrafficView]] = {}
-_cache_lock = threading.Lock()
+_views: SingleFlight[TrafficView] = SingleFlight(CACHE_SECONDS, max_entries=16, background=True)
 
 
 def traffic(days: int, slug: str | None = None) -> TrafficView:
@@ -209,6 +211,20 @@ def traffic(days: int, slug: str | None = None) -> TrafficView:
     ):
         members.setdefault(ex_slug, {})[asn] = name
     listed = [(ex.slug, ex.name, ex.demo) for ex in exchanges]
+    config = settings.LAKOU_CONFIG.flows
+    key = (
+        days,
+        tuple(listed),
+        tuple(sorted((s, tuple(sorted(by.items()))) for s, by in members.items())),
+        config.model_dump_json(),
+        str(settings.LAKOU_CONFIG.core.data_dir),
+    )
+    return _views.get(key, lambda: _build(days, listed, members))
+
+
+def _build(
+    days: int, listed: list[tuple[str, str, bool]], members: dict[str, dict[int, str]]
+) -> TrafficView:
     store, source, error = _open_store()
     if store is None:
         status = STATUS_UNAVAILABLE if error else STATUS_EMPTY
@@ -235,13 +251,6 @@ def _read(
     since, until = period
     names = {asn: name for by_asn in members.values() for asn, name in by_asn.items()}
     wanted = {slug: tuple(sorted(members.get(slug, {}))) for slug, _n, _d in listed}
-    key: tuple[Any, ...] = (source.kind, source.location, days, since, until)
-    key += (tuple(sorted(wanted.items())), config.model_dump_json())
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
     # "now" is the data's end, so the engine reads the minute sums of the last week of
     # data even when the collector stopped (or the demo's week ended) a while ago.
     reports = build_exchange_reports(
@@ -267,14 +276,9 @@ def _read(
         view.until = max(p["until"] for p in seen)
     if not listed:
         view.level, view.bucket = "", config.percentile_bucket_seconds
-    with _cache_lock:
-        if len(_cache) > 16:
-            _cache.clear()
-        _cache[key] = (now, view)
     return view
 
 
 def clear_cache() -> None:
-    """Forget cached reports (tests that rewrite a store in place)."""
-    with _cache_lock:
-        _cache.clear()
+    """Forget cached views (tests that rewrite a store in place)."""
+    _views.invalidate()

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lakou.routeserver.lg.api import RouteServerEndpoint
+from lakou.routeserver.lg.model import RouteServerEndpoint
 
 
 class DeployServer(BaseModel):

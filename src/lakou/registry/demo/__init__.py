@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import yaml
 from django.db import models, transaction
 
+from lakou import yamlload
 from lakou.i18n import gettext, gettext_noop
 from lakou.registry import models as m
 
@@ -112,7 +113,7 @@ def read_table(name: str) -> list[dict[str, str]]:
 
 def read_exchanges() -> list[dict[str, Any]]:
     try:
-        data = yaml.safe_load(_read_text("exchanges.yml"))
+        data = yamlload.safe_load(_read_text("exchanges.yml"))
     except yaml.YAMLError as exc:
         raise DemoDataError(f"exchanges.yml: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("exchanges"), list):

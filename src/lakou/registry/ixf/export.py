@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from lakou.registry import models as m
 from lakou.registry.ixf.common import EXPORT_VERSIONS, POLICIES, UNTAGGED_VLAN_BASE
@@ -77,7 +77,9 @@ def export_document(
 ) -> dict[str, Any]:
     if version not in EXPORT_VERSIONS:
         raise ValueError(f"IX-F schema version {version!r} not one of {EXPORT_VERSIONS}")
-    ordered = assign_ixf_ids(list(exchanges))
+    if not isinstance(exchanges, QuerySet):
+        exchanges = m.Exchange.objects.filter(pk__in=[ex.pk for ex in exchanges])
+    ordered = assign_ixf_ids(list(with_export_data(exchanges, include_contacts)))
     builder = _Builder(version, include_contacts)
     ixp_list = [builder.ixp(ex, ex.ixp_id or 0) for ex in ordered]
     member_list: list[dict[str, Any]] = []
@@ -89,6 +91,38 @@ def export_document(
         "ixp_list": ixp_list,
         "member_list": member_list,
     }
+
+
+def with_export_data(
+    exchanges: QuerySet[m.Exchange], include_contacts: bool
+) -> QuerySet[m.Exchange]:
+    """The exchanges with everything the export reads, in a fixed handful of queries.
+
+    One query per table (exchanges, switches with their facilities, LANs, route servers,
+    bridges, members with their networks, connections, ports, addresses, MACs, sessions,
+    and contacts for the staff variant), whatever the number of exchanges and members:
+    the builder below only walks ``.all()`` of these prefetched relations.
+    """
+    addresses = m.PeeringLanAddress.objects.prefetch_related("macs", "rs_sessions")
+    connections = m.Connection.objects.prefetch_related(
+        "ports", Prefetch("addresses", queryset=addresses)
+    )
+    members = (
+        m.Member.objects.exclude(status="disconnected")
+        .select_related("network")
+        .prefetch_related(Prefetch("connections", queryset=connections))
+    )
+    if include_contacts:
+        members = members.prefetch_related(
+            Prefetch("network__contacts", queryset=m.Contact.objects.order_by("role", "pk"))
+        )
+    return exchanges.prefetch_related(
+        Prefetch("switches", queryset=m.Switch.objects.select_related("facility")),
+        "lans",
+        "route_servers",
+        "bridged_to",
+        Prefetch("members", queryset=members, to_attr="published_members"),
+    )
 
 
 def lan_ids(exchange: m.Exchange) -> dict[int, int]:
@@ -111,6 +145,8 @@ def assign_ixf_ids(exchanges: list[m.Exchange]) -> list[m.Exchange]:
     or sharing one with another (only possible by editing around the admin's checks), gets
     the highest number in use + 1, in name order; numbers already given never change.
     """
+    if not _needs_numbers(exchanges):  # the usual case: no write, no transaction
+        return sorted(exchanges, key=lambda e: e.ixp_id or 0)
     with transaction.atomic():
         taken: set[int] = {
             n for n in m.Exchange.objects.values_list("ixp_id", flat=True) if n is not None
@@ -140,6 +176,18 @@ def assign_ixf_ids(exchanges: list[m.Exchange]) -> list[m.Exchange]:
                 used.add(sw.ixf_switch_id)
                 m.Switch.objects.filter(pk=sw.pk).update(ixf_switch_id=sw.ixf_switch_id)
     return sorted(exchanges, key=lambda e: e.ixp_id or 0)
+
+
+def _needs_numbers(exchanges: list[m.Exchange]) -> bool:
+    """Whether an exchange or a switch lacks its IX-F number or shares one."""
+    numbers = [ex.ixp_id for ex in exchanges]
+    if None in numbers or len(set(numbers)) != len(numbers):
+        return True
+    for ex in exchanges:
+        ids = [s.ixf_switch_id for s in ex.switches.all()]
+        if None in ids or len(set(ids)) != len(ids):
+            return True
+    return False
 
 
 def switch_ids(exchange: m.Exchange) -> dict[int, int]:
@@ -176,7 +224,7 @@ class _Builder:
             entry["support_phone"] = ex.support_phone
         entry["peering_policy_list"] = list(POLICIES)
         ids = switch_ids(ex)
-        switches = sorted(ex.switches.select_related("facility"), key=lambda s: ids[s.pk])
+        switches = sorted(ex.switches.all(), key=lambda s: ids[s.pk])
         entry["switch"] = [self.switch(s, ids[s.pk]) for s in switches]
         vlan_ids = lan_ids(ex)
         lans = sorted(ex.lans.all(), key=lambda lan: vlan_ids[lan.pk])
@@ -218,25 +266,9 @@ class _Builder:
         rs_lans: dict[int, set[int]] = {}
         for rs in ex.route_servers.all():
             rs_lans.setdefault(rs.lan_id, set()).add(rs.pk)
-        members = (
-            ex.members.exclude(status="disconnected")
-            .select_related("network")
-            .prefetch_related(
-                Prefetch("network__contacts", queryset=m.Contact.objects.order_by("role", "pk")),
-                Prefetch(
-                    "connections",
-                    queryset=m.Connection.objects.prefetch_related(
-                        Prefetch("ports", queryset=m.Port.objects.select_related("switch")),
-                        Prefetch(
-                            "addresses",
-                            queryset=m.PeeringLanAddress.objects.prefetch_related(
-                                "macs", "rs_sessions"
-                            ),
-                        ),
-                    ),
-                ),
-            )
-        )
+        if not hasattr(ex, "published_members"):  # an exchange not from export_document
+            ex = with_export_data(m.Exchange.objects.filter(pk=ex.pk), self.include_contacts).get()
+        members: list[m.Member] = getattr(ex, "published_members")  # noqa: B009
         entries: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
         by_asn: dict[int, dict[str, Any]] = {}
         for member in members:

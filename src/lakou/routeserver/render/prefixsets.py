@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is imported by the folding only: short lists never load it
+    import numpy as np
+    import numpy.typing as npt
 
-U64 = npt.NDArray[np.uint64]
+    U64 = npt.NDArray[np.uint64]
 
 
 def _parse(prefixes: Sequence[str], family: int) -> tuple[U64, npt.NDArray[np.int64], list[str]]:
     """Addresses (top 64 bits, left-aligned), lengths, and prefixes too long for 64 bits."""
+    import numpy as np
+
     nets: list[int] = []
     lengths: list[int] = []
     long: list[str] = []
@@ -52,6 +56,7 @@ def _parse(prefixes: Sequence[str], family: int) -> tuple[U64, npt.NDArray[np.in
 
 
 def _format(nets: U64, family: int) -> list[str]:
+
     if family == 4:
         ntoa = socket.inet_ntoa
         return [ntoa((int(n) >> 32).to_bytes(4, "big")) for n in nets.tolist()]
@@ -64,6 +69,8 @@ def _format(nets: U64, family: int) -> list[str]:
 def _fold(nets: U64, length: int) -> list[tuple[U64, int]]:
     """Sorted unique prefixes of one length folded into their largest complete parents:
     ``parent/plen{length,length}`` matches exactly the input."""
+    import numpy as np
+
     out: list[tuple[U64, int]] = []
     current = nets
     level = length
@@ -85,6 +92,8 @@ def _fold(nets: U64, length: int) -> list[tuple[U64, int]]:
 
 
 def _entries(groups: list[tuple[U64, int, str]], family: int) -> list[str]:
+    import numpy as np
+
     if not groups:
         return []
     nets = np.concatenate([g[0] for g in groups])
@@ -102,6 +111,8 @@ def _entries(groups: list[tuple[U64, int, str]], family: int) -> list[str]:
 
 
 def _sorted_unique(values: U64) -> U64:
+    import numpy as np
+
     values = np.sort(values)
     if values.size < 2:
         return values
@@ -112,6 +123,8 @@ def _sorted_unique(values: U64) -> U64:
 
 
 def _lengths_present(lengths: npt.NDArray[np.int64]) -> list[int]:
+    import numpy as np
+
     return np.flatnonzero(np.bincount(lengths, minlength=1)).tolist() if lengths.size else []
 
 

@@ -1,0 +1,1 @@
+"""Portal benchmark: ``lakou serve`` on loopback driven by ``wrk`` (see :mod:`.run`)."""

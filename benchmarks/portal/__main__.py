@@ -1,0 +1,3 @@
+from benchmarks.portal.run import main
+
+raise SystemExit(main())

@@ -1,0 +1,248 @@
+"""The portal as visitors feel it: ``lakou serve`` on loopback, driven by Debian's ``wrk``.
+
+The demo is loaded into a database of its own (``lakou demo --load-only`` with a config
+that points ``core.data_dir`` at ``benchmarks/_work/portal``, so the operator's install is
+never touched), with the demo's week of traffic in the flow store. Then ``lakou serve``
+is started as a user starts it (whole command: waitress, WhiteNoise, Django) and ``wrk``
+asks, at 1 and 16 connections, for ``/``, ``/exchanges/<slug>/``, ``/participants.json``,
+``/api/exchanges``, ``/traffic/`` and a static file served by the same server (the floor:
+what waitress and WhiteNoise cost without Django's views). Printed per URL: requests/s,
+p50 and p99 latency, errors and timeouts, and the ratio of requests/s to the static
+floor; then one run of ``/traffic/`` at 16 connections across the traffic report's cache
+expiry, and the server's peak memory (VmHWM) and memory at the end (VmRSS).
+
+Each URL is asked once before it is timed (warm-up; the first ``/traffic/`` is printed
+as the cold time). Other helpers load the same 2-core machine: quote medians of several
+runs and the ratios, not one run's absolute figures.
+
+    python -m benchmarks.portal [--threads 4] [--duration 10] [--expiry 75] [--quick]
+    python -m benchmarks.portal --threads-sweep 1,2,4,8   # choose serve's default
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / "benchmarks" / "_work" / "portal"
+SLUG = "demo-saint-martin"
+URLS = (
+    "/static/portal/lakou.css",
+    "/",
+    f"/exchanges/{SLUG}/",
+    "/participants.json",
+    "/api/exchanges",
+    "/traffic/",
+)
+FLOOR = URLS[0]
+
+
+@dataclass
+class Load:
+    url: str
+    connections: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    timeouts: int
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["LAKOU_CONFIG"] = str(WORK / "lakou.yml")
+    env.pop("LAKOU_DATABASE_URL", None)
+    src = str(ROOT / "src")
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def load_demo() -> None:
+    """The demo in its own data directory (kept between runs: loading is idempotent)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "lakou.yml").write_text(f"core:\n  data_dir: {WORK / 'data'}\n", encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "lakou", "demo", "--load-only"],
+        env=_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    print(f"demo loaded into {WORK / 'data'} in {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """``lakou serve`` on a free loopback port, stopped on exit."""
+
+    def __init__(self, threads: int | None) -> None:
+        self.port = _free_port()
+        args = [sys.executable, "-m", "lakou", "serve", "--listen", f"127.0.0.1:{self.port}"]
+        if threads is not None:
+            args += ["--threads", str(threads)]
+        # waitress logs a line per queued request under load: into a file, never a pipe
+        # nobody reads (a full pipe blocks the server's main thread).
+        self.log = WORK / "serve.log"
+        self.proc = subprocess.Popen(
+            args, env=_env(), stdout=subprocess.DEVNULL, stderr=self.log.open("wb")
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"lakou serve stopped: {self.log.read_text()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("lakou serve did not listen within 60 s")
+
+    def get(self, url: str) -> float:
+        start = time.perf_counter()
+        with urllib.request.urlopen(self.base + url, timeout=120) as response:
+            response.read()
+        return time.perf_counter() - start
+
+    def memory_mb(self) -> tuple[float, float]:
+        """(peak, current) resident memory of the server process, MB."""
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        values = {
+            key: int(re.search(rf"^{key}:\s+(\d+)", status, re.M).group(1))  # type: ignore[union-attr]
+            for key in ("VmHWM", "VmRSS")
+        }
+        return values["VmHWM"] / 1024, values["VmRSS"] / 1024
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(value) * _UNITS[unit]
+
+
+def wrk(base: str, url: str, connections: int, seconds: float) -> Load:
+    """One ``wrk`` run (as many threads as connections, up to 2: the machine's cores)."""
+    out = subprocess.run(
+        [
+            "wrk",
+            "--latency",
+            f"-t{min(connections, 2)}",
+            f"-c{connections}",
+            f"-d{int(seconds)}s",
+            "--timeout",
+            "10s",
+            base + url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return parse_wrk(out, url, connections)
+
+
+def parse_wrk(out: str, url: str, connections: int) -> Load:
+    """The figures of one ``wrk --latency`` report."""
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(non2xx.group(1)) if non2xx else 0
+    timeouts = 0
+    if sock:
+        errors += sum(int(sock.group(i)) for i in (1, 2, 3))
+        timeouts = int(sock.group(4))
+    return Load(url, connections, rps, p50, p99, errors, timeouts)
+
+
+def _line(load: Load, floor: float | None) -> str:
+    ratio = f"{load.rps / floor:7.3f}" if floor else " " * 7
+    return (
+        f"{load.url:<34} {load.connections:>3} {load.rps:9.1f} {load.p50_ms:8.1f} "
+        f"{load.p99_ms:8.1f} {load.errors:>6} {load.timeouts:>6} {ratio}"
+    )
+
+
+def measure(threads: int | None, duration: float, expiry: float) -> list[Load]:
+    server = Server(threads)
+    loads: list[Load] = []
+    try:
+        started = server.memory_mb()[1]
+        print(f"\nlakou serve --threads {threads or 'default'}: {started:.0f} MB at start")
+        cold = {url: server.get(url) for url in URLS}
+        print("first request (cold), s: " + ", ".join(f"{u} {t:.2f}" for u, t in cold.items()))
+        print(f"{'url':<34} {'con':>3} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'errors':>6} {'tmouts':>6} {'/floor':>7}")  # fmt: skip
+        for connections in (1, 16):
+            floor = None
+            for url in URLS:
+                load = wrk(server.base, url, connections, duration)
+                floor = floor or load.rps
+                loads.append(load)
+                print(_line(load, floor if url != FLOOR else None), flush=True)
+        if expiry:
+            load = wrk(server.base, "/traffic/", 16, expiry)
+            load.url = f"/traffic/ across expiry ({int(expiry)} s)"
+            loads.append(load)
+            print(_line(load, None), flush=True)
+        peak, now = server.memory_mb()
+        print(f"server memory: peak {peak:.0f} MB, at the end {now:.0f} MB (start {started:.0f})")
+    finally:
+        server.stop()
+    return loads
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--threads", type=int, default=None, help="serve --threads (default: serve's)"
+    )
+    parser.add_argument("--threads-sweep", default="", help="e.g. 1,2,4,8: one run per count")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
+    parser.add_argument(
+        "--expiry",
+        type=float,
+        default=75.0,
+        help="seconds of /traffic/ at 16 connections across the report cache's expiry (0: skip)",
+    )
+    parser.add_argument("--quick", action="store_true", help="3 s runs, no expiry run")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("benchmarks.portal: wrk is not installed (apt-get install wrk); skipped")
+        return 0
+    if args.quick:
+        args.duration, args.expiry = 3.0, 0.0
+    load_demo()
+    counts = [int(n) for n in args.threads_sweep.split(",") if n] or [args.threads]
+    for threads in counts:
+        measure(threads, args.duration, args.expiry)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
