@@ -314,7 +314,7 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("lakou.cli.context.load_config", broken)
+    monkeypatch.setattr("lakou.config.load_config", broken)  # context imports it when used
     plain = CliRunner().invoke(main, ["config", "check"])
     assert plain.exit_code == 1 and "Traceback" not in plain.output
     assert "internal error (RuntimeError: boom); run again with --debug" in plain.output

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from lakou.config import deep_merge, describe_validation
+from lakou.config_base import deep_merge, describe_validation
 from lakou.inputs import InputError, load_yaml
 
 DEFAULT_TRANSIT_FREE = (
