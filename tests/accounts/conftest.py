@@ -13,6 +13,7 @@ from django.utils import translation
 from django_otp.oath import totp
 
 from lakou.accounts import manage
+from lakou.accounts.testing import verified_login
 from lakou.registry import models as m
 from lakou.registry.demo import load_demo
 
@@ -73,3 +74,8 @@ def code_for(device: Any, offset: int = 0) -> str:
 
 def sign_in(client: Client, username: str) -> Any:
     return client.post("/account/login/", {"username": username, "password": PASSWORD})
+
+
+def verified_client(user: Any) -> Client:
+    """A client signed in as ``user`` who has passed the second factor."""
+    return verified_login(Client(), user)

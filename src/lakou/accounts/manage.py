@@ -55,8 +55,9 @@ def add_user(username: str, role: str, asn: int | None, email: str = "") -> tupl
         user.email = email
         user.save(update_fields=["email"])
     if role == ROLE_STAFF:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+        # the operator: every page of the admin (Django's superuser)
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
     elif role == ROLE_REGULATOR:
         Regulator.objects.get_or_create(user=user)
     else:

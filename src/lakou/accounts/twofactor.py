@@ -3,8 +3,9 @@
 ``RequireTwoFactor`` (after django-otp's ``OTPMiddleware``) sends a signed-in staff
 member or member admin who has not passed a second factor in this session to
 ``/account/two-factor/`` whenever they open a private page (the admin, operations, a
-member's page). Enrolment makes a TOTP device (secret shown once, as text and as an
-``otpauth://`` address for authenticator apps) and, once a first code is right, ten
+member's page), and treats them as anonymous everywhere else until they do.
+Enrolment makes a TOTP device (secret shown once, as text, QR code and ``otpauth://``
+address for authenticator apps) and, once a first code is right, ten
 single-use recovery codes (a django-otp static device).
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -26,6 +28,7 @@ from lakou.accounts.roles import must_use_two_factor
 PRIVATE_PREFIXES = ("/admin/", "/operations/", "/members/")
 OPEN_PATHS = ("/admin/login/", "/admin/logout/")
 TWO_FACTOR_URL = "/account/two-factor/"
+HALF_SIGNED_IN_PATHS = (TWO_FACTOR_URL, "/account/logout/", *OPEN_PATHS)
 RECOVERY_CODES = 10
 
 
@@ -42,13 +45,14 @@ class RequireTwoFactor:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
-        if (
-            path.startswith(PRIVATE_PREFIXES)
-            and path not in OPEN_PATHS
-            and must_use_two_factor(request.user)
-            and not is_verified(request)
-        ):
-            return HttpResponseRedirect(f"{TWO_FACTOR_URL}?next={quote(request.get_full_path())}")
+        if must_use_two_factor(request.user) and not is_verified(request):
+            if path.startswith(PRIVATE_PREFIXES) and path not in OPEN_PATHS:
+                target = quote(request.get_full_path())
+                return HttpResponseRedirect(f"{TWO_FACTOR_URL}?next={target}")
+            if path not in HALF_SIGNED_IN_PATHS:
+                # Elsewhere (public pages that show staff more, the IX-F export with
+                # contacts) a password alone is worth nothing: the visitor is anonymous.
+                request.user = AnonymousUser()
         return self.get_response(request)
 
 

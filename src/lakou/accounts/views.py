@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import segno
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -68,6 +69,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         device = twofactor.pending_totp(request.user)
         context["secret"] = twofactor.secret_text(device)
         context["otpauth"] = device.config_url
+        context["qr"] = segno.make(device.config_url).svg_data_uri(scale=4)
     return render(request, "accounts/two_factor.html", context)
 
 
