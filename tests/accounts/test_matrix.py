@@ -62,6 +62,8 @@ def fill(route: str, world: World) -> str:
     assert exchange is not None
 
     def value(name: str) -> str:
+        if name == "user_id":
+            return str(world.users["user-a"].pk)
         if name == "asn":
             return str(world.a.asn)
         if name == "slug":
@@ -167,6 +169,9 @@ def test_every_url_as_every_role(world: World) -> None:
         assert answers[(role, member_b)] == 404, role
         assert answers[(role, f"/api/members/{world.b.asn}/contacts")] == 404, role
     assert answers[("regulator", member_a)] == 404
+    users_a = f"/members/{world.a.asn}/users/"
+    for role, code in (("user-a", 404), ("regulator", 404), ("admin-a", 200), ("staff", 200)):
+        assert answers[(role, users_a)] == code, role
     assert answers[("staff", member_b)] == 200
     assert answers[("anonymous", f"/api/members/{world.a.asn}/contacts")] == 401
     for role in ("user-a", "admin-a", "staff"):

@@ -19,4 +19,10 @@ urlpatterns = [
     ),
     path("account/password-set/", views.password_set, name="password_set"),
     path("members/<int:asn>/", views.member_page, name="member"),
+    path("members/<int:asn>/users/", views.member_users, name="member_users"),
+    path(
+        "members/<int:asn>/users/<int:user_id>/remove/",
+        views.remove_member_user,
+        name="remove_member_user",
+    ),
 ]

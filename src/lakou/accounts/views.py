@@ -10,9 +10,10 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from lakou.accounts import twofactor
-from lakou.accounts.member_data import member_facts
-from lakou.accounts.roles import may_read_member, member_asns
+from lakou.accounts import invites, twofactor
+from lakou.accounts.manage import AccountError
+from lakou.accounts.member_data import member_facts, network_or_404
+from lakou.accounts.roles import admin_asns, is_staff, may_read_member, member_asns
 
 
 class SignIn(auth_views.LoginView):
@@ -79,4 +80,47 @@ def member_page(request: HttpRequest, asn: int) -> HttpResponse:
     if not may_read_member(request.user, asn):
         raise Http404
     facts = member_facts(asn)
-    return render(request, "accounts/member.html", {"facts": facts})
+    can_manage = is_staff(request.user) or asn in admin_asns(request.user)
+    return render(request, "accounts/member.html", {"facts": facts, "can_manage": can_manage})
+
+
+def _manageable(request: HttpRequest, asn: int) -> None:
+    if not (is_staff(request.user) or asn in admin_asns(request.user)):
+        raise Http404
+
+
+@login_required
+def member_users(request: HttpRequest, asn: int) -> HttpResponse:
+    """The network's users: its member admins invite and remove them (and staff)."""
+    _manageable(request, asn)
+    network = network_or_404(asn)
+    error = link = ""
+    if request.method == "POST":
+        try:
+            _user, path = invites.invite(
+                network,
+                request.POST.get("username", ""),
+                request.POST.get("email", ""),
+                request.POST.get("role", ""),
+            )
+        except AccountError as err:
+            error = str(err)
+        else:
+            link = request.build_absolute_uri(path) if path else ""
+    context = {"network": network, "users": invites.users_of(network), "error": error}
+    context["link"] = link
+    return render(request, "accounts/member_users.html", context)
+
+
+@login_required
+def remove_member_user(request: HttpRequest, asn: int, user_id: int) -> HttpResponse:
+    _manageable(request, asn)
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    network = network_or_404(asn)
+    try:
+        invites.remove(network, user_id)
+    except AccountError as err:
+        context = {"network": network, "users": invites.users_of(network), "error": str(err)}
+        return render(request, "accounts/member_users.html", context, status=400)
+    return HttpResponseRedirect(f"/members/{asn}/users/")
