@@ -98,8 +98,6 @@ PROXY_CHECK = textwrap.dedent(
     call_command("migrate", interactive=False, verbosity=0)
     from django.contrib.auth import get_user_model
     from django.test import Client
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
     get_user_model().objects.create_superuser("staff", "s@example.org", "right-Password-42")
     proxy = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_FOR": "203.0.113.5",
              "HTTP_HOST": "ixp.example", "HTTP_ORIGIN": "https://ixp.example"}

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("registry", "0005_encrypted_bgp_password"),
+        ("registry", "0001_initial"),  # needs only Network (its asn); not later changes
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
