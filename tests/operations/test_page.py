@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from lakou.accounts.testing import verified_login
 from lakou.operations.jobs import Outcome
 from lakou.operations.models import JobRun
 from lakou.operations.record import finish, prune
@@ -34,8 +35,8 @@ def test_staff_see_the_last_runs_and_the_failures(client: Client) -> None:
     _run("rs-refresh", True, "bird2 2.0.12: 3 clients", minutes_ago=60)
     _run("rs-refresh", False, "lakou rs build: failed (exit 1): no exchange 'x'")
     _run("flows-rollup", True, "2 roll-ups written, 0 partitions expired")
-    User.objects.create_user("staff", password="pw-123456789", is_staff=True)
-    client.login(username="staff", password="pw-123456789")
+    staff = User.objects.create_user("staff", password="pw-123456789", is_staff=True)
+    verified_login(client, staff)  # staff pass the second factor (lakou.accounts)
     page = client.get("/operations/jobs/").content.decode()
     assert 'role="alert"' in page and "1 job failed on its last run." in page
     assert "no exchange &#x27;x&#x27;" in page  # the failing run's message, escaped
@@ -80,8 +81,8 @@ def test_a_run_that_crashes_is_recorded_as_failed_not_running(
 
 def test_job_runs_are_in_the_admin_read_only(client: Client) -> None:
     _run("backup", False, "disk full")
-    User.objects.create_superuser("root", password="pw-123456789")
-    client.login(username="root", password="pw-123456789")
+    root = User.objects.create_superuser("root", password="pw-123456789")
+    verified_login(client, root)  # staff pass the second factor (lakou.accounts)
     listing = client.get("/admin/operations/jobrun/?outcome__exact=failed")
     assert listing.status_code == 200 and "disk full" in listing.content.decode()
     assert client.get("/admin/operations/jobrun/add/").status_code == 403

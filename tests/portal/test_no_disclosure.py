@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from lakou.accounts.testing import verified_login
 from lakou.portal import traffic_queries
 from lakou.registry.demo import DemoSummary
 
@@ -40,7 +41,7 @@ def use_flows(settings: Any, **flows: Any) -> None:
 def staff_client() -> Client:
     user = get_user_model().objects.create_superuser("ops", "ops@example.org", "pw-ops-123")
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)  # staff pass the second factor (lakou.accounts)
     return client
 
 

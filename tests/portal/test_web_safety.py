@@ -20,6 +20,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "right-Password-42"
@@ -65,6 +67,12 @@ def test_the_audit_is_in_the_admin(staff: None) -> None:
     client = Client()
     login(client, "wrong")
     login(client, PASSWORD)
+    # staff pass the second factor before the admin opens (lakou.accounts)
+    device = TOTPDevice.objects.create(
+        user=get_user_model().objects.get(username="staff"), name="totp"
+    )
+    code = f"{totp(device.bin_key):06d}"
+    assert client.post("/account/two-factor/", {"token": code}).status_code == 302
     for page in ("accessattempt", "accessfailurelog", "accesslog"):
         response = client.get(f"/admin/axes/{page}/")
         assert response.status_code == 200, page

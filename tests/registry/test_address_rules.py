@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from lakou.accounts.testing import verified_login
 from lakou.cli import main
 from lakou.registry import models as m
 from lakou.registry.testing import table_snapshot
@@ -185,7 +186,7 @@ def test_no_session_from_a_route_server_to_itself(lan: m.PeeringLan) -> None:
 @pytest.fixture
 def staff(client: Client) -> Client:
     user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-admin-1")
-    client.force_login(user)
+    verified_login(client, user)  # staff pass the second factor (lakou.accounts)
     return client
 
 

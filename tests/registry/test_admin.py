@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from lakou.accounts.testing import verified_login
 from lakou.registry import models as m
 from lakou.registry.demo import load_demo
 from lakou.registry.testing import registry_models
@@ -32,7 +33,7 @@ def reset_language() -> Iterator[None]:
 @pytest.fixture
 def staff(client: Client) -> Client:
     user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-admin-1")
-    client.force_login(user)
+    verified_login(client, user)  # staff pass the second factor (lakou.accounts)
     return client
 
 

@@ -21,14 +21,23 @@ from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lakou.accounts.keys import create_key
+from lakou.accounts.models import ApiKey
+from lakou.accounts.testing import verified_login
 from lakou.registry import models as m
 from lakou.registry.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 
 # Every field holding a secret, named here (not derived from the code under test).
-SECRET_FIELDS = {(m.Member, "bgp_password"), (get_user_model(), "password")}
+SECRET_FIELDS = {
+    (m.Member, "bgp_password"),
+    (get_user_model(), "password"),
+    (TOTPDevice, "key"),  # two-factor secrets and API key digests (lakou.accounts)
+    (ApiKey, "digest"),
+}
 SECRET_WORDS = ("password", "secret", "token", "key")
 MAX_HOPS = 5
 
@@ -105,7 +114,8 @@ def staff(client: Client) -> Client:
         member.bgp_password = f"Md5Secret-{member.pk}-x"
         member.save()
     user = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw-boss-12")
-    client.force_login(user)
+    create_key(user)  # an API key digest to probe for
+    verified_login(client, user)  # staff pass the second factor (lakou.accounts)
     return client
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
 
+from lakou.accounts.testing import verified_login
 from lakou.registry.ixf import schema as ixf_schema
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +62,11 @@ def test_staff_get_contacts(registry) -> None:
     User.objects.create_user("member", password="pw-member-123")
     client.login(username="member", password="pw-member-123")
     assert "contact_email" not in client.get("/participants.json").content.decode()
-    User.objects.create_user("staff", password="pw-staff-123", is_staff=True)
+    staff = User.objects.create_user("staff", password="pw-staff-123", is_staff=True)
     client.login(username="staff", password="pw-staff-123")
+    # a password alone is not enough: staff pass the second factor first (lakou.accounts)
+    assert "contact_email" not in client.get("/participants.json").content.decode()
+    verified_login(client, staff)
     response = client.get("/participants.json?exchange=smart-ix")
     doc = json.loads(response.content)
     dauphin = next(e for e in doc["member_list"] if e["asnum"] == 64500)
@@ -90,8 +94,8 @@ def test_bgp_passwords_and_route_server_options_are_never_published(registry) ->
     client = Client()
     pages = ["/participants.json", "/api/exchanges/smart-ix/members"]
     bodies = [client.get(page).content.decode() for page in pages]
-    User.objects.create_user("staff", password="pw-staff-123", is_staff=True)
-    client.login(username="staff", password="pw-staff-123")
+    staff = User.objects.create_user("staff", password="pw-staff-123", is_staff=True)
+    verified_login(client, staff)  # staff pass the second factor (lakou.accounts)
     bodies += [client.get(page).content.decode() for page in pages]
     assert all(bodies)
     for body in bodies:

@@ -31,6 +31,7 @@ COMMAND_GROUPS: dict[str, tuple[str, str]] = {
     "restore": ("lakou.cli.restore", "Restore a backup onto a fresh install."),
     "exchange": ("lakou.cli.exchange", "List and inspect exchanges in the registry."),
     "member": ("lakou.cli.member", "List and add members of an exchange."),
+    "user": ("lakou.cli.user", "Accounts of members, regulators and staff; API keys."),
     "ixf": ("lakou.cli.ixf", "IX-F Member Export: export and import."),
     "clients": ("lakou.cli.clients", "arouteserver clients.yml: import and export."),
     "peeringdb": ("lakou.cli.peeringdb", "Local PeeringDB cache: sync, pre-fill, compare."),

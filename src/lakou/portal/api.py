@@ -3,6 +3,7 @@
 Served at ``/api/`` with its OpenAPI description at ``/api/openapi.json`` and docs at
 ``/api/docs`` (assets served locally, no CDN). It shows what the public pages show and
 nothing more: no contacts, no MAC addresses. Writes go through the admin or the CLI.
+The one exception, ``/api/members/{asn}/...``, needs an API key (``lakou.accounts.api``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 
 from lakou import __version__
+from lakou.accounts.api import router as members_router
 from lakou.portal import queries
 from lakou.portal.lg_api import router as lg_router
 from lakou.portal.traffic_api import router as traffic_router
@@ -31,6 +33,7 @@ api = NinjaAPI(
 )
 api.add_router("/lg", lg_router)
 api.add_router("/traffic", traffic_router)
+api.add_router("/members", members_router)
 
 
 class LanOut(Schema):

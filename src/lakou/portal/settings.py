@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "lakou.registry",
     "lakou.portal",
     "lakou.operations",
+    # member accounts; two-factor through django-otp (TOTP + recovery codes)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "lakou.accounts",
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
 ]
 
@@ -60,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lakou.accounts.twofactor.RequireTwoFactor",  # staff and member admins: 2FA first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -119,7 +126,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = str(DATA_DIR / "static")
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/account/login/"
+OTP_TOTP_ISSUER = "lakou"
 
 LOGGING = {
     "version": 1,

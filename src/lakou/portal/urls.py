@@ -45,6 +45,7 @@ portal_patterns = (
 
 urlpatterns = [
     path("", include(portal_patterns)),
+    path("", include("lakou.accounts.urls")),
     path("admin/", admin.site.urls),
     path("operations/", include("lakou.operations.urls")),
     path("metrics", metrics, name="metrics"),

@@ -1,0 +1,166 @@
+"""``lakou user``: accounts of members, regulators and staff, and their API keys.
+
+``add`` gives a user a role (for a member network when it is a member role) and prints
+how the person chooses a password and enrols two-factor authentication; ``password``
+sets one at the terminal; ``apikey`` makes a key, printed alone on the last line and
+never again; ``revoke-key`` ends one; ``keys`` lists them (prefixes only).
+"""
+
+from __future__ import annotations
+
+import click
+
+from lakou.cli.context import Context, pass_context
+from lakou.i18n import _
+from lakou.vocabulary import parse_asn
+
+ROLE_CHOICE = click.Choice(["member-admin", "member-user", "regulator", "staff"])
+
+
+def _asn(text: str | None) -> int | None:
+    if text is None:
+        return None
+    asn = parse_asn(text)
+    if asn is None:
+        raise click.BadParameter(_("%s is not an ASN (64500 or AS64500)") % text)
+    return asn
+
+
+@click.group()
+def cli() -> None:
+    """Accounts and API keys."""
+
+
+@cli.command("add")
+@click.argument("username")
+@click.option("--member", "member", help="ASN of the member network (member roles).")
+@click.option("--role", type=ROLE_CHOICE, required=True, help="What the user may do.")
+@click.option("--email", default="", help="E-mail address of the person.")
+@pass_context
+def add(ctx: Context, username: str, member: str | None, role: str, email: str) -> None:
+    """Create USERNAME (or give it one more role)."""
+    asn = _asn(member)
+    ctx.setup_django()
+    from lakou.accounts import manage
+
+    try:
+        user, created = manage.add_user(username, role, asn, email)
+    except manage.AccountError as err:
+        raise click.ClickException(str(err)) from None
+    what = f"AS{asn}" if asn else role
+    if created:
+        click.echo(
+            _("Created user %(user)s (%(role)s, %(what)s).")
+            % {"user": username, "role": role, "what": what}
+        )
+    else:
+        click.echo(
+            _("User %(user)s now also has %(role)s (%(what)s).")
+            % {"user": username, "role": role, "what": what}
+        )
+    origin = (ctx.config.portal.trusted_origins or [f"http://{ctx.config.portal.listen}"])[0]
+    click.echo(_("To choose a password, the user opens (once, within 3 days):"))
+    click.echo(f"  {origin.rstrip('/')}{manage.set_password_path(user)}")
+    click.echo(_("or you set one now: lakou user password %s") % username)
+    if role in ("staff", "member-admin"):
+        click.echo(
+            _(
+                "At the first sign-in (%s/account/login/) the portal shows a key to add "
+                "to an authenticator app (TOTP) and ten recovery codes: two-factor "
+                "authentication is required for this role."
+            )
+            % origin.rstrip("/")
+        )
+
+
+@cli.command("password")
+@click.argument("username")
+@click.password_option()
+@pass_context
+def password(ctx: Context, username: str, password: str) -> None:
+    """Set USERNAME's password (asked twice, not echoed)."""
+    ctx.setup_django()
+    from lakou.accounts import manage
+
+    try:
+        manage.set_password(manage.find_user(username), password)
+    except manage.AccountError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(_("Password of %s set.") % username)
+
+
+@cli.command("apikey")
+@click.argument("username")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
+@click.option(
+    "--expires",
+    "days",
+    type=int,
+    default=90,
+    show_default=True,
+    help="Days until the key expires (1 to 365).",
+)
+@pass_context
+def apikey(ctx: Context, username: str, scope: str, days: int) -> None:
+    """Make an API key for USERNAME; it is shown once, on the last line."""
+    ctx.setup_django()
+    from lakou.accounts import keys, manage
+
+    try:
+        row, key = keys.create_key(manage.find_user(username), scope=scope, days=days)
+    except (manage.AccountError, keys.ApiKeyError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(
+        _(
+            "API key %(prefix)s for %(user)s, scope %(scope)s, expires %(date)s; "
+            "it is not shown again. Send it as: Authorization: Bearer KEY"
+        )
+        % {
+            "prefix": row.prefix,
+            "user": username,
+            "scope": scope,
+            "date": row.expires.date().isoformat(),
+        }
+    )
+    click.echo(key)
+
+
+@cli.command("revoke-key")
+@click.argument("username")
+@click.argument("prefix")
+@pass_context
+def revoke_key(ctx: Context, username: str, prefix: str) -> None:
+    """Revoke USERNAME's API key PREFIX (as `lakou user keys` lists it)."""
+    ctx.setup_django()
+    from lakou.accounts import keys, manage
+
+    try:
+        count = keys.revoke(manage.find_user(username), prefix)
+    except manage.AccountError as err:
+        raise click.ClickException(str(err)) from None
+    if not count:
+        raise click.ClickException(
+            _("%(user)s has no live API key %(prefix)s") % {"user": username, "prefix": prefix}
+        )
+    click.echo(_("API key %s revoked.") % prefix)
+
+
+@cli.command("keys")
+@click.argument("username")
+@pass_context
+def list_keys(ctx: Context, username: str) -> None:
+    """List USERNAME's API keys: prefix, scope, expiry, state."""
+    ctx.setup_django()
+    from django.utils import timezone
+
+    from lakou.accounts import manage
+    from lakou.accounts.models import ApiKey
+
+    try:
+        user = manage.find_user(username)
+    except manage.AccountError as err:
+        raise click.ClickException(str(err)) from None
+    now = timezone.now()
+    for row in ApiKey.objects.filter(user=user):
+        state = _("revoked") if row.revoked else _("expired") if row.expires <= now else _("live")
+        click.echo(f"{row.prefix}  {row.scope:5}  {row.expires.date().isoformat()}  {state}")

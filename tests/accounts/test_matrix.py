@@ -1,0 +1,190 @@
+"""The authorisation matrix: every URL of the project, as every role.
+
+Every URL pattern (the portal, the looking glass, the admin, operations, the API with
+its authenticated part, the IX-F export) is walked with django.urls' resolvers; each
+pattern gets a concrete address (a pattern no filler knows fails the test, so a new URL
+cannot slip by untested). Each is opened as anonymous, member user of A, member admin of
+A, regulator and staff (API addresses also with each role's API key), and:
+
+* no answer is a server error;
+* nobody but staff and A's own users sees A's contacts; nobody but staff sees B's;
+* no MAC address of A or B appears, beyond those the public IX-F export shows, except
+  to staff and (A's MACs) to A's users;
+* no BGP password appears to anyone, staff included;
+* the admin and operations open for staff only; member pages for their members and staff.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from tests.accounts.conftest import World, sign_in, verified_client
+
+from lakou.accounts import keys
+from lakou.registry import models as m
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "user-a", "admin-a", "regulator", "staff")
+
+
+def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for item in patterns:
+        if isinstance(item, URLResolver):
+            yield from walk(item.url_patterns, prefix + str(item.pattern))
+        else:
+            assert isinstance(item, URLPattern)
+            yield prefix + str(item.pattern), item
+
+
+def admin_model(prefix: str) -> Any:
+    """The model whose admin pages live under ``admin/<app>/<model>/``."""
+    found = re.match(r"\^?admin/(\w+)/(\w+)/", prefix)
+    if found is None:
+        return None
+    try:
+        return apps.get_model(found[1], found[2])
+    except LookupError:
+        return None
+
+
+def fill(route: str, world: World) -> str:
+    """A concrete address for a pattern; raise if a parameter is unknown."""
+    model = admin_model(route)
+    exchange = m.Exchange.objects.order_by("slug").first()
+    assert exchange is not None
+
+    def value(name: str) -> str:
+        if name == "user_id":
+            return str(world.users["user-a"].pk)
+        if name == "asn":
+            return str(world.a.asn)
+        if name == "slug":
+            return exchange.slug
+        if name in ("object_id", "id", "pk"):
+            row = model.objects.order_by("pk").first() if model is not None else None
+            return str(row.pk) if row is not None else "1"
+        if name == "app_label":
+            return "registry"
+        if name in ("rs", "neighbour"):
+            return "nowhere"
+        if name == "version":
+            return "0.0.0"
+        if name in ("uidb64", "token"):
+            return "x"
+        if name == "content_type_id":
+            return "1"
+        if name == "url":
+            return "no-such-page/"
+        raise AssertionError(f"the matrix test does not know how to fill <{name}> in {route}")
+
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda g: value(g[1]), route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda g: value(g[1]), path)
+    path = path.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
+    assert "(" not in path and "<" not in path, f"unfilled pattern {route} -> {path}"
+    return "/" + path
+
+
+def seen(items: set[str], text: str) -> list[str]:
+    return sorted(x for x in items if x in text)
+
+
+def clients(world: World) -> dict[str, Client]:
+    out = {"anonymous": Client()}
+    for name in ("user-a", "regulator"):
+        out[name] = Client()
+        sign_in(out[name], name)
+    out["admin-a"] = verified_client(world.users["admin-a"])
+    out["staff"] = verified_client(world.users["staff"])
+    return out
+
+
+def secrets_of(network: m.Network) -> dict[str, set[str]]:
+    contacts = {c.email for c in network.contacts.all() if c.email} | {
+        c.phone for c in network.contacts.all() if c.phone
+    }
+    macs = set(
+        m.MacAddress.objects.filter(address__connection__member__network=network).values_list(
+            "mac", flat=True
+        )
+    )
+    passwords = {
+        mem.bgp_password for mem in m.Member.objects.filter(network=network) if mem.bgp_password
+    }
+    return {"contacts": contacts, "macs": macs, "passwords": passwords}
+
+
+def test_every_url_as_every_role(world: World) -> None:
+    routes = list(walk(get_resolver().url_patterns))
+    assert any(r.startswith("admin/") for r, _ in routes)
+    assert any("members/<int:asn>/contacts" in r for r, _ in routes)
+    addresses = sorted({fill(route, world) for route, _ in routes})
+    # admin pages of B's private rows too (the change page of one of B's contacts)
+    contact_b = world.b.contacts.first()
+    addresses.append(f"/admin/registry/contact/{contact_b.pk}/change/")
+    addresses.append(f"/members/{world.b.asn}/")
+    addresses.append(f"/api/members/{world.b.asn}/contacts")
+    addresses.append(f"/api/members/{world.b.asn}/sessions")
+
+    a, b = secrets_of(world.a), secrets_of(world.b)
+    public_export = Client().get("/participants.json").content.decode()
+    public_macs = {mac for mac in a["macs"] | b["macs"] if mac in public_export}
+    api_keys = {
+        role: keys.create_key(world.users[role], days=5)[1] for role in ROLES if role != "anonymous"
+    }
+    by_role = clients(world)
+    answers: dict[tuple[str, str], int] = {}
+    for role in ROLES:
+        for address in addresses:
+            client = by_role[role]
+            if address.startswith("/api/") and role != "anonymous":
+                client = Client(headers={"authorization": f"Bearer {api_keys[role]}"})
+            response = client.get(address)
+            code = response.status_code
+            answers[(role, address)] = code
+            assert code < 500, (role, address, code)
+            body = b"".join(response) if response.streaming else response.content  # type: ignore[attr-defined]
+            text = body.decode("utf-8", "replace")
+            where = (role, address)
+            assert not seen(a["passwords"] | b["passwords"], text), where
+            if role != "staff":
+                assert not seen(b["contacts"], text), where
+                assert not seen(b["macs"] - public_macs, text), where
+            if role in ("anonymous", "regulator"):
+                assert not seen(a["contacts"], text), where
+                assert not seen(a["macs"] - public_macs, text), where
+
+    member_a, member_b = f"/members/{world.a.asn}/", f"/members/{world.b.asn}/"
+    assert answers[("anonymous", member_a)] == 302
+    for role in ("user-a", "admin-a", "staff"):
+        assert answers[(role, member_a)] == 200, role
+    for role in ("user-a", "admin-a", "regulator"):
+        assert answers[(role, member_b)] == 404, role
+        assert answers[(role, f"/api/members/{world.b.asn}/contacts")] == 404, role
+    assert answers[("regulator", member_a)] == 404
+    users_a = f"/members/{world.a.asn}/users/"
+    for role, code in (("user-a", 404), ("regulator", 404), ("admin-a", 200), ("staff", 200)):
+        assert answers[(role, users_a)] == code, role
+    assert answers[("staff", member_b)] == 200
+    assert answers[("anonymous", f"/api/members/{world.a.asn}/contacts")] == 401
+    for role in ("user-a", "admin-a", "staff"):
+        assert answers[(role, f"/api/members/{world.a.asn}/contacts")] == 200, role
+
+    admin_pages = [x for x in addresses if x.startswith("/admin/") and "/login/" not in x]
+    admin_pages = [x for x in admin_pages if "/logout/" not in x]
+    for role in ("anonymous", "user-a", "admin-a", "regulator"):
+        for address in [*admin_pages, "/operations/jobs/"]:
+            assert answers[(role, address)] in (302, 404), (role, address)
+    assert answers[("staff", "/admin/")] == 200
+    assert answers[("staff", "/operations/jobs/")] == 200
+    assert answers[("staff", f"/admin/registry/contact/{contact_b.pk}/change/")] == 200
+    for model in admin.site._registry:
+        page = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert answers[("staff", page)] == 200, page
