@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from lakou.accounts.testing import verified_login
 from lakou.cli import main
 from lakou.registry import models as m
 from lakou.registry.testing import registry_models
@@ -301,7 +302,7 @@ def test_paths_and_whatif_deep_inputs_and_lenient(tmp_path: Path, shared_data: P
 @pytest.mark.django_db
 def test_admin_search_with_5000_digits(client: Client) -> None:
     user = get_user_model().objects.create_superuser("boss", "b@example.org", "pw-1234567890")
-    client.force_login(user)
+    verified_login(client, user)  # staff pass the second factor (lakou.accounts)
     for model in admin.site._registry:
         if model._meta.app_label != "registry":
             continue

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from lakou.accounts.testing import verified_login
 from lakou.portal import ports_views
 from lakou.ports.demo import fill
 from lakou.registry import models as m
@@ -21,6 +22,13 @@ def exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     store = tmp_path / "ports" / "smart-ix"
     monkeypatch.setattr(ports_views, "store_directory", lambda slug: tmp_path / "ports" / slug)
     return store
+
+
+@pytest.fixture
+def admin_client(client: Client, django_user_model: type) -> Client:
+    """A superuser who passed the second factor (staff need it: lakou.accounts)."""
+    user = django_user_model.objects.create_superuser("root", "root@example.org", "pw-root-123")
+    return verified_login(client, user)
 
 
 def test_members_page_is_for_staff_only(client: Client, exchange: Path) -> None:

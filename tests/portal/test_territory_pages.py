@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from lakou.accounts.testing import verified_login
 from lakou.paths import territory_paths
 from lakou.registry.demo import DemoSummary
 from lakou.registry.engines import all_exchanges
@@ -131,7 +132,7 @@ def test_unreadable_input_is_a_message_without_the_path(
     from django.contrib.auth.models import User
 
     staff = User.objects.create_user("op", password="x-very-long-password", is_staff=True)
-    client.force_login(staff)
+    verified_login(client, staff)  # staff pass the second factor (lakou.accounts)
     html = get(client, url)
     assert "secret-place" in html
     if url == "/territory/":

@@ -34,6 +34,9 @@ pytestmark = pytest.mark.django_db
 # Every field holding a secret, named here (not derived from the code under test).
 SECRET_FIELDS = {
     (m.Member, "bgp_password"),
+    (m.Switch, "snmp_community"),  # SNMP secrets of the port poller (encrypted, 0007)
+    (m.Switch, "snmp_auth_password"),
+    (m.Switch, "snmp_priv_password"),
     (get_user_model(), "password"),
     (TOTPDevice, "key"),  # two-factor secrets and API key digests (lakou.accounts)
     (ApiKey, "digest"),

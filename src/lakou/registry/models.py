@@ -269,7 +269,7 @@ class Switch(Timestamped):
         help_text=_("Address of the SNMP agent (default: the management address)."),
     )
     snmp_port = models.PositiveIntegerField(_("SNMP port"), default=161)
-    snmp_community = models.CharField(
+    snmp_community = EncryptedCharField(
         _("SNMP community"),
         max_length=128,
         blank=True,
@@ -283,7 +283,7 @@ class Switch(Timestamped):
         default="SHA",
         choices=[(p, p) for p in ("MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")],
     )
-    snmp_auth_password = models.CharField(
+    snmp_auth_password = EncryptedCharField(
         _("SNMP v3 authentication pass phrase"),
         max_length=128,
         blank=True,
@@ -296,7 +296,7 @@ class Switch(Timestamped):
         default="AES",
         choices=[(p, p) for p in ("DES", "AES", "AES-192", "AES-256")],
     )
-    snmp_priv_password = models.CharField(
+    snmp_priv_password = EncryptedCharField(
         _("SNMP v3 privacy pass phrase"),
         max_length=128,
         blank=True,
