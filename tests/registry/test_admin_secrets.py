@@ -116,6 +116,11 @@ def staff(client: Client) -> Client:
     for member in m.Member.objects.all()[:3]:
         member.bgp_password = f"Md5Secret-{member.pk}-x"
         member.save()
+    for switch in m.Switch.objects.all()[:2]:  # the port poller's SNMP secrets
+        switch.snmp_community = f"community-{switch.pk}"
+        switch.snmp_auth_password = f"auth-pass-{switch.pk}"
+        switch.snmp_priv_password = f"priv-pass-{switch.pk}"
+        switch.save()
     user = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw-boss-12")
     create_key(user)  # an API key digest to probe for
     verified_login(client, user)  # staff pass the second factor (lakou.accounts)
