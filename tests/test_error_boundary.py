@@ -275,7 +275,10 @@ def test_rs_build_truncated_rpsl_gz_and_deep_rpki(tmp_path: Path) -> None:
     assert "db.gz: truncated or corrupt gzip file" in result.output
     deep = tmp_path / "rpki.json"
     deep.write_text("[" * 5000 + "]" * 5000)
-    assert "nested more than" in refused(*args, "--no-irr", "--rpki-json", str(deep), names="rpki")
+    # its own data directory: no last-good ROA set left by another test to fall back on
+    own = {"LAKOU_CORE__DATA_DIR": str(tmp_path / "data")}
+    deep_rpki = refused(*args, "--no-irr", "--rpki-json", str(deep), env=own, names="rpki")
+    assert "nested more than" in deep_rpki
 
 
 def test_paths_and_whatif_deep_inputs_and_lenient(tmp_path: Path, shared_data: Path) -> None:
