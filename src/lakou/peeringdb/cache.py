@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from lakou.i18n import gettext as _
 from lakou.peeringdb.schema import OBJECTS, parse_timestamp
+from lakou.private import private_file
 
 if TYPE_CHECKING:  # httpx and its kin only for a sync, never for reading the cache
     from lakou.peeringdb.client import PeeringDBClient
@@ -147,7 +148,7 @@ class PeeringDBCache:
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_file(self.path)  # 0600 in a 0700 folder, like lakou's other state
                 conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
                 conn.row_factory = sqlite3.Row
                 self._migrate(conn)
