@@ -66,7 +66,10 @@ def test_ixf_connection_in_quarantine(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("- {asn: 64501, macs: ['x'], switch: 192.0.2.1}\n", "AS64501: 'x': not a MAC address"),
+        (
+            "- {asn: 64501, macs: ['x'], switch: 192.0.2.1}\n",
+            "members[0]: addresses.0.macs: 'x' is not a MAC address",
+        ),
         ("- {asn: 64501, switch: not-an-address}\n", "members[0]: switch: 'not-an-address'"),
         ("- {asn: 64501, if_index: seven}\n", "members[0]: if_index: 'seven': not a number"),
         ("- {asn: 64501, max_macs: many}\n", "members[0]: max_macs: 'many': not a number"),

@@ -28,7 +28,14 @@ class MembersFileError(ValueError):
     """The members file cannot be used; the message names the file and the place."""
 
 
-MEMBER_KEYS = {"asn", "name", "vlan", "ipv4", "ipv6", "macs"}
+# A member's keys: those the flows read, and the port keys the LAN checks read from the
+# same file (lakou.lan.watchlist: the switch port, MAC limit and quarantine).
+MEMBER_KEYS = {"asn", "name", "vlan", "ipv4", "ipv6", "macs"} | {
+    "switch",
+    "if_index",
+    "quarantine",
+    "max_macs",
+}
 
 
 def load_members(path: str | Path) -> list[Exchange]:
@@ -51,7 +58,8 @@ def _member(path: Path, where: str, data: dict[str, Any]) -> Member:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(x) for x in err["loc"])
-        raise MembersFileError(f"{path}: {where}: {loc}: {err['msg']}") from None
+        problem = err["msg"].removeprefix("Value error, ")
+        raise MembersFileError(f"{path}: {where}: {loc}: {problem}") from None
 
 
 def _from_csv(text: str, path: Path) -> Exchange:
