@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if not lab_module.can_make_namespaces():
         print("needs root and network namespaces", file=sys.stderr)
         return 2
-    missing = lab_module.have_tools("bird", "birdc", "exabgp", "ip")
+    missing = lab_module.missing_tools("bird", "birdc", "exabgp", "ip")
     if missing:
         print(f"missing: {', '.join(missing)}", file=sys.stderr)
         return 2
