@@ -25,6 +25,8 @@ def test_truncated_rpki_file_is_refused(tmp_path: Path) -> None:
         main,
         ["rs", "build", "--clients", str(clients), "--no-irr", "--rpki-json", str(roas),
          "--out", str(out)],
+        # its own data directory: no last-good ROA set from another test to fall back on
+        env={"LAKOU_CORE__DATA_DIR": str(tmp_path / "data")},
     )  # fmt: skip
     assert result.exit_code != 0
     assert "roas.json" in result.output
