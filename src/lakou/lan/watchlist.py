@@ -17,18 +17,16 @@ connection's state says quarantine.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lakou.flows.members import MembersFileError, load_members
 from lakou.flows.records import int_to_mac, mac_to_int
 from lakou.i18n import gettext as _
+from lakou.inputs import load_json, load_yaml
 
 
 @dataclass(frozen=True)
@@ -155,7 +153,7 @@ def load_watchlist(path: str | Path) -> Watchlist:
 # Extras are keyed by (member's position in the file, address's position in the member),
 # the order in which lakou.flows.members builds them.
 def _yaml_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_bytes())
     if isinstance(data, dict):
         data = data.get("members", [])
     out = {}
@@ -195,7 +193,7 @@ def _csv_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
 
 
 def _ixf_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = load_json(path.read_bytes())
     out = {}
     for position, m in enumerate(data.get("member_list", [])):
         i = 0
