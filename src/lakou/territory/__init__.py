@@ -1,7 +1,8 @@
 """lakou.territory: the territory's prefixes and networks, from public files.
 
 The door for readers of a built inventory (the portal's territory page) is
-:func:`read_territory_report`; ``lakou territory build`` calls
+:func:`read_territory_report`, and :func:`regional_view` sets it beside the inventories of
+neighbouring territories; ``lakou territory build`` calls
 :func:`lakou.territory.inventory.build_inventory`. Names are loaded on first use, so
 reading the settings (``lakou.territory.config``) stays cheap.
 """
@@ -11,9 +12,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lakou.territory.report import InventoryFileError, TerritoryReport, read_territory_report
+    from lakou.territory.report import (
+        InventoryFileError,
+        RegionalView,
+        TerritoryReport,
+        read_territory_report,
+        regional_view,
+    )
 
-__all__ = ["InventoryFileError", "TerritoryReport", "read_territory_report"]
+__all__ = [
+    "InventoryFileError",
+    "RegionalView",
+    "TerritoryReport",
+    "read_territory_report",
+    "regional_view",
+]
 
 
 def __getattr__(name: str) -> Any:
