@@ -377,3 +377,27 @@ def test_regional_view_counts_a_territory_once() -> None:
     assert [(n.asn, n.classes) for n in view.networks] == [
         (1, {"GP": "local", "MF": "local", "MQ": "regional"}),
     ]
+
+
+def test_class_reasons_in_the_visitors_language(
+    client: Client, configured: dict[str, Path]
+) -> None:
+    """The inventory was built in English; a French or Spanish visitor reads why in theirs."""
+    report = read_territory_report(configured["inventory"])
+    smitcoms = next(n for n in report.networks if n.asn == 27781)
+    assert smitcoms.reason is not None and "registered in SX" in smitcoms.class_reason
+    for lang, words in [("fr", "enregistré en SX"), ("es", "registrado en SX")]:
+        section = text_of(get(client, "/territory/", lang).split('id="class-local"')[1])
+        assert words in section.split("AS27781")[1].split("AS")[0], (lang, section[:600])
+        assert smitcoms.class_reason not in section
+
+
+def test_a_reason_from_a_file_is_rendered_only_from_known_templates() -> None:
+    from lakou.territory.classify import REASONS, REGISTERED_IN
+    from lakou.territory.reason import Reason
+
+    good = {"template": REGISTERED_IN, "args": {"country": "SX"}}
+    assert Reason.from_dict(good, REASONS) == Reason(REGISTERED_IN, {"country": "SX"})
+    assert Reason.from_dict({"template": "{country.__class__}", "args": {}}, REASONS) is None
+    assert Reason.from_dict({"template": REGISTERED_IN, "args": {}}, REASONS) is None  # no value
+    assert Reason.from_dict({"template": REGISTERED_IN, "args": {"country": [1]}}, REASONS) is None

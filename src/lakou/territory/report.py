@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lakou.i18n import gettext as _
-from lakou.territory.classify import CLASSES
+from lakou.territory.classify import CLASSES, REASONS
+from lakou.territory.reason import Reason
 
 # Confidence bands shown on the page: (lowest confidence included, key).
 CONFIDENCE_BANDS = ((1.0, "1"), (0.9, "0.9"), (0.7, "0.7"), (0.5, "0.5"), (0.0, "0"))
@@ -43,6 +44,11 @@ class NetworkRow:
     countries: int | None  # countries its address space is spread over
     registered_in: str | None
     top_countries: dict[str, float] = field(default_factory=dict)
+    reason: Reason | None = None  # class_reason to translate, when the inventory has it
+
+    def why(self, translate: Callable[[str], str]) -> str:
+        """The class reason in the reader's language (``translate``), or as stored."""
+        return self.reason.render(translate) if self.reason else self.class_reason
 
 
 @dataclass
@@ -215,6 +221,7 @@ def _network(entry: Any, where: str) -> NetworkRow:
         else None,
         registered_in=registration.get("country") if isinstance(registration, dict) else None,
         top_countries={str(k): float(v) for k, v in top.items()} if isinstance(top, dict) else {},
+        reason=Reason.from_dict(entry.get("class_reason_i18n"), REASONS),
     )
 
 
