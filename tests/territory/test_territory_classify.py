@@ -183,7 +183,8 @@ def test_local_needs_most_space_here_and_no_registration_elsewhere() -> None:
     assert classify(_evidence({"GP": 50, "FR": 50}), TERRITORY, config)[0] == LOCAL  # edge: 50%
     assert classify(_evidence({"GP": 49, "FR": 51}), TERRITORY, config)[0] == REGIONAL
     registered_here = _evidence({"SX": 90, "US": 10}, asn_country="SX")
-    assert classify(registered_here, TERRITORY, config) == (
+    kind, why = classify(registered_here, TERRITORY, config)
+    assert (kind, why.render()) == (
         LOCAL,
         "90.0% of its IPv4 space is in the territory; registered in SX",
     )
