@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Schema
 from ninja.errors import HttpError
 
@@ -99,15 +99,26 @@ def _writable(request: HttpRequest, asn: int) -> m.Network:
     return network
 
 
-def _submit(request: HttpRequest, asn: int, call: Any, *args: Any) -> tuple[int, Any]:
+def _answer(status: int, body: Schema | list[Any]) -> JsonResponse:
+    """The answer with its status (the same with every django-ninja version; the
+    operation's ``response`` declares the schema per status for the OpenAPI)."""
+    data = body.model_dump(mode="json") if isinstance(body, Schema) else body
+    return JsonResponse(data, status=status, safe=False)
+
+
+def _problem(exc: ss.SelfServiceError) -> JsonResponse:
+    return _answer(400, Problem(detail=str(exc), field=exc.field))
+
+
+def _submit(request: HttpRequest, asn: int, call: Any, *args: Any) -> JsonResponse:
     network = _writable(request, asn)
     try:
         change = call(ss.Actor.from_request(request), network, *args)
     except ss.NotAllowed as exc:
         raise HttpError(403, str(exc)) from None
     except ss.SelfServiceError as exc:
-        return 400, Problem(detail=str(exc), field=exc.field)
-    return (202 if change.status == PENDING else 201), change_out(change)
+        return _problem(exc)
+    return _answer(202 if change.status == PENDING else 201, change_out(change))
 
 
 ANSWERS = {201: ChangeOut, 202: ChangeOut, 400: Problem}
@@ -119,7 +130,7 @@ ANSWERS = {201: ChangeOut, 202: ChangeOut, 400: Problem}
     url_name="member_add_mac",
     summary="Add a MAC on one of the member's peering-LAN addresses (or replace one)",
 )
-def add_mac(request: HttpRequest, asn: int, body: MacIn) -> tuple[int, Any]:
+def add_mac(request: HttpRequest, asn: int, body: MacIn) -> JsonResponse:
     return _submit(request, asn, ss.add_mac, body.address, body.mac, body.replace)
 
 
@@ -129,8 +140,8 @@ def add_mac(request: HttpRequest, asn: int, body: MacIn) -> tuple[int, Any]:
     url_name="member_routing",
     summary="Change the member's AS-SET and max-prefix limits (IPv4, IPv6)",
 )
-def set_routing(request: HttpRequest, asn: int, body: RoutingIn) -> tuple[int, Any]:
-    values = body.dict(exclude_unset=True)
+def set_routing(request: HttpRequest, asn: int, body: RoutingIn) -> JsonResponse:
+    values = body.model_dump(exclude_unset=True)
     return _submit(request, asn, ss.set_routing, values)
 
 
@@ -140,13 +151,13 @@ def set_routing(request: HttpRequest, asn: int, body: RoutingIn) -> tuple[int, A
     url_name="member_routing_preview",
     summary="What the route servers would accept with this AS-SET and these limits",
 )
-def preview_routing(request: HttpRequest, asn: int, body: RoutingIn) -> tuple[int, Any]:
+def preview_routing(request: HttpRequest, asn: int, body: RoutingIn) -> JsonResponse:
     network = _writable(request, asn)
     try:
-        routing = ss.routing_operation(network, body.dict(exclude_unset=True))
+        routing = ss.routing_operation(network, body.model_dump(exclude_unset=True))
     except ss.SelfServiceError as exc:
-        return 400, Problem(detail=str(exc), field=exc.field)
-    return 200, [p.as_dict() for p in route_server_preview(network, routing=routing)]
+        return _problem(exc)
+    return _answer(200, [p.as_dict() for p in route_server_preview(network, routing=routing)])
 
 
 @router.patch(
@@ -157,7 +168,7 @@ def preview_routing(request: HttpRequest, asn: int, body: RoutingIn) -> tuple[in
 )
 def set_session(
     request: HttpRequest, asn: int, session_id: int, body: SessionIn
-) -> tuple[int, Any]:
+) -> JsonResponse:
     return _submit(request, asn, ss.set_session, session_id, body.enabled)
 
 
@@ -167,8 +178,8 @@ def set_session(
     url_name="member_add_contact",
     summary="Add a contact (noc, technical, policy, abuse, billing)",
 )
-def add_contact(request: HttpRequest, asn: int, body: ContactIn) -> tuple[int, Any]:
-    return _submit(request, asn, ss.save_contact, body.dict())
+def add_contact(request: HttpRequest, asn: int, body: ContactIn) -> JsonResponse:
+    return _submit(request, asn, ss.save_contact, body.model_dump())
 
 
 @router.patch(
@@ -179,8 +190,8 @@ def add_contact(request: HttpRequest, asn: int, body: ContactIn) -> tuple[int, A
 )
 def edit_contact(
     request: HttpRequest, asn: int, contact_id: int, body: ContactIn
-) -> tuple[int, Any]:
-    return _submit(request, asn, ss.save_contact, body.dict(), contact_id)
+) -> JsonResponse:
+    return _submit(request, asn, ss.save_contact, body.model_dump(), contact_id)
 
 
 @router.delete(
@@ -189,7 +200,7 @@ def edit_contact(
     url_name="member_remove_contact",
     summary="Remove one of the member's contacts",
 )
-def remove_contact(request: HttpRequest, asn: int, contact_id: int) -> tuple[int, Any]:
+def remove_contact(request: HttpRequest, asn: int, contact_id: int) -> JsonResponse:
     return _submit(request, asn, ss.remove_contact, contact_id)
 
 
