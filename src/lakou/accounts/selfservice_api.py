@@ -166,9 +166,7 @@ def preview_routing(request: HttpRequest, asn: int, body: RoutingIn) -> JsonResp
     url_name="member_session",
     summary="Enable or disable one of the member's route-server sessions",
 )
-def set_session(
-    request: HttpRequest, asn: int, session_id: int, body: SessionIn
-) -> JsonResponse:
+def set_session(request: HttpRequest, asn: int, session_id: int, body: SessionIn) -> JsonResponse:
     return _submit(request, asn, ss.set_session, session_id, body.enabled)
 
 
@@ -188,9 +186,7 @@ def add_contact(request: HttpRequest, asn: int, body: ContactIn) -> JsonResponse
     url_name="member_contact",
     summary="Change one of the member's contacts",
 )
-def edit_contact(
-    request: HttpRequest, asn: int, contact_id: int, body: ContactIn
-) -> JsonResponse:
+def edit_contact(request: HttpRequest, asn: int, contact_id: int, body: ContactIn) -> JsonResponse:
     return _submit(request, asn, ss.save_contact, body.model_dump(), contact_id)
 
 
