@@ -13,6 +13,7 @@ deployed and the registry is not touched.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from lakou import exchange as x
 from lakou.registry import models as m
+
+_RPSL_PATH = re.compile(r"from rpsl \S+")
 
 
 @dataclass
@@ -107,6 +110,7 @@ def _sources(row: m.Exchange) -> tuple[dict[str, Any], Any, str]:
     cfg = settings.LAKOU_CONFIG.routeserver
     data_dir = Path(settings.LAKOU_CONFIG.core.data_dir)
     cache = cfg.cache_dir or data_dir / "routeserver" / "cache"
+    args: dict[str, Any]
     if row.demo:
         from lakou.registry.demo.routeserver import IRR_DIR
 
@@ -180,5 +184,10 @@ def route_server_preview(
                 preview.problem = " ".join(str(exc).split())[:500]
             else:
                 preview.diff = next((c for c in result.clients if c.asn == network.asn), None)
+                if preview.diff is not None:
+                    # the IRR summaries name the server's own folders: not the member's business
+                    for name in ("irr_before", "irr_after"):
+                        text = getattr(preview.diff, name)
+                        setattr(preview.diff, name, _RPSL_PATH.sub("from RPSL files", text))
             out.append(preview)
     return out

@@ -319,12 +319,18 @@ def add_mac(
         new = m.normalise_mac(mac)
     except ValidationError as exc:
         raise SelfServiceError(" ".join(exc.messages), "mac") from None
-    op = {"address": address.pk, "mac": new, "replace": (replace or "").strip()}
+    old = ""
+    if (replace or "").strip():
+        try:
+            old = m.normalise_mac(replace)
+        except ValidationError as exc:
+            raise SelfServiceError(" ".join(exc.messages), "replace") from None
+    op = {"address": address.pk, "mac": new, "replace": old}
     before = {"macs": sorted(x.mac for x in address.macs.all())}
     after_macs = set(before["macs"]) | {new}
-    if op["replace"] and not address.lan.exchange.mac_quarantine:
-        after_macs.discard(op["replace"].lower())
-    after = {"macs": sorted(after_macs)}
+    if old and not address.lan.exchange.mac_quarantine:
+        after_macs.discard(old)
+    after: dict[str, Any] = {"macs": sorted(after_macs)}
     if address.lan.exchange.mac_quarantine:
         after["quarantine"] = [new]
     return _submit(
