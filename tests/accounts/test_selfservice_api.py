@@ -126,3 +126,15 @@ def test_nobody_reads_another_members_log(world: World) -> None:
     assert call("get", path, None)[0] == 401
     code, body = call("get", path, key_of(world, "staff", "read"))
     assert code == 200 and body[0]["after"]["macs"]
+
+
+def test_addresses_name_the_ids_the_changes_use(world: World) -> None:
+    key = key_of(world, "user-a", "read")
+    code, body = call("get", f"/api/members/{world.a.asn}/addresses", key)
+    assert code == 200 and body
+    address = address_of(world.a)
+    row = next(a for a in body if a["id"] == address.pk)
+    assert {x["mac"] for x in row["macs"]} == set(address.macs.values_list("mac", flat=True))
+    ids = {s["id"] for a in body for s in a["sessions"]}
+    assert ids == {s.pk for s in ss.sessions_of(world.a)}
+    assert call("get", f"/api/members/{world.a.asn}/addresses", key_of(world, "admin-b"))[0] == 404

@@ -1,6 +1,7 @@
 """Self-service through the API: what a member admin's ``write`` key may change.
 
-``POST /api/members/{asn}/macs``, ``PATCH /api/members/{asn}/routing`` (AS-SET,
+``GET /api/members/{asn}/addresses`` (the ids the changes name), ``POST
+/api/members/{asn}/macs``, ``PATCH /api/members/{asn}/routing`` (AS-SET,
 max-prefix IPv4 and IPv6; ``POST .../routing/preview`` shows the route servers' diff
 first), ``PATCH /api/members/{asn}/sessions/{id}``, ``POST/PATCH/DELETE
 /api/members/{asn}/contacts[/{id}]``, and ``GET /api/members/{asn}/changes`` (the audit
@@ -66,6 +67,28 @@ class ContactIn(Schema):
     phone: str = ""
 
 
+class MacOut(Schema):
+    mac: str
+    quarantine: bool
+
+
+class AddressSessionOut(Schema):
+    id: int
+    route_server: str
+    afi: int
+    enabled: bool
+
+
+class AddressOut(Schema):
+    id: int
+    exchange: str
+    lan: str
+    ipv4: str | None
+    ipv6: str | None
+    macs: list[MacOut]
+    sessions: list[AddressSessionOut]
+
+
 class Problem(Schema):
     detail: str
     field: str = ""
@@ -122,6 +145,38 @@ def _submit(request: HttpRequest, asn: int, call: Any, *args: Any) -> JsonRespon
 
 
 ANSWERS = {201: ChangeOut, 202: ChangeOut, 400: Problem}
+
+
+@router.get(
+    "/{int:asn}/addresses",
+    response=list[AddressOut],
+    url_name="member_addresses",
+    summary="The member's peering-LAN addresses with their MACs and route-server sessions "
+    "(the ids the changes name)",
+)
+def addresses(request: HttpRequest, asn: int) -> list[AddressOut]:
+    if not may_read_member(request.user, asn):
+        raise HttpError(404, "Not Found")
+    network = network_or_404(asn)
+    sessions: dict[int, list[AddressSessionOut]] = {}
+    for s in ss.sessions_of(network):
+        sessions.setdefault(s.address_id, []).append(
+            AddressSessionOut(
+                id=s.pk, route_server=s.route_server.name, afi=s.afi, enabled=s.enabled
+            )
+        )
+    return [
+        AddressOut(
+            id=a.pk,
+            exchange=a.lan.exchange.slug,
+            lan=a.lan.name,
+            ipv4=a.ipv4,
+            ipv6=a.ipv6,
+            macs=[MacOut(mac=x.mac, quarantine=x.quarantine) for x in a.macs.all()],
+            sessions=sessions.get(a.pk, []),
+        )
+        for a in ss.addresses_of(network)
+    ]
 
 
 @router.post(
