@@ -50,7 +50,7 @@ def test_a_write_key_adds_a_mac_and_the_log_names_the_key(world: World) -> None:
     assert body["api_key"] == "lakou_" + key.split("_")[1]
     assert m.MacAddress.objects.filter(address=address, mac=NEW_MAC).exists()
     change = Change.objects.get()
-    assert change.via == VIA_API and change.api_key_prefix == key.split("_")[1]
+    assert change.via == VIA_API and change.api_prefix == key.split("_")[1]
     code, log = call("get", f"/api/members/{world.a.asn}/changes", key_of(world, "user-a", "read"))
     assert code == 200 and log[0]["id"] == change.pk and log[0]["user"] == "admin-a"
 

@@ -76,7 +76,7 @@ class Change(models.Model):
     after = models.JSONField(_("after"), default=dict, blank=True)
     operation = models.JSONField(_("operation"), default=dict)  # replayed on approval
     via = models.CharField(_("via"), max_length=8, choices=VIA_CHOICES, default=VIA_PORTAL)
-    api_key_prefix = models.CharField(_("API key"), max_length=16, blank=True)
+    api_prefix = models.CharField(_("API key"), max_length=16, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=STATUS_CHOICES, db_index=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -102,5 +102,5 @@ class Change(models.Model):
     def door(self) -> str:
         """``portal``, or ``API key lakou_1a2b3c4d``."""
         if self.via == VIA_API:
-            return f"{_('API key')} lakou_{self.api_key_prefix}"
+            return f"{_('API key')} lakou_{self.api_prefix}"
         return str(_("portal"))

@@ -285,7 +285,7 @@ def _submit(
         after=after,
         operation=op,
         via=actor.via,
-        api_key_prefix=getattr(actor.api_key, "prefix", "") or "",
+        api_prefix=getattr(actor.api_key, "prefix", "") or "",
     )
     with transaction.atomic():
         if waits:

@@ -100,7 +100,7 @@ def change_out(change: Change) -> ChangeOut:
         created=change.created,
         user=change.username,
         via=change.via,
-        api_key=f"lakou_{change.api_key_prefix}" if change.api_key_prefix else "",
+        api_key=f"lakou_{change.api_prefix}" if change.api_prefix else "",
         kind=change.kind,
         target=change.target,
         before=change.before,

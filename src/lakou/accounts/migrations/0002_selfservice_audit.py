@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "api_key_prefix",
+                    "api_prefix",
                     models.CharField(blank=True, max_length=16, verbose_name="API key"),
                 ),
                 (
