@@ -18,7 +18,7 @@ from lakou.accounts.models import ApiKey
 
 
 def _context(request: HttpRequest, **extra: object) -> dict[str, object]:
-    rows = ApiKey.objects.filter(user=request.user).order_by("-created")
+    rows = ApiKey.objects.filter(user_id=request.user.pk).order_by("-created")
     context: dict[str, object] = {
         "keys": list(rows),
         "now": timezone.now(),

@@ -10,6 +10,8 @@ frames by MAC (and by the port on which a registered MAC is seen).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lakou.lan.watchlist import WatchedPort, Watchlist
 from lakou.registry import models as m
 
@@ -25,17 +27,17 @@ def registry_watchlist() -> Watchlist:
             macs = list(addr.macs.all())
             new = tuple(mac.mac for mac in macs if mac.quarantine)
             kept = tuple(mac.mac for mac in macs if not mac.quarantine)
-            common = {
-                "asn": net.asn,
-                "name": net.name,
-                "vlan": addr.lan.vlan_id,
-                "addresses": tuple(str(a) for a in (addr.ipv4, addr.ipv6) if a),
-            }
+            port = WatchedPort(
+                asn=net.asn,
+                name=net.name,
+                vlan=addr.lan.vlan_id,
+                macs=kept,
+                addresses=tuple(str(a) for a in (addr.ipv4, addr.ipv6) if a),
+                quarantine=conn.state == "quarantine",
+            )
             if kept or not new:
-                ports.append(
-                    WatchedPort(macs=kept, quarantine=conn.state == "quarantine", **common)
-                )
+                ports.append(port)
             if new:
                 # MACs in quarantine (a member's new router) are watched on their own
-                ports.append(WatchedPort(macs=new, quarantine=True, **common))
+                ports.append(replace(port, macs=new, quarantine=True))
     return Watchlist(ports)
