@@ -8,6 +8,8 @@ user's keys here (staff see them, without digests, in the admin).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -18,7 +20,8 @@ from lakou.accounts.models import ApiKey
 
 
 def _context(request: HttpRequest, **extra: object) -> dict[str, object]:
-    rows = ApiKey.objects.filter(user_id=request.user.pk).order_by("-created")
+    user: Any = request.user  # signed in (login_required)
+    rows = ApiKey.objects.filter(user=user).order_by("-created")
     context: dict[str, object] = {
         "keys": list(rows),
         "now": timezone.now(),
