@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from tests.accounts.conftest import World, sign_in, verified_client
 
 from lakou.accounts import selfservice as ss
 from lakou.accounts.changes import APPLIED, FAILED, PENDING, REFUSED, VIA_PORTAL, Change
+from lakou.operations.models import JobRun
 from lakou.registry import models as m
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +124,12 @@ def test_routing_preview_shows_the_route_servers_diff_and_save_applies(world: Wo
     assert change.after == {"max_prefix_v4": 7, "max_prefix_v6": 12}
     exchange = m.Exchange.objects.get(members__network=world.a)
     assert exchange.routeserver_changed is not None and ss.rebuild_waiting(exchange)
+    staff_page = verified_client(world.users["staff"]).get("/members/changes/").content.decode()
+    assert "rs-refresh" in staff_page and exchange.name in staff_page
+    # a successful rs-refresh run after the change: nothing waits any more
+    JobRun.objects.create(job="rs-refresh", started_at=timezone.now(), outcome="succeeded")
+    assert not ss.rebuild_waiting(exchange)
+    assert "rebuild-note" not in page(world)
 
 
 def test_routing_refuses_a_bad_as_set_or_limit_by_name(world: World) -> None:

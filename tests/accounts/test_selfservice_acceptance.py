@@ -108,3 +108,18 @@ def test_a_mac_added_with_a_write_key_without_approval(world: World) -> None:
     assert enriched_owner(NEW_MAC, address.lan.vlan_id) == world.a.asn
     log = audit_log_text(world)
     assert "admin-a" in log and f"lakou_{key.split('_')[1]}" in log
+
+
+def test_a_quarantined_mac_is_the_members_in_the_export_and_the_enrichment(world: World) -> None:
+    """In quarantine the MAC is in the registry, marked so: the member's new router's
+    traffic is the member's, and the export lists it like the others."""
+    address = where(world)
+    m.Exchange.objects.filter(pk=address.lan.exchange_id).update(mac_quarantine=True)
+    admin = verified_client(world.users["admin-a"])
+    admin.post(
+        f"/members/{world.a.asn}/self-service/",
+        {"action": "mac", "address": address.pk, "mac": NEW_MAC},
+    )
+    assert m.MacAddress.objects.get(mac=NEW_MAC).quarantine
+    assert in_ixf_export(NEW_MAC)
+    assert enriched_owner(NEW_MAC, address.lan.vlan_id) == world.a.asn

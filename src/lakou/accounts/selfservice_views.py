@@ -145,6 +145,7 @@ def staff_changes(request: HttpRequest) -> HttpResponse:
                 "lan__exchange", "address__connection__member__network"
             )
         ),
+        "rebuild": [e for e in m.Exchange.objects.order_by("name") if ss.rebuild_waiting(e)],
         "staff_view": True,
     }
     return render(request, "accounts/staff_changes.html", context)
