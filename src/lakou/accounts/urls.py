@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from lakou.accounts import views
+from lakou.accounts.selfservice_urls import urlpatterns as selfservice_urls
 
 app_name = "accounts"
 
@@ -25,4 +26,5 @@ urlpatterns = [
         views.remove_member_user,
         name="remove_member_user",
     ),
+    *selfservice_urls,
 ]

@@ -173,6 +173,11 @@ def _report(
     help=_("Hours a quarantined port must stay clean before production."),
 )
 @click.option("--now", type=int, help=_("Judge at this time (seconds since 1970; default: now)."))
+@click.option(
+    "--promote",
+    is_flag=True,
+    help=_("With --registry: move the quarantined MACs of ready ports to production."),
+)
 @pass_context
 def quarantine(
     ctx: Context,
@@ -184,12 +189,22 @@ def quarantine(
     broadcast_pps: float,
     clean_hours: float,
     now: int | None,
+    promote: bool,
 ) -> None:
     """Quarantined ports: clean for N hours and ready for production, or what blocks them."""
+    if promote and not registry:
+        raise click.UsageError(_("--promote needs --registry (it changes the registry)"))
     with language(ctx.lang):
-        _quarantine(
+        statuses = _quarantine(
             ctx, store_dir, members, registry, fmt, max_macs, broadcast_pps, clean_hours, now
         )
+        if promote:
+            from lakou.accounts.selfservice import promote_ready
+
+            moved = promote_ready(statuses)
+            if fmt != "json":
+                for mac in moved:
+                    click.echo(_("{mac}: moved to production").format(mac=mac))
 
 
 def _quarantine(
@@ -202,7 +217,7 @@ def _quarantine(
     broadcast_pps: float,
     clean_hours: float,
     now: int | None,
-) -> None:
+) -> list[Any]:
     from lakou.lan import LanStoreError, Thresholds, quarantine_report
 
     watchlist = _watchlist(ctx, members, registry)
@@ -220,10 +235,10 @@ def _quarantine(
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
         click.echo(json.dumps([s.as_dict() for s in statuses], indent=2, ensure_ascii=False))
-        return
+        return statuses
     if not statuses:
         click.echo(_("No port is in quarantine."))
-        return
+        return statuses
     hours = f"{clean_hours:g}"
     for s in statuses:
         who = f"AS{s.asn} {s.member} ({s.port})"
@@ -245,3 +260,4 @@ def _quarantine(
                     who=who, seen=seen, hours=hours
                 )
             )
+    return statuses

@@ -205,6 +205,32 @@ class Exchange(Timestamped):
     demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Loaded by `lakou demo`: not real members.")
     )
+    # Members' self-service (lakou.accounts.selfservice): whether their changes wait for
+    # staff, whether their new MACs start in quarantine, and when the route servers' inputs
+    # last changed (the next rs-refresh run rebuilds and deploys from the registry).
+    selfservice_approval = models.BooleanField(
+        _("self-service changes need staff approval"),
+        default=False,
+        help_text=_(
+            "A member's own changes (MACs, AS-SET, max-prefix, route-server sessions, contacts) "
+            "wait until staff approve them."
+        ),
+    )
+    mac_quarantine = models.BooleanField(
+        _("MAC quarantine"),
+        default=False,
+        help_text=_(
+            "A MAC a member adds starts in quarantine; staff or the peering-LAN quarantine "
+            "check move it to production."
+        ),
+    )
+    routeserver_changed = models.DateTimeField(
+        _("route-server inputs changed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a change the route servers depend on was last applied."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -687,6 +713,13 @@ class MacAddress(Timestamped):
     mac = models.CharField(_("MAC address"), max_length=17)
     learned = models.BooleanField(
         _("learned"), default=False, help_text=_("Discovered on the switch, not configured.")
+    )
+    quarantine = models.BooleanField(
+        _("quarantine"),
+        default=False,
+        help_text=_(
+            "A new MAC watched by the peering-LAN quarantine check before it goes to production."
+        ),
     )
 
     class Meta:
