@@ -12,7 +12,8 @@ A MAC added on an exchange with ``mac_quarantine`` starts in quarantine (in the 
 marked so); :func:`promote_mac` moves it to production (staff, or the peering-LAN
 quarantine check through :func:`promote_ready`), and only then does a MAC it replaces go.
 An applied change the route servers depend on (AS-SET, max-prefix, sessions) marks its
-exchanges' ``routeserver_changed``: the next ``rs-refresh`` run rebuilds and deploys.
+exchanges' ``routeserver_changed``: the next ``rs-changes`` run (a timer, every 10
+minutes) rebuilds and deploys them.
 """
 
 from __future__ import annotations
@@ -254,7 +255,7 @@ def _check(network: m.Network, kind: str, op: dict[str, Any]) -> None:
 
 
 def mark_route_servers_changed(exchanges: Iterable[m.Exchange]) -> None:
-    """The route servers of these exchanges have new inputs: the next rs-refresh run
+    """The route servers of these exchanges have new inputs: the next rs-changes run
     rebuilds and deploys them (``lakou.operations``)."""
     m.Exchange.objects.filter(pk__in=[e.pk for e in exchanges]).update(
         routeserver_changed=timezone.now()
@@ -545,10 +546,15 @@ def promote_ready(statuses: Iterable[Any]) -> list[str]:
 
 
 def rebuild_waiting(exchange: m.Exchange) -> bool:
-    """Whether an applied change is newer than the last successful rs-refresh run."""
+    """Whether an applied change is newer than the last successful rebuild (rs-refresh
+    or rs-changes)."""
     if exchange.routeserver_changed is None:
         return False
     from lakou.operations.models import JobRun
 
-    last = JobRun.objects.filter(job="rs-refresh", outcome="succeeded").first()
+    last = (
+        JobRun.objects.filter(job__in=("rs-refresh", "rs-changes"), outcome="succeeded")
+        .order_by("-started_at")
+        .first()
+    )
     return last is None or last.started_at < exchange.routeserver_changed
