@@ -12,7 +12,6 @@ import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
-from lakou.i18n import language
 
 
 def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
@@ -122,21 +121,6 @@ def report(
     until: int,
 ) -> None:
     """Findings per member: what its port sent that a peering LAN must not carry."""
-    with language(ctx.lang):
-        _report(ctx, store_dir, members, registry, fmt, max_macs, broadcast_pps, since, until)
-
-
-def _report(
-    ctx: Context,
-    store_dir: str | None,
-    members: str | None,
-    registry: bool,
-    fmt: str,
-    max_macs: int,
-    broadcast_pps: float,
-    since: int,
-    until: int,
-) -> None:
     from lakou.lan import LanStoreError, Thresholds, lan_report
 
     watchlist = _watchlist(ctx, members, registry)
@@ -194,30 +178,6 @@ def quarantine(
     """Quarantined ports: clean for N hours and ready for production, or what blocks them."""
     if promote and not registry:
         raise click.UsageError(_("--promote needs --registry (it changes the registry)"))
-    with language(ctx.lang):
-        statuses = _quarantine(
-            ctx, store_dir, members, registry, fmt, max_macs, broadcast_pps, clean_hours, now
-        )
-        if promote:
-            from lakou.accounts.selfservice import promote_ready
-
-            moved = promote_ready(statuses)
-            if fmt != "json":
-                for mac in moved:
-                    click.echo(_("{mac}: moved to production").format(mac=mac))
-
-
-def _quarantine(
-    ctx: Context,
-    store_dir: str | None,
-    members: str | None,
-    registry: bool,
-    fmt: str,
-    max_macs: int,
-    broadcast_pps: float,
-    clean_hours: float,
-    now: int | None,
-) -> list[Any]:
     from lakou.lan import LanStoreError, Thresholds, quarantine_report
 
     watchlist = _watchlist(ctx, members, registry)
@@ -233,12 +193,23 @@ def _quarantine(
         )
     except LanStoreError as exc:
         raise click.ClickException(str(exc)) from None
+    _print_quarantine(statuses, fmt, clean_hours, when)
+    if promote:
+        from lakou.accounts.selfservice import promote_ready
+
+        moved = promote_ready(statuses)
+        if fmt != "json":
+            for mac in moved:
+                click.echo(_("{mac}: moved to production").format(mac=mac))
+
+
+def _print_quarantine(statuses: list[Any], fmt: str, clean_hours: float, when: int) -> None:
     if fmt == "json":
         click.echo(json.dumps([s.as_dict() for s in statuses], indent=2, ensure_ascii=False))
-        return statuses
+        return
     if not statuses:
         click.echo(_("No port is in quarantine."))
-        return statuses
+        return
     hours = f"{clean_hours:g}"
     for s in statuses:
         who = f"AS{s.asn} {s.member} ({s.port})"
@@ -260,4 +231,3 @@ def _quarantine(
                     who=who, seen=seen, hours=hours
                 )
             )
-    return statuses
