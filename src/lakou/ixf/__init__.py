@@ -26,22 +26,24 @@ from lakou.ixf.common import (
 )
 from lakou.ixf.exchanges import exchanges, members_exchange
 from lakou.ixf.reader import (
-    ConnectionDoc,
-    Document,
     Duplicates,
-    FamilyDoc,
-    IxpDoc,
-    MemberDoc,
-    PortDoc,
     Progress,
-    SwitchDoc,
-    VlanDoc,
-    VlanIfDoc,
     detect_version,
     load,
     parse_json,
     read_document,
     tolerate,
+)
+from lakou.ixf.records import (
+    ConnectionDoc,
+    Document,
+    FamilyDoc,
+    IxpDoc,
+    MemberDoc,
+    PortDoc,
+    SwitchDoc,
+    VlanDoc,
+    VlanIfDoc,
 )
 from lakou.ixf.schema import schema_dir, schema_errors
 

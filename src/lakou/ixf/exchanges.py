@@ -12,7 +12,7 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv6Address
 
 from lakou.exchange import Exchange, Member, PeeringLan, PeeringLanAddress
-from lakou.ixf.reader import ConnectionDoc, Document, IxpDoc, MemberDoc, VlanIfDoc
+from lakou.ixf.records import ConnectionDoc, Document, IxpDoc, MemberDoc, VlanIfDoc
 
 
 def _lan(vlan_id: int | None) -> int | None:
