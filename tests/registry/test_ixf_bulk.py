@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -48,13 +49,19 @@ def english() -> Iterator[None]:
         yield
 
 
+def _ids_out(lines: list[str]) -> list[str]:
+    return [re.sub(r"^(- connection .*) \d+$", r"\1 <id>", line) for line in lines]
+
+
 @pytest.mark.django_db
 def test_bulk_import_gives_the_per_row_importers_reports_and_rows() -> None:
     expected = json.loads((FIXTURES / "expected-rows.json").read_text(encoding="utf-8"))
     found = json.loads(json.dumps(ixf_rows.scenario(FIXTURES)))  # tuples as lists
     assert sorted(found) == sorted(expected)
     for step, want in expected.items():
-        assert found[step]["report"] == want["report"], step
+        # a deleted connection is named with its id, which PostgreSQL's sequences (not rolled
+        # back with a dry run) number differently from SQLite's
+        assert _ids_out(found[step]["report"]) == _ids_out(want["report"]), step
         for model, rows in want["rows"].items():
             assert found[step]["rows"][model] == rows, (step, model)
 

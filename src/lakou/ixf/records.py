@@ -12,7 +12,6 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import Any
 
 
@@ -75,16 +74,15 @@ class VlanIfDoc:
     ipv6: FamilyDoc | None
     vlan_id: int | None = None  # as written (None: the document left it out)
 
-    # read many times per interface by the importer: computed once (the record is not
-    # changed after it is read)
-    @cached_property
-    def families(self) -> list[FamilyDoc]:
-        return [f for f in (self.ipv4, self.ipv6) if f is not None]
+    # read many times per interface by the importer: computed once, when the record is made
+    # (it is not changed after it is read)
+    families: list[FamilyDoc] = field(init=False, repr=False, compare=False)
+    service: str | None = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def service(self) -> str | None:
+    def __post_init__(self) -> None:
+        self.families = [f for f in (self.ipv4, self.ipv6) if f is not None]
         services = {f.service for f in self.families if f.service}
-        return services.pop() if services else None
+        self.service = services.pop() if services else None
 
 
 @dataclass
