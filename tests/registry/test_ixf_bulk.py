@@ -185,3 +185,35 @@ def test_two_imports_at_once_take_turns_or_say_so(tmp_path: Path) -> None:
         _lakou("exchange", "list"), env=env, capture_output=True, text=True, timeout=600
     )
     assert count.returncode == 0 and "archi-ix" in count.stdout.lower(), count.stdout
+
+
+@pytest.mark.slow
+def test_an_import_that_waits_too_long_says_another_is_running(tmp_path: Path) -> None:
+    """Another writer holds SQLite's write lock past the busy timeout (20 s): one plain line,
+    in the user's language, nothing written."""
+    import sqlite3
+
+    env = _environment(tmp_path)
+    migrated = subprocess.run(
+        _lakou("db", "migrate"), env=env, capture_output=True, text=True, timeout=600
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    path = synthetic.write(tmp_path / "ixf.json", 20)
+    holder = sqlite3.connect(tmp_path / "registry.sqlite3", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        result = subprocess.run(
+            _lakou("-L", "es", "ixf", "import", str(path)),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"Error: {path}: otra importación (u otro comando de lakou) está escribiendo en el "
+        "registro; no se cambió nada: inténtelo de nuevo cuando haya terminado"
+    )
