@@ -93,6 +93,10 @@ NOT_STORED = {
 }
 
 
+# keys whose scalar values :func:`_repair` may change or report
+_REPAIRED_KEYS = NOT_STORED | INT_FIELDS | DATE_FIELDS | {"routeserver", "mac_address"}
+
+
 # -- step 1: tolerated variations ---------------------------------------------------------
 def parse_json(data: dict[str, Any] | bytes | str) -> Any:
     if isinstance(data, dict):
@@ -156,12 +160,20 @@ def tolerate(
 def _repair(node: Any, path: str, report: ImportReport, dropped: dict[str, list[str]]) -> None:
     if isinstance(node, list):
         for i, item in enumerate(node):
-            _repair(item, join(path, i), report, dropped)
+            if isinstance(item, dict | list):
+                _repair(item, join(path, i), report, dropped)
         return
     if not isinstance(node, dict):
         return
     for key in list(node):
         value = node[key]
+        if (
+            key not in _REPAIRED_KEYS
+            and not isinstance(value, dict | list)
+            and value is not None
+            and value != ""
+        ):
+            continue  # nothing to repair, nothing below: most of a document's values
         where = join(path, key)
         if key in NOT_STORED and value not in (None, "", []):
             dropped.setdefault(key, []).append(where)

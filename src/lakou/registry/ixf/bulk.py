@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
 from django.db import models as dj
 from django.utils import timezone
@@ -83,6 +83,16 @@ def relation_names(model: type[dj.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.is_relation]
 
 
+def validation_error(exc: ValidationError, paths: dict[str, str], base: str) -> IxfError:
+    """A model's complaint as an :class:`IxfError` at the JSON path of the field's value."""
+    if not hasattr(exc, "error_dict"):
+        return IxfError(base, " ".join(exc.messages))
+    for name, errors in exc.message_dict.items():
+        where = paths.get(name, base) if name != NON_FIELD_ERRORS else base
+        return IxfError(where, " ".join(errors))
+    return IxfError(base, str(exc))
+
+
 def check_row(obj: dj.Model, paths: dict[str, str], base: str) -> None:
     """The model's field validators and ``clean()``, without queries (relations and
     uniqueness are the caller's); a complaint is raised at the value's JSON path."""
@@ -90,8 +100,6 @@ def check_row(obj: dj.Model, paths: dict[str, str], base: str) -> None:
         obj.clean_fields(exclude=relation_names(type(obj)))
         obj.clean()
     except ValidationError as exc:
-        from lakou.registry.ixf.import_ import validation_error
-
         raise validation_error(exc, paths, base) from None
 
 
@@ -213,9 +221,8 @@ class Staged:
             try:
                 cleaned = model_field.clean(value, None)  # type: ignore[union-attr]
             except ValidationError as exc:
-                from lakou.registry.ixf.import_ import validation_error
-
-                raise validation_error(ValidationError({name: exc.messages}), paths, base) from None
+                problem = ValidationError({name: exc.messages})
+                raise validation_error(problem, paths, base) from None
             if not isinstance(cleaned, str | int | bool | type(None)):
                 cleaned = model_field.get_db_prep_save(cleaned, connection)  # type: ignore[union-attr]
             row[model_field.attname] = cleaned  # type: ignore[union-attr]
@@ -689,8 +696,6 @@ class MemberWriter:
                     "lan": other[2],
                 }
         if problems:
-            from lakou.registry.ixf.import_ import validation_error
-
             paths = {
                 "ipv4": join(vif.path, "ipv4.address"),
                 "ipv6": join(vif.path, "ipv6.address"),

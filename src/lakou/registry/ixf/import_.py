@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
 from django.db import models as dj
 from django.utils.text import slugify
@@ -40,7 +40,6 @@ from lakou.ixf import (
     ConnectionDoc,
     Document,
     ImportReport,
-    IxfError,
     IxpDoc,
     MemberDoc,
     SwitchDoc,
@@ -49,7 +48,7 @@ from lakou.ixf import (
     join,
 )
 from lakou.registry import models as m
-from lakou.registry.ixf.bulk import MemberWriter
+from lakou.registry.ixf.bulk import MemberWriter, validation_error
 
 EXCHANGE_PATHS = {
     "name": "shortname",
@@ -147,15 +146,6 @@ def save_checked(
     else:
         report.note_updated(kind, label, changed)
     return True
-
-
-def validation_error(exc: ValidationError, paths: dict[str, str], base: str) -> IxfError:
-    if not hasattr(exc, "error_dict"):
-        return IxfError(base, " ".join(exc.messages))
-    for name, errors in exc.message_dict.items():
-        where = paths.get(name, base) if name != NON_FIELD_ERRORS else base
-        return IxfError(where, " ".join(errors))
-    return IxfError(base, str(exc))
 
 
 class _Importer:
