@@ -1,16 +1,21 @@
-"""Read an IX-F document (0.4 to 1.0) into checked, typed records, without the database.
+"""Read an IX-F document (0.3 to 1.0) into checked, typed records: lakou's one IX-F reader.
 
-Three steps, each naming the JSON path of what it rejects:
+Django-free: the registry's importer (``lakou ixf import``), ``lakou ixf validate``, the
+territory engine (``--ixf``) and the flow engine's members files all read IX-F here, so a
+field rule (ASN, AS-SET, MAC, address, policy, state) is applied once, with the same
+message, and every error names its JSON path. Three steps:
 
 1. :func:`tolerate` repairs the variations real exports carry and says so (a warning per
    repair): numbers written as strings (``"asnum": "64500"``, ``"if_speed": "10G"``),
    ``null`` or ``""`` for an absent optional field, dates without a time, 0/1 for a
    boolean, 0.3's single ``ixp_info`` object, 0.4/0.5's single ``mac_address``.
 2. The official schema of the document's version, with format checking
-   (:mod:`lakou.registry.ixf.schema`), when a schema folder is known.
+   (:mod:`lakou.ixf.schema`), when a schema folder is known.
 3. :func:`read_document` checks what the schema cannot: references (``ixp_id``,
    ``switch_id``, ``vlan_id``), prefixes and addresses, ASN range, AS-SET names, MACs,
-   policies, and returns :class:`Document`.
+   policies, and returns :class:`Document`. ``complete=False`` reads a members view (the
+   flow and territory engines): the same field rules, but the references the registry
+   needs (timestamp, ``ixp_list``, switches and VLANs) may be missing.
 """
 
 from __future__ import annotations
@@ -18,20 +23,17 @@ from __future__ import annotations
 import copy
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-
+from lakou import vocabulary
+from lakou.i18n import gettext as _
+from lakou.i18n import gettext_noop
 from lakou.inputs import InputError, load_json
-from lakou.registry import models as m
-from lakou.registry.ixf import schema as ixf_schema
-from lakou.registry.ixf.common import (
+from lakou.ixf import schema as ixf_schema
+from lakou.ixf.common import (
     POLICY_ALIASES,
     STATE_ALIASES,
     SUPPORTED_VERSIONS,
@@ -39,6 +41,20 @@ from lakou.registry.ixf.common import (
     IxfError,
     join,
 )
+from lakou.ixf.records import (
+    ConnectionDoc,
+    Document,
+    FamilyDoc,
+    IxpDoc,
+    MemberDoc,
+    PortDoc,
+    SwitchDoc,
+    VlanDoc,
+    VlanIfDoc,
+)
+
+Duplicates = Literal["refuse", "merge", "keep"]
+Progress = Callable[[str, int, int], None]
 
 INT_FIELDS = {
     "ixp_id",
@@ -77,108 +93,8 @@ NOT_STORED = {
 }
 
 
-# -- records ------------------------------------------------------------------------------
-@dataclass
-class VlanDoc:
-    path: str
-    doc_id: int
-    name: str | None
-    ipv4: ipaddress.IPv4Network | None
-    ipv6: ipaddress.IPv6Network | None
-
-
-@dataclass
-class SwitchDoc:
-    path: str
-    doc_id: int
-    name: str
-    colo: str | None = None
-    city: str | None = None
-    country: str | None = None
-    pdb_facility_id: int | None = None
-    manufacturer: str | None = None
-    model: str | None = None
-    software: str | None = None
-    explicit_id: bool = True  # False: the document gave no id (older versions)
-
-
-@dataclass
-class IxpDoc:
-    path: str
-    ixp_id: int
-    ixf_id: int | None
-    shortname: str
-    fields: dict[str, Any]  # model field -> value, only for keys present in the document
-    switches: dict[int, SwitchDoc] = field(default_factory=dict)
-    vlans: dict[int, VlanDoc] = field(default_factory=dict)
-
-
-@dataclass
-class FamilyDoc:
-    path: str
-    address: str
-    as_macro: str | None = None
-    max_prefix: int | None = None
-    routeserver: bool | None = None
-    macs: list[tuple[str, str]] = field(default_factory=list)  # (path, normalised MAC)
-    service: str | None = None  # "ixrouteserver", "ixroutecollector" or None
-    daemon: str | None = None
-    daemon_version: str | None = None
-
-
-@dataclass
-class VlanIfDoc:
-    path: str
-    vlan: VlanDoc
-    ipv4: FamilyDoc | None
-    ipv6: FamilyDoc | None
-
-    @property
-    def families(self) -> list[FamilyDoc]:
-        return [f for f in (self.ipv4, self.ipv6) if f is not None]
-
-    @property
-    def service(self) -> str | None:
-        services = {f.service for f in self.families if f.service}
-        return services.pop() if services else None
-
-
-@dataclass
-class PortDoc:
-    path: str
-    switch: SwitchDoc
-    speed: int
-
-
-@dataclass
-class ConnectionDoc:
-    path: str
-    ixp: IxpDoc
-    state: str
-    ports: list[PortDoc]
-    vlans: list[VlanIfDoc]
-
-
-@dataclass
-class MemberDoc:
-    path: str
-    asnum: int
-    member_type: str
-    name: str | None
-    url: str | None
-    policy: str | None
-    member_since: date | None
-    contact_emails: list[str] | None
-    contact_phones: list[str] | None
-    connections: list[ConnectionDoc]
-    routeserver_type: bool = False  # 0.6 member type "routeserver"
-
-
-@dataclass
-class Document:
-    version: str
-    ixps: list[IxpDoc]
-    members: list[MemberDoc]
+# keys whose scalar values :func:`_repair` may change or report
+_REPAIRED_KEYS = NOT_STORED | INT_FIELDS | DATE_FIELDS | {"routeserver", "mac_address"}
 
 
 # -- step 1: tolerated variations ---------------------------------------------------------
@@ -191,11 +107,14 @@ def parse_json(data: dict[str, Any] | bytes | str) -> Any:
         raise IxfError(exc.place.removeprefix("$.") or "$", exc.problem) from None
 
 
-def detect_version(doc: Any) -> str:
+def detect_version(doc: Any, default: str | None = None) -> str:
+    """The document's schema version; ``default`` when it says none (else an error)."""
     if not isinstance(doc, dict):
         raise IxfError("$", _("the document must be a JSON object, not %s") % _kind(doc))
     raw = doc.get("version")
     if raw is None:
+        if default is not None:
+            return default
         raise IxfError("version", _("missing: say which IX-F schema version this is"))
     text = str(raw).strip()
     if text in ("1", "1.0.0"):
@@ -210,9 +129,12 @@ def detect_version(doc: Any) -> str:
     return text
 
 
-def tolerate(doc: dict[str, Any], version: str, report: ImportReport) -> dict[str, Any]:
-    """A repaired copy of ``doc``; every repair is a warning in ``report``."""
-    doc = copy.deepcopy(doc)
+def tolerate(
+    doc: dict[str, Any], version: str, report: ImportReport, *, in_place: bool = False
+) -> dict[str, Any]:
+    """A repaired copy of ``doc`` (``doc`` itself with ``in_place``); each repair is a warning."""
+    if not in_place:
+        doc = copy.deepcopy(doc)
     if not isinstance(doc.get("version"), str):
         report.warn("version", f"{doc.get('version')!r} read as the string {version!r}")
     doc["version"] = version
@@ -238,12 +160,20 @@ def tolerate(doc: dict[str, Any], version: str, report: ImportReport) -> dict[st
 def _repair(node: Any, path: str, report: ImportReport, dropped: dict[str, list[str]]) -> None:
     if isinstance(node, list):
         for i, item in enumerate(node):
-            _repair(item, join(path, i), report, dropped)
+            if isinstance(item, dict | list):
+                _repair(item, join(path, i), report, dropped)
         return
     if not isinstance(node, dict):
         return
     for key in list(node):
         value = node[key]
+        if (
+            key not in _REPAIRED_KEYS
+            and not isinstance(value, dict | list)
+            and value is not None
+            and value != ""
+        ):
+            continue  # nothing to repair, nothing below: most of a document's values
         where = join(path, key)
         if key in NOT_STORED and value not in (None, "", []):
             dropped.setdefault(key, []).append(where)
@@ -301,16 +231,30 @@ def load(
     report: ImportReport,
     schema_dir: str | Path | None = None,
     merge_duplicates: bool = False,
+    *,
+    duplicates: Duplicates | None = None,
+    complete: bool = True,
+    progress: Progress | None = None,
 ) -> Document:
-    """Parse, repair, schema-check and read a document; raise :class:`IxfError` if unusable."""
+    """Parse, repair, schema-check and read a document; raise :class:`IxfError` if unusable.
+
+    ``duplicates`` says what two entries naming one ASN at one exchange do: stop the read
+    (``refuse``, the default), merge (``merge``, or ``merge_duplicates``) or stay two
+    entries (``keep``: a members view, where nothing is merged so nothing is lost).
+    ``progress("read", done, total)`` is called as members are read.
+    """
     raw = parse_json(data)
-    version = detect_version(raw)
+    version = detect_version(raw, default=None if complete else "1.0")
     report.version = version
-    doc = tolerate(raw, version, report)
+    doc = tolerate(raw, version, report, in_place=raw is not data)
     directory = ixf_schema.schema_dir(schema_dir)
     if directory is not None:
         ixf_schema.validate(doc, directory, "0.4" if version == "0.3" else version)
-    return read_document(doc, version, report, merge_duplicates=merge_duplicates)
+    if duplicates is None:
+        duplicates = "merge" if merge_duplicates else "refuse"
+    return read_document(
+        doc, version, report, duplicates=duplicates, complete=complete, progress=progress
+    )
 
 
 def read_document(
@@ -319,11 +263,17 @@ def read_document(
     report: ImportReport | None = None,
     *,
     merge_duplicates: bool = False,
+    duplicates: Duplicates | None = None,
+    complete: bool = True,
+    progress: Progress | None = None,
 ) -> Document:
-    reader = _Reader(version)
+    """Check a repaired document and return its records (see :func:`load`)."""
+    reader = _Reader(version, complete=complete, progress=progress)
     document = reader.document(doc)
-    for path, other in _duplicate_members(document):
-        if not merge_duplicates:
+    if duplicates is None:
+        duplicates = "merge" if merge_duplicates else "refuse"
+    for path, other in _duplicate_members(document) if duplicates != "keep" else ():
+        if duplicates == "refuse":
             raise IxfError(
                 path,
                 _(
@@ -357,8 +307,12 @@ def _duplicate_members(document: Document) -> list[tuple[str, str]]:
 
 
 class _Reader:
-    def __init__(self, version: str) -> None:
+    def __init__(
+        self, version: str, *, complete: bool = True, progress: Progress | None = None
+    ) -> None:
         self.version = version
+        self.complete = complete
+        self.progress = progress
         self.warnings: list[tuple[str, str]] = []
 
     # typed getters: every failure names the path
@@ -437,11 +391,11 @@ class _Reader:
     # the document
     def document(self, doc: dict[str, Any]) -> Document:
         self.obj(doc, "$")
-        if "timestamp" not in doc:
+        if "timestamp" not in doc and self.complete:
             raise IxfError("timestamp", _("missing (required)"))
         self.moment(doc, "timestamp", "")
         ixps: dict[int, IxpDoc] = {}
-        for i, node in enumerate(self.arr(doc, "ixp_list", "", required=True)):
+        for i, node in enumerate(self.arr(doc, "ixp_list", "", required=self.complete)):
             ixp = self.ixp(node, join("ixp_list", i))
             if ixp.ixp_id in ixps:
                 raise IxfError(
@@ -450,18 +404,24 @@ class _Reader:
                     % {"id": ixp.ixp_id, "other": ixps[ixp.ixp_id].path},
                 )
             ixps[ixp.ixp_id] = ixp
-        members = [
-            self.member(node, join("member_list", i), ixps)
-            for i, node in enumerate(self.arr(doc, "member_list", "", required=True))
-        ]
+        listed = self.arr(doc, "member_list", "", required=True)
+        members = []
+        for i, node in enumerate(listed):
+            members.append(self.member(node, join("member_list", i), ixps))
+            if self.progress is not None and ((i + 1) % 500 == 0 or i + 1 == len(listed)):
+                self.progress("read", i + 1, len(listed))
         _one_interface_per_address(members)
-        return Document(self.version, list(ixps.values()), members)
+        return Document(self.version, [x for x in ixps.values() if x.listed], members)
 
     def ixp(self, node: Any, path: str) -> IxpDoc:
         node = self.obj(node, path)
         ixp_id = self.integer(node, "ixp_id", path, required=True)
-        ixf_id = self.integer(node, "ixf_id", path, required=self.version in ("0.7", "1.0"), low=0)
-        shortname = self.text(node, "shortname", path, required=True)
+        ixf_id = self.integer(
+            node, "ixf_id", path, required=self.complete and self.version in ("0.7", "1.0"), low=0
+        )
+        shortname = self.text(node, "shortname", path, required=self.complete)
+        if not shortname and not self.complete:  # a members view names it as it can
+            shortname = self.text(node, "name", path) or str(ixp_id)
         if not shortname:
             raise IxfError(join(path, "shortname"), _("must not be empty"))
         fields: dict[str, Any] = {"name": shortname}
@@ -559,7 +519,7 @@ class _Reader:
 
     def member(self, node: Any, path: str, ixps: dict[int, IxpDoc]) -> MemberDoc:
         node = self.obj(node, path)
-        asnum = self.integer(node, "asnum", path, required=True, low=1, high=m.ASN_MAX)
+        asnum = self.integer(node, "asnum", path, required=True, low=1, high=vocabulary.ASN_MAX)
         assert asnum is not None
         raw_type = self.text(node, "member_type", path) or "peering"
         types = {"peering", "ixp", "other"}
@@ -584,11 +544,8 @@ class _Reader:
                 )
             policy = mapped
         url = self.text(node, "url", path)
-        if url is not None:
-            try:
-                URLValidator()(url)
-            except ValidationError:
-                raise IxfError(join(path, "url"), _("%r is not a URL") % (url,)) from None
+        if url is not None and not vocabulary.is_url(url):
+            raise IxfError(join(path, "url"), _("%r is not a URL") % (url,))
         emails: list[str] | None = None
         if "contact_email" in node:
             emails = []
@@ -596,10 +553,8 @@ class _Reader:
                 where = join(join(path, "contact_email"), i)
                 if not isinstance(value, str):
                     raise IxfError(where, _("must be a string, not %s") % _kind(value))
-                try:
-                    EmailValidator()(value.strip())
-                except ValidationError:
-                    raise IxfError(where, _("%r is not an e-mail address") % (value,)) from None
+                if not vocabulary.is_email(value.strip()):
+                    raise IxfError(where, _("%r is not an e-mail address") % (value,))
                 emails.append(value.strip())
         phones: list[str] | None = None
         if "contact_phone" in node:
@@ -613,7 +568,7 @@ class _Reader:
                 phones.append(value.strip())
         connections = [
             self.connection(c, join(join(path, "connection_list"), i), ixps, routeserver_type)
-            for i, c in enumerate(self.arr(node, "connection_list", path, required=True))
+            for i, c in enumerate(self.arr(node, "connection_list", path, required=self.complete))
         ]
         return MemberDoc(
             path=path,
@@ -633,15 +588,18 @@ class _Reader:
         self, node: Any, path: str, ixps: dict[int, IxpDoc], routeserver_type: bool
     ) -> ConnectionDoc:
         node = self.obj(node, path)
-        ixp_id = self.integer(node, "ixp_id", path, required=True)
-        if ixp_id not in ixps:
+        ixp_id = self.integer(node, "ixp_id", path, required=self.complete)
+        if ixp_id not in ixps and self.complete:
             known = ", ".join(str(k) for k in sorted(ixps)) or "none"
             raise IxfError(
                 join(path, "ixp_id"),
                 _("no ixp_list entry has ixp_id %(id)s (%(known)s)")
                 % {"id": ixp_id, "known": known},
             )
-        ixp = ixps[ixp_id]
+        ixp = ixps.get(ixp_id) if ixp_id is not None else None
+        if ixp is None:  # a members view: an exchange the document does not describe
+            key = -1 if ixp_id is None else ixp_id
+            ixp = ixps.setdefault(key, IxpDoc(path, key, None, str(ixp_id or ""), {}, listed=False))
         raw_state = self.text(node, "state", path) or "active"
         state = STATE_ALIASES.get(raw_state.lower())
         if state is None:
@@ -657,6 +615,10 @@ class _Reader:
             item = self.obj(item, where)
             switch_id = self.integer(item, "switch_id", where)
             speed = self.integer(item, "if_speed", where, low=1)
+            if not self.complete and switch_id not in ixp.switches:
+                key = -1 if switch_id is None else switch_id
+                ixp.switches.setdefault(key, SwitchDoc(where, key, f"switch-{key}", listed=False))
+                switch_id = key
             if switch_id is None:
                 raise IxfError(
                     join(where, "switch_id"), _("missing: lakou records ports on switches")
@@ -672,12 +634,19 @@ class _Reader:
             self.vlan_if(v, join(join(path, "vlan_list"), i), ixp, routeserver_type)
             for i, v in enumerate(self.arr(node, "vlan_list", path))
         ]
-        return ConnectionDoc(path, ixp, state, ports, vlans)
+        return ConnectionDoc(path, ixp, state, ports, vlans, ixp_id)
 
     def vlan_if(self, node: Any, path: str, ixp: IxpDoc, routeserver_type: bool) -> VlanIfDoc:
         node = self.obj(node, path)
         vlan_id = self.integer(node, "vlan_id", path)
-        if vlan_id is None:
+        if not self.complete and (
+            vlan_id not in ixp.vlans if vlan_id is not None else len(ixp.vlans) != 1
+        ):
+            unlisted = -1 if vlan_id is None else vlan_id
+            vlan = ixp.vlans.setdefault(
+                unlisted, VlanDoc(path, unlisted, None, None, None, listed=False)
+            )
+        elif vlan_id is None:
             if len(ixp.vlans) != 1:
                 raise IxfError(
                     join(path, "vlan_id"),
@@ -697,7 +666,7 @@ class _Reader:
             key = f"ipv{afi}"
             if key in node:
                 families[afi] = self.family(node[key], join(path, key), afi, vlan, routeserver_type)
-        return VlanIfDoc(path, vlan, families[4], families[6])
+        return VlanIfDoc(path, vlan, families[4], families[6], vlan_id)
 
     def family(
         self, node: Any, path: str, afi: int, vlan: VlanDoc, routeserver_type: bool
@@ -722,30 +691,31 @@ class _Reader:
                 _("%(value)r is not an IPv%(v)d address") % {"value": raw, "v": afi},
             )
         network = vlan.ipv4 if afi == 4 else vlan.ipv6
-        if network is None:
+        if network is None and not self.complete:
+            pass  # a members view: the document need not describe its VLANs
+        elif network is None:
             raise IxfError(
                 join(path, "address"),
                 _("%(vlan)s has no IPv%(v)d prefix") % {"vlan": vlan.path, "v": afi},
             )
-        if addr not in network:
+        elif addr not in network:
             raise IxfError(
                 join(path, "address"),
                 _("%(addr)s is outside %(net)s (%(vlan)s)")
                 % {"addr": addr, "net": network, "vlan": vlan.path},
             )
-        reserved = m.reserved_address_problem(addr, network)
-        if reserved:
-            raise IxfError(join(path, "address"), reserved)
+        else:
+            reserved = vocabulary.reserved_address_problem(addr, network)
+            if reserved:
+                raise IxfError(join(path, "address"), reserved)
         fam = FamilyDoc(path, str(addr))
         macro = self.text(node, "as_macro", path)
         if macro:
             for item in macro.split():
-                try:
-                    m.as_set_validator(item)
-                except ValidationError:
+                if not vocabulary.is_as_set(item):
                     raise IxfError(
                         join(path, "as_macro"), _("%r is not an AS-SET or an ASN") % (item,)
-                    ) from None
+                    )
             fam.as_macro = " ".join(macro.split())
         fam.max_prefix = self.integer(node, "max_prefix", path, low=0)
         fam.routeserver = self.boolean(node, "routeserver", path)
@@ -754,9 +724,9 @@ class _Reader:
             if not isinstance(mac, str):
                 raise IxfError(where, _("must be a string, not %s") % _kind(mac))
             try:
-                fam.macs.append((where, m.normalise_mac(mac)))
-            except ValidationError as exc:
-                raise IxfError(where, " ".join(exc.messages)) from None
+                fam.macs.append((where, vocabulary.normalise_mac(mac)))
+            except vocabulary.VocabularyError as exc:
+                raise IxfError(where, str(exc)) from None
         for i, svc in enumerate(self.arr(node, "services", path)):
             where = join(join(path, "services"), i)
             svc = self.obj(svc, where)

@@ -17,11 +17,12 @@ import json
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+from lakou.ixf.common import IxfError, path_of
 
-from lakou.registry.ixf.common import IxfError, path_of
+if TYPE_CHECKING:  # jsonschema is imported when a schema is used, not by every reader
+    import jsonschema
 
 SCHEMA_DIR_ENV = "LAKOU_IXF_SCHEMA_DIR"
 REQUIRED_FORMATS = ("date-time", "ipv4", "ipv6", "email", "uri")
@@ -53,6 +54,8 @@ def load_schema(path: Path) -> dict[str, Any]:
 
 def format_checker() -> jsonschema.FormatChecker:
     """Draft 4's format checker, refusing to run if a format would be skipped."""
+    import jsonschema
+
     checker = jsonschema.Draft4Validator.FORMAT_CHECKER
     missing = [f for f in REQUIRED_FORMATS if f not in checker.checkers]
     if missing:
@@ -66,6 +69,8 @@ def format_checker() -> jsonschema.FormatChecker:
 
 def schema_errors(document: Any, directory: Path, version: str) -> list[IxfError]:
     """Every schema violation of ``document``, as path-named errors, in path order."""
+    import jsonschema
+
     schema = load_schema(schema_path(directory, version))
     validator = jsonschema.Draft4Validator(schema, format_checker=format_checker())
     errors = [
