@@ -26,7 +26,7 @@ from typing import Any
 from lakou.flows.members import MembersFileError, load_members
 from lakou.flows.records import int_to_mac, mac_to_int
 from lakou.i18n import gettext as _
-from lakou.inputs import load_json, load_yaml
+from lakou.inputs import load_yaml
 
 
 @dataclass(frozen=True)
@@ -193,13 +193,19 @@ def _csv_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
 
 
 def _ixf_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
-    data = load_json(path.read_bytes())
+    """A connection in the state ``quarantine`` puts its addresses' ports in quarantine
+    (the document read by :mod:`lakou.ixf`, in the order ``members_exchange`` keeps)."""
+    from lakou import ixf
+
+    document = ixf.load(
+        path.read_text(encoding="utf-8"), ixf.ImportReport(), complete=False, duplicates="keep"
+    )
     out = {}
-    for position, m in enumerate(data.get("member_list", [])):
+    for position, member in enumerate(document.members):
         i = 0
-        for conn in m.get("connection_list", []) or []:
-            quarantine = str(conn.get("state", "")).lower() == "quarantine"
-            for _vl in conn.get("vlan_list", []) or []:
+        for conn in member.connections:
+            quarantine = conn.state.lower() == "quarantine"
+            for _vlan in conn.vlans:
                 out[(position, i)] = {"quarantine": quarantine}
                 i += 1
     return out
