@@ -74,34 +74,52 @@ def json_path(parts: list[str | int]) -> str:
     return out
 
 
-def check_tree(doc: Any, max_depth: int = MAX_DEPTH) -> None:
-    """Refuse a parsed document nested too deep or holding a string lakou cannot store."""
-    stack: list[tuple[Any, list[str | int]]] = [(doc, [])]
+def check_tree(doc: Any, max_depth: int = MAX_DEPTH, strings: bool = True) -> None:
+    """Refuse a parsed document nested too deep or holding a string lakou cannot store
+    (``strings=False``: the caller knows no string can hold one, only the depth counts).
+    The path is rebuilt only for the error, from each node's parent."""
+    # (node, depth, key in its parent, the parent's entry): no path list per node
+    stack: list[tuple[Any, int, Any, Any]] = [(doc, 0, None, None)]
     seen: set[int] = set()  # YAML aliases share a node: visit it once ("billion laughs")
     while stack:
-        node, path = stack.pop()
-        if isinstance(node, (dict, list)):
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-        if len(path) > max_depth:
+        entry = stack.pop()
+        node, depth = entry[0], entry[1]
+        if depth > max_depth:
             raise InputError(
-                json_path(path[: max_depth + 1]),
+                json_path(_path_of(entry)[: max_depth + 1]),
                 _("nested more than %(n)d levels deep") % {"n": max_depth},
             )
         if isinstance(node, str):
-            problem = bad_character(node)
-            if problem:
-                raise InputError(json_path(path), problem)
+            if strings:
+                problem = bad_character(node)
+                if problem:
+                    raise InputError(json_path(_path_of(entry)), problem)
         elif isinstance(node, dict):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
             for key, value in node.items():
-                if isinstance(key, str):
+                if strings and isinstance(key, str):
                     problem = bad_character(key)
                     if problem:
-                        raise InputError(json_path(path), _("a key holds %s") % problem)
-                stack.append((value, [*path, str(key)]))
+                        raise InputError(json_path(_path_of(entry)), _("a key holds %s") % problem)
+                if isinstance(value, (dict, list)) or (strings and isinstance(value, str)):
+                    stack.append((value, depth + 1, str(key), entry))
         elif isinstance(node, list):
-            stack.extend((value, [*path, index]) for index, value in enumerate(node))
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            for index, value in enumerate(node):
+                if isinstance(value, (dict, list)) or (strings and isinstance(value, str)):
+                    stack.append((value, depth + 1, index, entry))
+
+
+def _path_of(entry: tuple[Any, int, Any, Any]) -> list[str | int]:
+    path: list[str | int] = []
+    while entry[3] is not None:
+        path.append(entry[2])
+        entry = entry[3]
+    return path[::-1]
 
 
 def _line_column(data: bytes, offset: int) -> tuple[str, int, int]:
@@ -168,7 +186,9 @@ def load_json(data: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
         ) from None
     except ValueError as exc:  # a number beyond Python's int digit limit
         raise _too_long(raw, exc) from None
-    check_tree(doc, max_depth)
+    # Without a \u escape or a DEL byte, no string can hold a character check_tree refuses
+    # (json.loads refuses raw control characters in strings): only the depth is checked.
+    check_tree(doc, max_depth, strings=b"\\u" in raw or b"\x7f" in raw)
     return doc
 
 
