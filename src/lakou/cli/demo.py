@@ -161,8 +161,7 @@ def _start_route_server(ctx: Context) -> DemoRouteServer | None:
 
 def _load_traffic(ctx: Context) -> None:
     """The demo's week of traffic into the portal's flow store (said, never fatal)."""
-    from pathlib import Path
-
+    from lakou.flows import store_location
     from lakou.registry.demo.traffic import DemoTrafficError, load_demo_traffic
     from lakou.registry.engines import all_exchanges
 
@@ -173,7 +172,8 @@ def _load_traffic(ctx: Context) -> None:
             % {"kind": cfg.store}
         )
         return
-    store = Path(cfg.store_dir) if cfg.store_dir else ctx.config.core.data_dir / "flows"
+    store = store_location(cfg, ctx.config.core.data_dir).directory
+    assert store is not None  # a DuckDB store always has its directory
     try:
         result = load_demo_traffic(store, all_exchanges())
     except DemoTrafficError as exc:

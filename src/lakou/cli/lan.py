@@ -37,9 +37,11 @@ def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
 
 
 def _store_dir(ctx: Context, store_dir: str | None) -> str:
-    cfg = ctx.config.flows
-    path = store_dir or cfg.store_dir or str(ctx.config.core.data_dir / "flows")
-    return str(path)
+    """The directory of the LAN tables' flow store (files, whichever the flow backend)."""
+    from lakou.flows import store_location
+
+    where = store_location(ctx.config.flows, ctx.config.core.data_dir, store_dir, "duckdb")
+    return str(where.directory)
 
 
 def _has_data(path: str) -> None:

@@ -1,1 +1,106 @@
-"""lakou.flows."""
+"""lakou.flows: sFlow, NetFlow and IPFIX in, per-minute sums in a store, reports out.
+
+The door other components (the CLI, the portal, the demo, LAN hygiene) go through:
+
+- the store: :func:`open_store` opens the configured one (DuckDB files or ClickHouse),
+  :func:`store_location` says where it is, :func:`read_demo_marker` whether the demo made
+  it; :class:`FlowStoreError` is every store failure;
+- the pipeline: :meth:`Enricher.from_config` (members, MACs, prefix table, roles),
+  :meth:`Pipeline.from_config`, :func:`replay` (captures through the pipeline) and
+  :func:`replay_summary`; :func:`load_members` reads a members file;
+- the figures: :func:`build_report` (one report of the whole store),
+  :func:`build_exchange_reports` (one per exchange, for the portal), :func:`latest_period`.
+
+Names are loaded on first use, so importing the door (or ``lakou.flows.config``) stays
+cheap: numpy, numba and DuckDB are imported by the command that needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lakou.flows.capture_replay import replay, replay_summary
+    from lakou.flows.decode import decode_captures
+    from lakou.flows.enrich import Enricher, MemberTable
+    from lakou.flows.members import MembersFileError, load_members
+    from lakou.flows.pcap import CaptureError, CaptureStats
+    from lakou.flows.pipeline import LanSink, Pipeline, Received
+    from lakou.flows.reporting import (
+        ExchangeTraffic,
+        build_exchange_reports,
+        build_report,
+        latest_period,
+    )
+    from lakou.flows.store import (
+        DEMO_MARKER,
+        FlowStore,
+        FlowStoreError,
+        ParquetStore,
+        StoreLocation,
+        open_store,
+        read_demo_marker,
+        store_location,
+    )
+
+_WHERE = {
+    "decode_captures": "decode",
+    "Enricher": "enrich",
+    "MemberTable": "enrich",
+    "MembersFileError": "members",
+    "load_members": "members",
+    "CaptureError": "pcap",
+    "CaptureStats": "pcap",
+    "LanSink": "pipeline",
+    "Pipeline": "pipeline",
+    "Received": "pipeline",
+    "replay": "capture_replay",
+    "replay_summary": "capture_replay",
+    "ExchangeTraffic": "reporting",
+    "build_exchange_reports": "reporting",
+    "build_report": "reporting",
+    "latest_period": "reporting",
+    "DEMO_MARKER": "store",
+    "FlowStore": "store",
+    "FlowStoreError": "store",
+    "ParquetStore": "store",
+    "StoreLocation": "store",
+    "open_store": "store",
+    "read_demo_marker": "store",
+    "store_location": "store",
+}
+
+__all__ = [
+    "DEMO_MARKER",
+    "CaptureError",
+    "CaptureStats",
+    "Enricher",
+    "ExchangeTraffic",
+    "FlowStore",
+    "FlowStoreError",
+    "LanSink",
+    "MemberTable",
+    "MembersFileError",
+    "ParquetStore",
+    "Pipeline",
+    "Received",
+    "StoreLocation",
+    "build_exchange_reports",
+    "build_report",
+    "decode_captures",
+    "latest_period",
+    "load_members",
+    "open_store",
+    "read_demo_marker",
+    "replay",
+    "replay_summary",
+    "store_location",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lakou.flows' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"lakou.flows.{module}"), name)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import ip_address
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,7 +31,7 @@ from lakou.flows.records import SOURCE_SFLOW, FlowBatch, ip_to_halves, mac_to_in
 
 if TYPE_CHECKING:
     from lakou.exchange import Exchange
-    from lakou.flows.config import Exporter, InterfaceRole
+    from lakou.flows.config import Config, Exporter, InterfaceRole
     from lakou.territory.index import PrefixIndex
 
 ROLE_NONE = 0
@@ -190,6 +191,33 @@ class Enricher:
     exporters: ExporterRoles = field(default_factory=ExporterRoles)
     local_territories: tuple[str, ...] = ()
     learn_macs: bool = True
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Config,
+        exchanges: Iterable[Exchange] = (),
+        prefixes_file: str | Path | None = None,
+    ) -> Enricher:
+        """The enricher the ``flows`` section describes: the members and MACs of
+        ``exchanges``, the prefix table ``prefixes_file`` (default ``flows.prefixes_file``;
+        none: no origins or places), the interface and exporter roles, the local
+        territories. Raises :class:`~lakou.territory.index.PrefixIndexError` (naming the
+        file and line) or ``OSError`` when the prefix table cannot be read."""
+        index = None
+        prefixes_file = prefixes_file or config.prefixes_file or None
+        if prefixes_file:
+            from lakou.territory.table import read_prefix_table
+
+            index = read_prefix_table(Path(prefixes_file))
+        return cls(
+            members=MemberTable.from_exchanges(exchanges),
+            prefixes=index,
+            roles=InterfaceRoles.from_config(config.interfaces),
+            exporters=ExporterRoles.from_config(config.exporters),
+            local_territories=tuple(config.local_territories),
+            learn_macs=config.learn_macs,
+        )
 
     def territory_names(self) -> list[str]:
         return list(self.prefixes.territory_names) if self.prefixes is not None else []

@@ -20,6 +20,7 @@ from lakou.lan.watchlist import Watchlist, load_watchlist
 
 __all__ = [
     "Finding",
+    "LanRecorder",
     "LanStoreError",
     "QuarantineStatus",
     "Thresholds",

@@ -23,8 +23,16 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import pgettext_lazy
 
-from lakou.flows.reporting import ExchangeTraffic, build_exchange_reports, latest_period
-from lakou.flows.store import FlowStore, FlowStoreError
+from lakou.flows import (
+    ExchangeTraffic,
+    FlowStore,
+    FlowStoreError,
+    build_exchange_reports,
+    latest_period,
+    open_store,
+    read_demo_marker,
+    store_location,
+)
 from lakou.registry import models as m
 from lakou.singleflight import SingleFlight
 
@@ -32,7 +40,6 @@ PERIODS = (1, 7, 30)  # days a visitor can choose
 DEFAULT_DAYS = 7
 TOP = 5  # members and networks to invite on the overview
 CACHE_SECONDS = 60.0
-DEMO_MARKER = "DEMO-DATA.json"
 
 # The store's levels, as the pages name them ("minute sums", "sommes par heure").
 LEVEL_NAMES = {
@@ -171,30 +178,15 @@ def parse_days(text: str | None) -> int:
 def _open_store() -> tuple[FlowStore | None, Source, str]:
     """The configured flow store, its description, and an error when it cannot be opened."""
     config = settings.LAKOU_CONFIG
-    flows = config.flows
-    if flows.store == "clickhouse":
-        ch = flows.clickhouse
-        source = Source("clickhouse", f"{ch.host}:{ch.port}/{ch.database}")
-        try:
-            from lakou.flows.clickhouse_store import ClickHouseStore
-
-            return ClickHouseStore(ch.host, ch.port, ch.database, ch.user, ch.password), source, ""
-        except FlowStoreError as exc:
-            return None, source, str(exc)
-    from lakou.flows.store import ParquetStore
-
-    path = Path(flows.store_dir) if flows.store_dir else Path(config.core.data_dir) / "flows"
-    demo = _demo_note(path)
-    source = Source("duckdb", str(path), demo)
-    if not path.is_dir():
+    where = store_location(config.flows, Path(config.core.data_dir))
+    demo = read_demo_marker(where.directory) if where.kind == "duckdb" and where.directory else None
+    source = Source(where.kind, where.location, demo)
+    if where.kind == "duckdb" and not (where.directory and where.directory.is_dir()):
         return None, source, ""
-    return ParquetStore(path), source, ""
-
-
-def _demo_note(path: Path) -> dict[str, Any] | None:
-    from lakou.registry.demo.traffic import read_marker
-
-    return read_marker(path)
+    try:
+        return open_store(config.flows, Path(config.core.data_dir)), source, ""
+    except FlowStoreError as exc:
+        return None, source, str(exc)
 
 
 _views: SingleFlight[TrafficView] = SingleFlight(CACHE_SECONDS, max_entries=16, background=True)
