@@ -9,31 +9,12 @@ from pathlib import Path
 import click
 
 from lakou.cli.context import Context, pass_context
-from lakou.exchange import Exchange
 from lakou.i18n import gettext as _
 
 
 @click.group()
 def cli() -> None:
     """The territory's networks, prefixes and lookups."""
-
-
-def _exchanges(ctx: Context, registry: bool, ixf: tuple[str, ...]) -> list[Exchange]:
-    from lakou.territory.sources.common import SourceError
-    from lakou.territory.sources.ixf import read_ixf
-
-    exchanges: list[Exchange] = []
-    if registry:
-        ctx.setup_django()
-        from lakou.registry.engines import all_exchanges
-
-        exchanges += list(all_exchanges())
-    for path in ixf:
-        try:
-            exchanges += read_ixf(path)
-        except SourceError as exc:
-            raise click.ClickException(str(exc)) from None
-    return exchanges
 
 
 @cli.command()
@@ -81,7 +62,10 @@ def build(
     directory = Path(data_dir or config.data_dir or _default_dir(ctx))
     if not directory.is_dir():
         raise click.ClickException(_("data directory not found: {path}").format(path=directory))
-    exchanges = _exchanges(ctx, registry, ixf)
+    from lakou.cli.exchanges import load_exchanges
+    from lakou.territory.sources.ixf import read_ixf
+
+    exchanges = load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf)
     files = discover(directory)
     if files.count() == 0:
         raise click.ClickException(_("no source file found in {path}").format(path=directory))
