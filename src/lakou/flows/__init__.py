@@ -8,6 +8,7 @@ The door other components (the CLI, the portal, the demo, LAN hygiene) go throug
 - the pipeline: :meth:`Enricher.from_config` (members, MACs, prefix table, roles),
   :meth:`Pipeline.from_config`, :func:`replay` (captures through the pipeline) and
   :func:`replay_summary`; :func:`load_members` reads a members file;
+- the sFlow encoder (:class:`SampledFrame`, :func:`flow_sample`) the demo makes traffic with;
 - the figures: :func:`build_report` (one report of the whole store),
   :func:`build_exchange_reports` (one per exchange, for the portal), :func:`latest_period`.
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         build_report,
         latest_period,
     )
+    from lakou.flows.sflow_encode import SampledFrame, flow_sample
     from lakou.flows.store import (
         DEMO_MARKER,
         FlowStore,
@@ -61,6 +63,8 @@ _WHERE = {
     "build_exchange_reports": "reporting",
     "build_report": "reporting",
     "latest_period": "reporting",
+    "SampledFrame": "sflow_encode",
+    "flow_sample": "sflow_encode",
     "DEMO_MARKER": "store",
     "FlowStore": "store",
     "FlowStoreError": "store",
@@ -85,10 +89,12 @@ __all__ = [
     "ParquetStore",
     "Pipeline",
     "Received",
+    "SampledFrame",
     "StoreLocation",
     "build_exchange_reports",
     "build_report",
     "decode_captures",
+    "flow_sample",
     "latest_period",
     "load_members",
     "open_store",

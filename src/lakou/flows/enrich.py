@@ -32,7 +32,7 @@ from lakou.flows.records import SOURCE_SFLOW, FlowBatch, ip_to_halves, mac_to_in
 if TYPE_CHECKING:
     from lakou.exchange import Exchange
     from lakou.flows.config import Config, Exporter, InterfaceRole
-    from lakou.territory.index import PrefixIndex
+    from lakou.territory import PrefixIndex
 
 ROLE_NONE = 0
 ROLES = {"transit": 1, "ixp": 2, "private": 3, "cache": 4, "customer": 5}
@@ -207,7 +207,7 @@ class Enricher:
         index = None
         prefixes_file = prefixes_file or config.prefixes_file or None
         if prefixes_file:
-            from lakou.territory.table import read_prefix_table
+            from lakou.territory import read_prefix_table
 
             index = read_prefix_table(Path(prefixes_file))
         return cls(

@@ -428,7 +428,7 @@ def _with_port(text: str, port: int) -> str:
 
 def announcements(asn: int) -> list[str]:
     """What member ``asn`` announces: its prefixes, then the extra routes to be rejected."""
-    from lakou.registry.demo import demo_prefixes
+    from lakou.demo.data import demo_prefixes
 
     out = list(demo_prefixes().get(asn, []))
     out += [r.prefix for r in REJECTED if r.asn == asn and r.extra]
