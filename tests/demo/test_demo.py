@@ -148,7 +148,7 @@ def test_demo_traffic_is_idempotent_and_deterministic(tmp_path: Path) -> None:
     assert _store_files(store) == files  # nothing added, nothing rewritten
 
     def report(path: Path) -> dict[str, object]:
-        return build_report(ParquetStore(path), Config(), END - 86400, END, now=END)
+        return build_report(ParquetStore(path), Config(), END - 86400, END, now=END).as_dict()
 
     week_one = report(store)
     assert week_one["totals"]["samples"] == first.samples  # type: ignore[index]
@@ -161,7 +161,7 @@ def test_demo_traffic_is_idempotent_and_deterministic(tmp_path: Path) -> None:
     later = load_demo_traffic(store, exchanges, end=END + 86400, days=1)
     assert later.status == "created"
     assert ParquetStore(store).time_range() == (END, END + 86400 - 60)
-    assert build_report(ParquetStore(store), Config(), 0, END + 86400)["totals"]["samples"] == (
+    assert build_report(ParquetStore(store), Config(), 0, END + 86400).totals.samples == (
         later.samples
     )
     assert not list(tmp_path.glob(".flows.demo-*"))
@@ -184,7 +184,7 @@ def test_demo_traffic_shape(tmp_path: Path) -> None:
         ParquetStore(tmp_path / "flows"), Config(), END - 86400, END, wanted, now=END
     )
     for slug, traffic in out.items():
-        report = traffic.report
+        report = traffic.report.as_dict()
         assert 0.3 < report["local"]["local_share"] < 0.9, slug
         assert report["invite"][0]["asn"] == 15169
         assert report["totals"]["ixp_unattributed_bytes"] == 0  # every MAC is a member's

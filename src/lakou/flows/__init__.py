@@ -9,7 +9,9 @@ The door other components (the CLI, the portal, the demo, LAN hygiene) go throug
   :meth:`Pipeline.from_config`, :func:`replay` (captures through the pipeline) and
   :func:`replay_summary`; :func:`load_members` reads a members file;
 - the sFlow encoder (:class:`SampledFrame`, :func:`flow_sample`) the demo makes traffic with;
-- the figures: :func:`build_report` (one report of the whole store),
+- the figures: :func:`build_report` gives a typed :class:`TrafficReport` (its parts:
+  :class:`Period`, :class:`Totals`, :class:`MemberRate`, :class:`MatrixCell`,
+  :class:`LocalFigures`, :class:`InviteRow`, :class:`TransitSaving`),
   :func:`build_exchange_reports` (one per exchange, for the portal), :func:`latest_period`.
 
 Names are loaded on first use, so importing the door (or ``lakou.flows.config``) stays
@@ -45,6 +47,16 @@ if TYPE_CHECKING:
         read_demo_marker,
         store_location,
     )
+    from lakou.flows.traffic_report import (
+        InviteRow,
+        LocalFigures,
+        MatrixCell,
+        MemberRate,
+        Period,
+        Totals,
+        TrafficReport,
+        TransitSaving,
+    )
 
 _WHERE = {
     "decode_captures": "decode",
@@ -65,6 +77,14 @@ _WHERE = {
     "latest_period": "reporting",
     "SampledFrame": "sflow_encode",
     "flow_sample": "sflow_encode",
+    "InviteRow": "traffic_report",
+    "LocalFigures": "traffic_report",
+    "MatrixCell": "traffic_report",
+    "MemberRate": "traffic_report",
+    "Period": "traffic_report",
+    "Totals": "traffic_report",
+    "TrafficReport": "traffic_report",
+    "TransitSaving": "traffic_report",
     "DEMO_MARKER": "store",
     "FlowStore": "store",
     "FlowStoreError": "store",
@@ -83,14 +103,22 @@ __all__ = [
     "ExchangeTraffic",
     "FlowStore",
     "FlowStoreError",
+    "InviteRow",
     "LanSink",
+    "LocalFigures",
+    "MatrixCell",
+    "MemberRate",
     "MemberTable",
     "MembersFileError",
     "ParquetStore",
+    "Period",
     "Pipeline",
     "Received",
     "SampledFrame",
     "StoreLocation",
+    "Totals",
+    "TrafficReport",
+    "TransitSaving",
     "build_exchange_reports",
     "build_report",
     "decode_captures",

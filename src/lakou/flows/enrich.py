@@ -156,6 +156,17 @@ class InterfaceRoles:
         return out
 
 
+def exporter_view(role: npt.NDArray[Any], source: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
+    """The view each row belongs to: :data:`EXPORTER_EXCHANGE` or :data:`EXPORTER_BORDER`.
+
+    The one rule, for enrichment and every report: a row's exporter role when it has one;
+    otherwise (an exporter not listed in ``flows.exporters``, or a row written before
+    exporters had roles, role 0) sFlow is the exchange's switch and NetFlow/IPFIX a
+    member's border router."""
+    by_protocol = np.where(source == SOURCE_SFLOW, EXPORTER_EXCHANGE, EXPORTER_BORDER)
+    return np.where(role == 0, by_protocol, role).astype(np.uint8)
+
+
 @dataclass
 class ExporterRoles:
     """Exchange or border, per exporter address; unlisted ones go by their protocol."""
@@ -167,7 +178,7 @@ class ExporterRoles:
         return cls({ip_to_halves(ip_address(e.address)): EXPORTER_ROLES[e.role] for e in exporters})
 
     def lookup(self, hi: U64, lo: U64, source: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
-        out = np.where(source == SOURCE_SFLOW, EXPORTER_EXCHANGE, EXPORTER_BORDER).astype(np.uint8)
+        out = exporter_view(np.zeros(len(source), np.uint8), source)
         for (khi, klo), role in self.by_address.items():
             out[(hi == khi) & (lo == klo)] = role
         return out
