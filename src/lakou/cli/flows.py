@@ -60,7 +60,7 @@ def _store_errors(f: Any) -> Any:
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from lakou.flows.store import FlowStoreError
+        from lakou.flows import FlowStoreError
 
         try:
             return f(*args, **kwargs)
@@ -174,7 +174,7 @@ def decode(pcaps: tuple[str, ...], fmt: str) -> None:
     A capture that cannot be read to its end (empty, truncated, not a capture) is named
     on stderr with the byte offset where it breaks; the others are still decoded, and
     the command exits with status 1."""
-    from lakou.flows.decode import decode_captures
+    from lakou.flows import decode_captures
 
     problems: list[str] = []
     for obj in decode_captures([Path(p) for p in pcaps], fmt == "records", problems):
@@ -281,8 +281,7 @@ def report(
     """Local share, member rates and matrix, trombones, networks to invite, savings."""
     from lakou.cli.exchanges import load_exchanges
     from lakou.cli.output import console as make_console
-    from lakou.flows import MemberTable, build_report
-    from lakou.flows import report as render
+    from lakou.flows import MemberTable, build_report, print_report, report_to_html, report_to_json
 
     files = [members or ctx.config.flows.members_file]
     names = MemberTable.from_exchanges(load_exchanges(ctx, registry=registry, files=files)).names
@@ -299,13 +298,13 @@ def report(
     finally:
         store.close()
     if fmt == "json":
-        text = render.to_json(result)
+        text = report_to_json(result)
     elif fmt == "html":
-        text = render.to_html(result)
+        text = report_to_html(result)
     else:
         console = make_console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
         with ctx_language(ctx):
-            render.to_text(result, console)
+            print_report(result, console)
         return
     if output:
         Path(output).write_text(text, encoding="utf-8")

@@ -16,7 +16,7 @@ from lakou.i18n import language
 
 
 def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
-    from lakou.flows.members import MembersFileError
+    from lakou.flows import MembersFileError
     from lakou.lan import Watchlist, load_watchlist
 
     if registry and members:

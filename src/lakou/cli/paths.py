@@ -78,9 +78,7 @@ def analyze(
     from lakou.paths.loading import build_annotator
     from lakou.paths.report import to_html
     from lakou.paths.sources import read_traceroutes
-    from lakou.territory.index import PrefixIndexError
-    from lakou.territory.sources.common import Counters, SourceError
-    from lakou.territory.sources.ixf import read_ixf
+    from lakou.territory import Counters, PrefixIndexError, SourceError, read_ixf
 
     wanted = countries.split(",") if countries else ctx.config.territory.countries
     exchanges = load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf)

@@ -55,15 +55,14 @@ def build(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from lakou.cli.output import console
-    from lakou.territory.exports import EXPORTERS
-    from lakou.territory.inventory import build_inventory, discover
+    from lakou.territory import EXPORTERS, build_inventory, discover
 
     config = ctx.config.territory
     directory = Path(data_dir or config.data_dir or _default_dir(ctx))
     if not directory.is_dir():
         raise click.ClickException(_("data directory not found: {path}").format(path=directory))
     from lakou.cli.exchanges import load_exchanges
-    from lakou.territory.sources.ixf import read_ixf
+    from lakou.territory import read_ixf
 
     exchanges = load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf)
     files = discover(directory)
@@ -132,9 +131,13 @@ def lookup(
     ctx: Context, ips: tuple[str, ...], index_file: str | None, data_dir: str | None, fmt: str
 ) -> None:
     """Print the origin AS, the territory and the matched prefix of each address."""
-    from lakou.territory.index import PrefixIndex, PrefixIndexError
-    from lakou.territory.lookup import DataDirLookup, index_from_data_dir
-    from lakou.territory.table import read_prefix_table
+    from lakou.territory import (
+        DataDirLookup,
+        PrefixIndex,
+        PrefixIndexError,
+        index_from_data_dir,
+        read_prefix_table,
+    )
 
     try:
         if index_file:
@@ -176,7 +179,7 @@ def lookup(
 @pass_context
 def update(ctx: Context, data_dir: str | None, only: tuple[str, ...]) -> None:
     """Download the latest public files from their official sources."""
-    from lakou.territory.update import download_all
+    from lakou.territory import download_all
 
     config = ctx.config.territory
     directory = Path(data_dir or config.data_dir or _default_dir(ctx))

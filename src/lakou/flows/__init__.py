@@ -12,7 +12,11 @@ The door other components (the CLI, the portal, the demo, LAN hygiene) go throug
 - the figures: :func:`build_report` gives a typed :class:`TrafficReport` (its parts:
   :class:`Period`, :class:`Totals`, :class:`MemberRate`, :class:`MatrixCell`,
   :class:`LocalFigures`, :class:`InviteRow`, :class:`TransitSaving`),
-  :func:`build_exchange_reports` (one per exchange, for the portal), :func:`latest_period`.
+  :func:`build_exchange_reports` (one per exchange, for the portal), :func:`latest_period`,
+  :func:`content_locality_report`; rendered by :func:`report_to_json`,
+  :func:`report_to_html` and :func:`print_report` (a terminal table);
+- the records' vocabulary other components read (:class:`FlowBatch`, :func:`mac_to_int`,
+  :func:`int_to_mac`, :func:`halves_to_ip`) and the sFlow decoder (:func:`decode_sflow`).
 
 Names are loaded on first use, so importing the door (or ``lakou.flows.config``) stays
 cheap: numpy, numba and DuckDB are imported by the command that needs them.
@@ -25,17 +29,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lakou.flows.capture_replay import replay, replay_summary
+    from lakou.flows.content import content_locality_report
     from lakou.flows.decode import decode_captures
     from lakou.flows.enrich import Enricher, MemberTable
     from lakou.flows.members import MembersFileError, load_members
     from lakou.flows.pcap import CaptureError, CaptureStats
     from lakou.flows.pipeline import LanSink, Pipeline, Received
+    from lakou.flows.records import FlowBatch, halves_to_ip, int_to_mac, mac_to_int
+    from lakou.flows.report import to_html as report_to_html
+    from lakou.flows.report import to_json as report_to_json
+    from lakou.flows.report import to_text as print_report
     from lakou.flows.reporting import (
         ExchangeTraffic,
         build_exchange_reports,
         build_report,
         latest_period,
     )
+    from lakou.flows.sflow import decode as decode_sflow
     from lakou.flows.sflow_encode import SampledFrame, flow_sample
     from lakou.flows.store import (
         DEMO_MARKER,
@@ -58,7 +68,16 @@ if TYPE_CHECKING:
         TransitSaving,
     )
 
-_WHERE = {
+_WHERE = {  # name -> "module" or "module:name there"
+    "content_locality_report": "content",
+    "FlowBatch": "records",
+    "halves_to_ip": "records",
+    "int_to_mac": "records",
+    "mac_to_int": "records",
+    "report_to_html": "report:to_html",
+    "report_to_json": "report:to_json",
+    "print_report": "report:to_text",
+    "decode_sflow": "sflow:decode",
     "decode_captures": "decode",
     "Enricher": "enrich",
     "MemberTable": "enrich",
@@ -101,6 +120,7 @@ __all__ = [
     "CaptureStats",
     "Enricher",
     "ExchangeTraffic",
+    "FlowBatch",
     "FlowStore",
     "FlowStoreError",
     "InviteRow",
@@ -121,20 +141,29 @@ __all__ = [
     "TransitSaving",
     "build_exchange_reports",
     "build_report",
+    "content_locality_report",
     "decode_captures",
+    "decode_sflow",
     "flow_sample",
+    "halves_to_ip",
+    "int_to_mac",
     "latest_period",
     "load_members",
+    "mac_to_int",
     "open_store",
+    "print_report",
     "read_demo_marker",
     "replay",
     "replay_summary",
+    "report_to_html",
+    "report_to_json",
     "store_location",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
+    where = _WHERE.get(name)
+    if where is None:
         raise AttributeError(f"module 'lakou.flows' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"lakou.flows.{module}"), name)
+    module, _sep, attribute = where.partition(":")
+    return getattr(importlib.import_module(f"lakou.flows.{module}"), attribute or name)

@@ -16,7 +16,7 @@ from lakou.lan.checks import Finding, Thresholds, find
 from lakou.lan.observe import LanRecorder
 from lakou.lan.quarantine import QuarantineStatus, quarantine_status
 from lakou.lan.store import LanStore, LanStoreError
-from lakou.lan.watchlist import Watchlist, load_watchlist
+from lakou.lan.watchlist import WatchedPort, Watchlist, load_watchlist
 
 __all__ = [
     "Finding",
@@ -24,6 +24,7 @@ __all__ = [
     "LanStoreError",
     "QuarantineStatus",
     "Thresholds",
+    "WatchedPort",
     "Watchlist",
     "lan_recorder",
     "lan_report",

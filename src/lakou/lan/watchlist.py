@@ -26,8 +26,7 @@ from typing import Any
 
 import yaml
 
-from lakou.flows.members import MembersFileError, load_members
-from lakou.flows.records import int_to_mac, mac_to_int
+from lakou.flows import MembersFileError, int_to_mac, load_members, mac_to_int
 from lakou.i18n import gettext as _
 
 

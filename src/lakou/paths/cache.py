@@ -27,9 +27,7 @@ from typing import Any
 import numpy as np
 
 from lakou.i18n import gettext as _
-from lakou.territory.index import PrefixIndex, save_arrays
-from lakou.territory.inventory import discover
-from lakou.territory.lookup import DataDirLookup, index_from_data_dir
+from lakou.territory import DataDirLookup, PrefixIndex, discover, index_from_data_dir, save_arrays
 
 FORMAT = 2  # bump when the file layout changes (2: PrefixIndex.to_arrays)
 Warn = Callable[[str], None]

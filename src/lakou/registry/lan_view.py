@@ -8,7 +8,7 @@ frames by MAC (and by the port on which a registered MAC is seen).
 
 from __future__ import annotations
 
-from lakou.lan.watchlist import WatchedPort, Watchlist
+from lakou.lan import WatchedPort, Watchlist
 from lakou.registry import models as m
 
 
