@@ -65,7 +65,6 @@ REMAINING = frozenset(
         "lakou.cli.clients -> lakou.registry.slugs",
         "lakou.cli.context -> lakou.portal.setup",
         "lakou.cli.demo -> lakou.portal.server",
-        "lakou.cli.demo -> lakou.registry.engines",
         "lakou.cli.doctor -> lakou.operations.doctor",
         "lakou.cli.exchange -> lakou.registry.engines",
         "lakou.cli.exchanges -> lakou.registry.engines",

@@ -157,9 +157,9 @@ def _start_route_server(ctx: Context) -> DemoRouteServer | None:
 
 def _load_traffic(ctx: Context) -> None:
     """The demo's week of traffic into the portal's flow store (said, never fatal)."""
+    from lakou.cli.exchanges import load_exchanges
     from lakou.demo import DemoTrafficError, load_demo_traffic
     from lakou.flows import store_location
-    from lakou.registry.engines import all_exchanges
 
     cfg = ctx.config.flows
     if cfg.store != "duckdb":
@@ -171,7 +171,7 @@ def _load_traffic(ctx: Context) -> None:
     store = store_location(cfg, ctx.config.core.data_dir).directory
     assert store is not None  # a DuckDB store always has its directory
     try:
-        result = load_demo_traffic(store, all_exchanges())
+        result = load_demo_traffic(store, load_exchanges(ctx, registry=True))
     except DemoTrafficError as exc:
         click.echo(_("Demo traffic not loaded: %(error)s") % {"error": exc}, err=True)
         return
