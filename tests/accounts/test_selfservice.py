@@ -125,7 +125,7 @@ def test_routing_preview_shows_the_route_servers_diff_and_save_applies(world: Wo
     exchange = m.Exchange.objects.get(members__network=world.a)
     assert exchange.routeserver_changed is not None and ss.rebuild_waiting(exchange)
     staff_page = verified_client(world.users["staff"]).get("/members/changes/").content.decode()
-    assert "rs-refresh" in staff_page and exchange.name in staff_page
+    assert "rs-changes" in staff_page and exchange.name in staff_page
     # a successful rs-refresh run after the change: nothing waits any more
     JobRun.objects.create(job="rs-refresh", started_at=timezone.now(), outcome="succeeded")
     assert not ss.rebuild_waiting(exchange)

@@ -20,8 +20,8 @@ import pytest
 from django.test import Client
 
 from lakou.accounts.testing import verified_login
+from lakou.demo import DemoSummary
 from lakou.paths import territory_paths
-from lakou.registry.demo import DemoSummary
 from lakou.registry.engines import all_exchanges
 from lakou.territory import read_territory_report
 from lakou.whatif import run_scenario_files
@@ -279,11 +279,11 @@ def test_content_locality_section(
 ) -> None:
     import time
 
+    from lakou.demo.traffic import replay_demo_traffic
     from lakou.flows.content import content_locality_report
     from lakou.flows.reporting import latest_period
     from lakou.flows.store import ParquetStore
     from lakou.portal import traffic_queries
-    from lakou.registry.demo.traffic import replay_demo_traffic
 
     configure(settings, flows={"store_dir": str(tmp_path / "no-store")})
     html = get(client, "/territory/")

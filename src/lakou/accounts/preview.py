@@ -105,16 +105,16 @@ def _proposed(
 
 def _sources(row: m.Exchange) -> tuple[dict[str, Any], Any, str]:
     """(enrichment arguments, base policy, note) as rs build would use them."""
-    from lakou.routeserver.policy import Policy, load_policy
+    from lakou.routeserver import Policy, load_policy
 
     cfg = settings.LAKOU_CONFIG.routeserver
     data_dir = Path(settings.LAKOU_CONFIG.core.data_dir)
     cache = cfg.cache_dir or data_dir / "routeserver" / "cache"
     args: dict[str, Any]
     if row.demo:
-        from lakou.registry.demo.routeserver import IRR_DIR
+        from lakou.demo import DEMO_IRR_DIR
 
-        args = {"irr_server": None, "irr_sources": [], "rpsl_dir": IRR_DIR}
+        args = {"irr_server": None, "irr_sources": [], "rpsl_dir": DEMO_IRR_DIR}
         note = _("IRR data: the demo's RPSL files.")
     elif cfg.rpsl_dir is not None:
         args = {"irr_server": None, "irr_sources": cfg.irr_sources, "rpsl_dir": cfg.rpsl_dir}
@@ -133,8 +133,12 @@ def _sources(row: m.Exchange) -> tuple[dict[str, Any], Any, str]:
 
 
 def _build_text(exchange: x.Exchange, base: Any, server: str, args: dict[str, Any]) -> str:
-    from lakou.routeserver.build import build_config, enrich_clients, policy_for_exchange
-    from lakou.routeserver.clients import clients_from_exchange
+    from lakou.routeserver import (
+        build_config,
+        clients_from_exchange,
+        enrich_clients,
+        policy_for_exchange,
+    )
 
     policy = policy_for_exchange(exchange, base, server)
     clients = clients_from_exchange(exchange)
@@ -151,8 +155,8 @@ def route_server_preview(
     """Per exchange and route server of the network: the build's diff for its client
     with ``routing`` (as_set, max_prefix_v4, max_prefix_v6) and ``sessions`` (session id
     -> enabled) applied."""
-    from lakou.registry.engines import exchange_view
-    from lakou.routeserver.diff import diff_configs
+    from lakou.registry import exchange_view
+    from lakou.routeserver import diff_configs
 
     routing = routing or {}
     wanted: dict[tuple[str, str, int], bool] = {}

@@ -15,7 +15,7 @@ from lakou.i18n import gettext as _
 
 
 def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
-    from lakou.flows.members import MembersFileError
+    from lakou.flows import MembersFileError
     from lakou.lan import Watchlist, load_watchlist
 
     if registry and members:
@@ -36,9 +36,11 @@ def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
 
 
 def _store_dir(ctx: Context, store_dir: str | None) -> str:
-    cfg = ctx.config.flows
-    path = store_dir or cfg.store_dir or str(ctx.config.core.data_dir / "flows")
-    return str(path)
+    """The directory of the LAN tables' flow store (files, whichever the flow backend)."""
+    from lakou.flows import store_location
+
+    where = store_location(ctx.config.flows, ctx.config.core.data_dir, store_dir, "duckdb")
+    return str(where.directory)
 
 
 def _has_data(path: str) -> None:
@@ -195,7 +197,7 @@ def quarantine(
         raise click.ClickException(str(exc)) from None
     _print_quarantine(statuses, fmt, clean_hours, when)
     if promote:
-        from lakou.accounts.selfservice import promote_ready
+        from lakou.accounts import promote_ready
 
         moved = promote_ready(statuses)
         if fmt != "json":

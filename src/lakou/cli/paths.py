@@ -72,17 +72,16 @@ def analyze(
     no_cache: bool,
 ) -> None:
     """Per traceroute: exchange crossings, left the territory or not, and the evidence."""
-    from lakou.cli.territory import _exchanges
+    from lakou.cli.exchanges import load_exchanges
     from lakou.paths.analyze import analyze as run
     from lakou.paths.analyze import mesh
     from lakou.paths.loading import build_annotator
     from lakou.paths.report import to_html
     from lakou.paths.sources import read_traceroutes
-    from lakou.territory.index import PrefixIndexError
-    from lakou.territory.sources.common import Counters, SourceError
+    from lakou.territory import Counters, PrefixIndexError, SourceError, read_ixf
 
     wanted = countries.split(",") if countries else ctx.config.territory.countries
-    exchanges = _exchanges(ctx, registry, ixf)
+    exchanges = load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf)
     counters = Counters()
     try:
         traces = [

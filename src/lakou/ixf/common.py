@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lakou.i18n import gettext, gettext_noop
-from lakou.routeserver.options import OptionError, join
+from lakou.routeserver import OptionError, join
 
 # The kinds of object an import reports, translated when shown.
 REPORTED_KINDS = (

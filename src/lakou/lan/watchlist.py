@@ -23,8 +23,7 @@ from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
 
-from lakou.flows.members import MembersFileError, load_members
-from lakou.flows.records import int_to_mac, mac_to_int
+from lakou.flows import MembersFileError, int_to_mac, load_members, mac_to_int
 from lakou.i18n import gettext as _
 from lakou.inputs import load_yaml
 

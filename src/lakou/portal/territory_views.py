@@ -154,9 +154,7 @@ def neighbours_input(report: Any) -> tuple[Any, list[str]]:
 
 def content_input() -> Input:
     """Content locality over the flow store's last week (the traffic pages' store)."""
-    from lakou.flows.content import content_locality_report
-    from lakou.flows.reporting import latest_period
-    from lakou.flows.store import FlowStoreError
+    from lakou.flows import FlowStoreError, content_locality_report, latest_period
     from lakou.portal import traffic_queries
 
     commands = ["lakou flows collect --registry"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from lakou.lan.watchlist import WatchedPort, Watchlist
+from lakou.lan import WatchedPort, Watchlist
 from lakou.registry import models as m
 
 

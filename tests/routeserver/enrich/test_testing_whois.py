@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lakou.routeserver.enrich.irrdb import IrrDatabase
-from lakou.routeserver.enrich.whois import WhoisSession, run_whois_server
+from lakou.routeserver.enrich.testing.whois import WhoisSession, run_whois_server
 
 
 def _bgpq4(exe: str, address: str, *args: str) -> subprocess.CompletedProcess[str]:

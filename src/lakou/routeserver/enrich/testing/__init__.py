@@ -29,7 +29,7 @@ from lakou.routeserver.enrich.irrdb import IrrDatabase
 from lakou.routeserver.enrich.model import IrrData, IrrRequest, Roa
 from lakou.routeserver.enrich.rpsl import DatabaseSource
 from lakou.routeserver.enrich.sources import IrrError
-from lakou.routeserver.enrich.whois import run_whois_server, serve_whois
+from lakou.routeserver.enrich.testing.whois import run_whois_server, serve_whois
 
 __all__ = [
     "DictIrrSource",
@@ -338,7 +338,7 @@ def serve_whois_process(
     """
     import sys
 
-    args = [sys.executable, "-m", "lakou.routeserver.enrich.whois", "--seed", str(seed)]
+    args = [sys.executable, "-m", "lakou.routeserver.enrich.testing.whois", "--seed", str(seed)]
     if rpsl is not None:
         args += ["--rpsl", str(rpsl)]
     else:

@@ -2,7 +2,7 @@
 collector pipeline into the flow store, so a newcomer sees the traffic pages filled.
 
 Nothing here is measured. The week is made the way an exchange switch would report it:
-sFlow v5 datagrams (the flow engine's own encoder, :mod:`lakou.flows.testing`) from each
+sFlow v5 datagrams (the flow engine's own encoder, :mod:`lakou.flows.sflow_encode`) from each
 switch's management address, one flow sample per sampled frame (Ethernet with the
 members' MACs and the LAN's VLAN, IPv4 or IPv6 addresses taken from the members' real
 prefixes), sampled 1 in :data:`SAMPLING_RATE`. The volume follows an evening-peaking
@@ -16,7 +16,8 @@ content networks. The datagrams then go through :class:`lakou.flows.pipeline.Pip
 replay. Everything is seeded: the same end date gives the same store, byte for byte in
 content.
 
-Idempotent: the demo's store carries a marker (:data:`MARKER`); a run with the same week
+Idempotent: the demo's store carries the flow store's demo marker (:data:`MARKER`,
+which the portal reads through :func:`lakou.flows.read_demo_marker`); a run with the same week
 and generator version leaves it alone, another week replaces it whole (built beside it,
 then swapped), and a store the demo did not make is never touched. This module needs no
 Django: it takes :class:`lakou.exchange.Exchange` objects (``lakou demo`` passes the
@@ -39,15 +40,23 @@ from typing import Any
 
 import numpy as np
 
+from lakou.demo.data import read_exchanges, read_table
 from lakou.exchange import Exchange, Member
-from lakou.flows.enrich import Enricher, MemberTable
-from lakou.flows.pipeline import Pipeline, Received
-from lakou.flows.store import ParquetStore
-from lakou.flows.testing import SampledFrame, flow_sample
-from lakou.territory.index import PrefixIndex
+from lakou.flows import (
+    DEMO_MARKER,
+    Enricher,
+    MemberTable,
+    ParquetStore,
+    Pipeline,
+    Received,
+    SampledFrame,
+    flow_sample,
+    read_demo_marker,
+)
+from lakou.territory import PrefixIndex
 
 GENERATOR_VERSION = 1
-MARKER = "DEMO-DATA.json"
+MARKER = DEMO_MARKER  # the flow store's own demo marker (lakou.flows.read_demo_marker)
 SEED = 20221001  # the day the first demo exchange opened
 DAYS = 7
 SAMPLING_RATE = 32768
@@ -242,21 +251,15 @@ def _flows(exchange: Exchange, agents: dict[str, str], rng: np.random.Generator)
 
 
 def _demo_prefix_table() -> list[dict[str, str]]:
-    from lakou.registry.demo import read_table
-
     return read_table("prefixes.csv")
 
 
 def _demo_networks() -> list[dict[str, str]]:
-    from lakou.registry.demo import read_table
-
     return read_table("networks.csv")
 
 
 def switch_agents() -> dict[str, dict[str, str]]:
     """Per demo exchange: switch name -> management address (the sFlow agent)."""
-    from lakou.registry.demo import read_exchanges
-
     return {
         spec["slug"]: {
             sw["name"]: str(sw["management_ip"])
@@ -338,20 +341,9 @@ def _datagram(agent: str, samples: list[bytes], sequence: int) -> bytes:
     return head + b"".join(samples)
 
 
-def _marker(store: Path) -> dict[str, Any] | None:
-    path = store / MARKER
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def read_marker(store: Path) -> dict[str, Any] | None:
     """The demo's note in a flow store (generator, week, samples), or None for real data."""
-    return _marker(Path(store))
+    return read_demo_marker(store)
 
 
 def replay_demo_traffic(
@@ -394,7 +386,7 @@ def load_demo_traffic(
     store_dir = Path(store_dir)
     until = default_end() if end is None else int(end) // 60 * 60
     since = until - int(days) * 86400
-    marker = _marker(store_dir)
+    marker = read_marker(store_dir)
     if store_dir.exists() and any(store_dir.iterdir()) and marker is None:
         return DemoTraffic(
             "skipped",

@@ -1,9 +1,6 @@
-"""Load the demo install: three demonstration exchanges with real member networks.
+"""Load the demo install into the registry: three demonstration exchanges with real member networks.
 
-The facts live beside this module: ``exchanges.yml`` (the invented infrastructure:
-facilities, switches, peering LANs, route servers), and ``networks.csv``,
-``prefixes.csv`` and ``members.csv``, derived from public data by
-``scripts/make-demo-data`` (sources and licences in ``README.md``). Every exchange it
+The facts are the demo's files (:mod:`lakou.demo.data`). Every exchange it
 creates has ``demo=True`` so the portal shows a "demo data" banner and nobody takes it
 for a real exchange. Loading is idempotent: rows are found by their natural keys (slug,
 ASN, LAN + address, LAN + MAC...) and updated, never duplicated, and every row goes
@@ -12,19 +9,15 @@ through ``full_clean()`` so the demo obeys the same rules as the admin and the i
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, TypeVar
 
-import yaml
 from django.db import models, transaction
 
-from lakou import yamlload
+from lakou.demo.data import DemoDataError, demo_prefixes, read_exchanges, read_table
 from lakou.i18n import gettext, gettext_noop
 from lakou.registry import models as m
 
@@ -50,10 +43,6 @@ DEMO_USERNAME = "demo"
 CONNECTION_NAME = "demo"
 
 M = TypeVar("M", bound=models.Model)
-
-
-class DemoDataError(ValueError):
-    """A demo fact table is malformed; the message names the file and the line."""
 
 
 @dataclass
@@ -83,50 +72,6 @@ class DemoSummary:
             % {"kind": gettext(kind), "n": n, "new": self.created.get(kind, 0)}
             for kind, n in self.totals.items()
         )
-
-
-def _read_text(name: str) -> str:
-    return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
-
-
-def read_table(name: str) -> list[dict[str, str]]:
-    """Rows of a demo CSV (``#`` lines are comments), each checked for its columns."""
-    text = _read_text(name)
-    lines = [
-        (n, line)
-        for n, line in enumerate(text.splitlines(), 1)
-        if line.strip() and not line.startswith("#")
-    ]
-    if not lines:
-        raise DemoDataError(f"{name}: empty")
-    reader = csv.reader(io.StringIO("\n".join(line for _, line in lines)))
-    header = next(reader)
-    rows = []
-    for (n, _), values in zip(lines[1:], reader, strict=True):
-        if len(values) != len(header):
-            raise DemoDataError(
-                f"{name}:{n}: {len(values)} columns, expected {len(header)} ({','.join(header)})"
-            )
-        rows.append(dict(zip(header, values, strict=True)))
-    return rows
-
-
-def read_exchanges() -> list[dict[str, Any]]:
-    try:
-        data = yamlload.safe_load(_read_text("exchanges.yml"))
-    except yaml.YAMLError as exc:
-        raise DemoDataError(f"exchanges.yml: not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("exchanges"), list):
-        raise DemoDataError("exchanges.yml: expected a mapping with a list 'exchanges'")
-    return data["exchanges"]
-
-
-def demo_prefixes() -> dict[int, list[str]]:
-    """The demo networks' prefixes (IPv4 and IPv6) by ASN, from ``prefixes.csv``."""
-    out: dict[int, list[str]] = defaultdict(list)
-    for row in read_table("prefixes.csv"):
-        out[int(row["asn"])].append(row["prefix"])
-    return dict(out)
 
 
 def _upsert(

@@ -48,6 +48,7 @@ from lakou.routeserver.lg.model import RouteServerEndpoint
 
 DEMO_EXCHANGE = "demo-saint-martin"
 IRR_DIR = Path(__file__).with_name("irr")
+DEMO_IRR_DIR = IRR_DIR  # the door's name: the RPSL files the demo's route servers use
 ROAS_FILE = Path(__file__).with_name("rpki") / "roas.json"
 APT_LINE = "apt-get install bird2"
 LOOPBACK_NET = ipaddress.IPv4Network("127.65.0.0/16")
@@ -333,7 +334,7 @@ def _build(slug: str, mode: Mode, work: Path, port: int) -> tuple[str, Speaker, 
     """The route server's configuration through ``rs build``'s own path, and the speakers."""
     from django.core.exceptions import ObjectDoesNotExist
 
-    from lakou.registry.engines import exchange_view
+    from lakou.registry import exchange_view
     from lakou.routeserver.build import (
         BuildError,
         build_config,
@@ -428,7 +429,7 @@ def _with_port(text: str, port: int) -> str:
 
 def announcements(asn: int) -> list[str]:
     """What member ``asn`` announces: its prefixes, then the extra routes to be rejected."""
-    from lakou.registry.demo import demo_prefixes
+    from lakou.demo.data import demo_prefixes
 
     out = list(demo_prefixes().get(asn, []))
     out += [r.prefix for r in REJECTED if r.asn == asn and r.extra]

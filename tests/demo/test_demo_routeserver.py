@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from lakou.i18n import language
-from lakou.registry.demo import demo_prefixes, read_table
-from lakou.registry.demo.routeserver import (
+from lakou.demo import demo_prefixes, read_table
+from lakou.demo.routeserver import (
     IRR_DIR,
     PREPEND,
     REJECTED,
@@ -31,6 +30,7 @@ from lakou.registry.demo.routeserver import (
     missing_daemon,
     start_demo_route_server,
 )
+from lakou.i18n import language
 from lakou.routeserver.communities import Reason
 from lakou.routeserver.enrich.rpki import read_rpki_json
 from lakou.routeserver.enrich.rpsl import load_rpsl
@@ -125,7 +125,7 @@ def test_with_port_changes_only_the_session_ends() -> None:
 
 
 def test_without_bird_the_demo_names_the_apt_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lakou.registry.demo import routeserver
+    from lakou.demo import routeserver
 
     empty = tempfile.mkdtemp()
     monkeypatch.setenv("PATH", empty)
@@ -145,7 +145,7 @@ def test_without_bird_the_demo_names_the_apt_line(monkeypatch: pytest.MonkeyPatc
 
 @pytest.mark.skipif(not Path("/usr/sbin/bird").exists(), reason="needs Debian's bird2")
 def test_bird_is_found_in_sbin_off_an_ordinary_users_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lakou.registry.demo.routeserver import bird_binary
+    from lakou.demo.routeserver import bird_binary
 
     monkeypatch.setenv("PATH", "/usr/local/bin:/usr/bin:/bin")
     assert bird_binary() == "/usr/sbin/bird"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lakou.registry import demo
+from lakou import demo
+from lakou.demo import data as demo_data
 from lakou.registry import models as m
 from lakou.registry.testing import row_counts
 
@@ -87,7 +88,7 @@ def test_every_row_is_valid_and_addresses_fit_their_lan() -> None:
 def test_fact_tables_are_small_and_labelled() -> None:
     total = 0
     for name in ("networks.csv", "prefixes.csv", "members.csv"):
-        text = demo._read_text(name)
+        text = demo_data._read_text(name)
         assert text.startswith("# DEMO DATA")
         rows = demo.read_table(name)
         total += len(rows)
@@ -101,10 +102,10 @@ def test_fact_tables_are_small_and_labelled() -> None:
 
 
 def test_malformed_table_names_file_and_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(demo, "_read_text", lambda name: "# c\na,b\n1,2\n3\n")
+    monkeypatch.setattr(demo_data, "_read_text", lambda name: "# c\na,b\n1,2\n3\n")
     with pytest.raises(demo.DemoDataError, match=r"networks.csv:4: 1 columns, expected 2"):
         demo.read_table("networks.csv")
-    monkeypatch.setattr(demo, "_read_text", lambda name: "exchanges: [")
+    monkeypatch.setattr(demo_data, "_read_text", lambda name: "exchanges: [")
     with pytest.raises(demo.DemoDataError, match=r"exchanges\.yml: not valid YAML"):
         demo.read_exchanges()
 
@@ -127,10 +128,10 @@ def _store_files(path: Path) -> dict[str, int]:
 
 
 def test_demo_traffic_is_idempotent_and_deterministic(tmp_path: Path) -> None:
+    from lakou.demo.traffic import MARKER, load_demo_traffic, read_marker
     from lakou.flows.config import Config
     from lakou.flows.reporting import build_report
     from lakou.flows.store import ParquetStore
-    from lakou.registry.demo.traffic import MARKER, load_demo_traffic, read_marker
     from lakou.registry.engines import all_exchanges
 
     demo.load_demo()
@@ -147,7 +148,7 @@ def test_demo_traffic_is_idempotent_and_deterministic(tmp_path: Path) -> None:
     assert _store_files(store) == files  # nothing added, nothing rewritten
 
     def report(path: Path) -> dict[str, object]:
-        return build_report(ParquetStore(path), Config(), END - 86400, END, now=END)
+        return build_report(ParquetStore(path), Config(), END - 86400, END, now=END).as_dict()
 
     week_one = report(store)
     assert week_one["totals"]["samples"] == first.samples  # type: ignore[index]
@@ -160,7 +161,7 @@ def test_demo_traffic_is_idempotent_and_deterministic(tmp_path: Path) -> None:
     later = load_demo_traffic(store, exchanges, end=END + 86400, days=1)
     assert later.status == "created"
     assert ParquetStore(store).time_range() == (END, END + 86400 - 60)
-    assert build_report(ParquetStore(store), Config(), 0, END + 86400)["totals"]["samples"] == (
+    assert build_report(ParquetStore(store), Config(), 0, END + 86400).totals.samples == (
         later.samples
     )
     assert not list(tmp_path.glob(".flows.demo-*"))
@@ -169,10 +170,10 @@ def test_demo_traffic_is_idempotent_and_deterministic(tmp_path: Path) -> None:
 def test_demo_traffic_shape(tmp_path: Path) -> None:
     """Local traffic between the members of each exchange, foreign content via the transit
     member: a local share strictly between 0 and 1, content networks to invite."""
+    from lakou.demo.traffic import TRANSIT, load_demo_traffic
     from lakou.flows.config import Config
     from lakou.flows.reporting import build_exchange_reports
     from lakou.flows.store import ParquetStore
-    from lakou.registry.demo.traffic import TRANSIT, load_demo_traffic
     from lakou.registry.engines import all_exchanges
 
     demo.load_demo()
@@ -183,7 +184,7 @@ def test_demo_traffic_shape(tmp_path: Path) -> None:
         ParquetStore(tmp_path / "flows"), Config(), END - 86400, END, wanted, now=END
     )
     for slug, traffic in out.items():
-        report = traffic.report
+        report = traffic.report.as_dict()
         assert 0.3 < report["local"]["local_share"] < 0.9, slug
         assert report["invite"][0]["asn"] == 15169
         assert report["totals"]["ixp_unattributed_bytes"] == 0  # every MAC is a member's
@@ -198,7 +199,7 @@ def test_demo_traffic_shape(tmp_path: Path) -> None:
 
 
 def test_demo_traffic_leaves_other_data_alone(tmp_path: Path) -> None:
-    from lakou.registry.demo.traffic import load_demo_traffic
+    from lakou.demo.traffic import load_demo_traffic
     from lakou.registry.engines import all_exchanges
 
     demo.load_demo()
@@ -219,7 +220,7 @@ def test_demo_command_loads_a_week_of_traffic(
     from click.testing import CliRunner
 
     from lakou.cli import main
-    from lakou.registry.demo.traffic import read_marker
+    from lakou.demo.traffic import read_marker
 
     store = tmp_path / "flows"
     monkeypatch.setenv("LAKOU_FLOWS__STORE_DIR", str(store))

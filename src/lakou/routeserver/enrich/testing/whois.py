@@ -1,4 +1,4 @@
-"""A local IRR whois server speaking the IRRd query protocol, for tests and benchmarks.
+"""A local IRR whois server speaking the IRRd query protocol, for tests and benchmarks only.
 
 The IRR is an Internet service that CI cannot reach, so tests and benchmarks run the real
 ``bgpq4`` (and anything else that talks IRRd's "!" protocol) against this stand-in, which
@@ -323,7 +323,7 @@ def run_whois_server(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m lakou.routeserver.enrich.whois``: serve until stdin closes or a signal.
+    """``python -m lakou.routeserver.enrich.testing.whois``: serve until stdin closes or a signal.
 
     Prints ``127.0.0.1:PORT`` on the first line of stdout when ready. Benchmarks run the
     server in its own process so it does not share the measured process's CPU and GIL.
