@@ -121,6 +121,17 @@ def secrets_of(network: m.Network) -> dict[str, set[str]]:
     return {"contacts": contacts, "macs": macs, "passwords": passwords}
 
 
+def member_read_addresses(asn: int) -> list[str]:
+    """A member's routes and traffic, as pages and API endpoints."""
+    return [
+        f"/members/{asn}/routes/",
+        f"/members/{asn}/traffic/",
+        f"/api/members/{asn}/routes",
+        f"/api/members/{asn}/routes?status=received",
+        f"/api/members/{asn}/traffic",
+    ]
+
+
 def test_every_url_as_every_role(world: World) -> None:
     routes = list(walk(get_resolver().url_patterns))
     assert any(r.startswith("admin/") for r, _ in routes)
@@ -132,6 +143,8 @@ def test_every_url_as_every_role(world: World) -> None:
     addresses.append(f"/members/{world.b.asn}/")
     addresses.append(f"/api/members/{world.b.asn}/contacts")
     addresses.append(f"/api/members/{world.b.asn}/sessions")
+    for asn in (world.a.asn, world.b.asn):
+        addresses += [x for x in member_read_addresses(asn) if x not in addresses]
 
     a, b = secrets_of(world.a), secrets_of(world.b)
     public_export = Client().get("/participants.json").content.decode()
@@ -177,7 +190,29 @@ def test_every_url_as_every_role(world: World) -> None:
     for role in ("user-a", "admin-a", "staff"):
         assert answers[(role, f"/api/members/{world.a.asn}/contacts")] == 200, role
 
+    # a member's routes and traffic (pages and API): its own users and staff only
+    for address in member_read_addresses(world.a.asn):
+        for role in ("user-a", "admin-a", "staff"):
+            assert answers[(role, address)] == 200, (role, address)
+        assert answers[("regulator", address)] == 404, address
+        assert answers[("anonymous", address)] in (302, 401), address
+    for address in member_read_addresses(world.b.asn):
+        for role in ("user-a", "admin-a", "regulator"):
+            assert answers[(role, address)] == 404, (role, address)
+        assert answers[("staff", address)] == 200, address
+
     admin_pages = [x for x in addresses if x.startswith("/admin/") and "/login/" not in x]
+    # a member's routes and traffic (pages and API): its own users and staff only
+    for address in member_read_addresses(world.a.asn):
+        for role in ("user-a", "admin-a", "staff"):
+            assert answers[(role, address)] == 200, (role, address)
+        assert answers[("regulator", address)] == 404, address
+        assert answers[("anonymous", address)] in (302, 401), address
+    for address in member_read_addresses(world.b.asn):
+        for role in ("user-a", "admin-a", "regulator"):
+            assert answers[(role, address)] == 404, (role, address)
+        assert answers[("staff", address)] == 200, address
+
     admin_pages = [x for x in admin_pages if "/logout/" not in x]
     for role in ("anonymous", "user-a", "admin-a", "regulator"):
         for address in [*admin_pages, "/operations/jobs/"]:
