@@ -164,3 +164,37 @@ def list_keys(ctx: Context, username: str) -> None:
     for row in ApiKey.objects.filter(user=user):
         state = _("revoked") if row.revoked else _("expired") if row.expires <= now else _("live")
         click.echo(f"{row.prefix}  {row.scope:5}  {row.expires.date().isoformat()}  {state}")
+
+
+@cli.command("remind-keys")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 365),
+    default=14,
+    show_default=True,
+    help="Remind the owners of keys that expire within this many days.",
+)
+@pass_context
+def remind_keys(ctx: Context, days: int) -> None:
+    """E-mail each API key's owner once before the key expires (the key-reminders job)."""
+    ctx.setup_django()
+    from lakou.accounts import mail
+
+    try:
+        reminders = mail.remind_keys(ctx.core.data_dir, days=days, lang=ctx.lang)
+    except mail.MailError as err:
+        raise click.ClickException(str(err)) from None
+    for r in reminders:
+        values = {"prefix": r.prefix, "user": r.username, "email": r.email}
+        values["date"] = r.expires.date().isoformat()
+        if r.sent:
+            click.echo(
+                _("Reminded %(user)s <%(email)s>: key %(prefix)s expires %(date)s.") % values
+            )
+        else:
+            click.echo(
+                _("Not reminded: %(user)s has no e-mail address (key %(prefix)s expires %(date)s).")
+                % values
+            )
+    if not reminders:
+        click.echo(_("No API key to remind of within %d days.") % days)
