@@ -58,12 +58,14 @@ def enabled() -> bool:
 def compose(
     to: str, template: str, context: dict[str, Any], lang: str, reply_to: str = ""
 ) -> EmailMessage:
-    """``accounts/mail/<template>_subject.txt`` and ``<template>.txt`` in ``lang``."""
+    """``accounts/mail/<template>_subject.txt`` and ``<template>.txt`` (or, for a
+    ``app/mail/name`` template, that path) in ``lang``."""
     server = smtp()
     lang = normalise(lang)
+    base = template if "/" in template else f"accounts/mail/{template}"
     with translation.override(lang):
-        subject = render_to_string(f"accounts/mail/{template}_subject.txt", context)
-        body = render_to_string(f"accounts/mail/{template}.txt", context)
+        subject = render_to_string(f"{base}_subject.txt", context)
+        body = render_to_string(f"{base}.txt", context)
     msg = EmailMessage()
     msg["Subject"] = " ".join(subject.split())
     msg["From"] = server.sender if server else "lakou@localhost"
