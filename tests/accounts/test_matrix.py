@@ -66,6 +66,8 @@ def fill(route: str, world: World) -> str:
             return str(world.users["user-a"].pk)
         if name == "asn":
             return str(world.a.asn)
+        if name == "peer":
+            return str(world.b.asn)
         if name == "slug":
             return exchange.slug
         if name in ("object_id", "id", "pk"):
@@ -121,9 +123,24 @@ def secrets_of(network: m.Network) -> dict[str, set[str]]:
     return {"contacts": contacts, "macs": macs, "passwords": passwords}
 
 
+def peering_history_of(world: World) -> set[str]:
+    """A peering request B sent a third network: only staff may see who sent it."""
+    from django.contrib.auth import get_user_model
+
+    from lakou.peering.models import PeeringRequest
+
+    third = m.Network.objects.exclude(pk__in=[world.a.pk, world.b.pk]).first()
+    sender = get_user_model().objects.create(username="b-peering-requester-7f3")
+    PeeringRequest.objects.create(
+        network=world.b, peer=third, sent_by=sender, recipients="x@example.org", language="en"
+    )
+    return {sender.username}
+
+
 def member_read_addresses(asn: int) -> list[str]:
-    """A member's routes and traffic, as pages and API endpoints."""
+    """A member's routes, traffic and peering, as pages and API endpoints."""
     return [
+        f"/members/{asn}/peering/",
         f"/members/{asn}/routes/",
         f"/members/{asn}/traffic/",
         f"/api/members/{asn}/routes",
@@ -147,6 +164,7 @@ def test_every_url_as_every_role(world: World) -> None:
         addresses += [x for x in member_read_addresses(asn) if x not in addresses]
 
     a, b = secrets_of(world.a), secrets_of(world.b)
+    b["contacts"] |= peering_history_of(world)
     public_export = Client().get("/participants.json").content.decode()
     public_macs = {mac for mac in a["macs"] | b["macs"] if mac in public_export}
     api_keys = {
