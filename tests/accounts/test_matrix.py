@@ -219,6 +219,12 @@ def test_every_url_as_every_role(world: World) -> None:
             assert answers[(role, address)] == 404, (role, address)
         assert answers[("staff", address)] == 200, address
 
+    # the regulator's aggregates: regulators and staff
+    for role, code in (("anonymous", 302), ("user-a", 404), ("admin-a", 404)):
+        assert answers[(role, "/regulator/")] == code, role
+    for role in ("regulator", "staff"):
+        assert answers[(role, "/regulator/")] == 200, role
+
     admin_pages = [x for x in addresses if x.startswith("/admin/") and "/login/" not in x]
     # a member's routes and traffic (pages and API): its own users and staff only
     for address in member_read_addresses(world.a.asn):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from lakou.accounts import member_read_views, password_reset, views
+from lakou.accounts import member_read_views, password_reset, regulator_views, views
 
 app_name = "accounts"
 
@@ -24,6 +24,7 @@ urlpatterns = [
         password_reset.ResetSent.as_view(),
         name="password_reset_done",
     ),
+    path("regulator/", regulator_views.regulator, name="regulator"),
     path("members/<int:asn>/", views.member_page, name="member"),
     path("members/<int:asn>/users/", views.member_users, name="member_users"),
     path("members/<int:asn>/routes/", member_read_views.member_routes_page, name="member_routes"),

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from lakou.accounts import invites, mail, twofactor
 from lakou.accounts.manage import AccountError
 from lakou.accounts.member_data import member_facts, network_or_404
-from lakou.accounts.roles import admin_asns, is_staff, may_read_member, member_asns
+from lakou.accounts.roles import (
+    admin_asns,
+    is_regulator,
+    is_staff,
+    may_read_member,
+    member_asns,
+)
 
 
 class SignIn(auth_views.LoginView):
@@ -22,6 +28,8 @@ class SignIn(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         asns = sorted(member_asns(self.request.user))
+        if not asns and is_regulator(self.request.user):
+            return "/regulator/"
         return f"/members/{asns[0]}/" if asns else "/"
 
 
