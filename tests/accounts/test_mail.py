@@ -161,3 +161,23 @@ def test_reminders_with_no_mail_server_fail_in_one_line(
     result = CliRunner().invoke(main, ["user", "remind-keys"])
     assert result.exit_code == 1 and "portal.smtp.host" in result.output
     assert not (tmp_path / "accounts" / "key-reminders.json").exists()
+
+
+def test_lakou_user_add_mails_the_address_it_prints(world: World, mailbox: Mailbox) -> None:
+    args = ["-L", "fr", "user", "add", "erin", "--member", str(world.a.asn)]
+    args += ["--role", "member-user", "--email", "erin@example.org"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    printed = re.search(r"(/account/reset/\S+/)", result.output)
+    assert printed is not None and "erin@example.org" in result.output
+    (message,) = mailbox.to("erin@example.org")
+    assert printed[1] in body(message) and f"AS{world.a.asn}" in message["Subject"]
+    assert "Vous avez un compte" in body(message)
+    staff = CliRunner().invoke(
+        main, ["user", "add", "ops2", "--role", "staff", "--email", "o@x.org"]
+    )
+    assert staff.exit_code == 0 and len(mailbox.to("o@x.org")) == 1
+    # no address: nothing mailed, the address is printed as before
+    quiet = CliRunner().invoke(main, ["user", "add", "fred", "--role", "regulator"])
+    assert quiet.exit_code == 0 and "/account/reset/" in quiet.output
+    assert len(mailbox.messages) == 2

@@ -8,6 +8,8 @@ never again; ``revoke-key`` ends one; ``keys`` lists them (prefixes only).
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from lakou.cli.context import Context, pass_context
@@ -59,8 +61,10 @@ def add(ctx: Context, username: str, member: str | None, role: str, email: str) 
             % {"user": username, "role": role, "what": what}
         )
     origin = (ctx.config.portal.trusted_origins or [f"http://{ctx.config.portal.listen}"])[0]
+    link = f"{origin.rstrip('/')}{manage.set_password_path(user)}"
     click.echo(_("To choose a password, the user opens (once, within 3 days):"))
-    click.echo(f"  {origin.rstrip('/')}{manage.set_password_path(user)}")
+    click.echo(f"  {link}")
+    _mail_invitation(user, asn, link, ctx.lang)
     click.echo(_("or you set one now: lakou user password %s") % username)
     if role in ("staff", "member-admin"):
         click.echo(
@@ -71,6 +75,22 @@ def add(ctx: Context, username: str, member: str | None, role: str, email: str) 
             )
             % origin.rstrip("/")
         )
+
+
+def _mail_invitation(user: Any, asn: int | None, link: str, lang: str) -> None:
+    """Mail the address too when the user has an e-mail and portal.smtp is set."""
+    from lakou.accounts import mail
+    from lakou.registry.models import Network
+
+    if not user.email or user.has_usable_password() or not mail.enabled():
+        return
+    network = Network.objects.filter(asn=asn).first() if asn else None
+    try:
+        mail.deliver([mail.invitation(user, network, link, None, lang)])
+    except mail.MailError as err:
+        click.echo(_("warning: the address was not mailed: %s") % err, err=True)
+    else:
+        click.echo(_("The address was also mailed to %s.") % user.email)
 
 
 @cli.command("password")
