@@ -70,6 +70,14 @@ def test_only_regulators_and_staff(world: World) -> None:
     assert user.get("/regulator/").status_code == 404
     assert verified_client(world.users["admin-a"]).get("/regulator/").status_code == 404
     assert verified_client(world.users["staff"]).get("/regulator/").status_code == 200
+    # staff and member admins with a password only: no aggregates, no peering page
+    unverified = Client()
+    sign_in(unverified, "staff")
+    assert unverified.get("/regulator/").status_code == 302
+    admin = Client()
+    sign_in(admin, "admin-a")
+    answer = admin.get(f"/members/{world.a.asn}/peering/")
+    assert answer.status_code == 302 and "/account/two-factor/" in answer["Location"]
 
 
 def test_in_french(world: World, settings: Any) -> None:
