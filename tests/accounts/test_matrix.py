@@ -68,6 +68,8 @@ def fill(route: str, world: World) -> str:
             return str(world.users["user-a"].pk)
         if name == "asn":
             return str(world.a.asn)
+        if name == "peer":
+            return str(world.b.asn)
         if name == "slug":
             return exchange.slug
         if name in ("object_id", "id", "pk"):
@@ -149,6 +151,32 @@ def pending_macs(world: World) -> None:
         ss.add_mac(ss.Actor(world.users[admin_name]), network, address.pk, mac)
 
 
+def peering_history_of(world: World) -> set[str]:
+    """A peering request B sent a third network: only staff may see who sent it."""
+    from django.contrib.auth import get_user_model
+
+    from lakou.peering.models import PeeringRequest
+
+    third = m.Network.objects.exclude(pk__in=[world.a.pk, world.b.pk]).first()
+    sender = get_user_model().objects.create(username="b-peering-requester-7f3")
+    PeeringRequest.objects.create(
+        network=world.b, peer=third, sent_by=sender, recipients="x@example.org", language="en"
+    )
+    return {sender.username}
+
+
+def member_read_addresses(asn: int) -> list[str]:
+    """A member's routes, traffic and peering, as pages and API endpoints."""
+    return [
+        f"/members/{asn}/peering/",
+        f"/members/{asn}/routes/",
+        f"/members/{asn}/traffic/",
+        f"/api/members/{asn}/routes",
+        f"/api/members/{asn}/routes?status=received",
+        f"/api/members/{asn}/traffic",
+    ]
+
+
 def test_every_url_as_every_role(world: World) -> None:
     pending_macs(world)
     routes = list(walk(get_resolver().url_patterns))
@@ -169,6 +197,10 @@ def test_every_url_as_every_role(world: World) -> None:
     # a change waiting for staff is as private as the MACs on record
     a["macs"].add(PENDING_A)
     b["macs"].add(PENDING_B)
+    for asn in (world.a.asn, world.b.asn):
+        addresses += [x for x in member_read_addresses(asn) if x not in addresses]
+
+    b["contacts"] |= peering_history_of(world)
     public_export = Client().get("/participants.json").content.decode()
     public_macs = {mac for mac in a["macs"] | b["macs"] if mac in public_export}
     api_keys = {
@@ -212,7 +244,35 @@ def test_every_url_as_every_role(world: World) -> None:
     for role in ("user-a", "admin-a", "staff"):
         assert answers[(role, f"/api/members/{world.a.asn}/contacts")] == 200, role
 
+    # a member's routes and traffic (pages and API): its own users and staff only
+    for address in member_read_addresses(world.a.asn):
+        for role in ("user-a", "admin-a", "staff"):
+            assert answers[(role, address)] == 200, (role, address)
+        assert answers[("regulator", address)] == 404, address
+        assert answers[("anonymous", address)] in (302, 401), address
+    for address in member_read_addresses(world.b.asn):
+        for role in ("user-a", "admin-a", "regulator"):
+            assert answers[(role, address)] == 404, (role, address)
+        assert answers[("staff", address)] == 200, address
+
+    # the regulator's aggregates: regulators and staff
+    for role, code in (("anonymous", 302), ("user-a", 404), ("admin-a", 404)):
+        assert answers[(role, "/regulator/")] == code, role
+    for role in ("regulator", "staff"):
+        assert answers[(role, "/regulator/")] == 200, role
+
     admin_pages = [x for x in addresses if x.startswith("/admin/") and "/login/" not in x]
+    # a member's routes and traffic (pages and API): its own users and staff only
+    for address in member_read_addresses(world.a.asn):
+        for role in ("user-a", "admin-a", "staff"):
+            assert answers[(role, address)] == 200, (role, address)
+        assert answers[("regulator", address)] == 404, address
+        assert answers[("anonymous", address)] in (302, 401), address
+    for address in member_read_addresses(world.b.asn):
+        for role in ("user-a", "admin-a", "regulator"):
+            assert answers[(role, address)] == 404, (role, address)
+        assert answers[("staff", address)] == 200, address
+
     admin_pages = [x for x in admin_pages if "/logout/" not in x]
     for role in ("anonymous", "user-a", "admin-a", "regulator"):
         for address in [*admin_pages, "/operations/jobs/"]:

@@ -139,6 +139,22 @@ def _lan_recorder(
     return lan_recorder(where.directory), str(where.directory / "lan")
 
 
+def _bgp_sessions(
+    ctx: Context, store_dir: str | None, backend: str | None, enricher: Any, lan: Any
+) -> Any:
+    """The LAN sink wrapped by the bilateral-BGP detector (``lakou.flows.bgp_sessions``),
+    which writes DIR/bgp/sessions.json beside the store; as is without members' addresses
+    or, with ClickHouse, without a directory."""
+    from lakou.flows.bgp_sessions import BgpSessionSink
+
+    cfg = ctx.config.flows
+    path = store_dir or cfg.store_dir
+    if not enricher.members.by_lan_ip or ((backend or cfg.store) == "clickhouse" and not path):
+        return lan
+    path = path or str(ctx.config.core.data_dir / "flows")
+    return BgpSessionSink(Path(path), enricher.members.by_lan_ip, lan)
+
+
 def _pipeline(
     ctx: Context,
     enricher: Enricher,
@@ -227,6 +243,7 @@ def replay(
     lan, lan_where = (
         (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
     )
+    lan = _bgp_sessions(ctx, store_dir, backend, enricher, lan)
     pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
     total = sum(Path(p).stat().st_size for p in pcaps)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
@@ -426,6 +443,7 @@ def collect(
     lan, lan_where = (
         (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
     )
+    lan = _bgp_sessions(ctx, store_dir, backend, enricher, lan)
     pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
 
     async def main() -> None:

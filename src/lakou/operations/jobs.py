@@ -107,6 +107,10 @@ def _territory_refresh(config: Any) -> list[list[str]]:
     ]
 
 
+def _key_reminders(config: Any) -> list[list[str]]:
+    return [["user", "remind-keys"]]
+
+
 def backup_dir(config: Any) -> Path:
     return Path(config.jobs.backup_dir or Path(config.core.data_dir) / "backups")
 
@@ -143,6 +147,11 @@ JOBS: dict[str, Job] = {
             _territory_refresh,
         ),
         Job("backup", "Back up the registry, configuration and history.", _backup),
+        Job(
+            "key-reminders",
+            "E-mail API-key owners before their keys expire (portal.smtp).",
+            _key_reminders,
+        ),
     )
 }
 
