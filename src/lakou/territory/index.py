@@ -302,29 +302,37 @@ class PrefixIndex:
         if set(map(type, texts)) != {str} or not set(map(type, asns)) <= {int, _NoneType}:
             raise _NotSimple
         canonical, version, start_hi, start_lo, length = _bulk_parse(texts)
-        asn_objects = np.array(asns, dtype=object)
-        unknown = np.equal(asn_objects, None)  # type: ignore[call-overload]
-        asn_objects[unknown] = -1
-        asn = asn_objects.astype(np.int64)
+        if None in asns:
+            asn_objects = np.array(asns, dtype=object)
+            unknown = np.equal(asn_objects, None)  # type: ignore[call-overload]
+            asn_objects[unknown] = -1
+            asn = asn_objects.astype(np.int64)
+        else:  # every ASN known: numpy reads the ints in one call
+            asn = np.array(asns, dtype=np.int64)
+            unknown = np.zeros(n, dtype=bool)
         if ((asn < 0) & ~unknown).any() or (asn > 4294967295).any():
             raise _NotSimple
         kinds = set(raw_territories)
         if not all(t is None or type(t) is str for t in kinds):
             raise _NotSimple
-        normal = {t: t.strip().upper() if t else None for t in kinds}
-        territories = list(map(normal.__getitem__, raw_territories))
-        names = sorted({t for t in normal.values() if t is not None})
-        code_of: dict[str | None, int] = {t: i for i, t in enumerate(names)}
-        code_of[None] = -1
         index = object.__new__(cls)
         index.prefix = np.array(canonical, dtype=object)
         index.asn = asn
-        index.territory = np.array(territories, dtype=object)
-        index.territory_names = names
-        code_of_raw = {t: code_of[normal[t]] for t in kinds}
-        index.territory_code = np.fromiter(
-            map(code_of_raw.__getitem__, raw_territories), dtype=np.int16, count=n
-        )
+        normal = {t: t.strip().upper() if t else None for t in kinds}
+        names = sorted({t for t in normal.values() if t is not None})
+        if not names:  # no territory at all (an IP-to-ASN table): nothing to look up per row
+            index.territory = np.full(n, None, dtype=object)
+            index.territory_names = names
+            index.territory_code = np.full(n, -1, dtype=np.int16)
+        else:
+            code_of: dict[str | None, int] = {t: i for i, t in enumerate(names)}
+            code_of[None] = -1
+            index.territory = np.array(list(map(normal.__getitem__, raw_territories)), dtype=object)
+            index.territory_names = names
+            code_of_raw = {t: code_of[normal[t]] for t in kinds}
+            index.territory_code = np.fromiter(
+                map(code_of_raw.__getitem__, raw_territories), dtype=np.int16, count=n
+            )
         positions = np.arange(n, dtype=np.int64)
         v4 = version == 4
         v6 = ~v4
