@@ -299,7 +299,7 @@ class PrefixIndex:
         if n == 0 or set(map(type, rows)) != {tuple} or set(map(len, rows)) != {3}:
             raise _NotSimple
         texts, asns, raw_territories = (list(map(itemgetter(k), rows)) for k in range(3))
-        if set(map(type, texts)) != {str} or not set(map(type, asns)) <= {int, _NoneType}:
+        if not set(map(type, asns)) <= {int, _NoneType}:  # texts: "".join refuses non-str
             raise _NotSimple
         canonical, version, start_hi, start_lo, length = _bulk_parse(texts)
         if None in asns:
