@@ -244,7 +244,7 @@ def run_scenario(name: str, clients: int, huge: bool, aro_exe: Path | None) -> d
     for tool, conf in (("lakou", "lakou.conf"), ("arouteserver", "aro.conf")):
         path = scenario / conf
         if path.exists():
-            for phase in ("cold", "warm"):
+            for phase in ("cold", "warm", "no set cache"):
                 if f"{tool} {phase}" in results:
                     results[f"{tool} {phase}"].size = path.stat().st_size
             results[f"{tool} warm"].parse, results[f"{tool} warm"].parse_mb = _bird_parse(path)
