@@ -258,10 +258,8 @@ def replay(
     Every exporter in the captures is accepted; records keep the capture's time, and a
     NetFlow/IPFIX record whose own time is beyond the allowed skew of its packet's
     capture time is counted (clock_skew) and re-dated or dropped."""
-    from rich.progress import Progress
-
-    from lakou.flows.pcap import CaptureError, CaptureStats, read_datagrams
-    from lakou.flows.pipeline import Received
+    from lakou.flows.pcap import CaptureStats
+    from lakou.flows.replay import replay_captures
 
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
@@ -269,25 +267,24 @@ def replay(
         (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
     )
     pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
-    batch_size = ctx.config.flows.batch_datagrams
     stats = CaptureStats()
-    total = sum(Path(p).stat().st_size for p in pcaps)
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task(_("Replaying"), total=total)
-        for path in pcaps:
-            batch: list[Received] = []
-            try:
-                for d in read_datagrams(path, stats):
-                    when = time.time() if now else d.time
-                    batch.append(Received(d.payload, str(d.src), when))
-                    if len(batch) >= batch_size:
-                        pipeline.process(batch)
-                        progress.advance(task, sum(len(b.payload) + 44 for b in batch))
-                        batch = []
-            except CaptureError as exc:
-                click.echo(_("warning: {error}").format(error=exc), err=True)
-            pipeline.process(batch)
-            progress.advance(task, sum(len(b.payload) + 44 for b in batch))
+
+    def warn(error: str) -> None:
+        click.echo(_("warning: {error}").format(error=error), err=True)
+
+    def run(advance: Any = None) -> None:
+        batch = ctx.config.flows.batch_datagrams
+        replay_captures(pipeline, pcaps, stats, now=now, batch=batch, advance=advance, warn=warn)
+
+    if sys.stderr.isatty():  # rich's progress bar costs its import: only for a person
+        from rich.progress import Progress
+
+        total = sum(Path(p).stat().st_size for p in pcaps)
+        with Progress(transient=True) as progress:
+            task = progress.add_task(_("Replaying"), total=total)
+            run(lambda n: progress.advance(task, n))
+    else:
+        run()
     try:
         pipeline.flush()
     finally:
