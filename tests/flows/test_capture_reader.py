@@ -49,7 +49,14 @@ def columnar(path: Path, batch: int = 3) -> tuple[list[tuple[Any, ...]], Capture
                 dst = IPv4Address(a[28:32]) if a[32] == 4 else IPv6Address(a[16:32])
                 port = int(b.ports[i])
                 out.append(
-                    (float(b.times[i]), b.exporters[i], port >> 16, str(dst), port & 0xFFFF, payload)
+                    (
+                        float(b.times[i]),
+                        b.exporters[i],
+                        port >> 16,
+                        str(dst),
+                        port & 0xFFFF,
+                        payload,
+                    )
                 )
     except CaptureError as exc:
         error = str(exc)
@@ -172,11 +179,17 @@ def captures(tmp: Path) -> list[Path]:
         put(f"link{link}.pcap", pcap(link, items))
     put("big-nano.pcap", pcap(1, by_link[1], big=True, nano=True))
     ether_and_cooked = [(ln, f) for ln, f in frames() if ln in (1, 113, 276)]
-    put("two-sections.pcapng", pcapng([ether_and_cooked, [(101, udp4("10.0.0.1", "10.0.0.2", b"s2"))]]))
+    put(
+        "two-sections.pcapng",
+        pcapng([ether_and_cooked, [(101, udp4("10.0.0.1", "10.0.0.2", b"s2"))]]),
+    )
     put("big.pcapng", pcapng([ether_and_cooked], big=True))
     write_pcap(
         tmp / "write_pcap.pcap",
-        [Datagram(1_790_000_000.25 * 1 + i, "2001:db8::1", 9, "::1", 6343, b"d%d" % i) for i in range(5)],
+        [
+            Datagram(1_790_000_000.25 * 1 + i, "2001:db8::1", 9, "::1", 6343, b"d%d" % i)
+            for i in range(5)
+        ],
     )
     made.append(tmp / "write_pcap.pcap")
     return made
@@ -219,7 +232,9 @@ def _mutate(data: bytes, r: random.Random) -> bytes:
     return bytes(b)
 
 
-@pytest.mark.parametrize("seed_name", ["link1.pcap", "big-nano.pcap", "two-sections.pcapng", "big.pcapng"])
+@pytest.mark.parametrize(
+    "seed_name", ["link1.pcap", "big-nano.pcap", "two-sections.pcapng", "big.pcapng"]
+)
 def test_mutations_and_truncations(tmp_path: Path, seed_name: str) -> None:
     made = {p.name: p for p in captures(tmp_path)}
     seed = made[seed_name].read_bytes()

@@ -18,6 +18,7 @@ captures and on mutated files).
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import struct
 from collections.abc import Iterator
@@ -27,9 +28,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from lakou.flows.datagrams import DatagramBatch
+from lakou.flows.jit import njit
 from lakou.flows.pcap import (
     PCAP_MAGICS,
     PCAPNG_SHB,
@@ -77,7 +78,7 @@ def _be16(b: Any, p: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _walk_pcap(buf, pos, big, unit, limit, rec_pos, rec_len, rec_time):  # type: ignore[no-untyped-def]
+def _walk_pcap(buf, pos, big, unit, limit, rec_pos, rec_len, rec_time):
     """Records from ``pos`` on, at most ``limit``: (count, where it stopped, why)."""
     size = buf.size
     n = 0
@@ -102,7 +103,7 @@ def _walk_pcap(buf, pos, big, unit, limit, rec_pos, rec_len, rec_time):  # type:
 
 
 @njit(cache=True, nogil=True)
-def _walk_pcapng(buf, pos, big, if_link, if_unit, limit, rec_pos, rec_len, rec_time, rec_link):  # type: ignore[no-untyped-def]
+def _walk_pcapng(buf, pos, big, if_link, if_unit, limit, rec_pos, rec_len, rec_time, rec_link):
     """Packet blocks from ``pos`` on; stops before a section or interface block."""
     size = buf.size
     n_if = if_link.size
@@ -144,7 +145,7 @@ def _walk_pcapng(buf, pos, big, if_link, if_unit, limit, rec_pos, rec_len, rec_t
 
 
 @njit(cache=True, nogil=True)
-def _parse_frames(buf, rec_pos, rec_len, rec_link, raw_links, start, length, addr, code, value):  # type: ignore[no-untyped-def]
+def _parse_frames(buf, rec_pos, rec_len, rec_link, raw_links, start, length, addr, code, value):
     """Link, IP and UDP headers of each frame: its payload and source, or why not."""
     for i in range(rec_pos.size):
         f = rec_pos[i]
@@ -248,7 +249,7 @@ def _parse_frames(buf, rec_pos, rec_len, rec_link, raw_links, start, length, add
 
 
 @njit(cache=True, nogil=True)
-def _gather(buf, start, length, out, offsets):  # type: ignore[no-untyped-def]
+def _gather(buf, start, length, out, offsets):
     """The payloads laid end to end."""
     p = 0
     for i in range(start.size):
@@ -312,10 +313,9 @@ class _Reader:
             finally:
                 buf = None
                 if mapped is not None:
-                    try:
+                    # A view that outlives us leaves the closing to the garbage collector.
+                    with contextlib.suppress(BufferError):
                         mapped.close()
-                    except BufferError:  # a view outlives us: the collector frees it
-                        pass
 
     def _walk(
         self, buf: npt.NDArray[np.uint8], mapped: mmap.mmap | None
@@ -358,7 +358,14 @@ class _Reader:
                 )
             else:
                 n, pos, why = _walk_pcap(
-                    buf, pos, self.big, self.unit, self.batch, self.rec_pos, self.rec_len, self.rec_time
+                    buf,
+                    pos,
+                    self.big,
+                    self.unit,
+                    self.batch,
+                    self.rec_pos,
+                    self.rec_len,
+                    self.rec_time,
                 )
                 self.rec_link[:n] = self.link_of_file
             if n:
@@ -478,4 +485,3 @@ def read_batches(
     after the datagrams before the break."""
     stats = stats if stats is not None else CaptureStats()
     return _Reader(Path(path), stats, batch).batches()
-

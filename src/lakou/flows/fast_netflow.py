@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from lakou.flows.counters import DECODER_ERROR
 from lakou.flows.fast_sflow import (
@@ -57,6 +56,7 @@ from lakou.flows.fast_sflow import (
     NCOL,
 )
 from lakou.flows.ipfix_fields import VARIABLE_LENGTH
+from lakou.flows.jit import njit
 from lakou.flows.netflow import NetflowDecoder, Template
 from lakou.flows.records import COLUMNS, SOURCE_IPFIX, SOURCE_NETFLOW9, FlowBatch, ip_to_halves
 from lakou.flows.sflow import MalformedDatagram

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
+from lakou.flows.jit import njit
 from lakou.flows.records import COLUMNS, SOURCE_SFLOW, FlowBatch
 
 # Column order in the output matrix.
