@@ -255,9 +255,9 @@ def _gather(buf, start, length, out, offsets):
     for i in range(start.size):
         offsets[i] = p
         s = start[i]
-        for k in range(length[i]):
-            out[p + k] = buf[s + k]
-        p += length[i]
+        n = length[i]
+        out[p : p + n] = buf[s : s + n]
+        p += n
     offsets[start.size] = p
 
 
