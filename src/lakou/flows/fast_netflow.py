@@ -452,7 +452,7 @@ class FastNetflow:
         self,
         payloads: list[bytes],
         exporters: list[str],
-        columns: tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]] | None = None,
+        joined: tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]] | None = None,
     ) -> tuple[
         FlowBatch,
         npt.NDArray[np.int64],
@@ -461,21 +461,21 @@ class FastNetflow:
         list[int],
     ]:
         """As :meth:`decode`, with the datagram each record came from: an array for the
-        fast records, a list for the reference decoder's rows. ``columns`` (the payloads
+        fast records, a list for the reference decoder's rows. ``joined`` (the payloads
         laid end to end and their offsets, a capture reader's batch) replaces
         ``payloads``."""
         n = len(exporters)
-        if columns is None:
+        if joined is None:
             buf = np.frombuffer(b"".join(payloads) or b"\0", dtype=np.uint8)
             offsets = np.zeros(n + 1, dtype=np.int64)
             offsets[1:] = np.cumsum([len(p) for p in payloads])
         else:
-            buf, offsets = columns
+            buf, offsets = joined
             if not len(buf):
                 buf = np.zeros(1, dtype=np.uint8)
 
         def payload(i: int) -> bytes:
-            if columns is None:
+            if joined is None:
                 return payloads[i]
             return bytes(buf[int(offsets[i]) : int(offsets[i + 1])])
 

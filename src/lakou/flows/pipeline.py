@@ -172,7 +172,7 @@ class Pipeline:
         self, items: DatagramBatch, received: npt.NDArray[np.int64]
     ) -> list[FlowBatch]:
         fast, fast_index, drops, slow_rows, slow_index = self.fast_netflow.decode_indexed(
-            [], items.exporters, columns=(items.buffer, items.offsets)
+            [], items.exporters, joined=(items.buffer, items.offsets)
         )
         for error, exporter in drops:
             self._drop("netflow", error, exporter)
