@@ -36,3 +36,31 @@ def test_list_runs_as_a_command() -> None:
         check=True,
     )
     assert done.stdout.split() == components()
+
+
+def test_whole_command_comparisons_reach_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks.__main__ import whole_command_lines
+    from benchmarks.whole import RESULTS_ENV, compare, timed
+
+    results = tmp_path / "whole.jsonl"
+    monkeypatch.setenv(RESULTS_ENV, str(results))
+    ours = timed([sys.executable, "-c", "pass"])
+    theirs = timed([sys.executable, "-c", "import json"])
+    assert ours.wall > 0 and ours.cpu >= 0 and ours.peak_mb > 0
+    record = compare("flows", "a case", ours, theirs, "the reference", note="a note")
+    printed = capsys.readouterr().out
+    assert "a case, whole command" in printed and "the reference" in printed
+    assert "speed-up" in printed and "(a note)" in printed
+    assert record["cpu_ratio"] == (theirs.cpu / ours.cpu if ours.cpu else record["cpu_ratio"])
+    (line,) = whole_command_lines(results, "flows")
+    assert line.strip().startswith("a case: lakou speed-up") and "vs the reference" in line
+    assert whole_command_lines(results, "paths") == []
+
+
+def test_a_failing_command_ends_the_benchmark_with_its_error() -> None:
+    from benchmarks.whole import timed
+
+    with pytest.raises(SystemExit, match="boom"):
+        timed([sys.executable, "-c", "import sys; sys.exit('boom')"])

@@ -1,6 +1,8 @@
 """Decode + enrich + aggregate speed of lakou versus pmacct on the same capture.
 
-Builds a large capture by repeating real datagrams from ../shared/data/flows (sFlow and
+First the whole commands (:mod:`benchmarks.flows.whole`): ``lakou flows replay`` and
+``decode`` against ``sfacctd`` / ``nfacctd`` run as a user runs them. Then, in-process,
+it builds a large capture by repeating real datagrams from ../shared/data/flows (sFlow and
 IPFIX), replays it through lakou's pipeline (the collector's code path, batch by batch) and
 through pmacct's sfacctd / nfacctd reading the same file (``pcap_savefile``), and prints
 samples (flow records) per CPU-second of each and the ratio. CPU time, not wall time, so
@@ -8,7 +10,8 @@ other work on the machine matters less; quote the ratio. Then the loss test on l
 (:mod:`benchmarks.flows.loss`): the collector's capacity, and its counters when sent
 below and above it.
 
-    python -m benchmarks.flows [--repeat N] [--loss-seconds S | --no-loss]
+    python -m benchmarks.flows [--repeat N] [--runs R] [--no-whole]
+                               [--loss-seconds S | --no-loss]
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from pathlib import Path
 
 from benchmarks.flows.loss import print_table
 from benchmarks.flows.loss import run as run_loss
+from benchmarks.flows.whole import run as run_whole
+from benchmarks.whole import in_process_heading
 from lakou.flows.enrich import Enricher
 from lakou.flows.pcap import read_datagrams
 from lakou.flows.pipeline import Pipeline, Received
@@ -85,7 +90,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=100_000, help="copies of the sFlow datagram")
     parser.add_argument("--loss-seconds", type=float, default=2.0, help="each loss phase")
     parser.add_argument("--no-loss", action="store_true", help="skip the loopback loss test")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each whole command")
+    parser.add_argument("--no-whole", action="store_true", help="skip the whole commands")
     args = parser.parse_args()
+    if not args.no_whole:
+        run_whole(args.repeat, args.runs)
+        in_process_heading("the capture parsed and the numba kernels loaded before timing")
     cases = [
         ("sFlow", "sfacctd", DATA / "sflow" / "data-1140.pcap", args.repeat),
         (

@@ -3,7 +3,9 @@
     python -m benchmarks.whatif [--asrel FILE] [--bgpy-dests 3] [--sample 500]
                                 [--workers 2] [--all | --all-limit N]
 
-In one run, on the same graph: BGPy (the reference simulator) on a few destinations,
+First the whole commands (:mod:`benchmarks.whatif.whole`: ``lakou whatif routes``
+against a BGPy script, as a user runs them). Then, in-process, in one run on the same
+graph: BGPy (the reference simulator) on a few destinations,
 lakou's reference and numba kernels on the same destinations (routes checked equal),
 the numba kernel on a larger sample (median time per destination), and the
 all-destinations mode on ``--workers`` threads (every destination with ``--all``).
@@ -20,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.whatif.whole import run as run_whole
+from benchmarks.whole import in_process_heading
 from lakou.whatif.alldest import all_destinations
 from lakou.whatif.asrel import read_asrel
 from lakou.whatif.graph import AsGraph
@@ -47,7 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="every destination")
     parser.add_argument("--all-limit", type=int, default=4000, help="else the first N")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-whole", action="store_true", help="skip the whole commands")
     args = parser.parse_args(argv)
+    if not args.no_whole:
+        run_whole(args.asrel)
+        in_process_heading("the graph loaded and the numba kernel compiled before timing")
 
     t0 = time.perf_counter()
     rel = read_asrel(args.asrel, strict=True)

@@ -233,8 +233,6 @@ def replay(
     Every exporter in the captures is accepted; records keep the capture's time, and a
     NetFlow/IPFIX record whose own time is beyond the allowed skew of its packet's
     capture time is counted (clock_skew) and re-dated or dropped."""
-    from rich.progress import Progress
-
     from lakou.flows import replay as replay_captures
     from lakou.flows import replay_summary
 
@@ -245,17 +243,27 @@ def replay(
     )
     lan = _bgp_sessions(ctx, store_dir, backend, enricher, lan)
     pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
-    total = sum(Path(p).stat().st_size for p in pcaps)
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task(_("Replaying"), total=total)
-        stats = replay_captures(
-            pipeline,
-            pcaps,
-            now=now,
-            batch_size=ctx.config.flows.batch_datagrams,
-            advance=lambda nbytes: progress.advance(task, nbytes),
-            warn=lambda error: click.echo(_("warning: {error}").format(error=error), err=True),
-        )
+
+    def warn(error: str) -> None:
+        click.echo(_("warning: {error}").format(error=error), err=True)
+
+    batch = ctx.config.flows.batch_datagrams
+    if sys.stderr.isatty():  # rich's progress bar costs its import: only for a person
+        from rich.progress import Progress
+
+        total = sum(Path(p).stat().st_size for p in pcaps)
+        with Progress(transient=True) as progress:
+            task = progress.add_task(_("Replaying"), total=total)
+            stats = replay_captures(
+                pipeline,
+                pcaps,
+                now=now,
+                batch_size=batch,
+                advance=lambda nbytes: progress.advance(task, nbytes),
+                warn=warn,
+            )
+    else:
+        stats = replay_captures(pipeline, pcaps, now=now, batch_size=batch, warn=warn)
     try:
         pipeline.flush()
     finally:

@@ -8,7 +8,8 @@ packets and the number of samples behind them (for the error bars).
 
 from __future__ import annotations
 
-import duckdb
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -58,15 +59,55 @@ SCHEMA = pa.schema(
 
 def to_table(batch: EnrichedBatch, territory_names: list[str]) -> pa.Table:
     """The enriched columns as an Arrow table, territory codes turned into names."""
-    names = np.array([*territory_names, ""], dtype=object)  # code -1 -> ""
     arrays = []
     for f in SCHEMA:
         col = batch.columns[f.name]
         if f.name in ("src_territory", "dst_territory"):
-            arrays.append(pa.array(names[col.astype(np.int64)], type=pa.string()))
+            arrays.append(_names(col, territory_names))
         else:
-            arrays.append(pa.array(col, type=f.type))
+            arrays.append(numeric_array(col, f.type))
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+def numeric_array(values: npt.NDArray[Any], kind: pa.DataType) -> pa.Array:
+    """A numpy column as an Arrow array of ``kind``, sharing its memory.
+
+    Built from the buffer rather than with ``pa.array``, which imports pandas (half a
+    second of a short command's start-up) to look for pandas types."""
+    data = np.ascontiguousarray(values, dtype=np.dtype(str(kind)))
+    return pa.Array.from_buffers(kind, len(data), [None, pa.py_buffer(data)])
+
+
+def numeric_values(column: pa.ChunkedArray | pa.Array) -> npt.NDArray[Any]:
+    """A numeric Arrow column without nulls as numpy (``to_numpy`` imports pandas)."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    dtype = np.dtype(str(column.type))
+    parts = [
+        np.frombuffer(c.buffers()[1], dtype=dtype, count=len(c), offset=c.offset * dtype.itemsize)
+        for c in chunks
+        if len(c)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+
+def _names(codes: npt.NDArray[Any], names: list[str]) -> pa.Array:
+    """Territory codes as their names (code -1, or any unknown code, as "")."""
+    encoded = [n.encode() for n in names] + [b""]
+    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    sizes = np.array([len(e) for e in encoded], dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    index = codes.astype(np.int64)
+    index[(index < 0) | (index >= len(names))] = len(names)
+    size = sizes[index]
+    offsets = np.zeros(len(index) + 1, dtype=np.int32)
+    np.cumsum(size, out=offsets[1:])
+    where = np.arange(int(offsets[-1]), dtype=np.int64) + np.repeat(
+        starts[index] - offsets[:-1], size
+    )
+    data = np.ascontiguousarray(blob[where])
+    return pa.Array.from_buffers(
+        pa.string(), len(index), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
 
 
 def sum_batch(batch: EnrichedBatch) -> EnrichedBatch:
@@ -122,6 +163,8 @@ def aggregate(table: pa.Table) -> pa.Table:
     """Sum rows with the same keys (works on raw enriched rows and on partial sums)."""
     if table.num_rows == 0:
         return SCHEMA.empty_table()
+    import duckdb  # only when sums are written: a short replay starts without it
+
     con = duckdb.connect()
     try:
         con.register("t", table)
@@ -130,4 +173,5 @@ def aggregate(table: pa.Table) -> pa.Table:
         result = con.sql(f"SELECT {keys}, {sums} FROM t GROUP BY ALL").to_arrow_table()
     finally:
         con.close()
-    return result.cast(SCHEMA)
+    # Casting loads pyarrow.compute: only when DuckDB did not give the schema's types.
+    return result if result.schema == SCHEMA else result.cast(SCHEMA)

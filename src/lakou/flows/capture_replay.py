@@ -1,8 +1,10 @@
 """Replay captures through the collector's pipeline: what ``lakou flows replay`` runs.
 
-Every datagram of each capture (pcap or pcapng, :mod:`lakou.flows.pcap`) goes to the same
-:class:`~lakou.flows.pipeline.Pipeline` the live collector feeds, in batches of
-``batch_size``, dated by the capture (or by the clock with ``now``). A capture that
+Every datagram of each capture (pcap or pcapng, read by the columnar reader
+:mod:`lakou.flows.capture`, no Python object per packet) goes to the same
+:class:`~lakou.flows.pipeline.Pipeline` the live collector feeds, a batch of
+``batch_size`` at a time (:meth:`~lakou.flows.pipeline.Pipeline.process_batch`), dated by
+the capture (or by the clock with ``now``). A capture that
 breaks before its end is reported through ``warn`` with the place, and the datagrams
 read before the break are kept. :func:`replay_summary` is what the command prints.
 """
@@ -14,11 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from lakou.flows.pcap import CaptureError, CaptureStats, read_datagrams
-from lakou.flows.pipeline import Pipeline, Received
-
-# Bytes a datagram took in the capture besides its payload (headers), for progress.
-_OVERHEAD = 44
+from lakou.flows.capture import read_batches
+from lakou.flows.pcap import CaptureError, CaptureStats
+from lakou.flows.pipeline import Pipeline
 
 
 def replay(
@@ -26,27 +26,22 @@ def replay(
     pcaps: Sequence[str | Path],
     *,
     now: bool = False,
-    batch_size: int = 1024,
-    advance: Callable[[int], None] = lambda nbytes: None,
-    warn: Callable[[str], None] = lambda message: None,
+    batch_size: int = 4096,
+    advance: Callable[[int], object] = lambda nbytes: None,
+    warn: Callable[[str], object] = lambda message: None,
 ) -> CaptureStats:
     """Feed ``pcaps`` to ``pipeline`` (not flushed: the caller flushes and closes the
     store). ``advance`` is told the capture bytes read, ``warn`` each capture error."""
     stats = CaptureStats()
     for path in pcaps:
-        batch: list[Received] = []
         try:
-            for d in read_datagrams(path, stats):
-                when = time.time() if now else d.time
-                batch.append(Received(d.payload, str(d.src), when))
-                if len(batch) >= batch_size:
-                    pipeline.process(batch)
-                    advance(sum(len(b.payload) + _OVERHEAD for b in batch))
-                    batch = []
+            for datagrams, size in read_batches(path, stats, batch_size):
+                if now:
+                    datagrams.times[:] = time.time()
+                pipeline.process_batch(datagrams)
+                advance(size)
         except CaptureError as exc:
             warn(str(exc))
-        pipeline.process(batch)
-        advance(sum(len(b.payload) + _OVERHEAD for b in batch))
     return stats
 
 

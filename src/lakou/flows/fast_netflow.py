@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from lakou.flows.counters import DECODER_ERROR
 from lakou.flows.fast_sflow import (
@@ -57,6 +56,7 @@ from lakou.flows.fast_sflow import (
     NCOL,
 )
 from lakou.flows.ipfix_fields import VARIABLE_LENGTH
+from lakou.flows.jit import njit
 from lakou.flows.netflow import NetflowDecoder, Template
 from lakou.flows.records import COLUMNS, SOURCE_IPFIX, SOURCE_NETFLOW9, FlowBatch, ip_to_halves
 from lakou.flows.sflow import MalformedDatagram
@@ -449,7 +449,10 @@ class FastNetflow:
         return fast, drops, slow_rows
 
     def decode_indexed(
-        self, payloads: list[bytes], exporters: list[str]
+        self,
+        payloads: list[bytes],
+        exporters: list[str],
+        joined: tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]] | None = None,
     ) -> tuple[
         FlowBatch,
         npt.NDArray[np.int64],
@@ -458,21 +461,37 @@ class FastNetflow:
         list[int],
     ]:
         """As :meth:`decode`, with the datagram each record came from: an array for the
-        fast records, a list for the reference decoder's rows."""
-        n = len(payloads)
-        buf = np.frombuffer(b"".join(payloads) or b"\0", dtype=np.uint8)
-        offsets = np.zeros(n + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum([len(p) for p in payloads])
-        exp_index = np.zeros(n, dtype=np.int64)
-        for i, name in enumerate(exporters):
+        fast records, a list for the reference decoder's rows. ``joined`` (the payloads
+        laid end to end and their offsets, a capture reader's batch) replaces
+        ``payloads``."""
+        n = len(exporters)
+        if joined is None:
+            buf = np.frombuffer(b"".join(payloads) or b"\0", dtype=np.uint8)
+            offsets = np.zeros(n + 1, dtype=np.int64)
+            offsets[1:] = np.cumsum([len(p) for p in payloads])
+        else:
+            buf, offsets = joined
+            if not len(buf):
+                buf = np.zeros(1, dtype=np.uint8)
+
+        def payload(i: int) -> bytes:
+            if joined is None:
+                return payloads[i]
+            return bytes(buf[int(offsets[i]) : int(offsets[i + 1])])
+
+        # Each exporter's index once, whatever the number of its datagrams.
+        known: dict[str, int] = {}
+        for name in dict.fromkeys(exporters):
             try:
-                exp_index[i] = self._exporter(name)
+                known[name] = self._exporter(name)
             except ValueError:
-                exp_index[i] = -1
+                known[name] = -1
+        exp_index = np.fromiter((known[name] for name in exporters), dtype=np.int64, count=n)
         lengths = self._compile()[4]
         shortest = int(lengths.min()) if len(lengths) else 64
-        # One row more than the record's columns: the datagram each record came from.
-        out = np.zeros((NCOL + 1, int(offsets[-1]) // max(1, shortest) + 16), dtype=np.uint64)
+        # One row more than the record's columns: the datagram each record came from. Not
+        # zeroed: the kernel clears each row it fills, and only those are read.
+        out = np.empty((NCOL + 1, int(offsets[-1]) // max(1, shortest) + 16), dtype=np.uint64)
         rows = 0
         drops: list[tuple[MalformedDatagram, str]] = []
         slow_rows: list[Any] = []
@@ -504,11 +523,11 @@ class FastNetflow:
             if status == DONE:
                 break
             if status == FULL:
-                out = np.concatenate([out, np.zeros_like(out)], axis=1)
+                out = np.concatenate([out, np.empty_like(out)], axis=1)
                 d = nxt
                 continue
             before = len(slow_rows)
-            self._slow(payloads[nxt], exporters[nxt], drops, slow_rows)
+            self._slow(payload(nxt), exporters[nxt], drops, slow_rows)
             slow_index += [nxt] * (len(slow_rows) - before)
             d = nxt + 1
         columns: dict[str, npt.NDArray[Any]] = {

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
+from lakou.flows.jit import njit
 from lakou.flows.records import COLUMNS, SOURCE_SFLOW, FlowBatch
 
 # Column order in the output matrix.
@@ -431,7 +431,9 @@ def decode_batch(
     n = len(offsets) - 1
     # A flow sample takes at least 40 bytes (header and fields): a safe upper bound.
     cap = max(1, int(offsets[-1] - offsets[0]) // 40 + 1) if n else 1
-    out = np.zeros((NCOL, cap), dtype=np.uint64)
+    # Not zeroed: the kernel clears each row it fills, and only those are read (zeroing
+    # this bound, tens of MB a batch, cost as much as decoding).
+    out = np.empty((NCOL, cap), dtype=np.uint64)
     status = np.zeros(max(n, 0), dtype=np.uint8)
     if n <= 0:
         return FlowBatch.empty(), status, 0

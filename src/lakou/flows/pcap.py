@@ -210,8 +210,9 @@ def parse_frame(linktype: int, frame: bytes, time: float, stats: CaptureStats) -
         if len(frame) < 4:
             stats.skip("short frame")
             return None
-        family = max(int.from_bytes(frame[:4], "little"), int.from_bytes(frame[:4], "big"))
-        ethertype, pos = (0x0800 if family == 2 else 0x86DD), 4
+        # The address family is in the capturing host's byte order: 2 is IPv4 either way.
+        ipv4 = 2 in (int.from_bytes(frame[:4], "little"), int.from_bytes(frame[:4], "big"))
+        ethertype, pos = (0x0800 if ipv4 else 0x86DD), 4
     elif linktype in RAW_ALIASES:
         if not frame:
             stats.skip("short frame")

@@ -41,6 +41,7 @@ import pyarrow as pa
 from lakou.flows import sflow
 from lakou.flows.aggregate import SCHEMA, aggregate, sum_batch, to_table
 from lakou.flows.counters import DECODER_ERROR, OUT_OF_RANGE, REJECTED, SampleLog
+from lakou.flows.datagrams import DatagramBatch
 from lakou.flows.enrich import Enricher
 from lakou.flows.fast_netflow import FastNetflow
 from lakou.flows.fast_sflow import decode_batch
@@ -124,31 +125,37 @@ class Pipeline:
         items = list(datagrams)
         if not items:
             return 0
-        self.counters["datagrams"] += len(items)
-        received = self._receive_times(items)
+        return self.process_batch(DatagramBatch.from_received(items))
+
+    def process_batch(self, batch: DatagramBatch) -> int:
+        """:meth:`process` for datagrams already in columns (a capture reader's batch)."""
+        if not len(batch):
+            return 0
+        self.counters["datagrams"] += len(batch)
+        received = self._receive_times(batch.times)
         if (received < 0).any():  # from the future, and the action is to drop
             keep = np.nonzero(received >= 0)[0]
-            items, received = [items[i] for i in keep.tolist()], received[keep]
-            if not items:
+            batch, received = batch.take(keep), received[keep]
+            if not len(batch):
                 return 0
-        is_sflow = np.fromiter(
-            (d.payload[:4] == SFLOW_V5 for d in items), dtype=np.bool_, count=len(items)
-        )
+        is_sflow = batch.is_sflow()
         batches: list[FlowBatch] = []
-        if is_sflow.any():
-            pick = np.nonzero(is_sflow)[0]
-            batches.append(self._decode_sflow([items[i] for i in pick.tolist()], received[pick]))
-        if not is_sflow.all():
+        if is_sflow.all():
+            batches.append(self._decode_sflow(batch, received))
+        else:
+            if is_sflow.any():
+                pick = np.nonzero(is_sflow)[0]
+                batches.append(self._decode_sflow(batch.take(pick), received[pick]))
             pick = np.nonzero(~is_sflow)[0]
-            netflow = [items[i] for i in pick.tolist()]
+            netflow = batch if len(pick) == len(batch) else batch.take(pick)
             batches.extend(self._decode_netflow(netflow, received[pick]))
-        batch = FlowBatch.concat(batches) if len(batches) != 1 else batches[0]
-        return self.accept(batch)
+        flows = FlowBatch.concat(batches) if len(batches) != 1 else batches[0]
+        return self.accept(flows)
 
-    def _receive_times(self, items: list[Received]) -> npt.NDArray[np.int64]:
+    def _receive_times(self, times: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
         """Receive times (seconds); one later than now + the skew allowed (a replayed
         capture from the future) is counted and re-dated to now, or marked -1 (dropped)."""
-        received = np.fromiter((d.time for d in items), dtype=np.float64, count=len(items))
+        received = np.array(times, dtype=np.float64)
         limit = time.time() + self.max_clock_skew
         if received.max() > limit:
             late = received > limit
@@ -156,10 +163,8 @@ class Pipeline:
             received[late] = -1 if self.clock_skew_action == "drop" else time.time()
         return received.astype(np.int64)
 
-    def _decode_sflow(self, items: list[Received], received: npt.NDArray[np.int64]) -> FlowBatch:
-        buf = np.frombuffer(b"".join(d.payload for d in items), dtype=np.uint8)
-        offsets = np.zeros(len(items) + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum([len(d.payload) for d in items])
+    def _decode_sflow(self, items: DatagramBatch, received: npt.NDArray[np.int64]) -> FlowBatch:
+        buf, offsets = items.buffer, items.offsets
         times = np.clip(received, 0, 2**32 - 1).astype(np.uint32)
         if self.lan is None:
             batch, status, counter_samples = decode_batch(buf, offsets, times)
@@ -170,19 +175,18 @@ class Pipeline:
             batch, status, counter_samples = decode_batch(buf, offsets, index)
             datagram = batch["time"].astype(np.int64)
             batch.columns["time"] = times[datagram]
-            payloads = [d.payload for d in items]
-            self.lan.observe(batch, datagram, payloads, [d.exporter for d in items])
+            self.lan.observe(batch, datagram, items.payloads(), items.exporters)
         bad = np.nonzero(status)[0]
         for i in bad.tolist():
             # The fast path says only where; the reference decoder says why.
             try:
-                sflow.decode(items[i].payload)
+                sflow.decode(items.payload(i))
                 error = MalformedDatagram("rejected by fast decoder", 0, REJECTED)
             except MalformedDatagram as exc:
                 error = exc
             except Exception as exc:
                 error = MalformedDatagram(f"decoder error: {type(exc).__name__}", 0, DECODER_ERROR)
-            self._drop("sflow", error, items[i].exporter)
+            self._drop("sflow", error, items.exporters[i])
         self.counters["sflow_samples"] += len(batch)
         self.counters["sflow_counter_samples"] += int(counter_samples)
         return batch
@@ -193,10 +197,10 @@ class Pipeline:
         return self.fast_netflow.reference
 
     def _decode_netflow(
-        self, items: list[Received], received: npt.NDArray[np.int64]
+        self, items: DatagramBatch, received: npt.NDArray[np.int64]
     ) -> list[FlowBatch]:
         fast, fast_index, drops, slow_rows, slow_index = self.fast_netflow.decode_indexed(
-            [d.payload for d in items], [d.exporter for d in items]
+            [], items.exporters, joined=(items.buffer, items.offsets)
         )
         for error, exporter in drops:
             self._drop("netflow", error, exporter)

@@ -32,16 +32,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lakou.flows.aggregate import SCHEMA
+from lakou.flows.aggregate import SCHEMA, numeric_array, numeric_values
 from lakou.flows.sql import DUCKDB, fetch_sql, finished_periods_sql, rollup_sql, time_range_sql
 from lakou.i18n import gettext as _
 from lakou.private import private_dir
 
 if TYPE_CHECKING:
+    import duckdb
+
     from lakou.flows.config import Config
 
 LEVELS = {"minute": 60, "hour": 3600, "day": 86400}
@@ -85,19 +87,24 @@ class ParquetStore:
     def write(self, table: pa.Table, level: str = "minute") -> None:
         if table.num_rows == 0:
             return
-        table = table.cast(SCHEMA)
-        # One file per (level) partition the rows fall in.
-        minutes = table.column("minute").to_pylist()
+        table = table if table.schema == SCHEMA else table.cast(SCHEMA)
+        # One file per (level) partition the rows fall in (a partition holds whole days).
+        days = numeric_values(table.column("minute")) // 86400
+        unique, inverse = np.unique(days, return_inverse=True)
         by_part: dict[str, list[int]] = {}
-        for i, m in enumerate(minutes):
-            by_part.setdefault(_partition(level, int(m)), []).append(i)
-        for part, rows in by_part.items():
+        for i, day in enumerate(unique.tolist()):
+            by_part.setdefault(_partition(level, int(day) * 86400), []).append(i)
+        for part, which in by_part.items():
             folder = self._dir(level) / part
             if not self.root.exists():
                 private_dir(self.root)  # who talks to whom: for lakou's eyes only
             folder.mkdir(parents=True, exist_ok=True)
             name = f"part-{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.parquet"
-            _atomic_write(table.take(rows), folder / name)
+            if len(by_part) > 1:
+                rows = np.nonzero(np.isin(inverse.ravel(), which))[0]
+                _atomic_write(table.take(numeric_array(rows, pa.int64())), folder / name)
+            else:
+                _atomic_write(table, folder / name)
 
     def _glob(self, level: str) -> str | None:
         base = self._dir(level)
@@ -112,6 +119,8 @@ class ParquetStore:
         return f"read_parquet('{glob}', union_by_name=true)"
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
+        import duckdb  # for reading: a replay that only writes starts without it
+
         con = duckdb.connect()
         con.register("empty_flows", SCHEMA.empty_table())
         # ClickHouse's intDiv, so one report query serves both stores.
