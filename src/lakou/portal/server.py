@@ -124,17 +124,19 @@ def prepare() -> None:
 
 
 def wsgi_app() -> Callable[..., Any]:
-    """Django's WSGI application with WhiteNoise serving ``STATIC_URL``, every request
-    logged and counted (:mod:`lakou.portal.accesslog`)."""
+    """Django's WSGI application with WhiteNoise serving ``STATIC_URL``, public pages kept
+    for anonymous visitors (:mod:`lakou.portal.pagecache`), every request logged and counted
+    (:mod:`lakou.portal.accesslog`)."""
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
     from whitenoise import WhiteNoise
 
     from lakou.portal.accesslog import AccessLog
+    from lakou.portal.pagecache import PublicPages
 
     return AccessLog(
         WhiteNoise(
-            get_wsgi_application(),
+            PublicPages(get_wsgi_application()),
             root=settings.STATIC_ROOT,
             prefix=settings.STATIC_URL,
             max_age=3600,

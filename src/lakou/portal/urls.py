@@ -1,5 +1,6 @@
 """URL map of the portal: public pages, the looking glass, the API, the admin, the IX-F
-export, languages."""
+export, languages. Public pages whose anonymous answers may be kept whole in memory are
+marked with :func:`lakou.portal.pagecache.public_page` (here or on their view)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lakou.operations.metrics import metrics
-from lakou.portal import lg_views, ports_views, territory_views, traffic_views, views
+from lakou.portal import language, lg_views, ports_views, territory_views, traffic_views, views
 from lakou.portal.api import api
+from lakou.portal.pagecache import public_page
+from lakou.registry import views as registry_views
+from lakou.registry.ixf.common import EXPORT_VERSIONS
 
 portal_patterns = (
     [
@@ -50,7 +54,15 @@ urlpatterns = [
     path("operations/", include("lakou.operations.urls")),
     path("metrics", metrics, name="metrics"),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-    # the IX-F Member Export at /participants.json
-    path("", include("lakou.registry.urls")),
+    # Django's language switch without a CSRF token in every page (lakou.portal.language)
+    path("i18n/setlang/", language.set_language, name="set_language"),
+    # the IX-F Member Export at /participants.json (the registry's view, its anonymous
+    # answers kept whole by lakou.portal.pagecache like the other public pages)
+    path(
+        "participants.json",
+        public_page(params={"version": EXPORT_VERSIONS, "exchange": None})(
+            registry_views.participants
+        ),
+        name="participants-json",
+    ),
 ]
