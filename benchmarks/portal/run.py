@@ -256,16 +256,12 @@ def measure(threads: int | None, duration: float, expiry: float) -> Run:
     return Run(loads, (started, peak, now))
 
 
-def medians(runs: list[Run]) -> None:
-    """Each figure's median over the runs (ratios to the floor taken within each run)."""
-    print(f"\nmedians of {len(runs)} runs")
-    print(HEADER)
+def medians(runs: list[Run]) -> list[str]:
+    """Each figure's median over the runs (ratios to the floor taken within each run),
+    printed and returned as lines."""
+    lines = [f"\nmedians of {len(runs)} runs", HEADER]
     for i, first in enumerate(runs[0].loads):
         loads = [run.loads[i] for run in runs]
-        floors = [
-            next(x.rps for x in run.loads if x.url == FLOOR and x.connections == first.connections)
-            for run in runs
-        ]
         median = Load(
             first.url,
             first.connections,
@@ -276,12 +272,22 @@ def medians(runs: list[Run]) -> None:
             max(x.timeouts for x in loads),
         )
         ratio = None
-        if first.url in PAGES:
+        if first.url in PAGES:  # the expiry rows have no floor at their connection count
+            floors = [
+                next(
+                    x.rps
+                    for x in run.loads
+                    if x.url == FLOOR and x.connections == first.connections
+                )
+                for run in runs
+            ]
             ratio = statistics.median(x.rps / f for x, f in zip(loads, floors, strict=True))
-        print(_line(median, 1.0 if ratio is not None else None, ratio), flush=True)
+        lines.append(_line(median, 1.0 if ratio is not None else None, ratio))
     peak = statistics.median(run.memory[1] for run in runs)
     end = statistics.median(run.memory[2] for run in runs)
-    print(f"server memory (median): peak {peak:.0f} MB, at the end {end:.0f} MB")
+    lines.append(f"server memory (median): peak {peak:.0f} MB, at the end {end:.0f} MB")
+    print("\n".join(lines), flush=True)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
