@@ -143,6 +143,21 @@ def test_anonymous_pages_are_kept_and_served_from_memory(site: Site) -> None:
     assert vary == {"accept-language", "cookie"}
 
 
+def test_metrics_count_pages_from_memory(site: Site) -> None:
+    from lakou.portal.accesslog import REGISTRY
+
+    def sample(name: str) -> float:
+        return REGISTRY.get_sample_value(name) or 0.0
+
+    before = sample("lakou_portal_pages_from_memory_total")
+    kept = sample("lakou_portal_pages_kept_total")
+    site.get("/api/lans")
+    site.get("/api/lans")
+    assert sample("lakou_portal_pages_from_memory_total") == before + 1
+    assert sample("lakou_portal_pages_kept_total") == kept + 1
+    assert REGISTRY.get_sample_value("lakou_portal_pages_kept_bytes") is not None
+
+
 def test_a_member_added_shows_at_the_next_request(site: Site) -> None:
     exchange = m.Exchange.objects.get(slug=SLUG)
     total = m.Member.objects.count()

@@ -34,6 +34,8 @@ still current). Then one request renders it again
 through Django while the others get the previous page (stale by at most one render; on a
 first render they wait for it): no stampede of renders. The store is bounded in bytes and
 in entries (the least recently used go first), so memory stays bounded whatever is asked.
+``/metrics`` counts the pages answered from memory and those kept after a render, and
+gives the bytes kept (``lakou_portal_pages_*``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
+
+from prometheus_client import Counter, Gauge
+
+from lakou.portal.accesslog import REGISTRY
 
 MARK = "lakou.public_page"  # WSGI environ key: the view's marking, read after it answered
 CHECKS = "lakou.public_page.checks"
@@ -198,6 +204,22 @@ class PageStore:
 
 PAGES = PageStore()
 
+FROM_MEMORY = Counter(
+    "lakou_portal_pages_from_memory",
+    "Public pages answered from memory to anonymous visitors, without Django.",
+    registry=REGISTRY,
+)
+KEPT = Counter(
+    "lakou_portal_pages_kept",
+    "Public pages rendered by Django and kept for the next anonymous visitors.",
+    registry=REGISTRY,
+)
+Gauge(
+    "lakou_portal_pages_kept_bytes",
+    "Bytes of public pages kept in memory (bounded).",
+    registry=REGISTRY,
+).set_function(lambda: PAGES.size[1])
+
 
 def clear() -> None:
     PAGES.clear()
@@ -307,6 +329,7 @@ class PublicPages:
 
     def _answer(self, page: Page, start_response: Callable[..., Any]) -> list[bytes]:
         self.store.hits += 1
+        FROM_MEMORY.inc()
         start_response(page.status, list(page.headers))
         return [page.body]
 
@@ -347,6 +370,7 @@ class PublicPages:
             )
             result.close()
             self.store.put(key, page)
+            KEPT.inc()
             start_response(page.status, list(page.headers))
             return [body]
         start_response(seen["status"], seen["headers"], seen["exc_info"])
