@@ -20,6 +20,7 @@ ENGINES = [
     "lan",
     "watch",
     "ports",
+    "ixf",
 ]
 ENGINE_CLI = ["rs", "lg", "flows", "territory", "paths", "whatif", "lan", "watch", "ports"]
 

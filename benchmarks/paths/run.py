@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,6 +56,14 @@ def traixroute_data(python: str, ixp: Path, work: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
+    work = Path(tempfile.mkdtemp(prefix="lakou-bench-paths-"))
+    try:
+        return _run(argv, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the copies and caches: 16 MB a run
+
+
+def _run(argv: list[str] | None, work: Path) -> dict[str, float]:
     parser = argparse.ArgumentParser()
     parser.add_argument("--traceroutes", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
@@ -68,7 +77,6 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
 
     lines = (DATA / "traceroutes" / "ripe-atlas-traceroutes.jsonl").read_text().splitlines()
     rows = [json.loads(lines[i % len(lines)]) for i in range(args.traceroutes)]
-    work = Path(tempfile.mkdtemp(prefix="lakou-bench-paths-"))
     atlas = work / "atlas.json"
     atlas.write_text(json.dumps(rows))
     python = os.environ.get("LAKOU_TRAIXROUTE_PYTHON")

@@ -9,7 +9,11 @@ whole commands as a user runs them (interpreter start, imports, reading, writing
 from this checkout's ``src``, its bytecode compiled first as an install has it).
 Printed: build wall time, CPU time (user + system of the
 command and the children it waited for, GNU time), peak memory (the largest process),
-config size and ``bird -p`` time (median of 3), and lakou's speed-up by wall and by CPU.
+config size and ``bird -p`` time (median of 3) and peak memory, and lakou's speed-up by wall
+and by CPU. "lakou no set cache" is warm with the rendered-set cache emptied before each run
+(the IRR data cached, every set rendered again: what an IRR change gives); on the huge
+AS-SET, "lakou registered bh" builds with ``blackholing.irr_more_specifics: false``, the
+rule arouteserver applies (a blackhole must be registered itself), for ``bird -p``.
 arouteserver's wall time includes two ``time.sleep(1)`` of its queue monitor (2 s a
 build, whatever the size): the CPU ratio is the fairer one. arouteserver runs from its
 own virtual environment under ``benchmarks/_work`` (installed from PyPI on the first run).
@@ -28,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +53,7 @@ class Run:
     cpu: float = 0.0
     size: int = 0
     parse: float = 0.0
+    parse_mb: float = 0.0
 
 
 def _env() -> dict[str, str]:
@@ -77,23 +83,36 @@ def _timed(args: list[str], cwd: Path) -> Run:
     return Run(elapsed, int(peak_kb) / 1024, cpu=float(user) + float(system))
 
 
-def _warm(args: list[str], cwd: Path) -> Run:
-    """The median run (by wall time) of :data:`WARM_RUNS` warm ones."""
-    runs = sorted((_timed(args, cwd) for _ in range(WARM_RUNS)), key=lambda r: r.seconds)
+def _warm(args: list[str], cwd: Path, before: Callable[[], None] | None = None) -> Run:
+    """The median run (by wall time) of :data:`WARM_RUNS` warm ones (``before`` each)."""
+
+    def one() -> Run:
+        if before is not None:
+            before()
+        return _timed(args, cwd)
+
+    runs = sorted((one() for _ in range(WARM_RUNS)), key=lambda r: r.seconds)
     middle = runs[len(runs) // 2]
     middle.cpu = statistics.median(r.cpu for r in runs)
     return middle
 
 
-def _bird_parse(config: Path) -> float:
+def _bird_parse(config: Path) -> tuple[float, float]:
+    """Median time of 3 ``bird -p`` and its peak memory (MB, GNU time's %M)."""
     times = []
+    peaks = []
     for _ in range(3):
         start = time.perf_counter()
-        proc = subprocess.run(["bird", "-p", "-c", str(config)], capture_output=True, text=True)
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "bird", "-p", "-c", str(config)],
+            capture_output=True,
+            text=True,
+        )
         times.append(time.perf_counter() - start)
         if proc.returncode != 0:
             raise RuntimeError(f"bird -p refused {config}: {proc.stderr.strip()[:500]}")
-    return statistics.median(times)
+        peaks.append(int(proc.stderr.split()[-1]) / 1024)
+    return statistics.median(times), max(peaks)
 
 
 def ensure_arouteserver() -> Path:
@@ -136,6 +155,8 @@ def write_inputs(
         "rpki": {"enabled": False},
     }
     (scenario / "policy.yml").write_text(yaml.safe_dump(policy))
+    exact = {**policy, "blackholing": {"irr_more_specifics": False}}
+    (scenario / "policy-exact.yml").write_text(yaml.safe_dump(exact))
     (scenario / "lakou.yml").write_text(
         yaml.safe_dump({"routeserver": {"cache_dir": str(scenario / "lakou-cache")}})
     )
@@ -204,6 +225,15 @@ def run_scenario(name: str, clients: int, huge: bool, aro_exe: Path | None) -> d
         ]  # fmt: skip
         results["lakou cold"] = _timed(lakou, scenario)
         results["lakou warm"] = _warm(lakou, scenario)
+        # what an IRR change gives: the IRR data cached, every prefix set rendered again
+        sets = scenario / "lakou-cache" / "prefix-sets"
+        results["lakou no set cache"] = _warm(
+            lakou, scenario, before=lambda: shutil.rmtree(sets, ignore_errors=True)
+        )
+        if huge:  # RFC 7999 coverage off: blackholes must be registered, as arouteserver asks
+            exact = [*lakou[:-1], str(scenario / "lakou-registered.conf")]
+            exact[exact.index(str(scenario / "policy.yml"))] = str(scenario / "policy-exact.yml")
+            results["lakou registered bh"] = _warm(exact, scenario)
         if aro_exe is not None:
             aro = [
                 str(aro_exe), "bird", "--cfg", str(scenario / "aro" / "arouteserver.yml"),
@@ -214,10 +244,16 @@ def run_scenario(name: str, clients: int, huge: bool, aro_exe: Path | None) -> d
     for tool, conf in (("lakou", "lakou.conf"), ("arouteserver", "aro.conf")):
         path = scenario / conf
         if path.exists():
-            for phase in ("cold", "warm"):
+            for phase in ("cold", "warm", "no set cache"):
                 if f"{tool} {phase}" in results:
                     results[f"{tool} {phase}"].size = path.stat().st_size
-            results[f"{tool} warm"].parse = _bird_parse(path)
+            results[f"{tool} warm"].parse, results[f"{tool} warm"].parse_mb = _bird_parse(path)
+    if "lakou registered bh" in results:
+        path = scenario / "lakou-registered.conf"
+        results["lakou registered bh"].size = path.stat().st_size
+        results["lakou registered bh"].parse, results["lakou registered bh"].parse_mb = _bird_parse(
+            path
+        )
     return results
 
 
@@ -262,8 +298,21 @@ def main(argv: list[str] | None = None) -> int:
                 f"{_ratio(aw.cpu, lw.cpu)} by CPU; cold {_ratio(ac.seconds, lc.seconds)} by wall, "
                 f"{_ratio(ac.cpu, lc.cpu)} by CPU; memory {_ratio(aw.peak_mb, lw.peak_mb)} "
                 f"less; config {lw.size / max(aw.size, 1):.2f}x the size; bird -p "
-                f"{lw.parse / max(aw.parse, 1e-9):.2f}x arouteserver's time"
+                f"{lw.parse / max(aw.parse, 1e-9):.2f}x arouteserver's time, "
+                f"{lw.parse_mb:.0f} vs {aw.parse_mb:.0f} MB"
             )
+            ln = results["lakou no set cache"]
+            summary.append(
+                f"{name:<14} without the rendered-set cache (an IRR change): lakou faster "
+                f"{_ratio(aw.seconds, ln.seconds)} by wall, {_ratio(aw.cpu, ln.cpu)} by CPU"
+            )
+            if "lakou registered bh" in results:
+                lr = results["lakou registered bh"]
+                summary.append(
+                    f"{name:<14} blackholing.irr_more_specifics false (arouteserver's rule): "
+                    f"bird -p {lr.parse / max(aw.parse, 1e-9):.2f}x arouteserver's time, "
+                    f"{lr.parse_mb:.0f} vs {aw.parse_mb:.0f} MB"
+                )
     print()
     for line in summary:
         print(line)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from typing import Any
 
 import yaml
@@ -24,6 +25,12 @@ MAX_DEPTH = 64  # no real IX-F, clients.yml or scenario nests more than about te
 # DEL, and the surrogates (a lone one cannot be encoded as UTF-8 nor stored).
 _BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _DIGITS = re.compile(rb"-?[0-9]{400,}")
+# JSON escapes that could decode to a refused character (tab, LF and CR too: the fast
+# check below may send a clean document to check_tree, never a dirty one past it)
+_BAD_ESCAPE = re.compile(rb"\\u(?:00[01][0-9a-fA-F]|007[fF]|[dD][89a-fA-F][0-9a-fA-F]{2})")
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 class InputError(ValueError):
@@ -74,34 +81,52 @@ def json_path(parts: list[str | int]) -> str:
     return out
 
 
-def check_tree(doc: Any, max_depth: int = MAX_DEPTH) -> None:
-    """Refuse a parsed document nested too deep or holding a string lakou cannot store."""
-    stack: list[tuple[Any, list[str | int]]] = [(doc, [])]
+def check_tree(doc: Any, max_depth: int = MAX_DEPTH, strings: bool = True) -> None:
+    """Refuse a parsed document nested too deep or holding a string lakou cannot store
+    (``strings=False``: the caller knows no string can hold one, only the depth counts).
+    The path is rebuilt only for the error, from each node's parent."""
+    # (node, depth, key in its parent, the parent's entry): no path list per node
+    stack: list[tuple[Any, int, Any, Any]] = [(doc, 0, None, None)]
     seen: set[int] = set()  # YAML aliases share a node: visit it once ("billion laughs")
     while stack:
-        node, path = stack.pop()
-        if isinstance(node, (dict, list)):
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-        if len(path) > max_depth:
+        entry = stack.pop()
+        node, depth = entry[0], entry[1]
+        if depth > max_depth:
             raise InputError(
-                json_path(path[: max_depth + 1]),
+                json_path(_path_of(entry)[: max_depth + 1]),
                 _("nested more than %(n)d levels deep") % {"n": max_depth},
             )
         if isinstance(node, str):
-            problem = bad_character(node)
-            if problem:
-                raise InputError(json_path(path), problem)
+            if strings:
+                problem = bad_character(node)
+                if problem:
+                    raise InputError(json_path(_path_of(entry)), problem)
         elif isinstance(node, dict):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
             for key, value in node.items():
-                if isinstance(key, str):
+                if strings and isinstance(key, str):
                     problem = bad_character(key)
                     if problem:
-                        raise InputError(json_path(path), _("a key holds %s") % problem)
-                stack.append((value, [*path, str(key)]))
+                        raise InputError(json_path(_path_of(entry)), _("a key holds %s") % problem)
+                if isinstance(value, (dict, list)) or (strings and isinstance(value, str)):
+                    stack.append((value, depth + 1, str(key), entry))
         elif isinstance(node, list):
-            stack.extend((value, [*path, index]) for index, value in enumerate(node))
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            for index, value in enumerate(node):
+                if isinstance(value, (dict, list)) or (strings and isinstance(value, str)):
+                    stack.append((value, depth + 1, index, entry))
+
+
+def _path_of(entry: tuple[Any, int, Any, Any]) -> list[str | int]:
+    path: list[str | int] = []
+    while entry[3] is not None:
+        path.append(entry[2])
+        entry = entry[3]
+    return path[::-1]
 
 
 def _line_column(data: bytes, offset: int) -> tuple[str, int, int]:
@@ -168,8 +193,45 @@ def load_json(data: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
         ) from None
     except ValueError as exc:  # a number beyond Python's int digit limit
         raise _too_long(raw, exc) from None
-    check_tree(doc, max_depth)
+    if not _surely_clean(raw, max_depth):
+        # without a \u escape or a DEL byte no string can hold a refused character
+        # (json.loads refuses raw control characters in strings): then only the depth counts
+        check_tree(doc, max_depth, strings=b"\\u" in raw or b"\x7f" in raw)
     return doc
+
+
+def _surely_clean(raw: bytes, max_depth: int) -> bool:
+    """True when JSON text that parsed cannot hold what :func:`check_tree` refuses.
+
+    JSON strings cannot hold raw control characters (the parser refuses them), so a
+    refused character can only come from DEL or a ``\\u`` escape; nesting is the depth
+    of the brackets outside strings. False means "walk the tree" (the exact check), so a
+    document this cannot vouch for costs what it did before, never less checking.
+    """
+    if b"\x7f" in raw or _BAD_ESCAPE.search(raw):
+        return False
+    if raw.count(b"[") + raw.count(b"{") <= max_depth:
+        return True
+    if b"\\" in raw:
+        return _depth(_JSON_STRING.sub(b"", raw)) <= max_depth
+    if len(raw) < 1 << 16:
+        return _depth(b"".join(raw.split(b'"')[::2])) <= max_depth
+    import numpy as np  # a large document: the same count, vectorised
+
+    data = np.frombuffer(raw, dtype=np.uint8)
+    quotes = np.flatnonzero(data == 0x22)  # no backslash: every quote opens or closes
+    opens = (data == 0x5B) | (data == 0x7B)
+    brackets = np.flatnonzero(opens | (data == 0x5D) | (data == 0x7D))
+    outside = np.searchsorted(quotes, brackets) % 2 == 0
+    steps = np.where(opens[brackets], 1, -1)[outside]
+    depth = np.cumsum(steps, dtype=np.int64)
+    return int(depth.max(initial=0)) <= max_depth
+
+
+def _depth(outside: bytes) -> int:
+    """The deepest nesting of brackets in JSON text whose strings were taken out."""
+    steps = outside.translate(_DEPTH_STEP, _NOT_BRACKETS)  # 1 opens, 255 closes
+    return max(accumulate(1 if step == 1 else -1 for step in steps), default=0)
 
 
 class _TooDeep(yaml.MarkedYAMLError):

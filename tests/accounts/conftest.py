@@ -14,8 +14,8 @@ from django_otp.oath import totp
 
 from lakou.accounts import manage
 from lakou.accounts.testing import verified_login
+from lakou.demo import load_demo
 from lakou.registry import models as m
-from lakou.registry.demo import load_demo
 
 PASSWORD = "Correct-Horse-Battery-42"
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from lakou.accounts import keys
 from lakou.accounts.models import ApiKey, Membership
 from lakou.cli import main
-from lakou.registry.demo import load_demo
+from lakou.demo import load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

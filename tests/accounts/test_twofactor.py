@@ -9,8 +9,8 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.accounts.conftest import PASSWORD, World, code_for, sign_in
 
+from lakou.demo import ensure_demo_user
 from lakou.registry import models as m
-from lakou.registry.demo import ensure_demo_user
 
 pytestmark = pytest.mark.django_db
 

@@ -128,7 +128,7 @@ def stores(
 
 def reports(store: FlowStore, since: int, now: int) -> dict[str, Any]:
     config = Config(local_territories=["MF", "GP"])
-    return build_report(store, config, since, 2**31, {64500: "Member 64500"}, now=now)
+    return build_report(store, config, since, 2**31, {64500: "Member 64500"}, now=now).as_dict()
 
 
 def test_same_reports_as_duckdb(stores: tuple[ParquetStore, ClickHouseStore]) -> None:
@@ -161,10 +161,10 @@ def test_same_reports_as_duckdb(stores: tuple[ParquetStore, ClickHouseStore]) ->
     assert_same(day[0], day[1])
     # The roll-ups hold every byte of the minutes they came from (finished days only).
     config = Config(local_territories=["MF", "GP"])
-    minutes = build_report(parquet, config, first_day, 2**31, now=BASE)["totals"]["bytes"]
+    minutes = build_report(parquet, config, first_day, 2**31, now=BASE).totals.bytes
     assert hour[0]["totals"]["bytes"] == minutes
     midnight = now // 86400 * 86400
-    minutes = build_report(parquet, config, first_day, midnight, now=BASE)["totals"]["bytes"]
+    minutes = build_report(parquet, config, first_day, midnight, now=BASE).totals.bytes
     assert day[0]["totals"]["bytes"] == minutes
 
 

@@ -75,7 +75,7 @@ def test_collect_process_flushes_on_sigterm(tmp_path: Path) -> None:
     counters = json.loads(err.strip().splitlines()[-1])
     assert counters["received"] == 50 and counters["queue_drops"] == 0
     assert counters["kernel_drops"] == 0 and counters["sflow_samples"] == 150
-    report = build_report(ParquetStore(store), Config(), 0, 2**31, now=0)
+    report = build_report(ParquetStore(store), Config(), 0, 2**31, now=0).as_dict()
     assert report["totals"]["samples"] == 150
     assert report["matrix"][0]["src"] == 64500 and report["matrix"][0]["samples"] == 150
 

@@ -111,7 +111,7 @@ def test_collector_matrix_and_local_share(tmp_path: Path) -> None:
     assert counters["queue_drops"] == 0 and counters.get("datagrams_malformed", 0) == 0
     assert counters["sflow_samples"] == len(sent)
 
-    report = build_report(store, Config(), 0, 2**31, now=now)
+    report = build_report(store, Config(), 0, 2**31, now=now).as_dict()
     cells = {(c["src"], c["dst"]): c for c in report["matrix"]}
     assert set(cells) == set(TRUTH)
     for pair, packets in TRUTH.items():

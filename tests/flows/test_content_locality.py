@@ -90,8 +90,8 @@ def test_empty_store(tmp_path: Path) -> None:
 def test_demo_week_content_comes_from_abroad(tmp_path: Path) -> None:
     """The demo's foreign content (Google, Cloudflare, Akamai prefixes abroad) through the
     real pipeline: all of it is served from abroad, none from the territory."""
-    from lakou.registry.demo import load_demo
-    from lakou.registry.demo.traffic import replay_demo_traffic
+    from lakou.demo import load_demo
+    from lakou.demo.traffic import replay_demo_traffic
     from lakou.registry.engines import all_exchanges
 
     load_demo()

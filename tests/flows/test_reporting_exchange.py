@@ -92,7 +92,7 @@ def test_each_exchange_gets_its_members_rows(store: ParquetStore) -> None:
     since, until = T0, T0 + 3 * 3600
     wanted = {ex.slug: [m.asn for m in ex.members] for ex in EXCHANGES} | {"all": None}
     out = build_exchange_reports(store, Config(), since, until, wanted, now=until)
-    whole, a, b = out["all"].report, out["ix-a"].report, out["ix-b"].report
+    whole, a, b = (out[k].report.as_dict() for k in ("all", "ix-a", "ix-b"))
     assert {(c["src"], c["dst"]) for c in a["matrix"]} == {(64500, 64501), (64501, 64500)}
     assert {(c["src"], c["dst"]) for c in b["matrix"]} == {(64502, 64503)}
     assert a["matrix"] + b["matrix"] == whole["matrix"]
@@ -109,7 +109,7 @@ def test_series_and_days_add_up_to_the_report(store: ParquetStore) -> None:
     since, until = T0, T0 + 3 * 3600
     out = build_exchange_reports(store, Config(), since, until, {"a": [64500, 64501]}, now=until)
     traffic = out["a"]
-    report, series = traffic.report, traffic.series
+    report, series = traffic.report.as_dict(), traffic.series
     assert series["start"] == report["period"]["since"] and series["bucket"] == 300
     assert len(series["bps"]) == 36
     assert max(series["bps"]) / 1e6 == pytest.approx(

@@ -28,7 +28,7 @@ def _report(tmp_path: Path, rows: list[FlowRow]) -> dict:  # type: ignore[type-a
     pipe = Pipeline(Enricher(members, index), store)
     pipe.accept(FlowBatch.from_rows(rows))
     pipe.flush()
-    return build_report(store, Config(local_territories=["MF"]), 0, 2**31, now=0)
+    return build_report(store, Config(local_territories=["MF"]), 0, 2**31, now=0).as_dict()
 
 
 def test_same_traffic_at_exchange_and_border_counted_once(tmp_path: Path) -> None:

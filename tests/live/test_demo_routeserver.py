@@ -30,14 +30,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from lakou.i18n import language
-from lakou.registry.demo.routeserver import (
+from lakou.demo.routeserver import (
     REJECTED,
     DemoRouteServer,
     missing_daemon,
     namespaces_work,
     start_demo_route_server,
 )
+from lakou.i18n import language
 from lakou.routeserver.communities import Reason, describe_reason
 
 pytestmark = [pytest.mark.live]
@@ -77,7 +77,7 @@ def _modes() -> list[str]:
 
 @pytest.fixture(params=_modes())
 def demo(request: pytest.FixtureRequest, transactional_db: None) -> Iterator[DemoRouteServer]:
-    from lakou.registry.demo import load_demo
+    from lakou.demo import load_demo
 
     load_demo()
     live = start_demo_route_server(mode=request.param)
@@ -305,7 +305,7 @@ def test_lakou_demo_starts_and_stops_the_route_server(demo_command: tuple[str, P
 def test_a_killed_demo_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
     """SIGKILL leaves the BIRDs (their own sessions), the namespaces and the directory;
     the next demo's start removes them, only those whose demo is gone."""
-    from lakou.registry.demo.routeserver import clean_leftovers
+    from lakou.demo.routeserver import clean_leftovers
 
     before = set(demo_birds())
     log = tmp_path / "demo.log"

@@ -68,7 +68,7 @@ def _policy(path: Path) -> Path:
 def test_build_from_clients_yml_with_bgpq4(tmp_path: Path) -> None:
     if not can_make_namespaces():
         pytest.skip("needs root and network namespaces")
-    from lakou.routeserver.enrich.whois import serve_whois
+    from lakou.routeserver.enrich.testing.whois import serve_whois
 
     clients = tmp_path / "clients.yml"
     clients.write_text(yaml.safe_dump(CLIENTS_YML))

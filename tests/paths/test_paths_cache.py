@@ -15,11 +15,10 @@ from hypothesis import strategies as st
 from lakou.cli import main
 from lakou.paths.cache import (
     IndexCacheWarning,
-    _from_text_column,
-    _text_column,
     cache_path,
     cached_index_from_data_dir,
 )
+from lakou.territory.index import from_text_column, text_column
 from lakou.territory.lookup import index_from_data_dir
 
 PFX2AS = (
@@ -109,8 +108,8 @@ def test_cache_missing_an_array_is_rebuilt(data_dir: Path, tmp_path: Path) -> No
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(alphabet=st.characters(blacklist_characters="\n")))))
 def test_text_column_round_trip(values: list[str | None]) -> None:
-    blob, mask = _text_column(values)
-    assert _from_text_column(blob, mask).tolist() == values
+    blob, mask = text_column(values)
+    assert from_text_column(blob, mask).tolist() == values
 
 
 def test_cli_uses_the_cache(data_dir: Path, tmp_path: Path, shared_data: Path) -> None:

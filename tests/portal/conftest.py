@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from lakou.registry.demo import DemoSummary, load_demo
+from lakou.demo import DemoSummary, load_demo
 
 
 @pytest.fixture

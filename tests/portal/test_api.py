@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from lakou.registry.demo import DemoSummary
+from lakou.demo import DemoSummary
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,9 @@ from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lakou.demo import DemoSummary
 from lakou.i18n import language
 from lakou.portal import lg_queries as q
-from lakou.registry.demo import DemoSummary
 from lakou.routeserver.communities import parse_large_communities
 from lakou.routeserver.lg import api as lg
 from lakou.routeserver.lg import model as lg_model

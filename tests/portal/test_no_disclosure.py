@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from lakou.accounts.testing import verified_login
+from lakou.demo import DemoSummary
 from lakou.portal import traffic_queries
-from lakou.registry.demo import DemoSummary
 
 pytestmark = pytest.mark.django_db
 PUBLIC = ["/", "/traffic/", "/traffic/demo-saint-martin/", "/lg/"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from lakou.demo import DemoSummary
 from lakou.registry import models as m
-from lakou.registry.demo import DemoSummary
 
 pytestmark = pytest.mark.django_db
 

@@ -87,6 +87,7 @@ def test_serve_refuses_unapplied_migrations_and_says_which_command(tmp_path: Pat
         "0005_encrypted_bgp_password",
         "0006_merge_ports_and_secrets",
         "0007_encrypted_snmp_secrets",
+        "0008_selfservice_settings",
     )
     assert f"{len(later)} migration(s) (registry." in behind.stderr
     for name in later:

@@ -20,8 +20,8 @@ import pytest
 from django.test import Client
 
 from lakou.accounts.testing import verified_login
+from lakou.demo import DemoSummary
 from lakou.paths import territory_paths
-from lakou.registry.demo import DemoSummary
 from lakou.registry.engines import all_exchanges
 from lakou.territory import read_territory_report
 from lakou.whatif import run_scenario_files
@@ -279,11 +279,11 @@ def test_content_locality_section(
 ) -> None:
     import time
 
+    from lakou.demo.traffic import replay_demo_traffic
     from lakou.flows.content import content_locality_report
     from lakou.flows.reporting import latest_period
     from lakou.flows.store import ParquetStore
     from lakou.portal import traffic_queries
-    from lakou.registry.demo.traffic import replay_demo_traffic
 
     configure(settings, flows={"store_dir": str(tmp_path / "no-store")})
     html = get(client, "/territory/")
@@ -312,3 +312,92 @@ def test_content_locality_section(
     assert data["abroad"] == [r["abroad_bytes"] for r in expected["networks"][:15]]
     fr = text_of(get(client, "/territory/", "fr"))
     assert "Localité des contenus" in fr
+
+
+# --------------------------------------------------------------------------- regional view
+def test_regional_view_sets_neighbours_beside_the_territory(
+    client: Client, settings: Any, configured: dict[str, Path], tmp_path: Path
+) -> None:
+    """Martinique's own inventory beside the four islands: its row is marked a neighbour,
+    and Canal+ Telecom (space in GP and MQ) is a network across the region."""
+    from lakou.territory.config import Config
+    from lakou.territory.exports import to_json
+    from lakou.territory.inventory import build_inventory, discover
+
+    martinique = tmp_path / "martinique.json"
+    built = build_inventory(discover(configured["data"]), Config(countries=["MQ"]))
+    martinique.write_text(to_json(built))
+    broken = tmp_path / "hidden-place" / "anguilla.json"
+    broken.parent.mkdir()
+    broken.write_text("{not json")
+    configure(
+        settings,
+        territory={
+            "inventory": configured["inventory"],
+            "countries": COUNTRIES,
+            "neighbours": [martinique, broken],
+        },
+    )
+    for lang, word, region in [("en", "neighbour", "Networks across the region"),
+                               ("fr", "voisin", "Réseaux présents dans toute la région"),
+                               ("es", "vecino", "Redes presentes en toda la región")]:  # fmt: skip
+        html = get(client, "/territory/", lang)
+        row = text_of(html.split('id="territory-MQ">')[1].split("</tr>")[0])
+        assert row.split()[:2] == ["MQ", word], row
+        assert not text_of(html.split('id="territory-GP">')[1].split("</tr>")[0]).count(word)
+        across = text_of(html.split('id="regional-networks"')[1].split("</section>")[0])
+        assert region in text_of(html)
+        assert "AS21351" in across and "GP" in across and "MQ" in across, across
+        assert "AS27781" not in across  # SMITCOMS is in Sint Maarten only
+        assert "hidden-place" not in html and "(territory.neighbours)" in html
+    # staff see which file failed, and why
+    from django.contrib.auth.models import User
+
+    staff = User.objects.create_user("op", password="x-very-long-password", is_staff=True)
+    verified_login(client, staff)
+    assert "hidden-place/anguilla.json" in get(client, "/territory/")
+
+
+def test_regional_view_counts_a_territory_once() -> None:
+    from lakou.territory import TerritoryReport, regional_view
+    from lakou.territory.report import NetworkRow
+
+    def net(asn: int, where: list[str], cls: str = "local") -> NetworkRow:
+        return NetworkRow(asn, f"N{asn}", cls, "", where, 1, 256, [], True, 1, 1.0, 1, None)
+
+    own = TerritoryReport(["GP", "MF"], "", [net(1, ["GP", "MF"]), net(2, ["GP"])], [], [], [])
+    neighbours = [net(1, ["MQ"], "regional"), net(3, ["MF"])]
+    other = TerritoryReport(["MF", "MQ"], "", neighbours, [], [], [])
+    view = regional_view(own, [("mq.json", other)])
+    assert [(r["territory"], r["neighbour"]) for r in view.rows] == [
+        ("GP", False),
+        ("MF", False),
+        ("MQ", True),
+    ]
+    assert [(n.asn, n.classes) for n in view.networks] == [
+        (1, {"GP": "local", "MF": "local", "MQ": "regional"}),
+    ]
+
+
+def test_class_reasons_in_the_visitors_language(
+    client: Client, configured: dict[str, Path]
+) -> None:
+    """The inventory was built in English; a French or Spanish visitor reads why in theirs."""
+    report = read_territory_report(configured["inventory"])
+    smitcoms = next(n for n in report.networks if n.asn == 27781)
+    assert smitcoms.reason is not None and "registered in SX" in smitcoms.class_reason
+    for lang, words in [("fr", "enregistré en SX"), ("es", "registrado en SX")]:
+        section = text_of(get(client, "/territory/", lang).split('id="class-local"')[1])
+        assert words in section.split("AS27781")[1].split("AS")[0], (lang, section[:600])
+        assert smitcoms.class_reason not in section
+
+
+def test_a_reason_from_a_file_is_rendered_only_from_known_templates() -> None:
+    from lakou.territory.classify import REASONS, REGISTERED_IN
+    from lakou.territory.reason import Reason
+
+    good = {"template": REGISTERED_IN, "args": {"country": "SX"}}
+    assert Reason.from_dict(good, REASONS) == Reason(REGISTERED_IN, {"country": "SX"})
+    assert Reason.from_dict({"template": "{country.__class__}", "args": {}}, REASONS) is None
+    assert Reason.from_dict({"template": REGISTERED_IN, "args": {}}, REASONS) is None  # no value
+    assert Reason.from_dict({"template": REGISTERED_IN, "args": {"country": [1]}}, REASONS) is None

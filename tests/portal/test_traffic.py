@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from django.test import Client
 
 from lakou.cli import main
+from lakou.demo import DemoSummary
+from lakou.demo.traffic import replay_demo_traffic
 from lakou.flows.reporting import latest_period
 from lakou.flows.store import ParquetStore
 from lakou.portal import traffic_queries
 from lakou.portal.traffic_views import plotly_version
-from lakou.registry.demo import DemoSummary
-from lakou.registry.demo.traffic import replay_demo_traffic
 from lakou.registry.engines import all_exchanges
 
 pytestmark = pytest.mark.django_db

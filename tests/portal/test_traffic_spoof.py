@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from lakou.demo import DemoSummary
+from lakou.demo.traffic import replay_demo_traffic
 from lakou.flows.config import Listener
 from lakou.flows.inlet import Collector
 from lakou.flows.pipeline import Pipeline, Received
@@ -23,8 +25,6 @@ from lakou.flows.store import ParquetStore
 from lakou.flows.testing import netflow_v5
 from lakou.flows.trust import ExporterAllowList
 from lakou.portal import traffic_queries
-from lakou.registry.demo import DemoSummary
-from lakou.registry.demo.traffic import replay_demo_traffic
 from lakou.registry.engines import all_exchanges
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_a_minute_stored_in_the_future_does_not_move_the_window(
 def test_the_registry_switches_are_the_exporters_collect_trusts(demo: DemoSummary) -> None:
     """``flows collect --registry`` allows the switches' management addresses, which are
     the demo's sFlow agents."""
-    from lakou.registry.demo.traffic import switch_agents
+    from lakou.demo.traffic import switch_agents
     from lakou.registry.engines import switch_addresses
 
     agents = {ip for switches in switch_agents().values() for ip in switches.values()}

@@ -88,6 +88,7 @@ def test_install_lays_out_config_data_and_units(installed: Install) -> None:
         "lakou-ports.service",
         "lakou-job@.service",
         "lakou-job-rs-refresh.timer",
+        "lakou-job-rs-changes.timer",
         "lakou-job-peeringdb-sync.timer",
         "lakou-job-flows-rollup.timer",
         "lakou-job-territory-refresh.timer",

@@ -17,7 +17,15 @@ from tests.production.installs import CHECKOUT, Install, clean_env
 pytestmark = pytest.mark.slow
 
 SOURCE_UNITS = CHECKOUT / "deploy" / "systemd"
-JOBS = ["rs-refresh", "peeringdb-sync", "flows-rollup", "territory-refresh", "backup"]
+JOBS = [
+    "rs-refresh",
+    "rs-changes",
+    "peeringdb-sync",
+    "flows-rollup",
+    "territory-refresh",
+    "backup",
+    "key-reminders",
+]
 SERVICES = ["lakou-portal.service", "lakou-collector.service", "lakou-ports.service"]
 
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from lakou.accounts.testing import verified_login
+from lakou.demo import load_demo
 from lakou.registry import models as m
-from lakou.registry.demo import load_demo
 from lakou.registry.testing import registry_models
 
 pytestmark = pytest.mark.django_db

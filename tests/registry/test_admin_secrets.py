@@ -26,8 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lakou.accounts.keys import create_key
 from lakou.accounts.models import ApiKey
 from lakou.accounts.testing import verified_login
+from lakou.demo import load_demo
 from lakou.registry import models as m
-from lakou.registry.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 

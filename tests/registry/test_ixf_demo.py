@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from lakou.demo import load_demo
+from lakou.ixf import schema as ixf_schema
 from lakou.registry import models as m
-from lakou.registry.demo import load_demo
-from lakou.registry.ixf import schema as ixf_schema
 from lakou.registry.ixf.export import export_exchange
 from lakou.registry.ixf.import_ import import_document
 

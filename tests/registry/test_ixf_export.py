@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 from django.utils import translation
 
+from lakou.ixf import schema as ixf_schema
 from lakou.registry import models as m
-from lakou.registry.ixf import schema as ixf_schema
 from lakou.registry.ixf.export import export_exchange
 from lakou.registry.ixf.import_ import import_document
 

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from lakou.ixf import ImportReport, detect_version, parse_json, tolerate
+from lakou.ixf import schema as ixf_schema
 from lakou.registry import models as m
-from lakou.registry.ixf import schema as ixf_schema
-from lakou.registry.ixf.common import ImportReport
 from lakou.registry.ixf.import_ import import_document
-from lakou.registry.ixf.reader import detect_version, parse_json, tolerate
 from lakou.registry.testing import row_counts
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from lakou.registry.ixf.common import IxfError
+from lakou.ixf import IxfError
 from lakou.registry.ixf.import_ import import_document
 from lakou.registry.testing import table_snapshot
 

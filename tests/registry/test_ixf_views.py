@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import translation
 
 from lakou.accounts.testing import verified_login
-from lakou.registry.ixf import schema as ixf_schema
+from lakou.ixf import schema as ixf_schema
 
 pytestmark = pytest.mark.django_db
 

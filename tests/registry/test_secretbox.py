@@ -14,9 +14,9 @@ from cryptography.fernet import Fernet
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from lakou.demo import load_demo
 from lakou.registry import models as m
 from lakou.registry import secretbox
-from lakou.registry.demo import load_demo
 from lakou.registry.engines import exchange_view
 from lakou.routeserver.clients import clients_from_exchange
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(shutil.which("bird") is None, reason="needs bird
 
 @pytest.mark.django_db
 def test_build_from_registry_exchange(tmp_path: Path) -> None:
-    from lakou.registry.demo import load_demo
+    from lakou.demo import load_demo
 
     load_demo()
     out = tmp_path / "bird.conf"

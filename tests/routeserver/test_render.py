@@ -56,6 +56,7 @@ VARIANTS = {
         "blackholing": {"next_hop_ipv4": "192.0.2.66", "next_hop_ipv6": "2001:db8::66"}
     },
     "no-transit-free": {"as_path": {"transit_free_asns": []}},
+    "blackhole-registered-only": {"blackholing": {"irr_more_specifics": False}},
     "bfd-add-path-tx": {"bfd": True, "add_path": "tx"},
     "add-path-both": {"add_path": "both", "timers": {"bfd_multiplier": 5}},
 }  # fmt: skip

@@ -18,10 +18,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import lakou.territory.index as index_module
 from lakou.territory.index import PrefixIndex
 from lakou.territory.index_build import _canonical_address
 from lakou.territory.sources.common import Counters, SourceError
 from lakou.territory.sources.ipasn import _read_pfx2as_lines, read_pfx2as
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _bulk_for_every_size() -> Any:
+    """Short tables take the per-row path in production; here every one takes the bulk path."""
+    saved = index_module._BULK_FROM
+    index_module._BULK_FROM = 0
+    yield
+    index_module._BULK_FROM = saved
 
 
 def _same_index(a: PrefixIndex, b: PrefixIndex) -> None:

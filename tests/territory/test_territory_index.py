@@ -173,3 +173,29 @@ def test_agrees_with_pytricia_on_real_routing_table(shared_data: Path) -> None:
     )
     assert (asns == expected).all()
     assert (got >= 0).sum() > 100_000  # most of the space is announced
+
+
+def test_save_and_load_give_the_same_answers(tmp_path: Path) -> None:
+    rows = [
+        ("10.0.0.0/8", 64500, "GP"),
+        ("10.1.0.0/16", 64501, None),
+        ("2001:db8::/32", None, "MQ"),
+        ("2001:db8:1::/48", 64502, "GP"),
+    ]
+    index = PrefixIndex.from_rows(rows)
+    path = tmp_path / "index.npz"
+    index.save(path)
+    loaded = PrefixIndex.load(path)
+    ips = ["10.1.2.3", "10.2.0.1", "2001:db8::1", "2001:db8:1::9", "192.0.2.1"]
+    assert loaded.lookup(ips) == index.lookup(ips)
+    assert loaded.lookup(ips)[1] == ("10.0.0.0/8", 64500, "GP")
+    assert loaded.territory_names == ["GP", "MQ"] and len(loaded) == 4
+    assert repr(loaded) == repr(index)
+
+
+def test_load_refuses_a_damaged_file(tmp_path: Path) -> None:
+    path = tmp_path / "index.npz"
+    PrefixIndex.from_rows([("10.0.0.0/8", 64500, "GP")]).save(path)
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(ValueError):
+        PrefixIndex.load(path)

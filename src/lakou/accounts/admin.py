@@ -70,3 +70,7 @@ class ApiKeyAdmin(NoSecretLookups):
 
     def has_add_permission(self, request: object) -> bool:
         return False  # keys are made with `lakou user apikey`, shown once
+
+
+# The self-service audit log, with approve and refuse actions.
+from lakou.accounts import selfservice_admin as _selfservice_admin  # noqa: E402,F401

@@ -81,3 +81,7 @@ def member_contacts(request: HttpRequest, asn: int) -> list[ContactOut]:
 def member_sessions(request: HttpRequest, asn: int) -> list[SessionOut]:
     _readable(request, asn)
     return [SessionOut(**vars(s)) for s in sessions(_network(asn))]
+
+
+# The write side (self-service, audit log) adds its operations to this router.
+from lakou.accounts import selfservice_api as _selfservice_api  # noqa: E402,F401

@@ -95,3 +95,9 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}… ({self.scope})"
+
+
+# The self-service audit log lives in its own module (its model is this app's).
+from lakou.accounts.changes import Change  # noqa: E402
+
+__all__ = ["ApiKey", "Change", "Membership", "Regulator"]

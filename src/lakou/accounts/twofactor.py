@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lakou.accounts.roles import must_use_two_factor
 
-PRIVATE_PREFIXES = ("/admin/", "/operations/", "/members/")
+PRIVATE_PREFIXES = ("/admin/", "/operations/", "/members/", "/account/keys/")
 OPEN_PATHS = ("/admin/login/", "/admin/logout/")
 TWO_FACTOR_URL = "/account/two-factor/"
 HALF_SIGNED_IN_PATHS = (TWO_FACTOR_URL, "/account/logout/", *OPEN_PATHS)

@@ -10,10 +10,16 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from lakou.accounts import invites, twofactor
+from lakou.accounts import invites, mail, twofactor
 from lakou.accounts.manage import AccountError
 from lakou.accounts.member_data import member_facts, network_or_404
-from lakou.accounts.roles import admin_asns, is_staff, may_read_member, member_asns
+from lakou.accounts.roles import (
+    admin_asns,
+    is_regulator,
+    is_staff,
+    may_read_member,
+    member_asns,
+)
 
 
 class SignIn(auth_views.LoginView):
@@ -22,6 +28,8 @@ class SignIn(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         asns = sorted(member_asns(self.request.user))
+        if not asns and is_regulator(self.request.user):
+            return "/regulator/"
         return f"/members/{asns[0]}/" if asns else "/"
 
 
@@ -95,6 +103,7 @@ def member_users(request: HttpRequest, asn: int) -> HttpResponse:
     _manageable(request, asn)
     network = network_or_404(asn)
     error = link = ""
+    mailed = ""
     if request.method == "POST":
         try:
             _user, path = invites.invite(
@@ -107,8 +116,11 @@ def member_users(request: HttpRequest, asn: int) -> HttpResponse:
             error = str(err)
         else:
             link = request.build_absolute_uri(path) if path else ""
+            mailed, error = mail.send_invitation(_user, network, link, request.user)
+            link = "" if mailed else link  # mailed: the admin need not see it
     context = {"network": network, "users": invites.users_of(network), "error": error}
     context["link"] = link
+    context["mailed"] = mailed
     return render(request, "accounts/member_users.html", context)
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 from typing import Any
 
 import click
 
 from lakou import __version__
 from lakou.cli.context import Context
+from lakou.cli.helptext import HelpContext
 from lakou.i18n import LANGUAGES, normalise
 from lakou.i18n import gettext as _
 from lakou.i18n import language as in_language
@@ -66,6 +68,10 @@ class LazyGroup(click.Group):
         module = importlib.import_module(entry[0])
         command: click.Command = module.cli
         command.name = cmd_name
+        from lakou.cli.helptext import translate_help
+        from lakou.i18n import current_language
+
+        translate_help(command, current_language())  # -L is known by now
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -85,7 +91,7 @@ class LazyGroup(click.Group):
             raise click.ClickException(message) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMAND_GROUPS[name][1]) for name in self.list_commands(ctx)]
+        rows = [(name, _(COMMAND_GROUPS[name][1])) for name in self.list_commands(ctx)]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
@@ -106,7 +112,8 @@ def _module_exists(module: str) -> bool:
 @click.option(
     "--language",
     "-L",
-    callback=lambda ctx, param, value: _known_language(value),
+    is_eager=True,  # before --help: the help is in this language
+    callback=lambda ctx, param, value: _language_option(ctx, value),
     help="Language of the output: en, fr or es.",
 )
 @click.option(
@@ -131,6 +138,20 @@ def main(ctx: click.Context, config_path: str | None, language: str | None, debu
     except click.ClickException:
         chosen = normalise(language)
     ctx.with_resource(use_language(chosen))
+
+
+main.context_class = HelpContext  # click's own words of the help in the user's language
+
+
+def _language_option(ctx: click.Context, value: str | None) -> str | None:
+    """Check ``-L``, and speak it from here on (the help of ``lakou -L fr --help`` too)."""
+    value = _known_language(value)
+    from lakou.cli.helptext import translate_help
+
+    chosen = normalise(value or os.environ.get("LAKOU_LANGUAGE") or os.environ.get("LANGUAGE"))
+    ctx.with_resource(in_language(chosen))
+    translate_help(ctx.command, chosen)
+    return value
 
 
 def _known_language(value: str | None) -> str | None:

@@ -2,14 +2,14 @@
 
 The database is the configured one (SQLite in ``core.data_dir`` by default, or
 ``$LAKOU_DATABASE_URL``). The demo's traffic (a synthetic week of sFlow between the demo
-members, :mod:`lakou.registry.demo.traffic`) goes into the flow store the portal reads
+members, :mod:`lakou.demo.traffic`) goes into the flow store the portal reads
 (``flows.store_dir``, default ``core.data_dir/flows``), only when that store is the
 DuckDB one and holds no data of its own. Loading is idempotent: run it as often as you
 like.
 
 Unless ``--load-only`` or ``--no-route-server``, a live BIRD route server for
 ``demo-saint-martin`` and its members' BGP speakers are started
-(:mod:`lakou.registry.demo.routeserver`) and the looking glass is pointed at it; they are
+(:mod:`lakou.demo.routeserver`) and the looking glass is pointed at it; they are
 stopped, and their temporary directory removed, when the demo stops (Ctrl-C, SIGTERM).
 """
 
@@ -26,7 +26,7 @@ from lakou.cli.context import Context, pass_context
 from lakou.i18n import _, language
 
 if TYPE_CHECKING:
-    from lakou.registry.demo.routeserver import DemoRouteServer
+    from lakou.demo import DemoRouteServer
 
 
 @click.command()
@@ -55,7 +55,7 @@ def cli(ctx: Context, load_only: bool, no_route_server: bool, listen: str) -> No
     ctx.setup_django()
     from django.core.management import call_command
 
-    from lakou.registry.demo import ensure_demo_user, load_demo
+    from lakou.demo import ensure_demo_user, load_demo
 
     with language(ctx.lang):
         call_command("migrate", interactive=False, verbosity=0)
@@ -110,11 +110,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def _start_route_server(ctx: Context) -> DemoRouteServer | None:
     """The live route server, its members, and the looking glass on it (said, never fatal)."""
-    from lakou.registry.demo.routeserver import (
-        DemoRouteServerError,
-        missing_daemon,
-        start_demo_route_server,
-    )
+    from lakou.demo import DemoRouteServerError, missing_daemon, start_demo_route_server
 
     missing = missing_daemon()
     if missing:
@@ -161,10 +157,9 @@ def _start_route_server(ctx: Context) -> DemoRouteServer | None:
 
 def _load_traffic(ctx: Context) -> None:
     """The demo's week of traffic into the portal's flow store (said, never fatal)."""
-    from pathlib import Path
-
-    from lakou.registry.demo.traffic import DemoTrafficError, load_demo_traffic
-    from lakou.registry.engines import all_exchanges
+    from lakou.cli.exchanges import load_exchanges
+    from lakou.demo import DemoTrafficError, load_demo_traffic
+    from lakou.flows import store_location
 
     cfg = ctx.config.flows
     if cfg.store != "duckdb":
@@ -173,9 +168,10 @@ def _load_traffic(ctx: Context) -> None:
             % {"kind": cfg.store}
         )
         return
-    store = Path(cfg.store_dir) if cfg.store_dir else ctx.config.core.data_dir / "flows"
+    store = store_location(cfg, ctx.config.core.data_dir).directory
+    assert store is not None  # a DuckDB store always has its directory
     try:
-        result = load_demo_traffic(store, all_exchanges())
+        result = load_demo_traffic(store, load_exchanges(ctx, registry=True))
     except DemoTrafficError as exc:
         click.echo(_("Demo traffic not loaded: %(error)s") % {"error": exc}, err=True)
         return

@@ -135,8 +135,8 @@ def show_exchange(ctx: Context, slug: str, fmt: str) -> None:
     """Show one exchange: identity, peering LANs, member count and route servers."""
     ctx.setup_django()
     from lakou.i18n import language
+    from lakou.registry import exchange_view
     from lakou.registry import models as m
-    from lakou.registry.engines import exchange_view
 
     with language(ctx.lang):
         try:

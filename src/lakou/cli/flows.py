@@ -8,14 +8,19 @@ import json
 import signal
 import sys
 import time
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from lakou.flows import Enricher, FlowStore, Pipeline
+    from lakou.lan import LanRecorder
 
 
 def _parse_time(value: str | None, default: int) -> int:
@@ -37,42 +42,16 @@ def _parse_time(value: str | None, default: int) -> int:
     return int(when.timestamp())
 
 
-def _enricher(ctx: Context, members: str | None, prefixes: str | None, registry: bool) -> Any:
-    from lakou.flows.enrich import Enricher, ExporterRoles, InterfaceRoles, MemberTable
+def _enricher(ctx: Context, members: str | None, prefixes: str | None, registry: bool) -> Enricher:
+    from lakou.cli.exchanges import load_exchanges
+    from lakou.flows import Enricher
 
     cfg = ctx.config.flows
-    exchanges = []
-    if registry:
-        ctx.setup_django()
-        from lakou.registry.engines import all_exchanges
-
-        exchanges = all_exchanges()
-    members = members or cfg.members_file or None
-    if members:
-        from lakou.flows.members import MembersFileError, load_members
-
-        try:
-            exchanges += load_members(members)
-        except MembersFileError as exc:
-            raise click.ClickException(str(exc)) from None
-    index = None
-    prefixes = prefixes or cfg.prefixes_file or None
-    if prefixes:
-        from lakou.territory.index import PrefixIndexError
-        from lakou.territory.table import read_prefix_table
-
-        try:
-            index = read_prefix_table(prefixes)
-        except (PrefixIndexError, OSError) as exc:
-            raise click.ClickException(str(exc)) from None
-    return Enricher(
-        members=MemberTable.from_exchanges(exchanges),
-        prefixes=index,
-        roles=InterfaceRoles.from_config(cfg.interfaces),
-        exporters=ExporterRoles.from_config(cfg.exporters),
-        local_territories=tuple(cfg.local_territories),
-        learn_macs=cfg.learn_macs,
-    )
+    exchanges = load_exchanges(ctx, registry=registry, files=[members or cfg.members_file])
+    try:
+        return Enricher.from_config(cfg, exchanges, prefixes)
+    except (ValueError, OSError) as exc:  # the prefix table: PrefixIndexError names it
+        raise click.ClickException(str(exc)) from None
 
 
 def _store_errors(f: Any) -> Any:
@@ -81,7 +60,7 @@ def _store_errors(f: Any) -> Any:
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from lakou.flows.store import FlowStoreError
+        from lakou.flows import FlowStoreError
 
         try:
             return f(*args, **kwargs)
@@ -91,24 +70,10 @@ def _store_errors(f: Any) -> Any:
     return wrapper
 
 
-def _store(ctx: Context, store_dir: str | None, backend: str | None) -> Any:
-    cfg = ctx.config.flows
-    kind = backend or cfg.store
-    if kind == "clickhouse":
-        from lakou.flows.clickhouse_store import ClickHouseStore
-        from lakou.flows.store import FlowStoreError
+def _store(ctx: Context, store_dir: str | None, backend: str | None) -> FlowStore:
+    from lakou.flows import open_store
 
-        ch = cfg.clickhouse
-        try:
-            return ClickHouseStore(ch.host, ch.port, ch.database, ch.user, ch.password)
-        except FlowStoreError as exc:
-            raise click.ClickException(str(exc)) from None
-    if kind != "duckdb":
-        raise click.ClickException(_("unknown flow store {kind!r}").format(kind=kind))
-    from lakou.flows.store import ParquetStore
-
-    path = store_dir or cfg.store_dir or str(ctx.config.core.data_dir / "flows")
-    return ParquetStore(Path(path))
+    return open_store(ctx.config.flows, ctx.config.core.data_dir, store_dir, backend)
 
 
 _common = [
@@ -154,43 +119,53 @@ def _with_clock(f: Any) -> Any:
     )(f)
 
 
-def _lan_recorder(ctx: Context, store_dir: str | None, backend: str | None) -> tuple[Any, str]:
+def _lan_recorder(
+    ctx: Context, store_dir: str | None, backend: str | None
+) -> tuple[LanRecorder | None, str]:
     """The LAN hygiene sink and where it writes (or why it does not).
 
     Its tables are files beside the flow store. With ClickHouse they go to --store DIR
     (or flows.store_dir) when one is given; without, they are not kept, and the command
     says so."""
+    from lakou.flows import store_location
     from lakou.lan import lan_recorder
 
-    cfg = ctx.config.flows
-    path = store_dir or cfg.store_dir
-    if (backend or cfg.store) == "clickhouse" and not path:
+    where = store_location(ctx.config.flows, ctx.config.core.data_dir, store_dir, backend)
+    if where.directory is None:
         return None, _(
             "not kept: with the clickhouse store, give --store DIR (or flows.store_dir) "
             "for the LAN hygiene tables"
         )
+    return lan_recorder(where.directory), str(where.directory / "lan")
+
+
+def _bgp_sessions(
+    ctx: Context, store_dir: str | None, backend: str | None, enricher: Any, lan: Any
+) -> Any:
+    """The LAN sink wrapped by the bilateral-BGP detector (``lakou.flows.bgp_sessions``),
+    which writes DIR/bgp/sessions.json beside the store; as is without members' addresses
+    or, with ClickHouse, without a directory."""
+    from lakou.flows.bgp_sessions import BgpSessionSink
+
+    cfg = ctx.config.flows
+    path = store_dir or cfg.store_dir
+    if not enricher.members.by_lan_ip or ((backend or cfg.store) == "clickhouse" and not path):
+        return lan
     path = path or str(ctx.config.core.data_dir / "flows")
-    return lan_recorder(path), str(Path(path) / "lan")
+    return BgpSessionSink(Path(path), enricher.members.by_lan_ip, lan)
 
 
 def _pipeline(
     ctx: Context,
-    enricher: Any,
-    store: Any,
+    enricher: Enricher,
+    store: FlowStore,
     skew: int | None,
     action: str | None,
-    lan: Any = None,
-) -> Any:
-    from lakou.flows.pipeline import Pipeline
+    lan: LanRecorder | None = None,
+) -> Pipeline:
+    from lakou.flows import Pipeline
 
-    cfg = ctx.config.flows
-    return Pipeline(
-        enricher=enricher,
-        store=store,
-        lan=lan,
-        max_clock_skew=float(cfg.max_clock_skew_seconds if skew is None else skew),
-        clock_skew_action=action or cfg.clock_skew_action,  # type: ignore[arg-type]
-    )
+    return Pipeline.from_config(ctx.config.flows, enricher, store, lan, skew, action)
 
 
 def _with_common(f: Any) -> Any:
@@ -215,7 +190,7 @@ def decode(pcaps: tuple[str, ...], fmt: str) -> None:
     A capture that cannot be read to its end (empty, truncated, not a capture) is named
     on stderr with the byte offset where it breaks; the others are still decoded, and
     the command exits with status 1."""
-    from lakou.flows.decode import decode_captures
+    from lakou.flows import decode_captures
 
     problems: list[str] = []
     for obj in decode_captures([Path(p) for p in pcaps], fmt == "records", problems):
@@ -260,47 +235,33 @@ def replay(
     capture time is counted (clock_skew) and re-dated or dropped."""
     from rich.progress import Progress
 
-    from lakou.flows.pcap import CaptureError, CaptureStats, read_datagrams
-    from lakou.flows.pipeline import Received
+    from lakou.flows import replay as replay_captures
+    from lakou.flows import replay_summary
 
     store = _store(ctx, store_dir, backend)
     enricher = _enricher(ctx, members, prefixes, registry)
     lan, lan_where = (
         (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
     )
+    lan = _bgp_sessions(ctx, store_dir, backend, enricher, lan)
     pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
-    batch_size = ctx.config.flows.batch_datagrams
-    stats = CaptureStats()
     total = sum(Path(p).stat().st_size for p in pcaps)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task(_("Replaying"), total=total)
-        for path in pcaps:
-            batch: list[Received] = []
-            try:
-                for d in read_datagrams(path, stats):
-                    when = time.time() if now else d.time
-                    batch.append(Received(d.payload, str(d.src), when))
-                    if len(batch) >= batch_size:
-                        pipeline.process(batch)
-                        progress.advance(task, sum(len(b.payload) + 44 for b in batch))
-                        batch = []
-            except CaptureError as exc:
-                click.echo(_("warning: {error}").format(error=exc), err=True)
-            pipeline.process(batch)
-            progress.advance(task, sum(len(b.payload) + 44 for b in batch))
+        stats = replay_captures(
+            pipeline,
+            pcaps,
+            now=now,
+            batch_size=ctx.config.flows.batch_datagrams,
+            advance=lambda nbytes: progress.advance(task, nbytes),
+            warn=lambda error: click.echo(_("warning: {error}").format(error=error), err=True),
+        )
     try:
         pipeline.flush()
     finally:
         store.close()
-    counters = dict(pipeline.counters)
-    counters["frames"] = stats.frames
-    summary = {
-        "counters": counters,
-        "malformed": dict(pipeline.malformed),
-        "malformed_samples": pipeline.malformed_log.last(10),
-        "lan": lan_where,
-        "lan_frames": dict(lan.counters) if lan is not None else {},
-    }
+    lan_frames = lan.counters if lan is not None else None
+    summary = replay_summary(pipeline, stats, lan_where, lan_frames)
     click.echo(json.dumps(summary, sort_keys=True))
 
 
@@ -335,14 +296,13 @@ def report(
     registry: bool,
 ) -> None:
     """Local share, member rates and matrix, trombones, networks to invite, savings."""
+    from lakou.cli.exchanges import load_exchanges
     from lakou.cli.output import console as make_console
-    from lakou.flows import report as render
-    from lakou.flows.reporting import build_report
+    from lakou.flows import MemberTable, build_report, print_report, report_to_html, report_to_json
 
+    files = [members or ctx.config.flows.members_file]
+    names = MemberTable.from_exchanges(load_exchanges(ctx, registry=registry, files=files)).names
     store = _store(ctx, store_dir, backend)
-    names: dict[int, str] = {}
-    if members or registry or ctx.config.flows.members_file:
-        names = _enricher(ctx, members, None, registry).members.names
     try:
         with make_console(stderr=True).status(_("Computing the report"), spinner="dots"):
             result = build_report(
@@ -355,13 +315,13 @@ def report(
     finally:
         store.close()
     if fmt == "json":
-        text = render.to_json(result)
+        text = report_to_json(result)
     elif fmt == "html":
-        text = render.to_html(result)
+        text = report_to_html(result)
     else:
         console = make_console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
         with ctx_language(ctx):
-            render.to_text(result, console)
+            print_report(result, console)
         return
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -369,7 +329,7 @@ def report(
         click.echo(text)
 
 
-def ctx_language(ctx: Context) -> Any:
+def ctx_language(ctx: Context) -> AbstractContextManager[str]:
     from lakou.i18n import language
 
     return language(ctx.lang)
@@ -483,6 +443,7 @@ def collect(
     lan, lan_where = (
         (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
     )
+    lan = _bgp_sessions(ctx, store_dir, backend, enricher, lan)
     pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
 
     async def main() -> None:

@@ -84,8 +84,8 @@ def export_cmd(
 ) -> None:
     """Write the IX-F Member Export of an exchange (or all of them)."""
     ctx.setup_django()
+    from lakou.ixf import schema_errors
     from lakou.registry import models as m
-    from lakou.registry.ixf import schema as ixf_schema
     from lakou.registry.ixf.export import export_exchange
 
     with translated(ctx):
@@ -95,7 +95,7 @@ def export_cmd(
             raise click.ClickException(str(exc)) from None
         folder = schema_folder(ctx, schema)
         if folder is not None:
-            errors = ixf_schema.schema_errors(document, folder, version)
+            errors = schema_errors(document, folder, version)
             if errors:
                 raise click.ClickException(
                     _("the export does not validate:") + "\n" + "\n".join(map(str, errors))
@@ -112,9 +112,20 @@ def export_cmd(
             sys.stdout.write(text)
 
 
+def phase_label(phase: str, dry_run: bool) -> str:
+    """What a phase of ``ixf import`` is doing, truthfully on a dry run too."""
+    if phase == "read":
+        return _("members read and checked")
+    if phase == "members":
+        return _("members compared with the registry")
+    if dry_run:
+        return _("members tried (dry run: rolled back)")
+    return _("members written")
+
+
 @contextmanager
-def _progress_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress bar on a terminal's stderr (members compared, connections written)."""
+def _progress_bar(quiet: bool, dry_run: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on a terminal's stderr: members read, compared, written."""
     if quiet or not sys.stderr.isatty():
         yield None
         return
@@ -132,8 +143,7 @@ def _progress_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None] | Non
 
         def update(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                label = _("members compared") if phase == "members" else _("members written")
-                tasks[phase] = bar.add_task(label, total=total)
+                tasks[phase] = bar.add_task(phase_label(phase, dry_run), total=total)
             bar.update(tasks[phase], completed=done)
 
         yield update
@@ -155,10 +165,10 @@ def import_cmd(
 ) -> None:
     """Create or update exchanges and members from an IX-F JSON file (0.3 to 1.0)."""
     ctx.setup_django()
-    from lakou.registry.ixf.common import IxfError
-    from lakou.registry.ixf.import_ import import_document
+    from lakou.ixf import IxfError
+    from lakou.registry.ixf.import_ import ImportBusy, import_document
 
-    with translated(ctx), _progress_bar(quiet) as progress:
+    with translated(ctx), _progress_bar(quiet, dry_run) as progress:
         try:
             report = import_document(
                 Path(file).read_bytes(),
@@ -166,12 +176,15 @@ def import_cmd(
                 schema_dir=schema_folder(ctx, schema),
                 merge_duplicates=merge_duplicates,
                 progress=progress,
+                reading=progress,
             )
         except IxfError as exc:
             raise click.ClickException(
                 _("%(file)s: %(path)s: %(problem)s; nothing was changed")
                 % {"file": file, "path": exc.path, "problem": exc.problem}
             ) from None
+        except ImportBusy as exc:
+            raise click.ClickException(f"{file}: {exc}") from None
         for line in report.lines():
             if not quiet or not line.startswith(("+", "~", "-")):
                 click.echo(line)
@@ -187,12 +200,17 @@ def import_cmd(
 @pass_context
 def validate_cmd(ctx: Context, file: str, schema: str | None) -> None:
     """Check an IX-F JSON file against the official schema and lakou's rules."""
-    ctx.setup_django()
-    from lakou.registry.ixf import schema as ixf_schema
-    from lakou.registry.ixf.common import ImportReport, IxfError
-    from lakou.registry.ixf.reader import detect_version, parse_json, read_document, tolerate
+    from lakou.ixf import (
+        ImportReport,
+        IxfError,
+        detect_version,
+        parse_json,
+        read_document,
+        schema_errors,
+        tolerate,
+    )
 
-    with translated(ctx):
+    with language(ctx.lang):
         folder = schema_folder(ctx, schema)
         if folder is None:
             raise click.ClickException(
@@ -206,7 +224,7 @@ def validate_cmd(ctx: Context, file: str, schema: str | None) -> None:
             raw = parse_json(Path(file).read_bytes())
             version = detect_version(raw)
             # the official schema judges the file as published, without lakou's repairs
-            errors = ixf_schema.schema_errors(raw, folder, "0.4" if version == "0.3" else version)
+            errors = schema_errors(raw, folder, "0.4" if version == "0.3" else version)
             if not errors:
                 read_document(tolerate(raw, version, report), version, report)
         except IxfError as exc:

@@ -12,11 +12,10 @@ import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
-from lakou.i18n import language
 
 
 def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
-    from lakou.flows.members import MembersFileError
+    from lakou.flows import MembersFileError
     from lakou.lan import Watchlist, load_watchlist
 
     if registry and members:
@@ -37,9 +36,11 @@ def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
 
 
 def _store_dir(ctx: Context, store_dir: str | None) -> str:
-    cfg = ctx.config.flows
-    path = store_dir or cfg.store_dir or str(ctx.config.core.data_dir / "flows")
-    return str(path)
+    """The directory of the LAN tables' flow store (files, whichever the flow backend)."""
+    from lakou.flows import store_location
+
+    where = store_location(ctx.config.flows, ctx.config.core.data_dir, store_dir, "duckdb")
+    return str(where.directory)
 
 
 def _has_data(path: str) -> None:
@@ -122,21 +123,6 @@ def report(
     until: int,
 ) -> None:
     """Findings per member: what its port sent that a peering LAN must not carry."""
-    with language(ctx.lang):
-        _report(ctx, store_dir, members, registry, fmt, max_macs, broadcast_pps, since, until)
-
-
-def _report(
-    ctx: Context,
-    store_dir: str | None,
-    members: str | None,
-    registry: bool,
-    fmt: str,
-    max_macs: int,
-    broadcast_pps: float,
-    since: int,
-    until: int,
-) -> None:
     from lakou.lan import LanStoreError, Thresholds, lan_report
 
     watchlist = _watchlist(ctx, members, registry)
@@ -173,6 +159,11 @@ def _report(
     help=_("Hours a quarantined port must stay clean before production."),
 )
 @click.option("--now", type=int, help=_("Judge at this time (seconds since 1970; default: now)."))
+@click.option(
+    "--promote",
+    is_flag=True,
+    help=_("With --registry: move the quarantined MACs of ready ports to production."),
+)
 @pass_context
 def quarantine(
     ctx: Context,
@@ -184,25 +175,11 @@ def quarantine(
     broadcast_pps: float,
     clean_hours: float,
     now: int | None,
+    promote: bool,
 ) -> None:
     """Quarantined ports: clean for N hours and ready for production, or what blocks them."""
-    with language(ctx.lang):
-        _quarantine(
-            ctx, store_dir, members, registry, fmt, max_macs, broadcast_pps, clean_hours, now
-        )
-
-
-def _quarantine(
-    ctx: Context,
-    store_dir: str | None,
-    members: str | None,
-    registry: bool,
-    fmt: str,
-    max_macs: int,
-    broadcast_pps: float,
-    clean_hours: float,
-    now: int | None,
-) -> None:
+    if promote and not registry:
+        raise click.UsageError(_("--promote needs --registry (it changes the registry)"))
     from lakou.lan import LanStoreError, Thresholds, quarantine_report
 
     watchlist = _watchlist(ctx, members, registry)
@@ -218,6 +195,17 @@ def _quarantine(
         )
     except LanStoreError as exc:
         raise click.ClickException(str(exc)) from None
+    _print_quarantine(statuses, fmt, clean_hours, when)
+    if promote:
+        from lakou.accounts import promote_ready
+
+        moved = promote_ready(statuses)
+        if fmt != "json":
+            for mac in moved:
+                click.echo(_("{mac}: moved to production").format(mac=mac))
+
+
+def _print_quarantine(statuses: list[Any], fmt: str, clean_hours: float, when: int) -> None:
     if fmt == "json":
         click.echo(json.dumps([s.as_dict() for s in statuses], indent=2, ensure_ascii=False))
         return

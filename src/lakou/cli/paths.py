@@ -72,17 +72,21 @@ def analyze(
     no_cache: bool,
 ) -> None:
     """Per traceroute: exchange crossings, left the territory or not, and the evidence."""
-    from lakou.cli.territory import _exchanges
+    from lakou.cli.exchanges import load_exchanges
     from lakou.paths.analyze import analyze as run
     from lakou.paths.analyze import mesh
+    from lakou.paths.config import Config as PathsConfig
     from lakou.paths.loading import build_annotator
     from lakou.paths.report import to_html
     from lakou.paths.sources import read_traceroutes
-    from lakou.territory.index import PrefixIndexError
-    from lakou.territory.sources.common import Counters, SourceError
+    from lakou.territory import Counters, PrefixIndexError, SourceError, read_ixf
+    from lakou.territory.config import Config as TerritoryConfig
 
-    wanted = countries.split(",") if countries else ctx.config.territory.countries
-    exchanges = _exchanges(ctx, registry, ixf)
+    # the sections this command reads, validated alone (not every component's config)
+    wanted = (
+        countries.split(",") if countries else ctx.section("territory", TerritoryConfig).countries
+    )
+    exchanges = load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf)
     counters = Counters()
     try:
         traces = [
@@ -93,8 +97,8 @@ def analyze(
             Path(data_dir) if data_dir else None,
             Path(territory_csv) if territory_csv else None,
             exchanges,
-            ctx.config.paths,
-            cache_dir=None if no_cache else Path(cache_dir or ctx.config.core.data_dir / "cache"),
+            ctx.section("paths", PathsConfig),
+            cache_dir=None if no_cache else Path(cache_dir or ctx.core.data_dir / "cache"),
             warn=lambda message: click.echo(_("warning: {m}").format(m=message), err=True),
         )
     except (SourceError, PrefixIndexError, OSError) as exc:

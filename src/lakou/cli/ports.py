@@ -222,7 +222,7 @@ def _listen_sflow(collector: Any, port: int) -> None:
     import threading
     import time
 
-    from lakou.flows.sflow import decode
+    from lakou.flows import decode_sflow as decode
 
     sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)

@@ -136,14 +136,9 @@ def build(
         policy_path = policy_file or cfg.policy_file
         policy = load_policy(policy_path) if policy_path else Policy()
         if slug:
-            ctx.setup_django()
-            from lakou.registry.engines import exchange_view
-            from lakou.registry.models import Exchange as ExchangeRow
+            from lakou.cli.exchanges import load_exchanges
 
-            try:
-                exchange = exchange_view(slug)
-            except ExchangeRow.DoesNotExist as exc:
-                raise click.ClickException(str(exc)) from None
+            (exchange,) = load_exchanges(ctx, slug=slug)
             policy = policy_for_exchange(exchange, policy, route_server)
             clients = clients_from_exchange(exchange)
         else:

@@ -9,31 +9,12 @@ from pathlib import Path
 import click
 
 from lakou.cli.context import Context, pass_context
-from lakou.exchange import Exchange
 from lakou.i18n import gettext as _
 
 
 @click.group()
 def cli() -> None:
     """The territory's networks, prefixes and lookups."""
-
-
-def _exchanges(ctx: Context, registry: bool, ixf: tuple[str, ...]) -> list[Exchange]:
-    from lakou.territory.sources.common import SourceError
-    from lakou.territory.sources.ixf import read_ixf
-
-    exchanges: list[Exchange] = []
-    if registry:
-        ctx.setup_django()
-        from lakou.registry.engines import all_exchanges
-
-        exchanges += list(all_exchanges())
-    for path in ixf:
-        try:
-            exchanges += read_ixf(path)
-        except SourceError as exc:
-            raise click.ClickException(str(exc)) from None
-    return exchanges
 
 
 @cli.command()
@@ -74,14 +55,16 @@ def build(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from lakou.cli.output import console
-    from lakou.territory.exports import EXPORTERS
-    from lakou.territory.inventory import build_inventory, discover
+    from lakou.territory import EXPORTERS, build_inventory, discover
 
     config = ctx.config.territory
     directory = Path(data_dir or config.data_dir or _default_dir(ctx))
     if not directory.is_dir():
         raise click.ClickException(_("data directory not found: {path}").format(path=directory))
-    exchanges = _exchanges(ctx, registry, ixf)
+    from lakou.cli.exchanges import load_exchanges
+    from lakou.territory import read_ixf
+
+    exchanges = load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf)
     files = discover(directory)
     if files.count() == 0:
         raise click.ClickException(_("no source file found in {path}").format(path=directory))
@@ -148,9 +131,13 @@ def lookup(
     ctx: Context, ips: tuple[str, ...], index_file: str | None, data_dir: str | None, fmt: str
 ) -> None:
     """Print the origin AS, the territory and the matched prefix of each address."""
-    from lakou.territory.index import PrefixIndex, PrefixIndexError
-    from lakou.territory.lookup import DataDirLookup, index_from_data_dir
-    from lakou.territory.table import read_prefix_table
+    from lakou.territory import (
+        DataDirLookup,
+        PrefixIndex,
+        PrefixIndexError,
+        index_from_data_dir,
+        read_prefix_table,
+    )
 
     try:
         if index_file:
@@ -192,7 +179,7 @@ def lookup(
 @pass_context
 def update(ctx: Context, data_dir: str | None, only: tuple[str, ...]) -> None:
     """Download the latest public files from their official sources."""
-    from lakou.territory.update import download_all
+    from lakou.territory import download_all
 
     config = ctx.config.territory
     directory = Path(data_dir or config.data_dir or _default_dir(ctx))

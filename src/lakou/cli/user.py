@@ -8,6 +8,8 @@ never again; ``revoke-key`` ends one; ``keys`` lists them (prefixes only).
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from lakou.cli.context import Context, pass_context
@@ -59,8 +61,10 @@ def add(ctx: Context, username: str, member: str | None, role: str, email: str) 
             % {"user": username, "role": role, "what": what}
         )
     origin = (ctx.config.portal.trusted_origins or [f"http://{ctx.config.portal.listen}"])[0]
+    link = f"{origin.rstrip('/')}{manage.set_password_path(user)}"
     click.echo(_("To choose a password, the user opens (once, within 3 days):"))
-    click.echo(f"  {origin.rstrip('/')}{manage.set_password_path(user)}")
+    click.echo(f"  {link}")
+    _mail_invitation(user, asn, link, ctx.lang)
     click.echo(_("or you set one now: lakou user password %s") % username)
     if role in ("staff", "member-admin"):
         click.echo(
@@ -71,6 +75,22 @@ def add(ctx: Context, username: str, member: str | None, role: str, email: str) 
             )
             % origin.rstrip("/")
         )
+
+
+def _mail_invitation(user: Any, asn: int | None, link: str, lang: str) -> None:
+    """Mail the address too when the user has an e-mail and portal.smtp is set."""
+    from lakou.accounts import mail
+    from lakou.registry.models import Network
+
+    if not user.email or user.has_usable_password() or not mail.enabled():
+        return
+    network = Network.objects.filter(asn=asn).first() if asn else None
+    try:
+        mail.deliver([mail.invitation(user, network, link, None, lang)])
+    except mail.MailError as err:
+        click.echo(_("warning: the address was not mailed: %s") % err, err=True)
+    else:
+        click.echo(_("The address was also mailed to %s.") % user.email)
 
 
 @cli.command("password")
@@ -164,3 +184,37 @@ def list_keys(ctx: Context, username: str) -> None:
     for row in ApiKey.objects.filter(user=user):
         state = _("revoked") if row.revoked else _("expired") if row.expires <= now else _("live")
         click.echo(f"{row.prefix}  {row.scope:5}  {row.expires.date().isoformat()}  {state}")
+
+
+@cli.command("remind-keys")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 365),
+    default=14,
+    show_default=True,
+    help="Remind the owners of keys that expire within this many days.",
+)
+@pass_context
+def remind_keys(ctx: Context, days: int) -> None:
+    """E-mail each API key's owner once before the key expires (the key-reminders job)."""
+    ctx.setup_django()
+    from lakou.accounts import mail
+
+    try:
+        reminders = mail.remind_keys(ctx.core.data_dir, days=days, lang=ctx.lang)
+    except mail.MailError as err:
+        raise click.ClickException(str(err)) from None
+    for r in reminders:
+        values = {"prefix": r.prefix, "user": r.username, "email": r.email}
+        values["date"] = r.expires.date().isoformat()
+        if r.sent:
+            click.echo(
+                _("Reminded %(user)s <%(email)s>: key %(prefix)s expires %(date)s.") % values
+            )
+        else:
+            click.echo(
+                _("Not reminded: %(user)s has no e-mail address (key %(prefix)s expires %(date)s).")
+                % values
+            )
+    if not reminders:
+        click.echo(_("No API key to remind of within %d days.") % days)

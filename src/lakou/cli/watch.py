@@ -218,7 +218,7 @@ def _peering_lans(ctx: Context, given: tuple[str, ...], registry: bool) -> list[
             ) from None
     if registry:
         ctx.setup_django()
-        from lakou.registry.engines import all_exchanges
+        from lakou.registry import all_exchanges
 
         for ex in all_exchanges():
             lans += [str(p) for lan in ex.lans for p in (lan.ipv4_prefix, lan.ipv6_prefix) if p]

@@ -230,11 +230,11 @@ def scenario(
     except ScenarioError as exc:
         raise click.ClickException(str(exc)) from None
     if registry:
-        ctx.setup_django()
-        from lakou.registry.engines import all_exchanges
+        from lakou.cli.exchanges import load_exchanges
         from lakou.whatif.exchanges import exchange_specs
 
-        specs = exchange_specs(all_exchanges(), ctx.config.whatif.route_server_family)
+        exchanges = load_exchanges(ctx, registry=True)
+        specs = exchange_specs(exchanges, ctx.config.whatif.route_server_family)
         spec = spec.model_copy(update={"exchanges": specs})
     graph = _load_graph(ctx, _asrel_path(ctx, asrel, spec.asrel_path()))
     steps = 5 + len(spec.candidates.members) + len(spec.candidates.peerings)

@@ -1,1 +1,171 @@
-"""lakou.flows."""
+"""lakou.flows: sFlow, NetFlow and IPFIX in, per-minute sums in a store, reports out.
+
+The door other components (the CLI, the portal, the demo, LAN hygiene) go through:
+
+- the store: :func:`open_store` opens the configured one (DuckDB files or ClickHouse),
+  :func:`store_location` says where it is, :func:`read_demo_marker` whether the demo made
+  it; :class:`FlowStoreError` is every store failure;
+- the pipeline: :meth:`Enricher.from_config` (members, MACs, prefix table, roles),
+  :meth:`Pipeline.from_config`, :func:`replay` (captures through the pipeline) and
+  :func:`replay_summary`; :func:`load_members` reads a members file;
+- the sFlow encoder (:class:`SampledFrame`, :func:`flow_sample`) the demo makes traffic with;
+- the figures: :func:`build_report` gives a typed :class:`TrafficReport` (its parts:
+  :class:`Period`, :class:`Totals`, :class:`MemberRate`, :class:`MatrixCell`,
+  :class:`LocalFigures`, :class:`InviteRow`, :class:`TransitSaving`),
+  :func:`build_exchange_reports` (one per exchange, for the portal), :func:`latest_period`,
+  :func:`content_locality_report`; rendered by :func:`report_to_json`,
+  :func:`report_to_html` and :func:`print_report` (a terminal table);
+- the records' vocabulary other components read (:class:`FlowBatch`, :func:`mac_to_int`,
+  :func:`int_to_mac`, :func:`halves_to_ip`) and the sFlow decoder (:func:`decode_sflow`).
+
+Names are loaded on first use, so importing the door (or ``lakou.flows.config``) stays
+cheap: numpy, numba and DuckDB are imported by the command that needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lakou.flows.capture_replay import replay, replay_summary
+    from lakou.flows.content import content_locality_report
+    from lakou.flows.decode import decode_captures
+    from lakou.flows.enrich import Enricher, MemberTable
+    from lakou.flows.members import MembersFileError, load_members
+    from lakou.flows.pcap import CaptureError, CaptureStats
+    from lakou.flows.pipeline import LanSink, Pipeline, Received
+    from lakou.flows.records import FlowBatch, halves_to_ip, int_to_mac, mac_to_int
+    from lakou.flows.report import to_html as report_to_html
+    from lakou.flows.report import to_json as report_to_json
+    from lakou.flows.report import to_text as print_report
+    from lakou.flows.reporting import (
+        ExchangeTraffic,
+        build_exchange_reports,
+        build_report,
+        latest_period,
+    )
+    from lakou.flows.sflow import decode as decode_sflow
+    from lakou.flows.sflow_encode import SampledFrame, flow_sample
+    from lakou.flows.store import (
+        DEMO_MARKER,
+        FlowStore,
+        FlowStoreError,
+        ParquetStore,
+        StoreLocation,
+        open_store,
+        read_demo_marker,
+        store_location,
+    )
+    from lakou.flows.traffic_report import (
+        InviteRow,
+        LocalFigures,
+        MatrixCell,
+        MemberRate,
+        Period,
+        Totals,
+        TrafficReport,
+        TransitSaving,
+    )
+
+_WHERE = {  # name -> "module" or "module:name there"
+    "content_locality_report": "content",
+    "FlowBatch": "records",
+    "halves_to_ip": "records",
+    "int_to_mac": "records",
+    "mac_to_int": "records",
+    "report_to_html": "report:to_html",
+    "report_to_json": "report:to_json",
+    "print_report": "report:to_text",
+    "decode_sflow": "sflow:decode",
+    "decode_captures": "decode",
+    "Enricher": "enrich",
+    "MemberTable": "enrich",
+    "MembersFileError": "members",
+    "load_members": "members",
+    "CaptureError": "pcap",
+    "CaptureStats": "pcap",
+    "LanSink": "pipeline",
+    "Pipeline": "pipeline",
+    "Received": "pipeline",
+    "replay": "capture_replay",
+    "read_bgp_sessions": "bgp_sessions:read_sessions",
+    "replay_summary": "capture_replay",
+    "ExchangeTraffic": "reporting",
+    "build_exchange_reports": "reporting",
+    "build_report": "reporting",
+    "latest_period": "reporting",
+    "SampledFrame": "sflow_encode",
+    "flow_sample": "sflow_encode",
+    "InviteRow": "traffic_report",
+    "LocalFigures": "traffic_report",
+    "MatrixCell": "traffic_report",
+    "MemberRate": "traffic_report",
+    "Period": "traffic_report",
+    "Totals": "traffic_report",
+    "TrafficReport": "traffic_report",
+    "TransitSaving": "traffic_report",
+    "DEMO_MARKER": "store",
+    "FlowStore": "store",
+    "FlowStoreError": "store",
+    "ParquetStore": "store",
+    "StoreLocation": "store",
+    "open_store": "store",
+    "read_demo_marker": "store",
+    "store_location": "store",
+}
+
+__all__ = [
+    "DEMO_MARKER",
+    "CaptureError",
+    "CaptureStats",
+    "Enricher",
+    "ExchangeTraffic",
+    "FlowBatch",
+    "FlowStore",
+    "FlowStoreError",
+    "InviteRow",
+    "LanSink",
+    "LocalFigures",
+    "MatrixCell",
+    "MemberRate",
+    "MemberTable",
+    "MembersFileError",
+    "ParquetStore",
+    "Period",
+    "Pipeline",
+    "Received",
+    "SampledFrame",
+    "StoreLocation",
+    "Totals",
+    "TrafficReport",
+    "TransitSaving",
+    "build_exchange_reports",
+    "build_report",
+    "content_locality_report",
+    "decode_captures",
+    "decode_sflow",
+    "flow_sample",
+    "halves_to_ip",
+    "int_to_mac",
+    "latest_period",
+    "load_members",
+    "mac_to_int",
+    "open_store",
+    "print_report",
+    "read_bgp_sessions",
+    "read_demo_marker",
+    "replay",
+    "replay_summary",
+    "report_to_html",
+    "report_to_json",
+    "store_location",
+]
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'lakou.flows' has no attribute {name!r}")
+    module, _sep, attribute = where.partition(":")
+    return getattr(importlib.import_module(f"lakou.flows.{module}"), attribute or name)

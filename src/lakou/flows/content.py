@@ -28,9 +28,8 @@ import numpy as np
 import pyarrow as pa
 
 from lakou.flows.config import Config
-from lakou.flows.enrich import EXPORTER_BORDER, EXPORTER_EXCHANGE, ROLES
+from lakou.flows.enrich import EXPORTER_BORDER, EXPORTER_EXCHANGE, ROLES, exporter_view
 from lakou.flows.metrics import error_pct
-from lakou.flows.records import SOURCE_SFLOW
 from lakou.flows.reporting import choose_level
 from lakou.flows.store import FlowStore
 
@@ -56,13 +55,12 @@ def content_locality(
         return {"networks": [], "bytes": 0, "local_bytes": 0, "abroad_bytes": 0,
                 **_share(0, 0, 0), "view": None}  # fmt: skip
     col = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
-    role = (
+    stored = (
         table.column("exporter_role").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
         if "exporter_role" in col
         else np.zeros(n, np.int64)
     )
-    source = col["source"].astype(np.int64)
-    role = np.where(role == 0, np.where(source == SOURCE_SFLOW, EXPORTER_EXCHANGE, 2), role)
+    role = exporter_view(stored, col["source"].astype(np.int64))
     border = role == EXPORTER_BORDER
     view = border if border.any() else role == EXPORTER_EXCHANGE
     src_t, dst_t = col["src_territory"].astype(object), col["dst_territory"].astype(object)

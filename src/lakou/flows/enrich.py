@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import ip_address
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,8 +31,8 @@ from lakou.flows.records import SOURCE_SFLOW, FlowBatch, ip_to_halves, mac_to_in
 
 if TYPE_CHECKING:
     from lakou.exchange import Exchange
-    from lakou.flows.config import Exporter, InterfaceRole
-    from lakou.territory.index import PrefixIndex
+    from lakou.flows.config import Config, Exporter, InterfaceRole
+    from lakou.territory import PrefixIndex
 
 ROLE_NONE = 0
 ROLES = {"transit": 1, "ixp": 2, "private": 3, "cache": 4, "customer": 5}
@@ -155,6 +156,17 @@ class InterfaceRoles:
         return out
 
 
+def exporter_view(role: npt.NDArray[Any], source: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
+    """The view each row belongs to: :data:`EXPORTER_EXCHANGE` or :data:`EXPORTER_BORDER`.
+
+    The one rule, for enrichment and every report: a row's exporter role when it has one;
+    otherwise (an exporter not listed in ``flows.exporters``, or a row written before
+    exporters had roles, role 0) sFlow is the exchange's switch and NetFlow/IPFIX a
+    member's border router."""
+    by_protocol = np.where(source == SOURCE_SFLOW, EXPORTER_EXCHANGE, EXPORTER_BORDER)
+    return np.where(role == 0, by_protocol, role).astype(np.uint8)
+
+
 @dataclass
 class ExporterRoles:
     """Exchange or border, per exporter address; unlisted ones go by their protocol."""
@@ -166,7 +178,7 @@ class ExporterRoles:
         return cls({ip_to_halves(ip_address(e.address)): EXPORTER_ROLES[e.role] for e in exporters})
 
     def lookup(self, hi: U64, lo: U64, source: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
-        out = np.where(source == SOURCE_SFLOW, EXPORTER_EXCHANGE, EXPORTER_BORDER).astype(np.uint8)
+        out = exporter_view(np.zeros(len(source), np.uint8), source)
         for (khi, klo), role in self.by_address.items():
             out[(hi == khi) & (lo == klo)] = role
         return out
@@ -190,6 +202,33 @@ class Enricher:
     exporters: ExporterRoles = field(default_factory=ExporterRoles)
     local_territories: tuple[str, ...] = ()
     learn_macs: bool = True
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Config,
+        exchanges: Iterable[Exchange] = (),
+        prefixes_file: str | Path | None = None,
+    ) -> Enricher:
+        """The enricher the ``flows`` section describes: the members and MACs of
+        ``exchanges``, the prefix table ``prefixes_file`` (default ``flows.prefixes_file``;
+        none: no origins or places), the interface and exporter roles, the local
+        territories. Raises :class:`~lakou.territory.index.PrefixIndexError` (naming the
+        file and line) or ``OSError`` when the prefix table cannot be read."""
+        index = None
+        prefixes_file = prefixes_file or config.prefixes_file or None
+        if prefixes_file:
+            from lakou.territory import read_prefix_table
+
+            index = read_prefix_table(Path(prefixes_file))
+        return cls(
+            members=MemberTable.from_exchanges(exchanges),
+            prefixes=index,
+            roles=InterfaceRoles.from_config(config.interfaces),
+            exporters=ExporterRoles.from_config(config.exporters),
+            local_territories=tuple(config.local_territories),
+            learn_macs=config.learn_macs,
+        )
 
     def territory_names(self) -> list[str]:
         return list(self.prefixes.territory_names) if self.prefixes is not None else []

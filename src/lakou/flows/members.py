@@ -3,7 +3,8 @@
 Three forms, all turned into :class:`lakou.exchange.Exchange` objects (what the registry
 gives too):
 - IX-F Member Export JSON (``member_list[].connection_list[].vlan_list[]`` with
-  ``ipv4``/``ipv6`` ``address`` and ``mac_addresses``);
+  ``ipv4``/``ipv6`` ``address`` and ``mac_addresses``), read by :mod:`lakou.ixf` (the
+  registry's IX-F reader) as a members view;
 - YAML: a list of ``{asn, name, vlan, macs: [...], ipv4, ipv6}`` (or ``{members: [...]}``);
 - CSV with the header ``asn,name,vlan,mac,ipv4,ipv6`` (one MAC per line; repeat the
   member on several lines for several MACs).
@@ -19,9 +20,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from lakou import ixf
 from lakou.exchange import Exchange, Member
 from lakou.i18n import gettext as _
-from lakou.inputs import InputError, load_json, load_yaml
+from lakou.inputs import InputError, load_yaml
 
 
 class MembersFileError(ValueError):
@@ -144,37 +146,13 @@ def _from_yaml(text: str, path: Path) -> Exchange:
 
 
 def _from_ixf(text: str, path: Path) -> list[Exchange]:
+    """An IX-F Member Export, read by lakou's one IX-F reader as a members view."""
     try:
-        data = load_json(text)
-    except InputError as exc:
-        raise MembersFileError(exc.located(path)) from None
-    if not isinstance(data, dict) or not isinstance(data.get("member_list"), list):
-        raise MembersFileError(_("{path}: $.member_list: missing").format(path=path))
-    members = []
-    for i, m in enumerate(data["member_list"]):
-        where = f"$.member_list[{i}]"
-        if not isinstance(m, dict) or "asnum" not in m:
-            raise MembersFileError(
-                _("{path}: {where}.asnum: missing").format(path=path, where=where)
-            )
-        addresses = []
-        for conn in m.get("connection_list", []) or []:
-            for vl in conn.get("vlan_list", []) or []:
-                v4 = vl.get("ipv4") or {}
-                v6 = vl.get("ipv6") or {}
-                macs = list(v4.get("mac_addresses", [])) + list(v6.get("mac_addresses", []))
-                addresses.append(
-                    {
-                        "lan": str(vl.get("vlan_id", "lan")),
-                        "vlan": vl.get("vlan_id"),
-                        "ipv4": v4.get("address"),
-                        "ipv6": v6.get("address"),
-                        "macs": sorted({mac.lower() for mac in macs}),
-                    }
-                )
-        entry = {"asn": m["asnum"], "name": m.get("name", f"AS{m['asnum']}")}
-        entry["addresses"] = addresses
-        members.append(_member(path, where, entry))
-    ixps = data.get("ixp_list") or [{}]
-    name = str(ixps[0].get("shortname", path.stem)) if isinstance(ixps[0], dict) else path.stem
-    return [Exchange(slug=path.stem, name=name, members=tuple(members))]
+        document = ixf.load(text, ixf.ImportReport(), complete=False, duplicates="keep")
+    except ixf.IxfError as exc:
+        if exc.path.startswith("line "):  # the JSON itself: ``file:line: problem``
+            line = exc.path.split()[1].rstrip(",")
+            raise MembersFileError(f"{path}:{line}: {exc.problem} ({exc.path})") from None
+        where = exc.path if exc.path.startswith("$") else f"$.{exc.path}"
+        raise MembersFileError(f"{path}: {where}: {exc.problem}") from None
+    return [ixf.members_exchange(document, path.stem)]

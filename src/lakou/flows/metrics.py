@@ -28,13 +28,27 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from lakou.flows.enrich import EXPORTER_BORDER, EXPORTER_EXCHANGE, ROLE_NAMES, ROLES
-from lakou.flows.records import SOURCE_SFLOW
+from lakou.flows.enrich import (
+    EXPORTER_BORDER,
+    EXPORTER_EXCHANGE,
+    ROLE_NAMES,
+    ROLES,
+    exporter_view,
+)
+from lakou.flows.traffic_report import (
+    InviteRow,
+    LocalFigures,
+    MatrixCell,
+    MemberRate,
+    Period,
+    Totals,
+    TrafficReport,
+    TransitSaving,
+)
 
 
 @dataclass
@@ -48,6 +62,7 @@ class ReportInputs:
     port_price: float = 2.0
     currency: str = "USD"
     top: int = 20
+    level: str = ""  # the store level the sums come from, named in the report
 
 
 def error_pct(samples: int) -> float:
@@ -55,7 +70,7 @@ def error_pct(samples: int) -> float:
     return 196.0 * math.sqrt(1.0 / samples) if samples > 0 else float("inf")
 
 
-def compute(table: pa.Table, inp: ReportInputs) -> dict[str, Any]:
+def compute(table: pa.Table, inp: ReportInputs) -> TrafficReport:
     cols = {
         name: table.column(name).fill_null(0).to_numpy(zero_copy_only=False)
         if name == "exporter_role"
@@ -65,11 +80,11 @@ def compute(table: pa.Table, inp: ReportInputs) -> dict[str, Any]:
     return _compute(cols, inp) if table.num_rows else _empty(inp)
 
 
-def _empty(inp: ReportInputs) -> dict[str, Any]:
+def _empty(inp: ReportInputs) -> TrafficReport:
     return _compute({}, inp)
 
 
-def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
+def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> TrafficReport:
     n = len(c.get("bucket", []))
     get = lambda k, dt: c[k].astype(dt) if n else np.zeros(0, dt)  # noqa: E731
     bucket = get("bucket", np.int64)
@@ -81,12 +96,8 @@ def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
     src_t = c["src_territory"].astype(object) if n else np.zeros(0, object)
     dst_t = c["dst_territory"].astype(object) if n else np.zeros(0, object)
     src_o, dst_o = get("src_origin", np.int64), get("dst_origin", np.int64)
-    if n and "exporter_role" in c:
-        role = c["exporter_role"].astype(np.int64)
-    else:
-        role = np.zeros(n, np.int64)
-    # Rows written before exporters had roles: sFlow is the exchange, the rest borders.
-    role = np.where(role == 0, np.where(source == SOURCE_SFLOW, 1, 2), role)
+    stored = c["exporter_role"] if n and "exporter_role" in c else np.zeros(n, np.int64)
+    role = exporter_view(stored.astype(np.int64), source)
 
     start = inp.since // inp.bucket * inp.bucket
     if n:
@@ -101,22 +112,22 @@ def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
     ixp = role == EXPORTER_EXCHANGE
     border = role == EXPORTER_BORDER
     view = border if border.any() else ixp
-    members: dict[int, dict[str, Any]] = {}
+    members: dict[int, MemberRate] = {}
     for asn in sorted({int(x) for x in np.concatenate([src_m[ixp], dst_m[ixp]]) if x}):
         out_series = np.bincount(slot[ixp & (src_m == asn)], nbytes[ixp & (src_m == asn)], nb)
         in_series = np.bincount(slot[ixp & (dst_m == asn)], nbytes[ixp & (dst_m == asn)], nb)
-        members[asn] = {
-            "asn": asn,
-            "name": inp.member_names.get(asn, f"AS{asn}"),
-            "out_bytes": int(out_series.sum()),
-            "in_bytes": int(in_series.sum()),
-            "out_bps": _rate(out_series.sum(), seconds),
-            "in_bps": _rate(in_series.sum(), seconds),
-            "out_p95_bps": _p95(out_series, inp.bucket),
-            "in_p95_bps": _p95(in_series, inp.bucket),
-        }
+        members[asn] = MemberRate(
+            asn=asn,
+            name=inp.member_names.get(asn, f"AS{asn}"),
+            out_bytes=int(out_series.sum()),
+            in_bytes=int(in_series.sum()),
+            out_bps=_rate(out_series.sum(), seconds),
+            in_bps=_rate(in_series.sum(), seconds),
+            out_p95_bps=_p95(out_series, inp.bucket),
+            in_p95_bps=_p95(in_series, inp.bucket),
+        )
 
-    matrix = []
+    matrix: list[MatrixCell] = []
     both = ixp & (src_m != 0) & (dst_m != 0)
     pairs: dict[tuple[int, int], list[float]] = {}
     for s, d, b, k in zip(src_m[both], dst_m[both], nbytes[both], samples[both], strict=True):
@@ -125,16 +136,16 @@ def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
         cell[1] += int(k)
     for (s, d), (b, k) in sorted(pairs.items()):
         matrix.append(
-            {
-                "src": s,
-                "dst": d,
-                "src_name": inp.member_names.get(s, f"AS{s}"),
-                "dst_name": inp.member_names.get(d, f"AS{d}"),
-                "bytes": int(b),
-                "bps": _rate(b, seconds),
-                "samples": int(k),
-                "error_pct": round(error_pct(int(k)), 2),
-            }
+            MatrixCell(
+                src=s,
+                dst=d,
+                src_name=inp.member_names.get(s, f"AS{s}"),
+                dst_name=inp.member_names.get(d, f"AS{d}"),
+                bytes=int(b),
+                bps=_rate(b, seconds),
+                samples=int(k),
+                error_pct=round(error_pct(int(k)), 2),
+            )
         )
     unattributed = float(nbytes[ixp & ((src_m == 0) | (dst_m == 0))].sum())
 
@@ -168,40 +179,41 @@ def _compute(c: dict[str, np.ndarray], inp: ReportInputs) -> dict[str, Any]:
         if r:
             roles[ROLE_NAMES[r]] = int(nbytes[view & ((in_role == r) | (out_role == r))].sum())
 
-    return {
-        "period": {"since": start, "until": end, "seconds": seconds, "bucket": inp.bucket},
-        "totals": {
-            "bytes": int(nbytes.sum()),
-            "samples": int(samples.sum()),
-            "ixp_bytes": int(nbytes[ixp].sum()),
-            "border_bytes": int(nbytes[border].sum()),
-            "ixp_member_to_member_bytes": int(nbytes[both].sum()),
-            "ixp_unattributed_bytes": int(unattributed),
-        },
-        "members": list(members.values()),
-        "matrix": matrix,
-        "local": {
-            "territories": sorted(local),
-            "view": "border" if border.any() else "exchange",
-            "local_bytes": int(local_bytes),
-            "territory_bytes": int(total_touching),
-            "local_share": (local_bytes / total_touching) if total_touching else None,
-            "local_share_error_pct": round(error_pct(local_samples), 2) if local_samples else None,
-            "trombone_bytes": int(trombone),
-            "bytes_by_link_role": roles,
-        },
-        "invite": [
-            {"asn": asn, "bytes_to_territory": int(v[0]), "bytes_from_territory": int(v[1])}
+    return TrafficReport(
+        period=Period(since=start, until=end, seconds=seconds, bucket=inp.bucket),
+        totals=Totals(
+            bytes=int(nbytes.sum()),
+            samples=int(samples.sum()),
+            ixp_bytes=int(nbytes[ixp].sum()),
+            border_bytes=int(nbytes[border].sum()),
+            ixp_member_to_member_bytes=int(nbytes[both].sum()),
+            ixp_unattributed_bytes=int(unattributed),
+        ),
+        members=list(members.values()),
+        matrix=matrix,
+        local=LocalFigures(
+            territories=sorted(local),
+            view="border" if border.any() else "exchange",
+            local_bytes=int(local_bytes),
+            territory_bytes=int(total_touching),
+            local_share=(local_bytes / total_touching) if total_touching else None,
+            local_share_error_pct=round(error_pct(local_samples), 2) if local_samples else None,
+            trombone_bytes=int(trombone),
+            bytes_by_link_role=roles,
+        ),
+        invite=[
+            InviteRow(asn=asn, bytes_to_territory=int(v[0]), bytes_from_territory=int(v[1]))
             for asn, v in invite
         ],
-        "transit_cost_avoided": {
-            "peak_ixp_mbps": round(peak_mbps, 6),
-            "transit_price_per_mbps_month": inp.transit_price,
-            "ixp_port_price_per_mbps_month": inp.port_price,
-            "per_year": round(saving, 2),
-            "currency": inp.currency,
-        },
-    }
+        transit_cost_avoided=TransitSaving(
+            peak_ixp_mbps=round(peak_mbps, 6),
+            transit_price_per_mbps_month=inp.transit_price,
+            ixp_port_price_per_mbps_month=inp.port_price,
+            per_year=round(saving, 2),
+            currency=inp.currency,
+        ),
+        level=inp.level,
+    )
 
 
 def _rate(nbytes: float, seconds: int) -> float:

@@ -32,7 +32,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +48,9 @@ from lakou.flows.netflow import NetflowDecoder
 from lakou.flows.records import FlowBatch
 from lakou.flows.sflow import MalformedDatagram
 from lakou.flows.store import FlowStore
+
+if TYPE_CHECKING:
+    from lakou.flows.config import Config
 
 SFLOW_V5 = b"\x00\x00\x00\x05"
 
@@ -90,6 +93,31 @@ class Pipeline:
     keep_records: bool = False  # tests and `decode` ask for the records themselves
     records: list[FlowBatch] = field(default_factory=list)
     lan: LanSink | None = None
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Config,
+        enricher: Enricher,
+        store: FlowStore | None,
+        lan: LanSink | None = None,
+        max_clock_skew: int | None = None,
+        clock_skew_action: str | None = None,
+    ) -> Pipeline:
+        """The pipeline the ``flows`` section describes; ``max_clock_skew`` and
+        ``clock_skew_action`` (the command line's) take precedence over its settings."""
+        action = clock_skew_action or config.clock_skew_action
+        if action not in ("redate", "drop"):
+            raise ValueError(f"clock_skew_action: {action!r} is not redate or drop")
+        return cls(
+            enricher=enricher,
+            store=store,
+            lan=lan,
+            max_clock_skew=float(
+                config.max_clock_skew_seconds if max_clock_skew is None else max_clock_skew
+            ),
+            clock_skew_action="drop" if action == "drop" else "redate",
+        )
 
     def process(self, datagrams: Iterable[Received]) -> int:
         """Decode, enrich and sum a batch; returns the number of flow records accepted."""

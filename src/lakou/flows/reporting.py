@@ -1,5 +1,6 @@
 """Build a report from a store: pick the finest level that still covers the period, fetch
-the per-bucket sums, compute the figures (:mod:`lakou.flows.metrics`)."""
+the per-bucket sums, compute the figures (:mod:`lakou.flows.metrics`) into one
+:class:`~lakou.flows.traffic_report.TrafficReport`."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lakou.flows.config import Config
-from lakou.flows.enrich import EXPORTER_EXCHANGE
+from lakou.flows.enrich import EXPORTER_EXCHANGE, exporter_view
 from lakou.flows.metrics import ReportInputs, compute
-from lakou.flows.records import SOURCE_SFLOW
 from lakou.flows.store import FlowStore
+from lakou.flows.traffic_report import Period, TrafficReport
 
 
 def choose_level(config: Config, since: int, now: int) -> tuple[str, int]:
@@ -37,7 +38,8 @@ def build_report(
     until: int,
     member_names: dict[int, str] | None = None,
     now: int | None = None,
-) -> dict[str, Any]:
+) -> TrafficReport:
+    """The report of ``[since, until)`` (``since`` 0: the whole store) from ``store``."""
     now = int(time.time()) if now is None else now
     if since <= 0:
         span = store.time_range()
@@ -47,7 +49,18 @@ def build_report(
     else:
         level, bucket = choose_level(config, since, now)
     table = store.fetch(level, since, until, bucket)
-    inputs = ReportInputs(
+    return compute(table, _inputs(config, since, until, bucket, level, member_names))
+
+
+def _inputs(
+    config: Config,
+    since: int,
+    until: int,
+    bucket: int,
+    level: str,
+    member_names: dict[int, str] | None,
+) -> ReportInputs:
+    return ReportInputs(
         since=since,
         until=until,
         bucket=bucket,
@@ -56,10 +69,8 @@ def build_report(
         transit_price=config.prices.transit_per_mbps_month,
         port_price=config.prices.ixp_port_per_mbps_month,
         currency=config.prices.currency,
+        level=level,
     )
-    report = compute(table, inputs)
-    report["level"] = level
-    return report
 
 
 # --------------------------------------------------------------------------- per exchange
@@ -72,11 +83,11 @@ def build_report(
 
 @dataclass(frozen=True)
 class ExchangeTraffic:
-    """An exchange's report (the shape of :func:`build_report`), its exchange traffic per
+    """An exchange's report (as :func:`build_report` gives), its exchange traffic per
     bucket (``series``: member-to-member bits per second from ``start``, one value per
     ``bucket`` seconds, the series whose maximum is the report's peak) and per UTC day."""
 
-    report: dict[str, Any]
+    report: TrafficReport
     series: dict[str, Any]
     days: list[dict[str, Any]]
 
@@ -99,9 +110,7 @@ def exchange_rows(table: pa.Table, members: Collection[int]) -> pa.Table:
     """The rows of ``table`` that belong to an exchange with these member ASNs (see above)."""
     if table.num_rows == 0:
         return table
-    role = pc.fill_null(table.column("exporter_role"), 0).to_numpy(zero_copy_only=False)
-    source = table.column("source").to_numpy(zero_copy_only=False)
-    exchange_view = (role == EXPORTER_EXCHANGE) | ((role == 0) & (source == SOURCE_SFLOW))
+    exchange_view = _view(table) == EXPORTER_EXCHANGE
     wanted = np.array(sorted({int(a) for a in members}), dtype=np.int64)
     src = table.column("src_member").to_numpy(zero_copy_only=False).astype(np.int64)
     dst = table.column("dst_member").to_numpy(zero_copy_only=False).astype(np.int64)
@@ -130,41 +139,34 @@ def build_exchange_reports(
     out = {}
     for key, members in exchanges.items():
         rows = table if members is None else exchange_rows(table, members)
-        inputs = ReportInputs(
-            since=since,
-            until=until,
-            bucket=bucket,
-            local_territories=tuple(config.local_territories),
-            member_names=member_names or {},
-            transit_price=config.prices.transit_per_mbps_month,
-            port_price=config.prices.ixp_port_per_mbps_month,
-            currency=config.prices.currency,
-        )
-        report = compute(rows, inputs)
-        report["level"] = level
-        per_bucket = exchange_bytes(rows, report["period"])
+        report = compute(rows, _inputs(config, since, until, bucket, level, member_names))
+        per_bucket = exchange_bytes(rows, report.period)
         out[key] = ExchangeTraffic(
             report,
             {
-                "start": report["period"]["since"],
+                "start": report.period.since,
                 "bucket": bucket,
                 "bps": [round(float(v) * 8 / bucket, 3) for v in per_bucket],
             },
-            daily_traffic(per_bucket, report["period"]["since"], bucket),
+            daily_traffic(per_bucket, report.period.since, bucket),
         )
     return out
 
 
-def exchange_bytes(table: pa.Table, period: dict[str, int]) -> npt.NDArray[np.float64]:
+def _view(table: pa.Table) -> npt.NDArray[np.uint8]:
+    """The view of each row (:func:`lakou.flows.enrich.exporter_view`)."""
+    role = pc.fill_null(table.column("exporter_role"), 0).to_numpy(zero_copy_only=False)
+    return exporter_view(role, table.column("source").to_numpy(zero_copy_only=False))
+
+
+def exchange_bytes(table: pa.Table, period: Period) -> npt.NDArray[np.float64]:
     """Member-to-member bytes of the exchange view per bucket of ``period`` (a report's
     ``period``): the sums whose largest, as a rate, is the report's peak."""
-    start, end, bucket = int(period["since"]), int(period["until"]), int(period["bucket"])
+    start, end, bucket = period.since, period.until, period.bucket
     nb = max(0, (end - start + bucket - 1) // bucket)
     sums: npt.NDArray[np.float64] = np.zeros(nb)
     if table.num_rows and nb:
-        role = pc.fill_null(table.column("exporter_role"), 0).to_numpy(zero_copy_only=False)
-        source = table.column("source").to_numpy(zero_copy_only=False)
-        role = np.where(role == 0, np.where(source == SOURCE_SFLOW, 1, 2), role)
+        role = _view(table)
         src = table.column("src_member").to_numpy(zero_copy_only=False)
         dst = table.column("dst_member").to_numpy(zero_copy_only=False)
         when = table.column("bucket").to_numpy(zero_copy_only=False).astype(np.int64)

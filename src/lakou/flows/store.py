@@ -12,10 +12,17 @@ half a file. Roll-ups turn finished hours and days into one file each; retention
 whole day (or month) directories past their age. :class:`ClickHouseStore` in
 :mod:`lakou.flows.clickhouse_store` offers the same interface for large deployments; both
 run the SQL of :mod:`lakou.flows.sql`.
+
+:func:`open_store` is the one way to open the configured store (the CLI, the portal and
+the demo use it), and :func:`store_location` the one place that knows where it is (the
+default directory is ``core.data_dir/flows``). A store the demo made carries a marker
+file (:data:`DEMO_MARKER`, read with :func:`read_demo_marker`), so a reader tells the
+demo's synthetic week from measured traffic without knowing the demo.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -23,7 +30,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -31,11 +38,18 @@ import pyarrow.parquet as pq
 
 from lakou.flows.aggregate import SCHEMA
 from lakou.flows.sql import DUCKDB, fetch_sql, finished_periods_sql, rollup_sql, time_range_sql
+from lakou.i18n import gettext as _
 from lakou.private import private_dir
+
+if TYPE_CHECKING:
+    from lakou.flows.config import Config
 
 LEVELS = {"minute": 60, "hour": 3600, "day": 86400}
 # Roll-ups: (from level, to level, period in seconds), finest first.
 ROLLUPS = (("minute", "hour", 3600), ("hour", "day", 86400))
+
+
+DEMO_MARKER = "DEMO-DATA.json"  # in a store ``lakou demo`` made: the demo's note
 
 
 class FlowStoreError(RuntimeError):
@@ -206,3 +220,64 @@ def _atomic_write(table: pa.Table, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp, compression="zstd")
     os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------- the door
+@dataclass(frozen=True)
+class StoreLocation:
+    """Where the configured flow store is: ``kind`` (duckdb or clickhouse), ``location``
+    (a directory, or host:port/database) and ``directory``, the folder of a DuckDB store
+    or the one ``--store DIR`` (or ``flows.store_dir``) names beside a ClickHouse store;
+    None for ClickHouse without one (the LAN hygiene tables are then not kept)."""
+
+    kind: str
+    location: str
+    directory: Path | None
+
+
+def store_location(
+    config: Config, data_dir: Path, store_dir: str | Path | None = None, backend: str | None = None
+) -> StoreLocation:
+    """The store ``config`` (the ``flows`` section) names, ``store_dir`` and ``backend``
+    (the command line's ``--store``/``--backend``) taking precedence. A DuckDB store is
+    ``store_dir``, else ``flows.store_dir``, else ``data_dir/flows``."""
+    kind = backend or config.store
+    given = store_dir or config.store_dir or None
+    if kind == "clickhouse":
+        ch = config.clickhouse
+        where = f"{ch.host}:{ch.port}/{ch.database}"
+        return StoreLocation(kind, where, Path(given) if given else None)
+    if kind != "duckdb":
+        raise FlowStoreError(_("unknown flow store {kind!r}").format(kind=kind))
+    directory = Path(given) if given else Path(data_dir) / "flows"
+    return StoreLocation(kind, str(directory), directory)
+
+
+def open_store(
+    config: Config, data_dir: Path, store_dir: str | Path | None = None, backend: str | None = None
+) -> FlowStore:
+    """The configured flow store (see :func:`store_location`), ready to write and read.
+
+    Raises :class:`FlowStoreError` when it cannot be reached (ClickHouse) or is unknown.
+    """
+    where = store_location(config, data_dir, store_dir, backend)
+    if where.kind == "clickhouse":
+        from lakou.flows.clickhouse_store import ClickHouseStore
+
+        ch = config.clickhouse
+        return ClickHouseStore(ch.host, ch.port, ch.database, ch.user, ch.password)
+    assert where.directory is not None
+    return ParquetStore(where.directory)
+
+
+def read_demo_marker(directory: str | Path) -> dict[str, Any] | None:
+    """The demo's note in a flow store directory (generator, week, samples), or None for
+    a store of measured traffic (or a note that cannot be read)."""
+    path = Path(directory) / DEMO_MARKER
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

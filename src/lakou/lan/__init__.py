@@ -16,13 +16,15 @@ from lakou.lan.checks import Finding, Thresholds, find
 from lakou.lan.observe import LanRecorder
 from lakou.lan.quarantine import QuarantineStatus, quarantine_status
 from lakou.lan.store import LanStore, LanStoreError
-from lakou.lan.watchlist import Watchlist, load_watchlist
+from lakou.lan.watchlist import WatchedPort, Watchlist, load_watchlist
 
 __all__ = [
     "Finding",
+    "LanRecorder",
     "LanStoreError",
     "QuarantineStatus",
     "Thresholds",
+    "WatchedPort",
     "Watchlist",
     "lan_recorder",
     "lan_report",

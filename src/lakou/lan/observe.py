@@ -27,8 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from lakou.flows import sflow
-from lakou.flows.records import FlowBatch, halves_to_ip
+from lakou.flows import FlowBatch, halves_to_ip, sflow
 from lakou.lan.frames import classify
 from lakou.lan.store import FRAMES, MACS, LanStore
 

@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lakou.flows.store import FlowStoreError
+from lakou.flows import FlowStoreError
 from lakou.i18n import gettext as _
 
 FRAMES = pa.schema(

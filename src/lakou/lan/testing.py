@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from pathlib import Path
 
-from lakou.flows.records import mac_to_int
+from lakou.flows import mac_to_int
 
 BROADCAST = "ff:ff:ff:ff:ff:ff"
 

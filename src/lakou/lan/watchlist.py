@@ -17,18 +17,15 @@ connection's state says quarantine.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from lakou.flows.members import MembersFileError, load_members
-from lakou.flows.records import int_to_mac, mac_to_int
+from lakou.flows import MembersFileError, int_to_mac, load_members, mac_to_int
 from lakou.i18n import gettext as _
+from lakou.inputs import load_yaml
 
 
 @dataclass(frozen=True)
@@ -155,7 +152,7 @@ def load_watchlist(path: str | Path) -> Watchlist:
 # Extras are keyed by (member's position in the file, address's position in the member),
 # the order in which lakou.flows.members builds them.
 def _yaml_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_bytes())
     if isinstance(data, dict):
         data = data.get("members", [])
     out = {}
@@ -195,13 +192,19 @@ def _csv_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
 
 
 def _ixf_extras(path: Path) -> dict[tuple[int, int], dict[str, Any]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """A connection in the state ``quarantine`` puts its addresses' ports in quarantine
+    (the document read by :mod:`lakou.ixf`, in the order ``members_exchange`` keeps)."""
+    from lakou import ixf
+
+    document = ixf.load(
+        path.read_text(encoding="utf-8"), ixf.ImportReport(), complete=False, duplicates="keep"
+    )
     out = {}
-    for position, m in enumerate(data.get("member_list", [])):
+    for position, member in enumerate(document.members):
         i = 0
-        for conn in m.get("connection_list", []) or []:
-            quarantine = str(conn.get("state", "")).lower() == "quarantine"
-            for _vl in conn.get("vlan_list", []) or []:
+        for conn in member.connections:
+            quarantine = conn.state.lower() == "quarantine"
+            for _vlan in conn.vlans:
                 out[(position, i)] = {"quarantine": quarantine}
                 i += 1
     return out

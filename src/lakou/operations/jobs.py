@@ -16,7 +16,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +37,10 @@ class JobError(Exception):
 class Job:
     name: str
     description: str
-    steps: Callable[[Any], list[list[str]]]  # configuration -> lakou argument lists
+    steps: Callable[..., list[list[str]]]  # configuration -> lakou argument lists
+    # Only for exchanges with members' changes waiting (``record.waiting_exchanges``): the
+    # steps get them as ``only``, and with none waiting the run succeeds doing nothing.
+    only_waiting: bool = False
 
 
 @dataclass
@@ -47,11 +50,20 @@ class Outcome:
     steps: list[str] = field(default_factory=list)  # the command lines that ran
 
 
-def _rs_refresh(config: Any) -> list[list[str]]:
-    """For each exchange in routeserver.deploy_servers: build each server's config (fresh
-    IRR and RPKI data, the last good data kept where a source fails), then one staged
-    deploy over them."""
+def _rs_refresh(config: Any, only: Collection[str] | None = None) -> list[list[str]]:
+    """For each exchange in routeserver.deploy_servers (or those of ``only``): build each
+    server's config (fresh IRR and RPKI data, the last good data kept where a source
+    fails), then one staged deploy over them."""
     servers = config.routeserver.deploy_servers
+    if only is not None:
+        servers = [s for s in servers if s.exchange in only]
+        if not servers:
+            raise JobError(
+                _(
+                    "members' changes wait on {slugs}, but no route server of "
+                    "routeserver.deploy_servers belongs to them"
+                ).format(slugs=", ".join(sorted(only)))
+            )
     if not servers:
         raise JobError(
             _(
@@ -95,6 +107,10 @@ def _territory_refresh(config: Any) -> list[list[str]]:
     ]
 
 
+def _key_reminders(config: Any) -> list[list[str]]:
+    return [["user", "remind-keys"]]
+
+
 def backup_dir(config: Any) -> Path:
     return Path(config.jobs.backup_dir or Path(config.core.data_dir) / "backups")
 
@@ -112,6 +128,13 @@ JOBS: dict[str, Job] = {
             "Refresh IRR and RPKI data, rebuild every route server, staged safe deploy.",
             _rs_refresh,
         ),
+        Job(
+            "rs-changes",
+            "Rebuild and deploy the route servers of exchanges where members changed their "
+            "routing (self-service); nothing when no change waits.",
+            _rs_refresh,
+            only_waiting=True,
+        ),
         Job("peeringdb-sync", "Incremental sync of the local PeeringDB cache.", _peeringdb_sync),
         Job(
             "flows-rollup",
@@ -124,6 +147,11 @@ JOBS: dict[str, Job] = {
             _territory_refresh,
         ),
         Job("backup", "Back up the registry, configuration and history.", _backup),
+        Job(
+            "key-reminders",
+            "E-mail API-key owners before their keys expire (portal.smtp).",
+            _key_reminders,
+        ),
     )
 }
 

@@ -32,18 +32,39 @@ def run_and_record(
             outcome = Outcome(False, _("another run of {name} is in progress").format(name=name))
         else:
             try:
-                steps = job.steps(config)
+                waiting = waiting_exchanges() if job.only_waiting else None
+                steps = job.steps(config, only=waiting) if waiting else job.steps(config)
             except JobError as exc:
                 outcome = Outcome(False, str(exc))
             else:
-                try:
-                    outcome = run_steps(steps, config_path, config.jobs.step_timeout, echo=echo)
-                except Exception as exc:  # recorded, then raised: never left "running"
-                    finish(run, Outcome(False, _("lakou error: {error}").format(error=exc)))
-                    raise
+                if job.only_waiting and not waiting:
+                    outcome = Outcome(True, _("no member change waits for the route servers"))
+                else:
+                    try:
+                        outcome = run_steps(steps, config_path, config.jobs.step_timeout, echo=echo)
+                    except Exception as exc:  # recorded, then raised: never left "running"
+                        finish(run, Outcome(False, _("lakou error: {error}").format(error=exc)))
+                        raise
     finish(run, outcome)
     prune(name, config.jobs.keep_runs)
     return run
+
+
+REBUILDS = ("rs-refresh", "rs-changes")  # the jobs that rebuild and deploy route servers
+
+
+def waiting_exchanges() -> list[str]:
+    """Slugs of the exchanges whose members changed their routing (self-service:
+    ``Exchange.routeserver_changed``) after the start of the last successful rebuild."""
+    from lakou.registry.models import Exchange
+
+    last = (
+        JobRun.objects.filter(job__in=REBUILDS, outcome=SUCCEEDED).order_by("-started_at").first()
+    )
+    changed = Exchange.objects.filter(routeserver_changed__isnull=False)
+    if last is not None:
+        changed = changed.filter(routeserver_changed__gt=last.started_at)
+    return sorted(changed.values_list("slug", flat=True))
 
 
 def finish(run: JobRun, outcome: Outcome) -> None:

@@ -10,7 +10,7 @@ The cache file is named after the data directory and holds a *signature*: the pa
 and modification time of every source file the indexes were built from, the countries
 asked for and a format version. A run whose signature differs (a file added, removed,
 replaced or touched) rebuilds and overwrites the file. A cache that cannot be read (cut
-short, not an npz, arrays missing, a newer :class:`PrefixIndex` layout) is never
+short, not an npz, an array of :meth:`PrefixIndex.to_arrays` missing) is never
 trusted: the indexes are rebuilt and the caller is told why through ``warn``.
 """
 
@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable
@@ -29,11 +27,9 @@ from typing import Any
 import numpy as np
 
 from lakou.i18n import gettext as _
-from lakou.territory.index import PrefixIndex
-from lakou.territory.inventory import discover
-from lakou.territory.lookup import DataDirLookup, index_from_data_dir
+from lakou.territory import DataDirLookup, PrefixIndex, discover, index_from_data_dir, save_arrays
 
-FORMAT = 1  # bump when the file layout changes
+FORMAT = 2  # bump when the file layout changes (2: PrefixIndex.to_arrays)
 Warn = Callable[[str], None]
 
 
@@ -68,97 +64,23 @@ def cache_path(cache_dir: Path, data_dir: Path) -> Path:
 
 
 # ------------------------------------------------------------------ (de)serialising
-def _layout() -> set[str]:
-    """The attributes a :class:`PrefixIndex` has today (the cache must hold all of them)."""
-    return set(vars(PrefixIndex.from_rows([])))
-
-
-def _text_column(values: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
-    """Strings (or None) as one UTF-8 blob + a None mask: 10x smaller than a "U" array."""
-    items = list(values)
-    blob = "\n".join("" if v is None else v for v in items).encode("utf-8", "surrogatepass")
-    mask = np.fromiter((v is None for v in items), dtype=np.bool_, count=len(items))
-    return np.frombuffer(blob, dtype=np.uint8), mask
-
-
-def _from_text_column(blob: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    texts: list[str | None] = (
-        list(blob.tobytes().decode("utf-8", "surrogatepass").split("\n")) if len(mask) else []
-    )
-    if len(texts) != len(mask):
-        raise ValueError(
-            _("text column has {n} values, mask {m}").format(n=len(texts), m=len(mask))
-        )
-    for i in np.flatnonzero(mask).tolist():
-        texts[i] = None
-    out = np.empty(len(texts), dtype=object)
-    out[:] = texts
-    return out
-
-
-def _pack(index: PrefixIndex, n: int, arrays: dict[str, np.ndarray]) -> dict[str, str]:
-    """Add one index's attributes to ``arrays``; return {attribute: how it is stored}."""
-    kinds: dict[str, str] = {}
-    for name, value in vars(index).items():
-        key = f"i{n}.{name}"
-        if isinstance(value, np.ndarray) and value.dtype == object:
-            arrays[key + ".blob"], arrays[key + ".mask"] = _text_column(value.tolist())
-            kinds[name] = "text-array"
-        elif isinstance(value, np.ndarray):
-            arrays[key] = value
-            kinds[name] = "array"
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            arrays[key + ".blob"], arrays[key + ".mask"] = _text_column(value)
-            kinds[name] = "text-list"
-        elif isinstance(value, int):
-            arrays[key] = np.asarray(value, dtype=np.int64)
-            kinds[name] = "int"
-        else:  # a layout this cache does not know how to keep: do not cache at all
-            raise TypeError(f"PrefixIndex.{name}: {type(value).__name__}")
-    return kinds
-
-
-def _unpack(n: int, kinds: dict[str, str], archive: Any) -> PrefixIndex:
-    index = object.__new__(PrefixIndex)
-    for name, kind in kinds.items():
-        key = f"i{n}.{name}"
-        if kind == "array":
-            value: Any = archive[key]
-        elif kind == "int":
-            value = int(archive[key])
-        elif kind in ("text-array", "text-list"):
-            value = _from_text_column(archive[key + ".blob"], archive[key + ".mask"])
-            if kind == "text-list":
-                value = value.tolist()
-        else:
-            raise ValueError(_("unknown stored kind {kind!r}").format(kind=kind))
-        setattr(index, name, value)
-    return index
+# Each index writes itself (:meth:`PrefixIndex.to_arrays`) under its own key, ``i<n>.``,
+# beside the meta (signature, description, how many routing and location indexes).
 
 
 def save(path: Path, lookup: DataDirLookup, described: str, sig: dict[str, Any]) -> None:
     """Write atomically (a temporary file renamed into place): readers never see half."""
     arrays: dict[str, np.ndarray] = {}
-    parts = []
     for n, index in enumerate([*lookup.routings, *lookup.locations]):
-        parts.append(_pack(index, n, arrays))
+        arrays |= index.to_arrays(f"i{n}.")
     meta = {
         "signature": sig,
         "described": described,
         "routings": len(lookup.routings),
         "locations": len(lookup.locations),
-        "kinds": parts,
     }
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(stream, **arrays)  # type: ignore[arg-type]
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    save_arrays(path, arrays)
 
 
 def load(path: Path, sig: dict[str, Any]) -> tuple[DataDirLookup, str] | None:
@@ -171,12 +93,9 @@ def load(path: Path, sig: dict[str, Any]) -> tuple[DataDirLookup, str] | None:
             meta = json.loads(archive["meta"].tobytes().decode())
             if meta.get("signature") != sig:
                 return None
-            expected = _layout()
-            indexes = []
-            for n, kinds in enumerate(meta["kinds"]):
-                if set(kinds) != expected:
-                    raise ValueError(_("stored index layout differs from PrefixIndex's"))
-                indexes.append(_unpack(n, kinds, archive))
+            routings = int(meta["routings"])
+            count = routings + int(meta["locations"])
+            indexes = [PrefixIndex.from_arrays(archive, f"i{n}.") for n in range(count)]
     except (
         KeyError,
         zipfile.BadZipFile,
@@ -185,9 +104,6 @@ def load(path: Path, sig: dict[str, Any]) -> tuple[DataDirLookup, str] | None:
         UnicodeDecodeError,
     ) as exc:
         raise ValueError(f"{type(exc).__name__}: {exc}") from None
-    routings = int(meta["routings"])
-    if routings + int(meta["locations"]) != len(indexes):
-        raise ValueError(_("index count does not match"))
     return DataDirLookup(indexes[:routings], indexes[routings:]), str(meta["described"])
 
 

@@ -11,9 +11,9 @@ from lakou.exchange import Exchange
 from lakou.paths.analyze import Annotator
 from lakou.paths.cache import Warn, cached_index_from_data_dir
 from lakou.paths.config import Config
+from lakou.territory import read_prefix_table
 from lakou.territory.inventory import discover
 from lakou.territory.sources.ixp import IxpDirectory, from_exchanges, read_pch, read_peeringdb
-from lakou.territory.table import read_prefix_table
 
 
 def ixp_directory(data_dir: Path | None, exchanges: Iterable[Exchange] = ()) -> IxpDirectory:

@@ -51,20 +51,26 @@ def _documents(path: Path) -> Iterator[tuple[str, Any]]:
 def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
     if obj.get("type") != "traceroute":
         raise ValueError(_("not a traceroute result (type {t!r})").format(t=obj.get("type")))
-    hops: list[Hop] = []
+    # replies merged as they are read (what _merge_hops does, without a Hop per reply):
+    # (TTL, address) -> [smallest RTT, replies]
+    merged: dict[tuple[int, str | None], list[Any]] = {}
     for j, entry in enumerate(obj.get("result") or []):
         if not isinstance(entry, dict) or "hop" not in entry:
             raise ValueError(_("result[{j}] has no hop number").format(j=j))
         ttl = int(entry["hop"])
-        replies = entry.get("result") or []
         answered = False
-        for reply in replies:
+        for reply in entry.get("result") or []:
             if isinstance(reply, dict) and reply.get("from") and "late" not in reply:
                 rtt = reply.get("rtt")
-                hops.append(Hop(ttl, str(reply["from"]), float(rtt) if rtt is not None else None))
+                rtt_ms = float(rtt) if rtt is not None else None
+                _merge_reply(merged, (ttl, str(reply["from"])), rtt_ms)
                 answered = True
         if not answered:
-            hops.append(Hop(ttl, None, None))
+            _merge_reply(merged, (ttl, None), None)
+    hops = sorted(
+        (Hop(ttl, ip, rtt, replies) for (ttl, ip), (rtt, replies) in merged.items()),
+        key=_ttl,
+    )
     return Traceroute(
         id=place,
         source="ripe-atlas",
@@ -73,10 +79,26 @@ def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
         destination=str(obj.get("dst_addr", "")),
         af=int(obj.get("af", 4)),
         timestamp=int(obj.get("timestamp", 0)),
-        hops=_merge_hops(hops),
+        hops=hops,
         msm_id=int(obj["msm_id"]) if obj.get("msm_id") is not None else None,
         probe_public_address=str(obj.get("from", "")),
     )
+
+
+def _merge_reply(
+    merged: dict[tuple[int, str | None], list[Any]], key: tuple[int, str | None], rtt: float | None
+) -> None:
+    known = merged.get(key)
+    if known is None:
+        merged[key] = [rtt, 1]
+        return
+    if known[0] is None or (rtt is not None and rtt < known[0]):
+        known[0] = rtt if rtt is not None else known[0]
+    known[1] += 1
+
+
+def _ttl(hop: Hop) -> int:
+    return hop.ttl
 
 
 def _scamper(place: str, obj: dict[str, Any]) -> Traceroute:

@@ -18,6 +18,7 @@ from ninja import NinjaAPI, Schema
 
 from lakou import __version__
 from lakou.accounts.api import router as members_router
+from lakou.accounts.member_read_api import router as member_read_router
 from lakou.portal import queries
 from lakou.portal.lg_api import router as lg_router
 from lakou.portal.pagecache import mark_public
@@ -37,6 +38,7 @@ api = NinjaAPI(
 api.add_router("/lg", lg_router)
 api.add_router("/traffic", traffic_router)
 api.add_router("/members", members_router)
+api.add_router("/members", member_read_router)  # routes and traffic
 
 
 class LanOut(Schema):

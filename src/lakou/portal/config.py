@@ -8,6 +8,21 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
+class SmtpConfig(BaseModel):
+    """The mail server the portal sends through (invitations, password resets, API-key
+    reminders, peering requests): the settings of ``lakou watch --smtp-*``, sent by the
+    watch engine's SMTP client; the password is ``$LAKOU_SMTP_PASSWORD``, as for the watch."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = Field(default="", description="SMTP server; empty: the portal sends no e-mail.")
+    port: int = Field(default=25, ge=1, le=65535, description="SMTP port (587 with starttls).")
+    sender: str = Field(default="lakou@localhost", description="From: address of the mail.")
+    starttls: bool = Field(default=False, description="STARTTLS, verified against the CAs.")
+    user: str = Field(default="", description="SMTP user (password: $LAKOU_SMTP_PASSWORD).")
+    ca_file: str | None = Field(default=None, description="CA file to verify the server.")
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -86,6 +101,10 @@ class Config(BaseModel):
                 )
         return origins
 
+    smtp: SmtpConfig = Field(
+        default_factory=SmtpConfig,
+        description="Mail server for invitations, password resets, key reminders, peering.",
+    )
     metrics_allow: list[str] = Field(
         default_factory=lambda: ["127.0.0.0/8", "::1/128"],
         description="Addresses or networks that may read /metrics (others get 403).",

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "lakou.accounts",
+    "lakou.peering",  # the peering manager (requests, not-interested marks)
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
 ]
 

@@ -21,6 +21,7 @@ data and the operator's published files, nothing about a member's account.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Callable, Sequence
@@ -72,14 +73,16 @@ _lock = threading.Lock()
 KEEP = 4  # results kept per page: one per language, and the file's newest version
 
 
-def _read(key: tuple[Any, ...], compute: Callable[[], T], cache: dict[Any, T]) -> T:
+def _read(
+    key: tuple[Any, ...], compute: Callable[[], T], cache: dict[Any, T], keep: int = KEEP
+) -> T:
     """``compute()`` once per ``key`` (the newest result only: files change, rarely).
     One computation at a time: visitors arriving during a long one wait for its result
     instead of starting the same work again."""
     with _lock:
         if key not in cache:
             value = compute()
-            if len(cache) >= KEEP:
+            if len(cache) >= keep:
                 cache.clear()
             cache[key] = value
         return cache[key]
@@ -89,10 +92,11 @@ _territory_cache: dict[Any, Any] = {}
 _paths_cache: dict[Any, Any] = {}
 _whatif_cache: dict[Any, Any] = {}
 _content_cache: dict[Any, Any] = {}
+_neighbour_cache: dict[Any, Any] = {}
 
 
 def clear_cache() -> None:
-    for cache in (_territory_cache, _paths_cache, _whatif_cache, _content_cache):
+    for cache in (_territory_cache, _paths_cache, _whatif_cache, _content_cache, _neighbour_cache):
         cache.clear()
 
 
@@ -131,11 +135,26 @@ def territory_input() -> Input:
     return Input("ok", report)
 
 
+def neighbours_input(report: Any) -> tuple[Any, list[str]]:
+    """The regional view of ``report`` beside ``territory.neighbours``' inventories, and
+    one line per neighbour file that could not be read (the view goes on without it)."""
+    neighbours: list[tuple[str, Any]] = []
+    errors: list[str] = []
+    for path in _config().territory.neighbours:
+        path = Path(path)
+        try:
+            read = functools.partial(territory_engine.read_territory_report, path)
+            neighbour = _read(_stamp([path]), read, _neighbour_cache, keep=64)
+        except territory_engine.InventoryFileError as exc:
+            errors.append(str(exc))
+            continue
+        neighbours.append((path.name, neighbour))
+    return territory_engine.regional_view(report, neighbours), errors
+
+
 def content_input() -> Input:
     """Content locality over the flow store's last week (the traffic pages' store)."""
-    from lakou.flows.content import content_locality_report
-    from lakou.flows.reporting import latest_period
-    from lakou.flows.store import FlowStoreError
+    from lakou.flows import FlowStoreError, content_locality_report, latest_period
     from lakou.portal import traffic_queries
 
     commands = ["lakou flows collect --registry"]
@@ -193,6 +212,7 @@ def territory(request: HttpRequest) -> HttpResponse:
         report = found.value
         classes = report.by_class()
         bands = report.confidence_bands()
+        region, neighbour_errors = neighbours_input(report)
         context |= {
             "report": report,
             "classes": [
@@ -203,7 +223,9 @@ def territory(request: HttpRequest) -> HttpResponse:
             "members": report.members(),
             "bands": [(_band_name(k), v) for k, v in bands.items()],
             "least_sure": [p for p in report.least_sure(30) if p.confidence < 1.0],
-            "per_territory": report.per_territory(),
+            "per_territory": region.rows,
+            "regional_networks": region.networks,
+            "neighbour_errors": neighbour_errors,
             "chart": {
                 "classes": {
                     "names": [_class_name(k) for k in ("local", "regional", "global", "elsewhere")],

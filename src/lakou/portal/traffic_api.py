@@ -119,7 +119,7 @@ def traffic(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
         "sampling": SAMPLING,
         "prices": view.prices,
         "exchanges": [
-            {"slug": f.slug, "name": f.name, "demo": f.demo, "report": f.report}
+            {"slug": f.slug, "name": f.name, "demo": f.demo, "report": f.report.as_dict()}
             for f in view.exchanges
         ],
     }
@@ -144,7 +144,7 @@ def traffic_exchange(request: HttpRequest, slug: str, query: Query[PeriodQuery])
         "slug": ex.slug,
         "name": ex.name,
         "demo": ex.demo,
-        "report": figures.report if figures else None,
+        "report": figures.report.as_dict() if figures else None,
         "series": figures.traffic.series if figures else None,
         "days": figures.traffic.days if figures else [],
     }

@@ -23,8 +23,19 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import pgettext_lazy
 
-from lakou.flows.reporting import ExchangeTraffic, build_exchange_reports, latest_period
-from lakou.flows.store import FlowStore, FlowStoreError
+from lakou.flows import (
+    ExchangeTraffic,
+    FlowStore,
+    FlowStoreError,
+    InviteRow,
+    MemberRate,
+    TrafficReport,
+    build_exchange_reports,
+    latest_period,
+    open_store,
+    read_demo_marker,
+    store_location,
+)
 from lakou.registry import models as m
 from lakou.singleflight import SingleFlight
 
@@ -32,7 +43,6 @@ PERIODS = (1, 7, 30)  # days a visitor can choose
 DEFAULT_DAYS = 7
 TOP = 5  # members and networks to invite on the overview
 CACHE_SECONDS = 60.0
-DEMO_MARKER = "DEMO-DATA.json"
 
 # The store's levels, as the pages name them ("minute sums", "sommes par heure").
 LEVEL_NAMES = {
@@ -69,49 +79,48 @@ class ExchangeFigures:
     traffic: ExchangeTraffic
 
     @property
-    def report(self) -> dict[str, Any]:
+    def report(self) -> TrafficReport:
         return self.traffic.report
 
     @property
     def has_traffic(self) -> bool:
-        return bool(self.report["totals"]["ixp_member_to_member_bytes"])
+        return self.report.has_exchange_traffic
 
     @property
     def local_share_pct(self) -> float | None:
-        share = self.report["local"]["local_share"]
+        share = self.report.local.local_share
         return None if share is None else share * 100
 
     @property
     def local_share_error_points(self) -> float | None:
         """The local share's 95% error in percentage points (the report gives it relative)."""
-        share, rel = self.local_share_pct, self.report["local"]["local_share_error_pct"]
+        share, rel = self.local_share_pct, self.report.local.local_share_error_pct
         return None if share is None or rel is None else share * rel / 100
 
     @property
     def peak_bps(self) -> float:
-        return float(self.report["transit_cost_avoided"]["peak_ixp_mbps"]) * 1e6
+        return float(self.report.transit_cost_avoided.peak_ixp_mbps) * 1e6
 
     @property
     def mean_bps(self) -> float:
-        seconds = self.report["period"]["seconds"]
-        total = self.report["totals"]["ixp_member_to_member_bytes"]
+        seconds = self.report.period.seconds
+        total = self.report.totals.ixp_member_to_member_bytes
         return total * 8 / seconds if seconds else 0.0
 
-    def top_members(self, n: int = TOP) -> list[dict[str, Any]]:
-        rows = sorted(self.report["members"], key=lambda r: -(r["in_bytes"] + r["out_bytes"]))
-        return rows[:n]
+    def top_members(self, n: int = TOP) -> list[MemberRate]:
+        return self.member_rows()[:n]
 
-    def invite(self, n: int = TOP) -> list[dict[str, Any]]:
-        return list(self.report["invite"][:n])
+    def invite(self, n: int = TOP) -> list[InviteRow]:
+        return list(self.report.invite[:n])
 
-    def member_rows(self) -> list[dict[str, Any]]:
-        return sorted(self.report["members"], key=lambda r: -(r["in_bytes"] + r["out_bytes"]))
+    def member_rows(self) -> list[MemberRate]:
+        return sorted(self.report.members, key=lambda r: -r.total_bytes)
 
     def matrix(self) -> dict[str, Any]:
         """The member x member matrix as rows (senders) and columns (receivers), busiest
         members first; each cell the engine's cell (bytes, b/s, samples, error) or None."""
-        order = [r["asn"] for r in self.member_rows()]
-        cells = {(c["src"], c["dst"]): c for c in self.report["matrix"]}
+        order = [r.asn for r in self.member_rows()]
+        cells = {(c.src, c.dst): c for c in self.report.matrix}
         present = {a for pair in cells for a in pair}
         order = [a for a in order if a in present] + sorted(present - set(order))
         return {
@@ -171,30 +180,15 @@ def parse_days(text: str | None) -> int:
 def _open_store() -> tuple[FlowStore | None, Source, str]:
     """The configured flow store, its description, and an error when it cannot be opened."""
     config = settings.LAKOU_CONFIG
-    flows = config.flows
-    if flows.store == "clickhouse":
-        ch = flows.clickhouse
-        source = Source("clickhouse", f"{ch.host}:{ch.port}/{ch.database}")
-        try:
-            from lakou.flows.clickhouse_store import ClickHouseStore
-
-            return ClickHouseStore(ch.host, ch.port, ch.database, ch.user, ch.password), source, ""
-        except FlowStoreError as exc:
-            return None, source, str(exc)
-    from lakou.flows.store import ParquetStore
-
-    path = Path(flows.store_dir) if flows.store_dir else Path(config.core.data_dir) / "flows"
-    demo = _demo_note(path)
-    source = Source("duckdb", str(path), demo)
-    if not path.is_dir():
+    where = store_location(config.flows, Path(config.core.data_dir))
+    demo = read_demo_marker(where.directory) if where.kind == "duckdb" and where.directory else None
+    source = Source(where.kind, where.location, demo)
+    if where.kind == "duckdb" and not (where.directory and where.directory.is_dir()):
         return None, source, ""
-    return ParquetStore(path), source, ""
-
-
-def _demo_note(path: Path) -> dict[str, Any] | None:
-    from lakou.registry.demo.traffic import read_marker
-
-    return read_marker(path)
+    try:
+        return open_store(config.flows, Path(config.core.data_dir)), source, ""
+    except FlowStoreError as exc:
+        return None, source, str(exc)
 
 
 _views: SingleFlight[TrafficView] = SingleFlight(CACHE_SECONDS, max_entries=16, background=True)
@@ -267,13 +261,13 @@ def _read(
     for slug, name, demo in listed:
         traffic = reports[slug]
         view.exchanges.append(ExchangeFigures(slug, name, demo, members.get(slug, {}), traffic))
-        view.level = traffic.report["level"]
-        view.bucket = traffic.report["period"]["bucket"]
-        view.samples += sum(c["samples"] for c in traffic.report["matrix"])
-    seen = [f.report["period"] for f in view.exchanges if f.has_traffic]
+        view.level = traffic.report.level
+        view.bucket = traffic.report.period.bucket
+        view.samples += traffic.report.matrix_samples
+    seen = [f.report.period for f in view.exchanges if f.has_traffic]
     if seen:  # the period the data covers, bucket-aligned, as the reports say
-        view.since = min(p["since"] for p in seen)
-        view.until = max(p["until"] for p in seen)
+        view.since = min(p.since for p in seen)
+        view.until = max(p.until for p in seen)
     if not listed:
         view.level, view.bucket = "", config.percentile_bucket_seconds
     return view

@@ -79,11 +79,11 @@ def exchange(request: HttpRequest, slug: str) -> HttpResponse:
             "series": figures.traffic.series,
             "days": figures.traffic.days,
             "members": {
-                "names": [r["name"] for r in members],
-                "in": [r["in_bps"] for r in members],
-                "out": [r["out_bps"] for r in members],
-                "in_p95": [r["in_p95_bps"] for r in members],
-                "out_p95": [r["out_p95_bps"] for r in members],
+                "names": [r.name for r in members],
+                "in": [r.in_bps for r in members],
+                "out": [r.out_bps for r in members],
+                "in_p95": [r.in_p95_bps for r in members],
+                "out_p95": [r.out_p95_bps for r in members],
             },
             "labels": {
                 "rate": _("Between members"),

@@ -50,6 +50,7 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("", include("lakou.accounts.urls")),
+    path("", include("lakou.peering.urls")),
     path("admin/", admin.site.urls),
     path("operations/", include("lakou.operations.urls")),
     path("metrics", metrics, name="metrics"),

@@ -13,10 +13,10 @@ import os
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lakou.i18n import gettext as _
+from lakou.inputs import InputError, load_yaml
 
 
 class ConfigError(ValueError):
@@ -138,13 +138,11 @@ class PortsConfig(BaseModel):
 def load(path: Path) -> PortsConfig:
     """Read a switches file; any mistake raises :class:`ConfigError` naming file and place."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_bytes()) or {}
     except OSError as exc:
         raise ConfigError(f"{path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{where}: {_('not valid YAML')}") from None
+    except InputError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: {_('expected a mapping with a list of switches')}")
     try:

@@ -14,7 +14,7 @@ import math
 import random
 from pathlib import Path
 
-from lakou.flows.sflow import decode
+from lakou.flows import decode_sflow as decode
 from lakou.ports.collect import Collector
 from lakou.ports.config import PortsConfig, Switch
 from lakou.ports.store import PortStore

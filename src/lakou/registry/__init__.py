@@ -1,1 +1,27 @@
-"""lakou.registry."""
+"""lakou.registry: the exchange's registry (Django): exchanges, peering LANs, members,
+their connections, addresses, MACs and route-server sessions; IX-F and clients.yml
+imports and exports; the PeeringDB cache's Django side.
+
+The door for the engines and the command line is the registry as the engines see it,
+typed and without Django objects (:mod:`lakou.exchange`): :func:`exchange_view` (one
+exchange by slug), :func:`all_exchanges`, :func:`switch_addresses` (the sFlow agents of
+the exchange's switches). Django's own ways in (``models``, ``admin``, ``apps``,
+``migrations``) are imported by path. Names are loaded on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lakou.registry.engines import all_exchanges, exchange_view, switch_addresses
+
+__all__ = ["all_exchanges", "exchange_view", "switch_addresses"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from lakou.registry import engines
+
+        return getattr(engines, name)
+    raise AttributeError(f"module 'lakou.registry' has no attribute {name!r}")

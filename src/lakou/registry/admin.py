@@ -319,7 +319,7 @@ class AddressInline(admin.TabularInline):
 class MacInline(admin.TabularInline):
     model = m.MacAddress
     extra = 0
-    fields = ("mac", "learned")
+    fields = ("mac", "learned", "quarantine")
 
 
 class SessionInline(admin.TabularInline):
@@ -346,6 +346,7 @@ class ExchangeAdmin(AsnSearchMixin, RegistryAdmin):
         (_("Contact"), {"fields": ("url", "support_email", "support_phone")}),
         (_("Identifiers"), {"fields": ("asn", "ixf_id", "ixp_id", "peeringdb_ix_id")}),
         (_("Bridges"), {"fields": ("bridged_to",)}),
+        (_("Members' self-service"), {"fields": ("selfservice_approval", "mac_quarantine")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[m.Exchange]:
@@ -623,8 +624,8 @@ class PeeringLanAddressAdmin(AddressSearchMixin, RegistryAdmin):
 
 @admin.register(m.MacAddress)
 class MacAddressAdmin(RegistryAdmin):
-    list_display = ("mac", "address", "member", "lan", "learned")
-    list_filter = ("lan__exchange", "lan", "learned")
+    list_display = ("mac", "address", "member", "lan", "learned", "quarantine")
+    list_filter = ("lan__exchange", "lan", "learned", "quarantine")
     search_fields = (
         "mac",
         "address__ipv4",

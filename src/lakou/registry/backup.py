@@ -98,8 +98,11 @@ def _state_dirs(config: LakouConfig) -> dict[str, Path]:
 
 
 def _flow_store(config: LakouConfig) -> Path:
-    flows = config.flows
-    return Path(flows.store_dir) if flows.store_dir else config.core.data_dir / "flows"
+    from lakou.flows import store_location
+
+    directory = store_location(config.flows, config.core.data_dir, backend="duckdb").directory
+    assert directory is not None  # a DuckDB store always has its directory
+    return directory
 
 
 def _secret_files(config: LakouConfig) -> dict[str, Path]:

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lakou import vocabulary
 from lakou.registry.secretbox import EncryptedCharField
 from lakou.vocabulary import AS_SET_PATTERN, ASN_MAX
 
@@ -32,19 +33,11 @@ MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 
 
 def normalise_mac(value: str) -> str:
-    """``00-1B-21-3A-4F-5C``, ``001b.213a.4f5c`` or ``001b213a4f5c`` -> ``00:1b:21:3a:4f:5c``."""
-    digits = re.sub(r"[^0-9a-fA-F]", "", value or "").lower()
-    if len(digits) != 12 or len(re.sub(r"[0-9a-fA-F:.\-\s]", "", value or "")) != 0:
-        raise ValidationError(_("%(value)s is not a MAC address."), params={"value": value})
-    mac = ":".join(digits[i : i + 2] for i in range(0, 12, 2))
-    if int(digits[1], 16) & 1:
-        raise ValidationError(
-            _("%(value)s is a multicast MAC address; a router interface has a unicast one."),
-            params={"value": value},
-        )
-    if digits == "000000000000":
-        raise ValidationError(_("00:00:00:00:00:00 is not a usable MAC address."))
-    return mac
+    """``00-1B-21-3A-4F-5C`` -> ``00:1b:21:3a:4f:5c``: the vocabulary's rule, as a validator."""
+    try:
+        return vocabulary.normalise_mac(value)
+    except vocabulary.VocabularyError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def validate_prefix(value: str, version: int) -> None:
@@ -61,24 +54,8 @@ def validate_prefix(value: str, version: int) -> None:
         )
 
 
-def reserved_address_problem(
-    addr: ipaddress.IPv4Address | ipaddress.IPv6Address,
-    network: ipaddress.IPv4Network | ipaddress.IPv6Network,
-) -> str | None:
-    """Why ``addr`` (inside ``network``) is no host's, or None: the LAN's own addresses.
-
-    The network address (IPv6's subnet-router anycast too) and the IPv4 broadcast address
-    (none on /31 and /32, RFC 3021). Database-free, so the IX-F reader shares it.
-    """
-    if addr == network.network_address:
-        return _("%(addr)s is the network address of %(net)s.") % {"addr": addr, "net": network}
-    if (
-        isinstance(network, ipaddress.IPv4Network)
-        and network.prefixlen < 31
-        and addr == network.broadcast_address
-    ):
-        return _("%(addr)s is the broadcast address of %(net)s.") % {"addr": addr, "net": network}
-    return None
+# Database-free, so the IX-F reader shares it: the vocabulary's rule.
+reserved_address_problem = vocabulary.reserved_address_problem
 
 
 def normalised_address(value: str) -> str:
@@ -204,6 +181,32 @@ class Exchange(Timestamped):
     )
     demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Loaded by `lakou demo`: not real members.")
+    )
+    # Members' self-service (lakou.accounts.selfservice): whether their changes wait for
+    # staff, whether their new MACs start in quarantine, and when the route servers' inputs
+    # last changed (the next rs-refresh run rebuilds and deploys from the registry).
+    selfservice_approval = models.BooleanField(
+        _("self-service changes need staff approval"),
+        default=False,
+        help_text=_(
+            "A member's own changes (MACs, AS-SET, max-prefix, route-server sessions, contacts) "
+            "wait until staff approve them."
+        ),
+    )
+    mac_quarantine = models.BooleanField(
+        _("MAC quarantine"),
+        default=False,
+        help_text=_(
+            "A MAC a member adds starts in quarantine; staff or the peering-LAN quarantine "
+            "check move it to production."
+        ),
+    )
+    routeserver_changed = models.DateTimeField(
+        _("route-server inputs changed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a change the route servers depend on was last applied."),
     )
 
     class Meta:
@@ -687,6 +690,13 @@ class MacAddress(Timestamped):
     mac = models.CharField(_("MAC address"), max_length=17)
     learned = models.BooleanField(
         _("learned"), default=False, help_text=_("Discovered on the switch, not configured.")
+    )
+    quarantine = models.BooleanField(
+        _("quarantine"),
+        default=False,
+        help_text=_(
+            "A new MAC watched by the peering-LAN quarantine check before it goes to production."
+        ),
     )
 
     class Meta:

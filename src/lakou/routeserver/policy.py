@@ -180,6 +180,14 @@ class BlackholePolicy(_Section):
     ipv4_max_length: int = Field(default=32, ge=0, le=32)
     ipv6_max_length: int = Field(default=128, ge=0, le=128)
     add_no_export: bool = True
+    irr_more_specifics: bool = Field(
+        default=True,
+        description=(
+            "A blackhole longer than the normal maximum length may be a more-specific of a "
+            "registered prefix; false: it must be registered itself, as arouteserver asks "
+            "(BIRD then parses a huge AS-SET's sets faster and in less memory)."
+        ),
+    )
 
 
 class RolesPolicy(_Section):

@@ -1,24 +1,86 @@
 """lakou.territory: the territory's prefixes and networks, from public files.
 
 The door for readers of a built inventory (the portal's territory page) is
-:func:`read_territory_report`; ``lakou territory build`` calls
-:func:`lakou.territory.inventory.build_inventory`. Names are loaded on first use, so
-reading the settings (``lakou.territory.config``) stays cheap.
+:func:`read_territory_report`, and :func:`regional_view` sets it beside the inventories
+of neighbouring territories. The prefix index (longest-prefix match
+of addresses to origin AS and territory, which the flows and paths engines use, and which
+saves and loads itself) is :class:`PrefixIndex`; :func:`read_prefix_table` reads one from
+a prefix table CSV or an inventory. ``lakou territory build`` runs :func:`discover` and
+:func:`build_inventory` and writes one of :data:`EXPORTERS`; the data-directory lookups
+(:func:`index_from_data_dir`) serve ``territory lookup`` and the paths engine; readers of
+public files raise :class:`SourceError` and count what they skip in :class:`Counters`.
+
+Names are loaded on first use, so reading the settings (``lakou.territory.config``)
+stays cheap.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lakou.territory.report import InventoryFileError, TerritoryReport, read_territory_report
+    from lakou.territory.exports import EXPORTERS
+    from lakou.territory.index import PrefixIndex, PrefixIndexError, save_arrays
+    from lakou.territory.inventory import build_inventory, discover
+    from lakou.territory.lookup import DataDirLookup, index_from_data_dir
+    from lakou.territory.report import (
+        InventoryFileError,
+        RegionalView,
+        TerritoryReport,
+        read_territory_report,
+        regional_view,
+    )
+    from lakou.territory.sources.common import Counters, SourceError
+    from lakou.territory.sources.ixf import read_ixf
+    from lakou.territory.table import read_prefix_table
+    from lakou.territory.update import download_all
 
-__all__ = ["InventoryFileError", "TerritoryReport", "read_territory_report"]
+_WHERE = {
+    "InventoryFileError": "report",
+    "TerritoryReport": "report",
+    "read_territory_report": "report",
+    "RegionalView": "report",
+    "regional_view": "report",
+    "PrefixIndex": "index",
+    "PrefixIndexError": "index",
+    "read_prefix_table": "table",
+    "save_arrays": "index",
+    "EXPORTERS": "exports",
+    "build_inventory": "inventory",
+    "discover": "inventory",
+    "DataDirLookup": "lookup",
+    "index_from_data_dir": "lookup",
+    "Counters": "sources.common",
+    "SourceError": "sources.common",
+    "read_ixf": "sources.ixf",
+    "download_all": "update",
+}
+
+__all__ = [
+    "EXPORTERS",
+    "Counters",
+    "DataDirLookup",
+    "InventoryFileError",
+    "PrefixIndex",
+    "PrefixIndexError",
+    "RegionalView",
+    "SourceError",
+    "TerritoryReport",
+    "build_inventory",
+    "discover",
+    "download_all",
+    "index_from_data_dir",
+    "read_ixf",
+    "read_prefix_table",
+    "read_territory_report",
+    "regional_view",
+    "save_arrays",
+]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from lakou.territory import report
-
-        return getattr(report, name)
-    raise AttributeError(f"module 'lakou.territory' has no attribute {name!r}")
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lakou.territory' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"lakou.territory.{module}"), name)

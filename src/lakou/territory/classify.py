@@ -43,8 +43,10 @@ import numpy as np
 import numpy.typing as npt
 
 from lakou.i18n import gettext as _
+from lakou.i18n import gettext_noop as N_
 from lakou.territory.config import Config
 from lakou.territory.index import PrefixIndex
+from lakou.territory.reason import Reason
 from lakou.vocabulary import country_says_nothing
 
 LOCAL, REGIONAL, GLOBAL, ELSEWHERE = "local", "regional", "global", "elsewhere"
@@ -406,12 +408,63 @@ def gather_evidence(
     return out
 
 
+# Why a network has its class: English templates, translated where they are shown
+# (lakou.territory.reason); a file's reason is rendered again only if it is one of these.
+BY_OPERATOR = N_("set by territory.network_classes")
+ONLY_INVENTORY_REGISTERED = N_(
+    "no IP→ASN table knows its space beyond the territory's prefixes; registered in {country}"
+)
+ONLY_INVENTORY = N_("no IP→ASN table knows its space beyond the territory's prefixes")
+NOT_LOCATED = N_(
+    "none of its space in {sources} is located in the territory (its prefixes here "
+    "come from another source)"
+)
+GLOBAL_SPREAD = N_(
+    "{percent} of its {family} space is in the territory, the rest spread over {n} "
+    "countries outside the region (global: under {max}% and at least {min})"
+)
+OTHER_FAMILY_ONLY = N_(
+    "none of its {family} space is located in the territory (only its other family's is)"
+)
+LOCAL_SHARE = N_("{percent} of its {family} space is in the territory; {where}")
+REGISTERED_IN = N_("registered in {country}")
+REGISTRATION_UNKNOWN = N_("registration country unknown")
+REGISTERED_ELSEWHERE = N_(
+    "{percent} of its {family} space is in the territory, but it is registered in {country}"
+)
+SLIVER = N_(
+    "only {percent} of its {family} space is in the territory, none elsewhere in the "
+    "region, the rest in {where}: a sliver (under {min}%), taken for a geolocation "
+    "artefact, not an operator to invite"
+)
+REGIONAL_PRESENCE = N_(
+    "{percent} of its {family} space is in the territory, the rest in {n} other "
+    "countries: an operator of elsewhere with a local presence"
+)
+REASONS = frozenset(
+    {
+        BY_OPERATOR,
+        ONLY_INVENTORY_REGISTERED,
+        ONLY_INVENTORY,
+        NOT_LOCATED,
+        GLOBAL_SPREAD,
+        OTHER_FAMILY_ONLY,
+        LOCAL_SHARE,
+        REGISTERED_IN,
+        REGISTRATION_UNKNOWN,
+        REGISTERED_ELSEWHERE,
+        SLIVER,
+        REGIONAL_PRESENCE,
+    }
+)
+
+
 def classify(
     evidence: NetworkEvidence, countries: set[str], config: Config, asn: int | None = None
-) -> tuple[str, str]:
-    """(class, reason in words) for one network; the rules are in the module docstring."""
+) -> tuple[str, Reason]:
+    """(class, why) for one network; the rules are in the module docstring."""
     if asn is not None and asn in config.network_classes:
-        return config.network_classes[asn], _("set by territory.network_classes")
+        return config.network_classes[asn], Reason(BY_OPERATOR)
     share = evidence.share
     percent = f"{100 * share:.1f}%"
     family = "IPv4" if evidence.basis == "ipv4" else "IPv6"
@@ -420,67 +473,67 @@ def classify(
     registered, _source = evidence.registered_in()
     if evidence.inventory_only:
         if registered and registered not in countries:
-            return REGIONAL, _(
-                "no IP→ASN table knows its space beyond the territory's prefixes; "
-                "registered in {country}"
-            ).format(country=registered)
-        return LOCAL, _("no IP→ASN table knows its space beyond the territory's prefixes")
+            return REGIONAL, Reason(
+                ONLY_INVENTORY_REGISTERED,
+                dict(country=registered),
+            )
+        return LOCAL, Reason(ONLY_INVENTORY)
     if not (evidence.v4.in_territory or evidence.v6.in_territory):
-        return ELSEWHERE, _(
-            "none of its space in {sources} is located in the territory (its prefixes here "
-            "come from another source)"
-        ).format(sources=evidence.origin_source)
+        return ELSEWHERE, Reason(
+            NOT_LOCATED,
+            dict(sources=evidence.origin_source),
+        )
     if share < config.global_max_share and len(elsewhere) >= config.global_min_countries:
-        return GLOBAL, _(
-            "{percent} of its {family} space is in the territory, the rest spread over "
-            "{n} countries outside the region (global: under {max}% and at least {min})"
-        ).format(
-            percent=percent,
-            family=family,
-            n=len(elsewhere),
-            max=f"{100 * config.global_max_share:g}",
-            min=config.global_min_countries,
+        return GLOBAL, Reason(
+            GLOBAL_SPREAD,
+            dict(
+                percent=percent,
+                family=family,
+                n=str(len(elsewhere)),
+                max=f"{100 * config.global_max_share:g}",
+                min=str(config.global_min_countries),
+            ),
         )
     if not evidence.decisive.in_territory:
-        return ELSEWHERE, _(
-            "none of its {family} space is located in the territory (only its other family's is)"
-        ).format(family=family)
-    if not evidence.decisive.in_territory:
-        return ELSEWHERE, _(
-            "none of its {family} space is located in the territory (only its other family's is)"
-        ).format(family=family)
+        return ELSEWHERE, Reason(
+            OTHER_FAMILY_ONLY,
+            dict(family=family),
+        )
     if share >= config.local_min_share and (registered is None or registered in countries):
-        return LOCAL, _("{percent} of its {family} space is in the territory; {where}").format(
-            percent=percent,
-            family=family,
-            where=(
-                _("registered in {country}").format(country=registered)
-                if registered
-                else _("registration country unknown")
+        return LOCAL, Reason(
+            LOCAL_SHARE,
+            dict(
+                percent=percent,
+                family=family,
+                where=(
+                    Reason(REGISTERED_IN, {"country": registered})
+                    if registered
+                    else Reason(REGISTRATION_UNKNOWN)
+                ),
             ),
         )
     if share >= config.local_min_share:
-        return REGIONAL, _(
-            "{percent} of its {family} space is in the territory, but it is registered in {country}"
-        ).format(percent=percent, family=family, country=registered)
+        return REGIONAL, Reason(
+            REGISTERED_ELSEWHERE,
+            dict(percent=percent, family=family, country=str(registered)),
+        )
     region = {c.upper() for c in config.region_countries} - countries
     in_region = [c for c in evidence.countries() if c in region]
     if share < config.regional_min_share and not in_region and registered not in near:
-        return ELSEWHERE, _(
-            "only {percent} of its {family} space is in the territory, none elsewhere in the "
-            "region, the rest in {where}: a sliver (under {min}%), taken for a geolocation "
-            "artefact, not an operator to invite"
-        ).format(
-            percent=f"{100 * share:.2g}%",
-            family=family,
-            where=", ".join(elsewhere[:5]) + ("…" if len(elsewhere) > 5 else ""),
-            min=f"{100 * config.regional_min_share:g}",
+        return ELSEWHERE, Reason(
+            SLIVER,
+            dict(
+                percent=f"{100 * share:.2g}%",
+                family=family,
+                where=", ".join(elsewhere[:5]) + ("…" if len(elsewhere) > 5 else ""),
+                min=f"{100 * config.regional_min_share:g}",
+            ),
         )
-    return REGIONAL, _(
-        "{percent} of its {family} space is in the territory, the rest in {n} other "
-        "countries: an operator of elsewhere with a local presence"
-    ).format(
-        percent=percent,
-        family=family,
-        n=len([c for c in evidence.countries() if c not in countries]),
+    return REGIONAL, Reason(
+        REGIONAL_PRESENCE,
+        dict(
+            percent=percent,
+            family=family,
+            n=str(len([c for c in evidence.countries() if c not in countries])),
+        ),
     )

@@ -130,6 +130,12 @@ class Config(BaseModel):
         description="The inventory JSON that `lakou territory build --out FILE` writes; the "
         "portal's territory page (/territory/) shows it. Empty: the page says how to make it.",
     )
+    neighbours: list[Path] = Field(
+        default_factory=list,
+        description="Inventories of neighbouring territories (each from `lakou territory build "
+        "--countries XX --out FILE`), shown beside this one in the territory page's regional "
+        "view, with the networks present in several territories.",
+    )
     network_classes: dict[int, Literal["local", "regional", "global"]] = Field(
         default_factory=dict,
         description="The operator's word on a network's class (ASN -> local, regional or "

@@ -19,8 +19,11 @@ aggregate on integers and translate only at the end.
 from __future__ import annotations
 
 import csv
+import os
 import socket
-from collections.abc import Iterable, Iterator, Sequence
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -50,6 +53,11 @@ __all__ = [
 _TOP_BITS = 16  # the narrowing table has 2**16 + 1 entries per family
 _V4_SHIFT = 32 - _TOP_BITS
 _V6_SHIFT = 64 - _TOP_BITS
+# Up to this many addresses a lookup is a numpy binary search: the numba kernels pay off
+# on large batches, and loading them costs a process ~0.3 s the first time (paths asks a
+# few thousand addresses; flows and territory reports ask millions)
+_SMALL_BATCH = 4096
+_BULK_FROM = 4096  # tables this long are built by the numba kernels (equal results)
 
 
 @dataclass(frozen=True)
@@ -286,6 +294,8 @@ class PrefixIndex:
             return cls._from_rows_reference(
                 _then_raise(taken, exc), source=source, line_numbers=line_numbers
             )
+        if len(taken) < _BULK_FROM:  # a few rows: quicker than loading the numba kernels
+            return cls._from_rows_reference(taken, source=source, line_numbers=line_numbers)
         try:
             return cls._from_rows_bulk(taken)
         except (_NotSimple, ValueError, TypeError, AttributeError, OverflowError):
@@ -299,32 +309,40 @@ class PrefixIndex:
         if n == 0 or set(map(type, rows)) != {tuple} or set(map(len, rows)) != {3}:
             raise _NotSimple
         texts, asns, raw_territories = (list(map(itemgetter(k), rows)) for k in range(3))
-        if set(map(type, texts)) != {str} or not set(map(type, asns)) <= {int, _NoneType}:
+        if not set(map(type, asns)) <= {int, _NoneType}:  # texts: "".join refuses non-str
             raise _NotSimple
         canonical, version, start_hi, start_lo, length = _bulk_parse(texts)
-        asn_objects = np.array(asns, dtype=object)
-        unknown = np.equal(asn_objects, None)  # type: ignore[call-overload]
-        asn_objects[unknown] = -1
-        asn = asn_objects.astype(np.int64)
+        if None in asns:
+            asn_objects = np.array(asns, dtype=object)
+            unknown = np.equal(asn_objects, None)  # type: ignore[call-overload]
+            asn_objects[unknown] = -1
+            asn = asn_objects.astype(np.int64)
+        else:  # every ASN known: numpy reads the ints in one call
+            asn = np.array(asns, dtype=np.int64)
+            unknown = np.zeros(n, dtype=bool)
         if ((asn < 0) & ~unknown).any() or (asn > 4294967295).any():
             raise _NotSimple
         kinds = set(raw_territories)
         if not all(t is None or type(t) is str for t in kinds):
             raise _NotSimple
-        normal = {t: t.strip().upper() if t else None for t in kinds}
-        territories = list(map(normal.__getitem__, raw_territories))
-        names = sorted({t for t in normal.values() if t is not None})
-        code_of: dict[str | None, int] = {t: i for i, t in enumerate(names)}
-        code_of[None] = -1
         index = object.__new__(cls)
         index.prefix = np.array(canonical, dtype=object)
         index.asn = asn
-        index.territory = np.array(territories, dtype=object)
-        index.territory_names = names
-        code_of_raw = {t: code_of[normal[t]] for t in kinds}
-        index.territory_code = np.fromiter(
-            map(code_of_raw.__getitem__, raw_territories), dtype=np.int16, count=n
-        )
+        normal = {t: t.strip().upper() if t else None for t in kinds}
+        names = sorted({t for t in normal.values() if t is not None})
+        if not names:  # no territory at all (an IP-to-ASN table): nothing to look up per row
+            index.territory = np.full(n, None, dtype=object)
+            index.territory_names = names
+            index.territory_code = np.full(n, -1, dtype=np.int16)
+        else:
+            code_of: dict[str | None, int] = {t: i for i, t in enumerate(names)}
+            code_of[None] = -1
+            index.territory = np.array(list(map(normal.__getitem__, raw_territories)), dtype=object)
+            index.territory_names = names
+            code_of_raw = {t: code_of[normal[t]] for t in kinds}
+            index.territory_code = np.fromiter(
+                map(code_of_raw.__getitem__, raw_territories), dtype=np.int16, count=n
+            )
         positions = np.arange(n, dtype=np.int64)
         v4 = version == 4
         v6 = ~v4
@@ -458,12 +476,74 @@ class PrefixIndex:
             for prefix, asn, territory in zip(self.prefix, self.asn, self.territory, strict=True):
                 writer.writerow([prefix, "" if asn < 0 else int(asn), territory or ""])
 
+    # ---------------------------------------------------------------- saving
+    # The index as named numpy arrays (no pickle): what it is built of, so a cache loads
+    # it with a few memory copies instead of parsing the prefix files again.
+    _NUMBERS = (
+        "asn",
+        "territory_code",
+        "_starts4",
+        "_rows4",
+        "_table4",
+        "_starts6_hi",
+        "_starts6_lo",
+        "_rows6",
+        "_table6",
+    )
+    _COUNTS = ("count_v4", "count_v6")
+    _TEXTS = ("prefix", "territory", "territory_names")
+
+    def to_arrays(self, key: str = "") -> dict[str, np.ndarray]:
+        """The index as arrays named ``key + attribute`` (several indexes share one file
+        by taking distinct keys); :meth:`from_arrays` reads them back."""
+        out: dict[str, np.ndarray] = {key + n: getattr(self, n) for n in self._NUMBERS}
+        out |= {key + n: np.asarray(getattr(self, n), dtype=np.int64) for n in self._COUNTS}
+        for name in self._TEXTS:
+            values = getattr(self, name)
+            blob, mask = text_column(values.tolist() if isinstance(values, np.ndarray) else values)
+            out[f"{key}{name}.blob"], out[f"{key}{name}.mask"] = blob, mask
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], key: str = "") -> PrefixIndex:
+        """The index :meth:`to_arrays` gave. ``KeyError`` names a missing array,
+        ``ValueError`` a text column that does not match its mask."""
+        index = cls.__new__(cls)
+        for name in cls._NUMBERS:
+            setattr(index, name, np.asarray(arrays[key + name]))
+        for name in cls._COUNTS:
+            setattr(index, name, int(arrays[key + name]))
+        for name in cls._TEXTS:
+            texts = from_text_column(arrays[f"{key}{name}.blob"], arrays[f"{key}{name}.mask"])
+            setattr(index, name, texts.tolist() if name == "territory_names" else texts)
+        return index
+
+    def save(self, path: str | Path) -> None:
+        """Write the index to ``path`` (an uncompressed ``.npz``), atomically: a temporary
+        file renamed into place, so a reader never sees half of it."""
+        save_arrays(Path(path), self.to_arrays())
+
+    @classmethod
+    def load(cls, path: str | Path) -> PrefixIndex:
+        """The index :meth:`save` wrote. ``ValueError`` (or ``OSError``) when the file is
+        unreadable: cut short, not an npz, an array missing."""
+        try:
+            with Path(path).open("rb") as stream, np.load(stream, allow_pickle=False) as archive:
+                return cls.from_arrays(archive)
+        except (KeyError, zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{type(exc).__name__}: {exc}") from None
+
     # ---------------------------------------------------------------- lookups
     def lookup_v4(self, ips: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Row index of the longest matching prefix for each ``uint32`` address (-1: none)."""
         values = np.ascontiguousarray(ips, dtype=np.uint32)
         if values.ndim != 1:
             values = values.reshape(-1)
+        if values.size <= _SMALL_BATCH:  # numpy alone: no numba kernel to load for a few
+            found: npt.NDArray[np.int64] = self._rows4[
+                np.searchsorted(self._starts4, values, side="right") - 1
+            ]
+            return found
         result: npt.NDArray[np.int64] = _lookup_v4_kernel(
             values, self._starts4, self._rows4, self._table4
         )
@@ -475,10 +555,26 @@ class PrefixIndex:
         lo = np.ascontiguousarray(ips_lo, dtype=np.uint64).reshape(-1)
         if hi.shape != lo.shape:
             raise ValueError(_("the high and low halves must have the same length"))
+        if hi.size <= _SMALL_BATCH:
+            return self._lookup_v6_small(hi, lo)
         result: npt.NDArray[np.int64] = _lookup_v6_kernel(
             hi, lo, self._starts6_hi, self._starts6_lo, self._rows6, self._table6
         )
         return result
+
+    def _lookup_v6_small(
+        self, hi: npt.NDArray[np.uint64], lo: npt.NDArray[np.uint64]
+    ) -> npt.NDArray[np.int64]:
+        """The last range starting at or before each (hi, lo), as the kernel finds it."""
+        starts_hi, starts_lo = self._starts6_hi, self._starts6_lo
+        at = np.searchsorted(starts_hi, hi, side="right") - 1  # the last start with hi <= hi
+        first = np.searchsorted(starts_hi, hi, side="left")  # the first with the same hi
+        for i in np.flatnonzero(first <= at).tolist():  # a start shares the high half
+            low = int(first[i])
+            within = np.searchsorted(starts_lo[low : at[i] + 1], lo[i], side="right")
+            at[i] = low + int(within) - 1  # low - 1 when every such start is above
+        found: npt.NDArray[np.int64] = self._rows6[at]
+        return found
 
     def lookup_rows(self, ips: Sequence[str]) -> npt.NDArray[np.int64]:
         """Row index for addresses given as text, IPv4 and IPv6 mixed (-1: none)."""
@@ -505,3 +601,41 @@ class PrefixIndex:
                 asn = int(self.asn[row])
                 result.append((self.prefix[row], None if asn < 0 else asn, self.territory[row]))
         return result
+
+
+# --------------------------------------------------------------------------- files
+def text_column(values: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Strings (or None) as one UTF-8 blob + a None mask: 10x smaller than a "U" array."""
+    items = list(values)
+    blob = "\n".join("" if v is None else v for v in items).encode("utf-8", "surrogatepass")
+    mask = np.fromiter((v is None for v in items), dtype=np.bool_, count=len(items))
+    return np.frombuffer(blob, dtype=np.uint8), mask
+
+
+def from_text_column(blob: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The object array :func:`text_column` stored."""
+    texts: list[str | None] = (
+        list(blob.tobytes().decode("utf-8", "surrogatepass").split("\n")) if len(mask) else []
+    )
+    if len(texts) != len(mask):
+        raise ValueError(
+            _("text column has {n} values, mask {m}").format(n=len(texts), m=len(mask))
+        )
+    for i in np.flatnonzero(mask).tolist():
+        texts[i] = None
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return out
+
+
+def save_arrays(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
+    """``numpy.savez`` to a temporary file renamed into place (readers never see half)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            np.savez(stream, **arrays)  # type: ignore[arg-type]
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

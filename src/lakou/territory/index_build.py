@@ -497,18 +497,20 @@ def _bulk_flatten(
         host >= 128, _ONES, np.where(host > 64, (np.uint64(1) << high_host) - np.uint64(1), 0)
     ).astype(np.uint64)
     # (start, widest first), then row order: Python's stable sort in _flatten
-    order = np.lexsort((rows, ~end_lo, ~end_hi, start_lo, start_hi))
+    if bits == 32 and (rows.size < 2 or bool((rows[1:] > rows[:-1]).all())):
+        # IPv4, rows in order: one key (start, then length: shorter is wider), and a
+        # stable sort keeps the row order of ties; a table is usually sorted already
+        key = (start_lo << np.uint64(6)) | length.astype(np.uint64)
+        presorted = key.size < 2 or bool((key[1:] >= key[:-1]).all())
+        order = None if presorted else np.argsort(key, kind="stable")
+    else:
+        order = np.lexsort((rows, ~end_lo, ~end_hi, start_lo, start_hi))
     space_hi = _ONES if bits == 128 else np.uint64(0)
     space_lo = _ONES if bits == 128 else np.uint64((1 << bits) - 1)
-    out_hi, out_lo, out_rows, outer, inner = _flatten_kernel(
-        start_hi[order],
-        start_lo[order],
-        end_hi[order],
-        end_lo[order],
-        rows[order],
-        space_hi,
-        space_lo,
-    )
+    arrays = (start_hi, start_lo, end_hi, end_lo, rows)
+    if order is not None:
+        arrays = tuple(a[order] for a in arrays)  # type: ignore[assignment]
+    out_hi, out_lo, out_rows, outer, inner = _flatten_kernel(*arrays, space_hi, space_lo)
     if outer >= 0:  # pragma: no cover - prefixes are always nested or disjoint
         raise PrefixIndexError(
             _("overlapping ranges that are not nested: rows {a} and {b}").format(

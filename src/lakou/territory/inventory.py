@@ -41,6 +41,7 @@ from lakou.territory.classify import (
 )
 from lakou.territory.config import Config, Declaration
 from lakou.territory.index import PrefixIndex, _parse_prefix
+from lakou.territory.reason import Reason
 from lakou.territory.sources.common import Counters, guarded
 from lakou.vocabulary import country_says_nothing
 
@@ -349,6 +350,7 @@ class Network:
     name_source: str = ""
     network_class: str = "local"  # local | regional | global | elsewhere (territory.classify)
     class_reason: str = ""
+    reason: Reason | None = None  # class_reason to translate (the portal's visitors)
     evidence: NetworkEvidence | None = None
     to_invite: bool = False  # a member of no exchange, and not global (unless asked)
     invite_rank: int | None = None  # 1 = the most address space in the territory
@@ -364,6 +366,7 @@ class Network:
             "member_of": self.member_of,
             "class": self.network_class,
             "class_reason": self.class_reason,
+            "class_reason_i18n": self.reason.as_dict() if self.reason else None,
             "to_invite": self.to_invite,
             "invite_rank": self.invite_rank,
             "evidence": self.evidence.as_dict() if self.evidence else None,
@@ -663,9 +666,8 @@ def _classify_networks(
             # nothing beyond the inventory: its own prefixes are all of its known space
             found.v4.total = found.v4.in_territory = network.addresses_v4
         network.evidence = found
-        network.network_class, network.class_reason = classify(
-            found, countries, config, network.asn
-        )
+        network.network_class, network.reason = classify(found, countries, config, network.asn)
+        network.class_reason = network.reason.render()
         network.to_invite = (
             not any(network.member_of.values())
             and network.network_class != ELSEWHERE

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lakou.i18n import gettext as _
-from lakou.territory.classify import CLASSES
+from lakou.territory.classify import CLASSES, REASONS
+from lakou.territory.reason import Reason
 
 # Confidence bands shown on the page: (lowest confidence included, key).
 CONFIDENCE_BANDS = ((1.0, "1"), (0.9, "0.9"), (0.7, "0.7"), (0.5, "0.5"), (0.0, "0"))
@@ -42,6 +44,11 @@ class NetworkRow:
     countries: int | None  # countries its address space is spread over
     registered_in: str | None
     top_countries: dict[str, float] = field(default_factory=dict)
+    reason: Reason | None = None  # class_reason to translate, when the inventory has it
+
+    def why(self, translate: Callable[[str], str]) -> str:
+        """The class reason in the reader's language (``translate``), or as stored."""
+        return self.reason.render(translate) if self.reason else self.class_reason
 
 
 @dataclass
@@ -116,6 +123,59 @@ class TerritoryReport:
         return sorted(self.prefixes, key=lambda p: (p.confidence, p.prefix))[:limit]
 
 
+@dataclass
+class RegionalNetwork:
+    """A network present in several of the region's territories: one to invite regionally."""
+
+    asn: int
+    name: str
+    territories: list[str]
+    classes: dict[str, str]  # territory -> its class in that territory's inventory
+    member_of: list[str]
+    to_invite: bool
+
+
+@dataclass
+class RegionalView:
+    """The territories of the inventory and of its neighbours' inventories side by side.
+
+    ``rows`` are :meth:`TerritoryReport.per_territory` rows with ``neighbour`` (False for
+    this inventory's own territories) and ``inventory`` (the file it came from);
+    ``networks`` are the networks found in at least two territories, most territories first.
+    """
+
+    rows: list[dict[str, Any]]
+    networks: list[RegionalNetwork]
+
+
+def regional_view(
+    own: TerritoryReport, neighbours: Sequence[tuple[str, TerritoryReport]] = ()
+) -> RegionalView:
+    """The regional view of ``own`` and its ``neighbours`` ((label, report) pairs): a
+    territory in several inventories is shown once, from the first that covers it."""
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    found: dict[int, RegionalNetwork] = {}
+    for label, report, neighbour in [("", own, False), *((n, r, True) for n, r in neighbours)]:
+        for row in report.per_territory():
+            if row["territory"] in seen:
+                continue
+            seen.add(row["territory"])
+            rows.append(row | {"neighbour": neighbour, "inventory": label})
+        for n in report.networks:
+            entry = found.setdefault(n.asn, RegionalNetwork(n.asn, n.name, [], {}, [], False))
+            entry.name = entry.name or n.name
+            for code in n.territories:
+                if code in seen and code not in entry.classes:
+                    entry.territories.append(code)
+                    entry.classes[code] = n.network_class
+            entry.member_of = sorted(set(entry.member_of) | set(n.member_of))
+            entry.to_invite = entry.to_invite or n.to_invite
+    shared = [n for n in found.values() if len(n.territories) >= 2]
+    shared.sort(key=lambda n: (-len(n.territories), n.asn))
+    return RegionalView(rows, shared)
+
+
 def _need(value: Any, kind: Any, where: str, what: str) -> Any:
     if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
         raise InventoryFileError(
@@ -161,6 +221,7 @@ def _network(entry: Any, where: str) -> NetworkRow:
         else None,
         registered_in=registration.get("country") if isinstance(registration, dict) else None,
         top_countries={str(k): float(v) for k, v in top.items()} if isinstance(top, dict) else {},
+        reason=Reason.from_dict(entry.get("class_reason_i18n"), REASONS),
     )
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from lakou.i18n import gettext as _
+from lakou.inputs import load_json
 
 CRITICAL, WARNING, INFO = "critical", "warning", "info"
 SEVERITIES = (CRITICAL, WARNING, INFO)
@@ -93,7 +94,7 @@ class EventBook:
         if not path.exists():
             return cls(settle_seconds=settle_seconds)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = load_json(path.read_bytes())
             events = [Event(**e) for e in data["events"]]
             held = {str(k): list(v) for k, v in data.get("held", {}).items()}
             return cls(events, settle_seconds=settle_seconds, held=held)

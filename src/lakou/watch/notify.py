@@ -23,10 +23,9 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lakou.i18n import gettext as _
 from lakou.i18n import gettext_noop, language, normalise
+from lakou.inputs import InputError, load_yaml
 from lakou.vocabulary import parse_asn
 from lakou.watch.events import BACK_TO_NORMAL, Change
 from lakou.watch.quiet import QuietHours
@@ -80,8 +79,10 @@ def load_contacts(path: str | Path) -> list[Contact]:
     true, language}]`` from a YAML file."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml(path.read_bytes())
+    except OSError as exc:
+        raise NotifyError(f"{path}: {exc.strerror}") from None
+    except InputError as exc:
         raise NotifyError(f"{path}: {exc}") from None
     items = data.get("contacts") if isinstance(data, dict) else data
     if not isinstance(items, list):

@@ -10,7 +10,7 @@ import pytest
 from lakou.routeserver.enrich import Bgpq4Source, IrrError, IrrRequest, RpslSource, enrich
 from lakou.routeserver.enrich.irrdb import IrrDatabase
 from lakou.routeserver.enrich.testing import DictIrrSource, serve_whois, synthetic_irr
-from lakou.routeserver.enrich.whois import run_whois_server
+from lakou.routeserver.enrich.testing.whois import run_whois_server
 
 
 def test_fetch_gives_exact_route_objects_of_the_expanded_origins(

@@ -1,7 +1,9 @@
-"""Filters for the territory report pages: a network's class and a share, in the
+"""Filters for the territory report pages: a network's class, why, and a share, in the
 visitor's language and locale (never Python's None)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import template
 from django.utils.formats import number_format
@@ -20,6 +22,13 @@ def network_class(key: str) -> str:
         "elsewhere": _("Elsewhere"),
     }
     return names.get(key, key)
+
+
+@register.filter
+def why(network: Any) -> str:
+    """A network's class reason in the visitor's language (as stored for an older
+    inventory that keeps only the words); "–" when there is none."""
+    return network.why(_) or "–"
 
 
 @register.filter

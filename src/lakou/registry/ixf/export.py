@@ -34,8 +34,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
+from lakou.ixf import EXPORT_VERSIONS, POLICIES, UNTAGGED_VLAN_BASE
 from lakou.registry import models as m
-from lakou.registry.ixf.common import EXPORT_VERSIONS, POLICIES, UNTAGGED_VLAN_BASE
 
 RS_DAEMON_NAMES = {"bird2": "bird", "openbgpd": "openbgpd"}
 

@@ -1,9 +1,16 @@
 """Create or update the registry from an IX-F Member Export (0.3 to 1.0).
 
-The whole import runs in one transaction: the first problem (named by its JSON path)
-rolls everything back, so the database is either fully updated or untouched. Rows are
-checked with the models' own ``full_clean()`` before they are saved, and a model's
-complaint is reported at the JSON path of the value that caused it.
+The document is read and checked whole first by lakou's IX-F reader (:mod:`lakou.ixf`,
+no database), so most problems stop the import before anything is written. Then the whole
+import runs in one transaction: the first problem (named by its JSON path) rolls
+everything back, so the database is either fully updated or untouched. The exchange's own
+rows (exchanges, facilities, switches, peering LANs, route servers, bridges: a handful)
+are checked with the models' ``full_clean()`` and saved one by one; the members (up to
+tens of thousands) are written in bulk by :mod:`lakou.registry.ixf.bulk`, with the same
+rules and the same report. A model's complaint is reported at the JSON path of the value
+that caused it. Two imports at once take turns: the second waits for the first's
+transaction (SQLite's busy timeout, PostgreSQL's advisory lock), or says plainly that
+another import is running.
 
 Matching, so that a second import of the same document changes nothing:
 exchanges by ``ixf_id``, then short name or slug; facilities by name; switches and peering
@@ -18,30 +25,30 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, connection, transaction
 from django.db import models as dj
-from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from lakou.registry import models as m
-from lakou.registry.ixf.common import ImportReport, IxfError, join
-from lakou.registry.ixf.reader import (
+from lakou import ixf
+from lakou.ixf import (
     ConnectionDoc,
     Document,
-    FamilyDoc,
+    ImportReport,
     IxpDoc,
     MemberDoc,
     SwitchDoc,
     VlanDoc,
     VlanIfDoc,
-    load,
+    join,
 )
+from lakou.registry import models as m
+from lakou.registry.ixf.bulk import MemberWriter, validation_error
 
 EXCHANGE_PATHS = {
     "name": "shortname",
@@ -58,6 +65,14 @@ EXCHANGE_PATHS = {
 DAEMONS = {"bird": "bird2", "bird2": "bird2", "openbgpd": "openbgpd", "bgpd": "openbgpd"}
 
 
+class ImportBusy(Exception):
+    """Another import (or another command writing to the registry) holds the database."""
+
+
+# PostgreSQL advisory lock taken by every IX-F import ("lakouixf" in ASCII, as a number)
+ADVISORY_LOCK = 0x6C616B6F75697866
+
+
 def import_document(
     data: dict[str, Any] | bytes | str,
     *,
@@ -65,19 +80,37 @@ def import_document(
     schema_dir: str | Path | None = None,
     merge_duplicates: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    reading: Callable[[str, int, int], None] | None = None,
 ) -> ImportReport:
     """Import ``data``; with ``dry_run`` the report says what would change, nothing does.
 
     Two entries naming the same ASN at the same exchange stop the import (each path named)
     unless ``merge_duplicates``, which merges them (the first value wins) with a warning.
-    ``progress(phase, done, total)`` is called as members are compared and written.
+    ``progress(phase, done, total)`` is called as members are compared (``members``) and
+    their connections written (``connections``); ``reading("read", done, total)`` as the
+    document's members are read and checked, before the database is touched.
     """
     report = ImportReport(dry_run=dry_run)
-    document = load(data, report, schema_dir, merge_duplicates=merge_duplicates)
-    with transaction.atomic():
-        _Importer(document, report, progress).run()
-        if dry_run:
-            transaction.set_rollback(True)
+    document = ixf.load(
+        data, report, schema_dir, merge_duplicates=merge_duplicates, progress=reading
+    )
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":  # SQLite: BEGIN IMMEDIATE already waits
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+            _Importer(document, report, progress).run()
+            if dry_run:
+                transaction.set_rollback(True)
+    except OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise ImportBusy(
+            _(
+                "another import (or another lakou command) is writing to the registry; "
+                "nothing was changed: try again when it has finished"
+            )
+        ) from None
     return report
 
 
@@ -113,38 +146,6 @@ def save_checked(
     else:
         report.note_updated(kind, label, changed)
     return True
-
-
-def validation_error(exc: ValidationError, paths: dict[str, str], base: str) -> IxfError:
-    if not hasattr(exc, "error_dict"):
-        return IxfError(base, " ".join(exc.messages))
-    for name, errors in exc.message_dict.items():
-        where = paths.get(name, base) if name != NON_FIELD_ERRORS else base
-        return IxfError(where, " ".join(errors))
-    return IxfError(base, str(exc))
-
-
-@dataclass(frozen=True, order=True)
-class _AddressSpec:
-    lan: int
-    ipv4: str
-    ipv6: str
-    macs: tuple[str, ...]
-    rs4: bool
-    rs6: bool
-
-
-@dataclass(frozen=True, order=True)
-class _ConnectionSpec:
-    state: str
-    ports: tuple[tuple[str, int], ...]
-    addresses: tuple[_AddressSpec, ...]
-
-
-@dataclass
-class _MemberPlan:
-    member: m.Member
-    docs: list[tuple[ConnectionDoc, list[VlanIfDoc]]] = field(default_factory=list)
 
 
 class _Importer:
@@ -417,7 +418,7 @@ class _Importer:
             else None
         )
 
-    # -- members ---------------------------------------------------------------------------
+    # -- members: in bulk ------------------------------------------------------------------
     def members(self, entries: list[MemberDoc]) -> None:
         split: list[tuple[MemberDoc, list[tuple[ConnectionDoc, list[VlanIfDoc]]]]] = []
         for entry in entries:
@@ -432,318 +433,14 @@ class _Importer:
                 member_conns.append((conn, vlans))
             if member_conns or not entry.connections:  # else: only route servers/collectors
                 split.append((entry, member_conns))
-        networks = self.networks([entry for entry, _conns in split])
-        plans: dict[tuple[int, int], _MemberPlan] = {}
-        for done, (entry, member_conns) in enumerate(split, start=1):
-            if done % 100 == 0 or done == len(split):
-                self.progress("members", done, len(split))
-            targets: list[tuple[m.Exchange, ConnectionDoc | None]] = []
-            if not member_conns:
-                if len(self.doc.ixps) != 1:
-                    self.report.warn(entry.path, "no connection says which exchange: skipped")
-                    continue
-                targets.append((self.exchanges[self.doc.ixps[0].ixp_id], None))
-            for conn, _vlans in member_conns:
-                targets.append((self.exchanges[conn.ixp.ixp_id], conn))
-            net = networks[entry.asnum]
-            for ex, _conn in targets:
-                key = (ex.pk, net.pk)
-                if key not in plans:
-                    plans[key] = _MemberPlan(self.member(entry, ex, net))
-            for conn, vlans in member_conns:
-                plans[(self.exchanges[conn.ixp.ixp_id].pk, net.pk)].docs.append((conn, vlans))
-        replace: list[_MemberPlan] = []
-        for plan in plans.values():
-            wanted = sorted(self.wanted_spec(plan.member, c, v) for c, v in plan.docs)
-            if wanted == sorted(self.current_spec(plan.member)):
-                self.report.note_unchanged("connection")
-            else:
-                replace.append(plan)
-        for plan in replace:  # all deletions first: an address may move between members
-            for old in plan.member.connections.all():
-                self.report.note_deleted("connection", f"{plan.member} {old.pk}")
-                old.delete()
-        for done, plan in enumerate(replace, start=1):
-            if done % 100 == 0 or done == len(replace):
-                self.progress("connections", done, len(replace))
-            for n, (conn, vlans) in enumerate(plan.docs, start=1):
-                self.create_connection(plan.member, n, conn, vlans)
-
-    def networks(self, entries: list[MemberDoc]) -> dict[int, m.Network]:
-        """One row per ASN, merging the entries that name it (the first value wins)."""
-        merged: dict[int, dict[str, Any]] = {}
-        first: dict[int, MemberDoc] = {}
-        contacts: dict[int, tuple[list[str], list[str]]] = {}
-        for entry in entries:
-            values = merged.setdefault(entry.asnum, {})
-            first.setdefault(entry.asnum, entry)
-            for key, value in (
-                ("name", entry.name),
-                ("website", entry.url),
-                ("peering_policy", entry.policy),
-            ):
-                if value is not None:
-                    values.setdefault(key, value)
-            macros: list[str] = values.setdefault("_macros", [])
-            for family in _families(entry):
-                if family.as_macro:
-                    macros.extend(x for x in family.as_macro.split() if x not in macros)
-                if family.max_prefix is not None:
-                    key = (
-                        "max_prefix_v4"
-                        if "ipv4" in family.path.rsplit(".", 1)[-1]
-                        else ("max_prefix_v6")
-                    )
-                    values[key] = max(values.get(key, 0), family.max_prefix)
-            if entry.contact_emails is not None or entry.contact_phones is not None:
-                contacts.setdefault(
-                    entry.asnum, (entry.contact_emails or [], entry.contact_phones or [])
-                )
-        rows: dict[int, m.Network] = {}
-        for asn, values in merged.items():
-            entry = first[asn]
-            macros = values.pop("_macros")
-            if macros:
-                values["as_set"] = " ".join(macros)
-            row = m.Network.objects.filter(asn=asn).first()
-            if row is None:
-                row = m.Network(asn=asn, name=values.get("name") or f"AS{asn}")
-            save_checked(
-                row,
-                values,
-                report=self.report,
-                kind="network",
-                label=f"AS{asn}",
-                paths={
-                    "name": join(entry.path, "name"),
-                    "website": join(entry.path, "url"),
-                    "peering_policy": join(entry.path, "peering_policy"),
-                    "as_set": join(entry.path, "connection_list"),
-                    "asn": join(entry.path, "asnum"),
-                },
-                base=entry.path,
-            )
-            rows[asn] = row
-            if asn in contacts:
-                self.contacts(row, *contacts[asn], path=entry.path)
-        return rows
-
-    def contacts(self, net: m.Network, emails: list[str], phones: list[str], path: str) -> None:
-        current = list(net.contacts.order_by("role", "pk"))
-        if [c.email for c in current if c.email] == emails and [
-            c.phone for c in current if c.phone
-        ] == phones:
-            self.report.note_unchanged("contact")
-            return
-        for contact in current:
-            contact.delete()
-            self.report.note_deleted("contact", f"AS{net.asn}")
-        for n, (email, phone) in enumerate(itertools.zip_longest(emails, phones), start=1):
-            save_checked(
-                m.Contact(network=net, role="noc"),
-                {"email": email or "", "phone": phone or ""},
-                report=self.report,
-                kind="contact",
-                label=f"AS{net.asn} #{n}",
-                paths={
-                    "email": join(path, f"contact_email[{n - 1}]"),
-                    "phone": join(path, f"contact_phone[{n - 1}]"),
-                },
-                base=path,
-            )
-
-    def member(self, entry: MemberDoc, ex: m.Exchange, net: m.Network) -> m.Member:
-        row = m.Member.objects.filter(exchange=ex, network=net).first()
-        values: dict[str, Any] = {"member_type": entry.member_type}
-        if row is None:
-            row = m.Member(exchange=ex, network=net, status="connected")
-        if entry.member_since is not None:
-            values["member_since"] = entry.member_since
-        save_checked(
-            row,
-            values,
+        MemberWriter(
             report=self.report,
-            kind="member",
-            label=f"{ex.slug} AS{net.asn}",
-            paths={
-                "member_type": join(entry.path, "member_type"),
-                "member_since": join(entry.path, "member_since"),
-            },
-            base=entry.path,
-        )
-        return row
-
-    # -- connections -------------------------------------------------------------------------
-    def rs_lans(self, lan: m.PeeringLan) -> list[m.RouteServer]:
-        return list(m.RouteServer.objects.filter(lan=lan).order_by("name"))
-
-    def routeserver_flag(self, family: FamilyDoc | None, lan: m.PeeringLan) -> bool:
-        if family is None or not family.routeserver:
-            return False
-        if not self.rs_lans(lan):
-            self.report.warn(
-                join(family.path, "routeserver"),
-                f"no route server known on {lan}: the session is not recorded",
-            )
-            return False
-        return True
-
-    def wanted_spec(
-        self, member: m.Member, conn: ConnectionDoc, vlans: list[VlanIfDoc]
-    ) -> _ConnectionSpec:
-        ports = tuple(sorted((self.switches[id(p.switch)].name, p.speed) for p in conn.ports))
-        addresses = []
-        for vif in vlans:
-            if not vif.families:
-                self.report.warn(vif.path, "no address: skipped")
-                continue
-            lan = self.lans[id(vif.vlan)]
-            macs = sorted({mac for f in vif.families for _where, mac in f.macs})
-            addresses.append(
-                _AddressSpec(
-                    lan.pk,
-                    vif.ipv4.address if vif.ipv4 else "",
-                    vif.ipv6.address if vif.ipv6 else "",
-                    tuple(macs),
-                    self.routeserver_flag(vif.ipv4, lan),
-                    self.routeserver_flag(vif.ipv6, lan),
-                )
-            )
-        return _ConnectionSpec(conn.state, ports, tuple(sorted(addresses)))
-
-    def current_spec(self, member: m.Member) -> Iterable[_ConnectionSpec]:
-        for conn in member.connections.all():
-            ports = tuple(sorted((p.switch.name, p.speed_mbps) for p in conn.ports.all()))
-            addresses = []
-            for addr in conn.addresses.all():
-                sessions = {s.afi for s in addr.rs_sessions.all() if s.enabled}
-                addresses.append(
-                    _AddressSpec(
-                        addr.lan_id,
-                        addr.ipv4 or "",
-                        addr.ipv6 or "",
-                        tuple(sorted(mac.mac for mac in addr.macs.all())),
-                        4 in sessions,
-                        6 in sessions,
-                    )
-                )
-            yield _ConnectionSpec(conn.state, ports, tuple(sorted(addresses)))
-
-    def create_connection(
-        self, member: m.Member, n: int, doc: ConnectionDoc, vlans: list[VlanIfDoc]
-    ) -> None:
-        asn = member.network.asn
-        conn = m.Connection(member=member)
-        save_checked(
-            conn,
-            {"state": doc.state},
-            report=self.report,
-            kind="connection",
-            label=f"{member.exchange.slug} AS{asn} #{n}",
-            paths={},
-            base=doc.path,
-        )
-        for k, port in enumerate(doc.ports, start=1):
-            switch = self.switches[id(port.switch)]
-            name = f"AS{asn}-{n:02d}-{k:02d}"
-            taken = set(switch.ports.values_list("name", flat=True))
-            suffix = 1
-            while name in taken:
-                suffix += 1
-                name = f"AS{asn}-{n:02d}-{k:02d}-{suffix}"
-            save_checked(
-                m.Port(connection=conn, switch=switch),
-                {"name": name, "speed_mbps": port.speed},
-                report=self.report,
-                kind="port",
-                label=f"{switch.name}:{name}",
-                paths={
-                    "switch": join(port.path, "switch_id"),
-                    "speed_mbps": join(port.path, "if_speed"),
-                },
-                base=port.path,
-            )
-        for vif in vlans:
-            if vif.families:
-                self.create_address(conn, vif)
-
-    def create_address(self, conn: m.Connection, vif: VlanIfDoc) -> None:
-        lan = self.lans[id(vif.vlan)]
-        values: dict[str, Any] = {}
-        for family, attr in ((vif.ipv4, "ipv4"), (vif.ipv6, "ipv6")):
-            if family is None:
-                continue
-            taken = (
-                m.PeeringLanAddress.objects.filter(lan=lan, **{attr: family.address})
-                .select_related("connection__member__network")
-                .first()
-            )
-            if taken is not None:
-                raise IxfError(
-                    join(family.path, "address"),
-                    _("%(addr)s is already assigned to AS%(asn)d on %(lan)s")
-                    % {
-                        "addr": family.address,
-                        "asn": taken.connection.member.network.asn,
-                        "lan": lan,
-                    },
-                )
-            values[attr] = family.address
-        addr = m.PeeringLanAddress(connection=conn, lan=lan)
-        save_checked(
-            addr,
-            values,
-            report=self.report,
-            kind="address",
-            label=" / ".join(str(v) for v in values.values()),
-            paths={
-                "ipv4": join(vif.path, "ipv4.address"),
-                "ipv6": join(vif.path, "ipv6.address"),
-                "lan": join(vif.path, "vlan_id"),
-            },
-            base=vif.path,
-        )
-        seen: set[str] = set()
-        for family in vif.families:
-            for where, mac in family.macs:
-                if mac in seen:
-                    continue
-                seen.add(mac)
-                owner = m.MacAddress.objects.filter(lan=lan, mac=mac).first()
-                if owner is not None:
-                    raise IxfError(
-                        where,
-                        _("MAC %(mac)s is already used on %(lan)s by %(addr)s")
-                        % {"mac": mac, "lan": lan, "addr": owner.address},
-                    )
-                save_checked(
-                    m.MacAddress(address=addr, lan=lan),
-                    {"mac": mac},
-                    report=self.report,
-                    kind="MAC address",
-                    label=mac,
-                    paths={"mac": where},
-                    base=where,
-                )
-            if family.routeserver and self.rs_lans(lan):
-                afi = 6 if family is vif.ipv6 else 4
-                for rs in self.rs_lans(lan):
-                    save_checked(
-                        m.RouteServerSession(route_server=rs, address=addr, afi=afi),
-                        {},
-                        report=self.report,
-                        kind="route-server session",
-                        label=f"{rs.name} {family.address}",
-                        paths={},
-                        base=join(family.path, "routeserver"),
-                    )
-
-
-def _families(entry: MemberDoc) -> Iterable[FamilyDoc]:
-    for conn in entry.connections:
-        for vif in conn.vlans:
-            if vif.service is None:
-                yield from vif.families
+            exchanges=self.exchanges,
+            switches=self.switches,
+            lans=self.lans,
+            single_ixp=self.doc.ixps[0].ixp_id if len(self.doc.ixps) == 1 else None,
+            progress=self.progress,
+        ).members(split)
 
 
 def _unique_slug(name: str) -> str:

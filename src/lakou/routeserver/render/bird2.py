@@ -137,6 +137,8 @@ def _irr_block(client: ClientPlan, v: int, names: SetNames, tags: bool, blackhol
     exact = f"{names.exact_fn[v]}()"
     if not blackhole:
         return _test(exact, valid, fail, "    ")
+    if not client.policy.blackholing.irr_more_specifics:
+        return _test(exact, valid, fail, "    ")  # a blackhole must be registered too
     pf = client.policy.prefixes
     max_len = pf.ipv4_max_length if v == 4 else pf.ipv6_max_length
     longer = _test(f"{names.cover_fn[v]}()", more or valid, fail, "      ")
@@ -352,7 +354,8 @@ def _prefix_sets(
     than one set holding exact and covering entries, or two shared sets.)
     """
     bh = client.policy.blackholing
-    bh_max = (bh.ipv4_max_length if v == 4 else bh.ipv6_max_length) if bh.enabled else None
+    covering = bh.enabled and bh.irr_more_specifics
+    bh_max = (bh.ipv4_max_length if v == 4 else bh.ipv6_max_length) if covering else None
     fold = len(prefixes) >= FOLD_FROM
 
     def build() -> str:

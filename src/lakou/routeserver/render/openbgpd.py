@@ -227,7 +227,7 @@ def _session_rules(plan: Plan, client: ClientPlan, session: Session) -> list[str
         if client.prefixes(session.version):
             name = f"AS{client.asn}_prefixes"
             out.append(f"match from {n} prefix-set {name} set large-community delete {fail}")
-            if cp.blackholing.enabled:
+            if cp.blackholing.enabled and cp.blackholing.irr_more_specifics:
                 out.append(
                     f"match from {n} community BLACKHOLE prefix-set {name} or-longer "
                     f"set large-community delete {fail}"

@@ -107,6 +107,11 @@ def _sections(plan: Plan, daemon: str = "bird2") -> list[Section]:
                 "are accepted and NO_EXPORT is added; the next hop is left as you sent it "
                 "(this exchange has no blackhole address)."
             )
+        if not bh.irr_more_specifics:
+            text += " " + _(
+                "A blackhole longer than the usual maximum length must be a registered prefix "
+                "itself."
+            )
         control.items.append(text)
     if p.roles.announce_role:
         if openbgpd:

@@ -17,8 +17,10 @@ second. The input is canonical (the enrichment step guarantees it).
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy is imported by the folding only: short lists never load it
@@ -29,7 +31,65 @@ if TYPE_CHECKING:  # numpy is imported by the folding only: short lists never lo
 
 
 def _parse(prefixes: Sequence[str], family: int) -> tuple[U64, npt.NDArray[np.int64], list[str]]:
-    """Addresses (top 64 bits, left-aligned), lengths, and prefixes too long for 64 bits."""
+    """Addresses (top 64 bits, left-aligned), lengths, and prefixes too long for 64 bits.
+
+    No Python statement per prefix: IPv4 texts are read as numbers by numpy in one call,
+    IPv6 addresses by ``inet_pton`` mapped over them in C.
+    """
+    import numpy as np
+
+    if not prefixes:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), []
+    if family == 4:
+        parsed = _parse_v4(prefixes)
+        if parsed is not None:
+            return parsed[0], parsed[1], []
+        return _parse_slow(prefixes, family)
+    joined = "\n".join(prefixes)
+    addresses = _ADDRESS.findall(joined)
+    lengths = np.array(_LENGTH.findall(joined)).astype(np.int64)
+    if len(addresses) != len(prefixes) or len(lengths) != len(prefixes):
+        return _parse_slow(prefixes, family)
+    packed = b"".join(map(partial(socket.inet_pton, socket.AF_INET6), addresses))
+    nets = np.frombuffer(packed, dtype=">u8")[::2].astype(np.uint64)
+    long_at = np.flatnonzero(lengths > 64)
+    if not long_at.size:
+        return nets, lengths, []
+    short = lengths <= 64
+    return nets[short], lengths[short], [prefixes[i] for i in long_at.tolist()]
+
+
+_ADDRESS = re.compile(r"^([^/\n]*)/", re.MULTILINE)
+_LENGTH = re.compile(r"/([0-9]+)$", re.MULTILINE)
+
+
+def _parse_v4(prefixes: Sequence[str]) -> tuple[U64, npt.NDArray[np.int64]] | None:
+    """IPv4 prefixes in dotted-quad form read as five numbers each; None if they are not."""
+    import numpy as np
+
+    text = " ".join(prefixes)
+    if text.count(".") != 3 * len(prefixes) or text.count("/") != len(prefixes):
+        return None
+    numbers = np.fromstring(text.translate(_SEPARATORS), dtype=np.int64, sep=" ")
+    if numbers.size != 5 * len(prefixes):
+        return None
+    fields = numbers.reshape(-1, 5)
+    if (fields < 0).any() or (fields[:, :4] > 255).any() or (fields[:, 4] > 32).any():
+        return None
+    octets = fields[:, :4].astype(np.uint64)
+    nets: U64 = octets[:, 0] << np.uint64(56)
+    for k, shift in ((1, 48), (2, 40), (3, 32)):
+        nets |= octets[:, k] << np.uint64(shift)
+    return nets, fields[:, 4].copy()
+
+
+_SEPARATORS = str.maketrans("./", "  ")
+
+
+def _parse_slow(
+    prefixes: Sequence[str], family: int
+) -> tuple[U64, npt.NDArray[np.int64], list[str]]:
+    """:func:`_parse` one prefix at a time (texts the fast path does not recognise)."""
     import numpy as np
 
     nets: list[int] = []
@@ -55,15 +115,46 @@ def _parse(prefixes: Sequence[str], family: int) -> tuple[U64, npt.NDArray[np.in
     return np.array(nets, dtype=np.uint64), np.array(lengths, dtype=np.int64), long
 
 
-def _format(nets: U64, family: int) -> list[str]:
+def _format(nets: U64, family: int) -> npt.NDArray[np.str_]:
+    """The addresses as text, written the way ``inet_ntoa``/``inet_ntop`` write them,
+    with numpy's string functions (no Python statement per address)."""
+    import numpy as np
 
+    add = np.strings.add
     if family == 4:
-        ntoa = socket.inet_ntoa
-        return [ntoa((int(n) >> 32).to_bytes(4, "big")) for n in nets.tolist()]
-    ntop = socket.inet_ntop
-    af = socket.AF_INET6
-    zero = bytes(8)
-    return [ntop(af, int(n).to_bytes(8, "big") + zero) for n in nets.tolist()]
+        octets = _table(256, "d")
+        text = octets[(nets >> np.uint64(56)).astype(np.intp)]
+        for shift in (48, 40, 32):
+            text = add(add(text, "."), octets[((nets >> np.uint64(shift)) & 255).astype(np.intp)])
+        return text
+    # the top 64 bits only (the low ones are zero): the zeros at the end are the longest
+    # run (four groups at least, and a run inside the first four is shorter), so the text is
+    # the groups up to the last non-zero one, then "::" (as inet_ntop and ipaddress write)
+    hexes = _table(65536, "x")
+    groups = [((nets >> np.uint64(48 - 16 * k)) & 0xFFFF).astype(np.intp) for k in range(4)]
+    last = np.full(nets.size, -1, dtype=np.int64)
+    for k in range(4):
+        last[groups[k] != 0] = k
+    text = np.full(nets.size, "::", dtype="<U39")
+    written = hexes[groups[0]]
+    for k in range(4):
+        if k:
+            written = add(add(written, ":"), hexes[groups[k]])
+        here = last == k
+        text[here] = add(written[here], "::")
+    return text
+
+
+_TABLES: dict[tuple[int, str], npt.NDArray[np.str_]] = {}
+
+
+def _table(size: int, spec: str) -> npt.NDArray[np.str_]:
+    """``format(i, spec)`` for every i below ``size``, as a numpy array (made once)."""
+    import numpy as np
+
+    if (size, spec) not in _TABLES:
+        _TABLES[size, spec] = np.array([format(i, spec) for i in range(size)])
+    return _TABLES[size, spec]
 
 
 def _fold(nets: U64, length: int) -> list[tuple[U64, int]]:
@@ -99,15 +190,15 @@ def _entries(groups: list[tuple[U64, int, str]], family: int) -> list[str]:
     nets = np.concatenate([g[0] for g in groups])
     plens = np.concatenate([np.full(g[0].size, g[1], dtype=np.int64) for g in groups])
     suffix_ids = np.concatenate(
-        [np.full(g[0].size, i, dtype=np.int64) for i, g in enumerate(groups)]
+        [np.full(g[0].size, i, dtype=np.intp) for i, g in enumerate(groups)]
     )
     order = np.lexsort((plens, nets))
-    texts = _format(nets[order], family)
-    suffixes = [g[2] for g in groups]
-    return [
-        f"{t}/{p}{suffixes[s]}"
-        for t, p, s in zip(texts, plens[order].tolist(), suffix_ids[order].tolist(), strict=True)
-    ]
+    add = np.strings.add
+    texts = add(_format(nets[order], family), "/")
+    texts = add(texts, _table(129, "d")[plens[order]])
+    suffixes = np.array([g[2] for g in groups])
+    entries: list[str] = add(texts, suffixes[suffix_ids[order]]).tolist()
+    return entries
 
 
 def _sorted_unique(values: U64) -> U64:

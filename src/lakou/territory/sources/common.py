@@ -9,6 +9,7 @@ prefixes, the unit routers and route servers speak.
 from __future__ import annotations
 
 import bz2
+import codecs
 import csv
 import gzip
 import io
@@ -77,12 +78,11 @@ def guarded(path: str | Path, records: Iterable[T]) -> Iterator[T]:
             yield record
     except SourceError:
         raise
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError:
+        line, offset = first_bad_utf8(path)
         raise SourceError(
-            str(path),
-            _("not UTF-8 text (after {n} records; byte {b} of a block): save it as UTF-8").format(
-                n=count, b=exc.start
-            ),
+            f"{path}:{line}",
+            _("not UTF-8 text (byte {b} of the file): save it as UTF-8").format(b=offset),
         ) from None
     except csv.Error as exc:
         raise SourceError(
@@ -96,6 +96,24 @@ def guarded(path: str | Path, records: Iterable[T]) -> Iterator[T]:
                 n=count, e=exc or type(exc).__name__
             ),
         ) from None
+
+
+def first_bad_utf8(path: str | Path) -> tuple[int, int]:
+    """(line, byte offset) of the first byte of ``path`` that is not UTF-8, after
+    decompression; read again only when a reader has met one, so the error can say where."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, line = 0, 1
+    with open_binary(path) as stream:
+        while chunk := stream.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                start = exc.start - len(decoder.getstate()[0])  # bytes held from the last chunk
+                before = chunk[: max(start, 0)]
+                return line + before.count(b"\n"), offset + max(start, 0)
+            offset += len(chunk)
+            line += chunk.count(b"\n")
+    return line, offset
 
 
 def open_binary(path: str | Path) -> IO[bytes]:

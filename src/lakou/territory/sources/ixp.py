@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import ipaddress
 import json
+import re
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,38 +58,69 @@ class IxpDirectory:
     exchanges: dict[str, Ixp] = field(default_factory=dict)
     members: list[IxpMemberAddress] = field(default_factory=list)
     counters: dict[str, Counters] = field(default_factory=dict)
+    # LAN prefix -> (rank, key) of the first exchange (in insertion order) holding it, so
+    # that finding where an exchange merges costs a look-up per prefix, not a scan of all
+    _owners: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False, compare=False)
+    _ranks: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------ merging
-    def add(self, ixp: Ixp) -> None:
-        """Add an exchange, merging it into one already known on a shared LAN prefix."""
-        for known in self.exchanges.values():
-            if known.prefixes & ixp.prefixes:
-                known.prefixes |= ixp.prefixes
-                known.sources |= ixp.sources
-                known.aliases |= {ixp.key, ixp.name} | ixp.aliases
-                known.country = known.country or ixp.country
-                known.city = known.city or ixp.city
-                self._rekey(ixp.key, known.key)
-                return
-        self.exchanges[ixp.key] = ixp
+    def add(self, ixp: Ixp) -> str:
+        """Add an exchange, merging it into one already known on a shared LAN prefix.
 
-    def _rekey(self, old: str, new: str) -> None:
-        self.members = [
-            IxpMemberAddress(new, m.asn, m.ip, m.source) if m.ixp == old else m
-            for m in self.members
-        ]
+        Returns the key it is known under (its own, or the exchange it merged into).
+        """
+        return self.add_all([ixp])[ixp.key]
+
+    def add_all(self, ixps: Iterable[Ixp]) -> dict[str, str]:
+        """:meth:`add` each exchange in turn; the members are re-keyed in one pass.
+
+        Returns each exchange's key -> the key it is known under.
+        """
+        landed: dict[str, str] = {}
+        renamed: dict[str, str] = {}
+        for ixp in ixps:
+            if len(self._ranks) != len(self.exchanges):
+                self._index_owners()  # exchanges given to the constructor
+            found = [self._owners[p] for p in ixp.prefixes if p in self._owners]
+            if not found:
+                replaced = ixp.key in self.exchanges
+                self.exchanges[ixp.key] = ixp
+                if replaced:  # the same key given twice: the last one stands
+                    self._index_owners()
+                else:
+                    self._ranks[ixp.key] = len(self._ranks)
+                    self._own(ixp.key, ixp.prefixes)
+                landed[ixp.key] = ixp.key
+                continue
+            known = self.exchanges[min(found)[1]]  # the first known one sharing a prefix
+            known.prefixes |= ixp.prefixes
+            known.sources |= ixp.sources
+            known.aliases |= {ixp.key, ixp.name} | ixp.aliases
+            known.country = known.country or ixp.country
+            known.city = known.city or ixp.city
+            self._own(known.key, ixp.prefixes)
+            landed[ixp.key] = renamed[ixp.key] = known.key
+        if renamed:
+            self.members = [
+                IxpMemberAddress(renamed[m.ixp], m.asn, m.ip, m.source) if m.ixp in renamed else m
+                for m in self.members
+            ]
+        return landed
+
+    def _index_owners(self) -> None:
+        self._ranks = {key: rank for rank, key in enumerate(self.exchanges)}
+        self._owners = {}
+        for key, ixp in self.exchanges.items():
+            self._own(key, ixp.prefixes)
+
+    def _own(self, key: str, prefixes: Iterable[str]) -> None:
+        owner = (self._ranks[key], key)
+        for prefix in prefixes:
+            if owner < self._owners.get(prefix, (len(self._ranks), "")):
+                self._owners[prefix] = owner
 
     def merge(self, other: IxpDirectory) -> None:
-        keys: dict[str, str] = {}
-        for ixp in other.exchanges.values():
-            before = set(self.exchanges)
-            self.add(ixp)
-            if ixp.key in self.exchanges and ixp.key not in before:
-                keys[ixp.key] = ixp.key
-            else:
-                keys[ixp.key] = next(
-                    (k for k, v in self.exchanges.items() if ixp.key in v.aliases), ixp.key
-                )
+        keys = self.add_all(other.exchanges.values())
         self.members += [
             IxpMemberAddress(keys.get(m.ixp, m.ixp), m.asn, m.ip, m.source) for m in other.members
         ]
@@ -116,6 +149,29 @@ class IxpDirectory:
 
 def _network(text: str) -> str:
     return str(ipaddress.ip_network(text.strip(), strict=False))
+
+
+_CANONICAL_V4 = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}"
+                           r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")  # fmt: skip
+
+
+def _address(text: str) -> str:
+    """``str(ipaddress.ip_address(text))``, without its cost for the usual spellings.
+
+    A dotted quad already canonical is returned as is; IPv6 goes through ``inet_pton``
+    and ``inet_ntop``, which write what ``ipaddress`` writes unless they answer with an
+    embedded dotted quad. Anything else (and every error) is ``ipaddress``'s to judge.
+    """
+    if _CANONICAL_V4.fullmatch(text):
+        return text
+    if ":" in text and "%" not in text:
+        try:
+            written = socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, text))
+        except (OSError, ValueError):
+            written = "."
+        if "." not in written:
+            return written
+    return str(ipaddress.ip_address(text))
 
 
 def _load_api(path: Path) -> list[dict[str, Any]]:
@@ -181,14 +237,13 @@ def read_peeringdb(
                 asn = int(obj["asn"])
                 for family in ("ipaddr4", "ipaddr6"):
                     if obj.get(family):
-                        ip = str(ipaddress.ip_address(str(obj[family]).strip()))
+                        ip = _address(str(obj[family]).strip())
                         directory.members.append(
                             IxpMemberAddress(f"pdb:{ix_id}", asn, ip, "peeringdb")
                         )
             except (KeyError, TypeError, ValueError) as exc:
                 _drop(counters, f"{netixlan}:data[{i}]", exc, strict)
-    for ixp in exchanges.values():
-        directory.add(ixp)
+    directory.add_all(exchanges.values())
     return directory
 
 
@@ -272,7 +327,7 @@ def read_pch(
                 continue
             try:
                 prefix = _network(row.get("subnet", ""))
-                ip = str(ipaddress.ip_address(row.get("ip", "")))
+                ip = _address(row.get("ip", ""))
                 asn = int(row.get("asn", ""))
             except ValueError as exc:
                 _fail(counters, f"{path}:{line}", str(exc), strict)
@@ -283,10 +338,9 @@ def read_pch(
                 continue
             directory.members.append(IxpMemberAddress(f"pch:{owner}", asn, ip, "pch"))
     for ixp in found.values():
-        if ixp.prefixes:
-            directory.add(ixp)
-        else:
+        if not ixp.prefixes:
             counters.drop("exchange without subnet")
+    directory.add_all(ixp for ixp in found.values() if ixp.prefixes)
     return directory
 
 
