@@ -20,6 +20,7 @@ from django.test import Client
 
 from lakou.accounts import manage
 from lakou.accounts.testing import verified_login
+from lakou.demo import DemoSummary
 from lakou.portal import traffic_queries
 from lakou.portal.pagecache import (
     MARK,
@@ -31,7 +32,6 @@ from lakou.portal.pagecache import (
     keepable,
 )
 from lakou.registry import models as m
-from lakou.registry.demo import DemoSummary
 from lakou.singleflight import SingleFlight
 
 SLUG = "demo-saint-martin"

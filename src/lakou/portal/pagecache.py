@@ -9,10 +9,11 @@ middleware, no template).
 
 What may be kept, and for whom:
 
-* Only pages a view marks public (:func:`public_page`, :func:`mark_public`), rendered for
-  an anonymous visitor, answered ``200`` with no ``Set-Cookie`` (a page that used the
-  CSRF token sets its cookie, so it is never kept), no ``private``/``no-store``, and a
-  ``Vary`` of ``Accept-Language`` and ``Cookie`` only.
+* Only pages a view marks public (:func:`public_page`, :func:`mark_public`), or that say
+  ``Cache-Control: public`` as a shared HTTP cache would read it (the IX-F export),
+  rendered for an anonymous visitor, answered ``200`` with no ``Set-Cookie`` (a page that
+  used the CSRF token sets its cookie, so it is never kept), no ``private``/``no-store``,
+  and a ``Vary`` of ``Accept-Language`` and ``Cookie`` only.
 * Only requests that cannot be signed in take part, to be served or to fill: ``GET``, no
   ``Authorization`` header, and no cookie but the CSRF and language cookies (a session
   cookie, a messages cookie or any other sends the request through Django, always, and its
@@ -22,7 +23,8 @@ What may be kept, and for whom:
   ``LocaleMiddleware`` would choose (language cookie, then ``Accept-Language``). Only a
   query string of the view's own parameters, each once, in canonical order, is kept
   (``?days=7``): another query string is rendered by Django each time, so nobody can plant
-  a variant of a page for others.
+  a variant of a page for others (a ``Cache-Control: public`` answer is kept for its exact
+  query string, what that address answers).
 
 When a kept page is stale: the registry's fingerprint changed (:mod:`lakou.registry.
 fingerprint`; asked again after every save or delete of a registry row in this process,
@@ -351,6 +353,9 @@ class PublicPages:
 
         result = self.app(environ, capture)
         marking = environ.get(MARK)
+        if marking is None and _says_public(seen["headers"]):
+            # no session cookie, no credentials: Django saw an anonymous visitor
+            marking = Marking(params=_ANY_QUERY, max_age=DEFAULT_MAX_AGE, language=key[-1])
         if (
             isinstance(result, HttpResponse)
             and isinstance(marking, Marking)
@@ -377,6 +382,21 @@ class PublicPages:
         return result
 
 
+class _AnyQuery(dict[str, None]):
+    """The parameters of a ``Cache-Control: public`` answer: kept for its exact query."""
+
+
+_ANY_QUERY = _AnyQuery()
+
+
+def _says_public(headers: Iterable[tuple[str, str]]) -> bool:
+    return any(
+        name.lower() == "cache-control"
+        and "public" in {part.strip().lower() for part in value.split(",")}
+        for name, value in headers
+    )
+
+
 def _no_write(data: bytes) -> None:
     raise RuntimeError("the portal's views answer with a body, not write()")
 
@@ -387,7 +407,9 @@ def keepable(
     """Whether an answer to an anonymous request may be kept for other anonymous visitors."""
     if not status.startswith("200 ") or environ.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
-    if not canonical_query(environ.get("QUERY_STRING", ""), marking.params):
+    if not isinstance(marking.params, _AnyQuery) and not canonical_query(
+        environ.get("QUERY_STRING", ""), marking.params
+    ):
         return False
     for name, value in headers:
         lowered = name.lower()
@@ -449,7 +471,7 @@ def registry_fingerprint_or_none() -> tuple[Any, ...] | None:
     """The registry's fingerprint, or None (and the connection closed) when it fails."""
     from django.db import DatabaseError, connection
 
-    from lakou.registry.fingerprint import registry_fingerprint
+    from lakou.registry import registry_fingerprint
 
     try:
         return registry_fingerprint()

@@ -1,6 +1,5 @@
 """URL map of the portal: public pages, the looking glass, the API, the admin, the IX-F
-export, languages. Public pages whose anonymous answers may be kept whole in memory are
-marked with :func:`lakou.portal.pagecache.public_page` (here or on their view)."""
+export, languages."""
 
 from __future__ import annotations
 
@@ -10,9 +9,6 @@ from django.urls import include, path
 from lakou.operations.metrics import metrics
 from lakou.portal import language, lg_views, ports_views, territory_views, traffic_views, views
 from lakou.portal.api import api
-from lakou.portal.pagecache import public_page
-from lakou.registry import views as registry_views
-from lakou.registry.ixf.common import EXPORT_VERSIONS
 
 portal_patterns = (
     [
@@ -57,13 +53,7 @@ urlpatterns = [
     path("api/", api.urls),
     # Django's language switch without a CSRF token in every page (lakou.portal.language)
     path("i18n/setlang/", language.set_language, name="set_language"),
-    # the IX-F Member Export at /participants.json (the registry's view, its anonymous
-    # answers kept whole by lakou.portal.pagecache like the other public pages)
-    path(
-        "participants.json",
-        public_page(params={"version": EXPORT_VERSIONS, "exchange": None})(
-            registry_views.participants
-        ),
-        name="participants-json",
-    ),
+    # the IX-F Member Export at /participants.json (``Cache-Control: public`` for anonymous
+    # visitors: lakou.portal.pagecache keeps it like the other public pages)
+    path("", include("lakou.registry.urls")),
 ]
