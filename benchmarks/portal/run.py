@@ -8,14 +8,18 @@ asks, at 1 and 16 connections, for ``/``, ``/exchanges/<slug>/``, ``/participant
 ``/api/exchanges``, ``/traffic/`` and a static file served by the same server (the floor:
 what waitress and WhiteNoise cost without Django's views). Printed per URL: requests/s,
 p50 and p99 latency, errors and timeouts, and the ratio of requests/s to the static
-floor; then one run of ``/traffic/`` at 16 connections across the traffic report's cache
-expiry, and the server's peak memory (VmHWM) and memory at the end (VmRSS).
+floor. Then the expiry run: the five public pages asked at once for ``--expiry`` seconds
+(75: past the 60 s after which kept pages and the traffic report are built again), 16
+connections in all shared among them (one ``wrk`` each), with the static file asked
+alongside on 2 more connections as the floor of that moment; and the server's peak
+memory (VmHWM) and memory at the end (VmRSS).
 
 Each URL is asked once before it is timed (warm-up; the first ``/traffic/`` is printed
-as the cold time). Other helpers load the same 2-core machine: quote medians of several
-runs and the ratios, not one run's absolute figures.
+as the cold time). Other helpers load the same 2-core machine: ``--runs 3`` prints the
+median of each figure over three servers; quote medians and the ratios to the floor of
+the same run, not one run's absolute figures.
 
-    python -m benchmarks.portal [--threads 4] [--duration 10] [--expiry 75] [--quick]
+    python -m benchmarks.portal [--threads 4] [--duration 10] [--expiry 75] [--runs 3] [--quick]
     python -m benchmarks.portal --threads-sweep 1,2,4,8   # choose serve's default
 """
 
@@ -26,6 +30,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -45,6 +50,10 @@ URLS = (
     "/traffic/",
 )
 FLOOR = URLS[0]
+PAGES = URLS[1:]
+# the expiry run: connections per page (16 in all), and on the static floor beside them
+EXPIRY_CONNECTIONS = (4, 3, 3, 3, 3)
+EXPIRY_FLOOR_CONNECTIONS = 2
 
 
 @dataclass
@@ -145,24 +154,39 @@ def _ms(text: str) -> float:
     return float(value) * _UNITS[unit]
 
 
+def _wrk_args(base: str, url: str, connections: int, seconds: float, threads: int) -> list[str]:
+    return [
+        "wrk",
+        "--latency",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{int(seconds)}s",
+        "--timeout",
+        "10s",
+        base + url,
+    ]
+
+
 def wrk(base: str, url: str, connections: int, seconds: float) -> Load:
     """One ``wrk`` run (as many threads as connections, up to 2: the machine's cores)."""
-    out = subprocess.run(
-        [
-            "wrk",
-            "--latency",
-            f"-t{min(connections, 2)}",
-            f"-c{connections}",
-            f"-d{int(seconds)}s",
-            "--timeout",
-            "10s",
-            base + url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    args = _wrk_args(base, url, connections, seconds, min(connections, 2))
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     return parse_wrk(out, url, connections)
+
+
+def wrk_together(base: str, asks: list[tuple[str, int]], seconds: float) -> list[Load]:
+    """Several URLs asked at the same time, one single-threaded ``wrk`` each."""
+    procs = [
+        subprocess.Popen(
+            _wrk_args(base, url, connections, seconds, 1), stdout=subprocess.PIPE, text=True
+        )
+        for url, connections in asks
+    ]
+    outs = [proc.communicate()[0] for proc in procs]
+    for proc in procs:
+        if proc.returncode:
+            raise RuntimeError(f"wrk failed ({proc.returncode})")
+    return [parse_wrk(out, url, c) for out, (url, c) in zip(outs, asks, strict=True)]
 
 
 def parse_wrk(out: str, url: str, connections: int) -> Load:
@@ -180,15 +204,29 @@ def parse_wrk(out: str, url: str, connections: int) -> Load:
     return Load(url, connections, rps, p50, p99, errors, timeouts)
 
 
-def _line(load: Load, floor: float | None) -> str:
-    ratio = f"{load.rps / floor:7.3f}" if floor else " " * 7
+def _line(load: Load, floor: float | None, share: float | None = None) -> str:
+    if share is None and floor:
+        share = load.rps / floor
+    ratio = f"{share:7.3f}" if share is not None and floor else " " * 7
     return (
         f"{load.url:<34} {load.connections:>3} {load.rps:9.1f} {load.p50_ms:8.1f} "
         f"{load.p99_ms:8.1f} {load.errors:>6} {load.timeouts:>6} {ratio}"
     )
 
 
-def measure(threads: int | None, duration: float, expiry: float) -> list[Load]:
+HEADER = (
+    f"{'url':<34} {'con':>3} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+    f"{'errors':>6} {'tmouts':>6} {'/floor':>7}"
+)
+
+
+@dataclass
+class Run:
+    loads: list[Load]
+    memory: tuple[float, float, float]  # start, peak, end (MB)
+
+
+def measure(threads: int | None, duration: float, expiry: float) -> Run:
     server = Server(threads)
     loads: list[Load] = []
     try:
@@ -196,8 +234,7 @@ def measure(threads: int | None, duration: float, expiry: float) -> list[Load]:
         print(f"\nlakou serve --threads {threads or 'default'}: {started:.0f} MB at start")
         cold = {url: server.get(url) for url in URLS}
         print("first request (cold), s: " + ", ".join(f"{u} {t:.2f}" for u, t in cold.items()))
-        print(f"{'url':<34} {'con':>3} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-              f"{'errors':>6} {'tmouts':>6} {'/floor':>7}")  # fmt: skip
+        print(HEADER)
         for connections in (1, 16):
             floor = None
             for url in URLS:
@@ -206,15 +243,51 @@ def measure(threads: int | None, duration: float, expiry: float) -> list[Load]:
                 loads.append(load)
                 print(_line(load, floor if url != FLOOR else None), flush=True)
         if expiry:
-            load = wrk(server.base, "/traffic/", 16, expiry)
-            load.url = f"/traffic/ across expiry ({int(expiry)} s)"
-            loads.append(load)
-            print(_line(load, None), flush=True)
+            asks = [*zip(PAGES, EXPIRY_CONNECTIONS, strict=True), (FLOOR, EXPIRY_FLOOR_CONNECTIONS)]
+            print(f"across expiry ({int(expiry)} s, the pages at once, 16 connections in all):")
+            for load in wrk_together(server.base, asks, expiry):
+                load.url = f"{load.url} (expiry)"
+                loads.append(load)
+                print(_line(load, None), flush=True)
         peak, now = server.memory_mb()
         print(f"server memory: peak {peak:.0f} MB, at the end {now:.0f} MB (start {started:.0f})")
     finally:
         server.stop()
-    return loads
+    return Run(loads, (started, peak, now))
+
+
+def medians(runs: list[Run]) -> list[str]:
+    """Each figure's median over the runs (ratios to the floor taken within each run),
+    printed and returned as lines."""
+    lines = [f"\nmedians of {len(runs)} runs", HEADER]
+    for i, first in enumerate(runs[0].loads):
+        loads = [run.loads[i] for run in runs]
+        median = Load(
+            first.url,
+            first.connections,
+            statistics.median(x.rps for x in loads),
+            statistics.median(x.p50_ms for x in loads),
+            statistics.median(x.p99_ms for x in loads),
+            max(x.errors for x in loads),
+            max(x.timeouts for x in loads),
+        )
+        ratio = None
+        if first.url in PAGES:  # the expiry rows have no floor at their connection count
+            floors = [
+                next(
+                    x.rps
+                    for x in run.loads
+                    if x.url == FLOOR and x.connections == first.connections
+                )
+                for run in runs
+            ]
+            ratio = statistics.median(x.rps / f for x, f in zip(loads, floors, strict=True))
+        lines.append(_line(median, 1.0 if ratio is not None else None, ratio))
+    peak = statistics.median(run.memory[1] for run in runs)
+    end = statistics.median(run.memory[2] for run in runs)
+    lines.append(f"server memory (median): peak {peak:.0f} MB, at the end {end:.0f} MB")
+    print("\n".join(lines), flush=True)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -228,8 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         "--expiry",
         type=float,
         default=75.0,
-        help="seconds of /traffic/ at 16 connections across the report cache's expiry (0: skip)",
+        help="seconds of the pages asked at once across the caches' expiry (0: skip)",
     )
+    parser.add_argument("--runs", type=int, default=1, help="servers measured; medians printed")
     parser.add_argument("--quick", action="store_true", help="3 s runs, no expiry run")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -240,7 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     load_demo()
     counts = [int(n) for n in args.threads_sweep.split(",") if n] or [args.threads]
     for threads in counts:
-        measure(threads, args.duration, args.expiry)
+        runs = [measure(threads, args.duration, args.expiry) for _ in range(max(1, args.runs))]
+        if len(runs) > 1:
+            medians(runs)
     return 0
 
 

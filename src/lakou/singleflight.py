@@ -113,6 +113,18 @@ class SingleFlight(Generic[T]):
                 del self._flights[key]
             flight.done.set()
 
+    def serves(self, value: T) -> bool:
+        """Whether ``get`` still answers ``value`` without waiting for a build: it is the
+        value held for its key (not replaced, not invalidated), and fresh or being rebuilt
+        (what is kept from it, a rendered page, may be kept as long)."""
+        with self._lock:
+            for key, entry in self._entries.items():
+                if entry.value is value:
+                    return entry.generation == self._generation and (
+                        time.monotonic() - entry.made < self.max_age or key in self._flights
+                    )
+            return False
+
     def invalidate(self) -> None:
         """Forget every value: the next caller of each key builds it again."""
         with self._lock:

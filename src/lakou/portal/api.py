@@ -4,6 +4,8 @@ Served at ``/api/`` with its OpenAPI description at ``/api/openapi.json`` and do
 ``/api/docs`` (assets served locally, no CDN). It shows what the public pages show and
 nothing more: no contacts, no MAC addresses. Writes go through the admin or the CLI.
 The one exception, ``/api/members/{asn}/...``, needs an API key (``lakou.accounts.api``).
+The registry answers are kept whole in memory for anonymous callers until the registry
+changes (:mod:`lakou.portal.pagecache`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from lakou.accounts.api import router as members_router
 from lakou.accounts.member_read_api import router as member_read_router
 from lakou.portal import queries
 from lakou.portal.lg_api import router as lg_router
+from lakou.portal.pagecache import mark_public
 from lakou.portal.traffic_api import router as traffic_router
 from lakou.registry import models as m
 
@@ -129,6 +132,7 @@ def _exchange(ex: m.Exchange) -> ExchangeOut:
     "/exchanges", response=list[ExchangeOut], url_name="exchanges", summary="List the exchanges"
 )
 def list_exchanges(request: HttpRequest) -> list[ExchangeOut]:
+    mark_public(request)
     return [_exchange(ex) for ex in queries.exchanges()]
 
 
@@ -139,6 +143,7 @@ def list_exchanges(request: HttpRequest) -> list[ExchangeOut]:
     summary="One exchange with its peering LANs and route servers",
 )
 def get_exchange(request: HttpRequest, slug: str) -> ExchangeOut:
+    mark_public(request)
     return _exchange(get_object_or_404(queries.exchanges(), slug=slug))
 
 
@@ -150,6 +155,7 @@ def get_exchange(request: HttpRequest, slug: str) -> ExchangeOut:
 )
 def exchange_members(request: HttpRequest, slug: str) -> list[MemberOut]:
     ex = get_object_or_404(m.Exchange, slug=slug)
+    mark_public(request)
     return [
         MemberOut(
             asn=row.asn,
@@ -172,6 +178,7 @@ def exchange_members(request: HttpRequest, slug: str) -> list[MemberOut]:
 
 @api.get("/lans", response=list[LanOut], url_name="lans", summary="Every peering LAN")
 def list_lans(request: HttpRequest) -> list[LanOut]:
+    mark_public(request)
     return [
         _lan(lan, lan.exchange.slug)
         for lan in m.PeeringLan.objects.select_related("exchange").order_by(

@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 # waitress worker threads. Django's request handling holds the GIL, so threads beyond a
 # couple per core only queue; measured on 2 cores with ``python -m benchmarks.portal
 # --threads-sweep 1,2,4,8`` (docs/90-benchmarks.md), 4 served the most requests per
-# static-file request at 16 connections on every page.
+# static-file request at 16 connections on every page. Since public pages are answered
+# from memory (lakou.portal.pagecache) the count changes little for them, but a page
+# rendered through Django (a signed-in visitor, a page gone stale, the first traffic
+# report: seconds) holds its thread: with 4, three others keep answering meanwhile.
 DEFAULT_THREADS = 4
 
 # Django's own thresholds for a secret key (its security.W009 check).
@@ -124,17 +127,19 @@ def prepare() -> None:
 
 
 def wsgi_app() -> Callable[..., Any]:
-    """Django's WSGI application with WhiteNoise serving ``STATIC_URL``, every request
-    logged and counted (:mod:`lakou.portal.accesslog`)."""
+    """Django's WSGI application with WhiteNoise serving ``STATIC_URL``, public pages kept
+    for anonymous visitors (:mod:`lakou.portal.pagecache`), every request logged and counted
+    (:mod:`lakou.portal.accesslog`)."""
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
     from whitenoise import WhiteNoise
 
     from lakou.portal.accesslog import AccessLog
+    from lakou.portal.pagecache import PublicPages
 
     return AccessLog(
         WhiteNoise(
-            get_wsgi_application(),
+            PublicPages(get_wsgi_application()),
             root=settings.STATIC_ROOT,
             prefix=settings.STATIC_URL,
             max_age=3600,

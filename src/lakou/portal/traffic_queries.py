@@ -273,6 +273,11 @@ def _read(
     return view
 
 
+def is_current(view: TrafficView) -> bool:
+    """Whether :func:`traffic` still answers ``view`` (a page rendered from it is current)."""
+    return _views.serves(view)
+
+
 def clear_cache() -> None:
     """Forget cached views (tests that rewrite a store in place)."""
     _views.invalidate()

@@ -7,7 +7,8 @@ and sample counts, each member's rates and 95th percentile, and the traffic over
 Numbers come from the flow engine through :mod:`lakou.portal.traffic_queries`; the charts
 are plotly, served from the installed plotly package by :func:`plotly_js` (no CDN: the
 pages must work on an island cut from the Internet). An empty or unreachable store is a
-message on the page, never an error page.
+message on the page, never an error page. Anonymous visitors' pages are kept whole in
+memory (:mod:`lakou.portal.pagecache`) while the report they show is current.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lakou.portal import traffic_queries as q
+from lakou.portal.pagecache import depends_on, public_page
 from lakou.registry import models as m
 
 
@@ -41,10 +43,15 @@ def _common(request: HttpRequest, view: q.TrafficView) -> dict[str, Any]:
     return {"view": view, "periods": q.PERIODS, **plotly_context()}
 
 
+DAYS_PARAM = {"days": {str(days) for days in q.PERIODS}}
+
+
 @require_GET
+@public_page(params=DAYS_PARAM)
 def overview(request: HttpRequest) -> HttpResponse:
     """Every exchange: local share, peak, transit cost avoided, top members, invitations."""
     view = q.traffic(q.parse_days(request.GET.get("days")))
+    depends_on(request, functools.partial(q.is_current, view))
     shares = [f for f in view.exchanges if f.local_share_pct is not None]
     chart = {
         "names": [f.name for f in shares],
@@ -56,12 +63,14 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page(params=DAYS_PARAM)
 def exchange(request: HttpRequest, slug: str) -> HttpResponse:
     """One exchange: matrix with error bars, member rates and p95, traffic over time."""
     if not m.Exchange.objects.filter(slug=slug).exists():
         raise Http404("unknown exchange")
     name = m.Exchange.objects.values_list("name", flat=True).get(slug=slug)
     view = q.traffic(q.parse_days(request.GET.get("days")), slug)
+    depends_on(request, functools.partial(q.is_current, view))
     figures = view.exchanges[0] if view.exchanges else None
     chart: dict[str, Any] = {}
     if figures is not None and figures.has_traffic:

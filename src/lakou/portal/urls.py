@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lakou.operations.metrics import metrics
-from lakou.portal import lg_views, ports_views, territory_views, traffic_views, views
+from lakou.portal import language, lg_views, ports_views, territory_views, traffic_views, views
 from lakou.portal.api import api
 
 portal_patterns = (
@@ -51,7 +51,9 @@ urlpatterns = [
     path("operations/", include("lakou.operations.urls")),
     path("metrics", metrics, name="metrics"),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-    # the IX-F Member Export at /participants.json
+    # Django's language switch without a CSRF token in every page (lakou.portal.language)
+    path("i18n/setlang/", language.set_language, name="set_language"),
+    # the IX-F Member Export at /participants.json (``Cache-Control: public`` for anonymous
+    # visitors: lakou.portal.pagecache keeps it like the other public pages)
     path("", include("lakou.registry.urls")),
 ]

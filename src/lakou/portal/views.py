@@ -1,4 +1,8 @@
-"""The public pages: the exchanges of this install, and one page per exchange."""
+"""The public pages: the exchanges of this install, and one page per exchange.
+
+Their anonymous answers are kept whole in memory (:mod:`lakou.portal.pagecache`) until
+the registry changes.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from lakou.portal import queries
+from lakou.portal.pagecache import public_page
 
 
+@public_page()
 def home(request: HttpRequest) -> HttpResponse:
     """Every exchange: territory, city, peering LANs, members, bridges."""
     exchanges = list(queries.exchanges())
@@ -22,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page()
 def exchange(request: HttpRequest, slug: str) -> HttpResponse:
     """One exchange: its peering LANs, route servers and members."""
     ex = get_object_or_404(queries.exchanges(), slug=slug)

@@ -5,8 +5,10 @@ imports and exports; the PeeringDB cache's Django side.
 The door for the engines and the command line is the registry as the engines see it,
 typed and without Django objects (:mod:`lakou.exchange`): :func:`exchange_view` (one
 exchange by slug), :func:`all_exchanges`, :func:`switch_addresses` (the sFlow agents of
-the exchange's switches). Django's own ways in (``models``, ``admin``, ``apps``,
-``migrations``) are imported by path. Names are loaded on first use.
+the exchange's switches); :func:`registry_fingerprint` (one query telling whether
+anything in the registry changed, for the portal's caches). Django's own ways in
+(``models``, ``admin``, ``apps``, ``migrations``) are imported by path. Names are loaded
+on first use.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lakou.registry.engines import all_exchanges, exchange_view, switch_addresses
+    from lakou.registry.fingerprint import registry_fingerprint
 
-__all__ = ["all_exchanges", "exchange_view", "switch_addresses"]
+__all__ = ["all_exchanges", "exchange_view", "registry_fingerprint", "switch_addresses"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "registry_fingerprint":  # for caches of what is built from the registry
+        from lakou.registry import fingerprint
+
+        return fingerprint.registry_fingerprint
     if name in __all__:
         from lakou.registry import engines
 
