@@ -401,3 +401,27 @@ def test_a_reason_from_a_file_is_rendered_only_from_known_templates() -> None:
     assert Reason.from_dict({"template": "{country.__class__}", "args": {}}, REASONS) is None
     assert Reason.from_dict({"template": REGISTERED_IN, "args": {}}, REASONS) is None  # no value
     assert Reason.from_dict({"template": REGISTERED_IN, "args": {"country": [1]}}, REASONS) is None
+
+
+def test_the_refresher_reads_the_reports_before_a_visitor_asks(
+    client: Client, configured: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lakou serve``'s refresher computes the what-if scenario; the page then uses it."""
+    from lakou.portal import territory_views
+    from lakou.whatif import run_scenario_files
+
+    runs: list[Path] = []
+
+    def counted(scenario: Path, *args: Any, **kwargs: Any) -> Any:
+        runs.append(scenario)
+        return run_scenario_files(scenario, *args, **kwargs)
+
+    monkeypatch.setattr(territory_views.whatif_engine, "run_scenario_files", counted)
+    territory_views.clear_cache()
+    assert territory_views.refresh_reports() == []
+    assert runs == [configured["scenario"]]
+    assert "small hurricane" in text_of(get(client, "/territory/whatif/"))
+    assert runs == [configured["scenario"]]  # the visitor did not wait for a run
+    assert territory_views.refresh_reports() == [] and len(runs) == 1  # files unchanged
+    configured["scenario"].write_text(configured["scenario"].read_text() + "\n")
+    assert territory_views.refresh_reports() == [] and len(runs) == 2  # a file changed

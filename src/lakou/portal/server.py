@@ -160,8 +160,12 @@ def serve(host: str, port: int, threads: int = DEFAULT_THREADS, behind_proxy: bo
             "trusted_proxy_count": 1,
             "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
         }
+    app = wsgi_app()
+    from lakou.portal.territory_views import start_refresher
+
+    start_refresher()  # the territory, traceroute and what-if reports read before visitors ask
     waitress.serve(
-        wsgi_app(),
+        app,
         host=host,
         port=port,
         threads=threads,

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +45,7 @@ from lakou import whatif as whatif_engine
 from lakou.portal.traffic_views import _plotly_map_style_ids, plotly_version
 
 T = TypeVar("T")
+logger = logging.getLogger("lakou.portal")
 
 
 @dataclass
@@ -374,6 +377,41 @@ def whatif_input() -> Input:
     except whatif_engine.WhatifInputError as exc:
         return Input("error", error=str(exc), settings=["whatif.scenario", "whatif.asrel"])
     return Input("ok", result)
+
+
+def refresh_reports() -> list[str]:
+    """Read the three reports' inputs now (each only when its files changed), so a visitor
+    does not wait for the what-if scenario (11-27 s on the whole CAIDA graph) or the
+    traceroute analysis; returns one line per part that failed (the pages say it too)."""
+    failed = []
+    for name, read in (
+        ("territory", territory_input),
+        ("paths", paths_input),
+        ("whatif", whatif_input),
+    ):
+        try:
+            found = read()
+        except Exception as exc:  # a background refresh never stops the portal
+            failed.append(f"{name}: {exc}")
+            continue
+        if found.status == "error":
+            failed.append(f"{name}: {found.error}")
+    return failed
+
+
+def start_refresher(interval: float = 60.0) -> threading.Thread:
+    """:func:`refresh_reports` now and every ``interval`` seconds, in a daemon thread
+    (``lakou serve``): a file replaced by a job is read before the next visitor asks."""
+
+    def loop() -> None:
+        while True:
+            for line in refresh_reports():
+                logger.warning("territory report: %s", line)
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="lakou-territory-reports", daemon=True)
+    thread.start()
+    return thread
 
 
 def _pair_matrix(state: Any) -> list[list[int | None]]:
