@@ -38,6 +38,8 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks.whole import Measure, compare
+
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "benchmarks" / "_work" / "routeserver"
 RS_ASN = 64999
@@ -302,6 +304,19 @@ def main(argv: list[str] | None = None) -> int:
                 f"{lw.parse_mb:.0f} vs {aw.parse_mb:.0f} MB"
             )
             ln = results["lakou no set cache"]
+            for case, ours, theirs in (
+                ("warm", lw, aw),
+                ("cold", lc, ac),
+                ("no set cache", ln, aw),
+            ):
+                compare(
+                    "routeserver",
+                    f"{name} build, {case}",
+                    Measure(ours.seconds, ours.cpu, ours.peak_mb, WARM_RUNS),
+                    Measure(theirs.seconds, theirs.cpu, theirs.peak_mb, WARM_RUNS),
+                    "arouteserver",
+                    "arouteserver's wall can include time.sleep of its queue monitor",
+                )
             summary.append(
                 f"{name:<14} without the rendered-set cache (an IRR change): lakou faster "
                 f"{_ratio(aw.seconds, ln.seconds)} by wall, {_ratio(aw.cpu, ln.cpu)} by CPU"
