@@ -246,7 +246,7 @@ class _Importer:
                 base=sw.path,
             )
         elif sw.city or sw.country:
-            self.report.warn(sw.path, "city/country without colo: not recorded (no facility)")
+            self.report.warn(sw.path, _("city/country without colo: not recorded (no facility)"))
         row = m.Switch.objects.filter(exchange=ex, name=sw.name).first() or m.Switch(
             exchange=ex, name=sw.name
         )
@@ -352,7 +352,8 @@ class _Importer:
             if daemon is None:
                 self.report.warn(
                     join(family.path, "services"),
-                    f"daemon {family.daemon!r} is not BIRD or OpenBGPD: not recorded",
+                    _("daemon %(daemon)r is not BIRD or OpenBGPD: not recorded")
+                    % {"daemon": family.daemon},
                 )
             else:
                 values["daemon"] = daemon
@@ -426,7 +427,7 @@ class _Importer:
                 vlans = [v for v in conn.vlans if v.service is None]
                 for v in conn.vlans:
                     if v.service == "ixroutecollector":
-                        self.report.warn(v.path, "route collector: not recorded")
+                        self.report.warn(v.path, _("route collector: not recorded"))
                 if conn.vlans and not vlans and not conn.ports:
                     continue  # a route server's connection, recorded above
                 member_conns.append((conn, vlans))
@@ -440,7 +441,7 @@ class _Importer:
             targets: list[tuple[m.Exchange, ConnectionDoc | None]] = []
             if not member_conns:
                 if len(self.doc.ixps) != 1:
-                    self.report.warn(entry.path, "no connection says which exchange: skipped")
+                    self.report.warn(entry.path, _("no connection says which exchange: skipped"))
                     continue
                 targets.append((self.exchanges[self.doc.ixps[0].ixp_id], None))
             for conn, _vlans in member_conns:
@@ -583,7 +584,7 @@ class _Importer:
         if not self.rs_lans(lan):
             self.report.warn(
                 join(family.path, "routeserver"),
-                f"no route server known on {lan}: the session is not recorded",
+                _("no route server known on %(lan)s: the session is not recorded") % {"lan": lan},
             )
             return False
         return True
