@@ -98,14 +98,21 @@ def read_table(name: str) -> list[dict[str, str]]:
         if line.strip() and not line.startswith("#")
     ]
     if not lines:
-        raise DemoDataError(f"{name}: empty")
+        raise DemoDataError(gettext("%(file)s: empty") % {"file": name})
     reader = csv.reader(io.StringIO("\n".join(line for _, line in lines)))
     header = next(reader)
     rows = []
     for (n, _), values in zip(lines[1:], reader, strict=True):
         if len(values) != len(header):
             raise DemoDataError(
-                f"{name}:{n}: {len(values)} columns, expected {len(header)} ({','.join(header)})"
+                gettext("%(file)s:%(line)d: %(n)d columns, expected %(expected)d (%(header)s)")
+                % {
+                    "file": name,
+                    "line": n,
+                    "n": len(values),
+                    "expected": len(header),
+                    "header": ",".join(header),
+                }
             )
         rows.append(dict(zip(header, values, strict=True)))
     return rows
@@ -115,9 +122,14 @@ def read_exchanges() -> list[dict[str, Any]]:
     try:
         data = yamlload.safe_load(_read_text("exchanges.yml"))
     except yaml.YAMLError as exc:
-        raise DemoDataError(f"exchanges.yml: not valid YAML: {exc}") from None
+        raise DemoDataError(
+            gettext("%(file)s: not valid YAML: %(error)s") % {"file": "exchanges.yml", "error": exc}
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("exchanges"), list):
-        raise DemoDataError("exchanges.yml: expected a mapping with a list 'exchanges'")
+        raise DemoDataError(
+            gettext("%(file)s: expected a mapping with a list 'exchanges'")
+            % {"file": "exchanges.yml"}
+        )
     return data["exchanges"]
 
 
@@ -280,7 +292,10 @@ def load_demo() -> DemoSummary:
     for n, row in enumerate(member_rows, 1):
         slug, asn = row["exchange"], int(row["asn"])
         if slug not in by_slug or asn not in networks:
-            raise DemoDataError(f"members.csv, data row {n}: unknown exchange {slug} or AS{asn}")
+            raise DemoDataError(
+                gettext("%(file)s, data row %(n)d: unknown exchange %(slug)s or AS%(asn)s")
+                % {"file": "members.csv", "n": n, "slug": slug, "asn": asn}
+            )
         ex, lan = by_slug[slug], lans[slug]
         member = _upsert(
             m.Member,
