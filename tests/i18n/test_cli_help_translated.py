@@ -1,4 +1,5 @@
-"""Every ``--help`` of lakou is in French and Spanish, every paragraph of it.
+"""Every ``--help`` of lakou is in French and Spanish, every paragraph of it (and every
+option description ``lakou config dump`` writes).
 
 The msgids are the ones :func:`lakou.cli.helptext.help_texts` yields for ``lakou`` itself
 and for every command group of :data:`lakou.cli.COMMAND_GROUPS` (loaded as ``lakou GROUP
@@ -22,6 +23,7 @@ import pytest
 import lakou.cli
 from lakou.cli import COMMAND_GROUPS, main
 from lakou.cli.helptext import CLICK_WORDS, help_texts, paragraphs
+from lakou.config import DUMP_HEADER, descriptions
 from lakou.i18n import LOCALE_DIR
 
 # click's own help of --help and --version (its catalogue is not lakou's)
@@ -123,3 +125,23 @@ def test_help_is_written_in_english_and_translated_when_shown() -> None:
                 ):
                     early.append(f"{path.name}:{node.lineno}")
     assert early == [], f"help translated at import: {early}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_every_option_description_of_config_dump_is_translated(lang: str) -> None:
+    # ``lakou config dump`` writes each option's description above it, as a comment
+    found = {DUMP_HEADER, *descriptions()}
+    assert len(found) > 100
+    catalogue = _catalogue(lang)
+    missing = sorted(m for m in found if not catalogue.get(m))
+    assert missing == [], f"{lang}: {len(missing)} untranslated:\n" + "\n".join(missing)
+
+
+def test_config_dump_speaks_the_users_language() -> None:
+    from click.testing import CliRunner
+
+    french = CliRunner().invoke(main, ["-L", "fr", "config", "dump"], prog_name="lakou")
+    assert french.exit_code == 0, french.output
+    assert french.output.startswith("# configuration effective de lakou")
+    assert "# Langue de la sortie en ligne de commande : en, fr ou es." in french.output
+    assert "  language: " in french.output  # the keys stay as the file spells them
