@@ -35,6 +35,8 @@ from lakou.config_base import (  # noqa: F401 - re-exported, the names callers k
     read_config_data,
 )
 from lakou.flows.config import Config as FlowsConfig
+from lakou.i18n import gettext as _
+from lakou.i18n import gettext_noop as N_
 from lakou.operations.config import Config as JobsConfig
 from lakou.paths.config import Config as PathsConfig
 from lakou.portal.config import Config as PortalConfig
@@ -71,14 +73,27 @@ def load_config(
         raise ConfigError(describe_validation(exc, source, origin)) from None
 
 
+DUMP_HEADER = N_("lakou effective configuration (file, then $LAKOU_* overrides, then defaults)")
+
+
+def descriptions(model: type[BaseModel] = LakouConfig) -> list[str]:
+    """Every option's description ``config dump`` shows (each a msgid of the catalogues)."""
+    found: list[str] = []
+    for field in model.model_fields.values():
+        if field.description:
+            found.append(field.description)
+        sub = _submodel(field.annotation)
+        if sub is not None:
+            found.extend(descriptions(sub))
+    return found
+
+
 def dump_config(config: LakouConfig, with_comments: bool = True) -> str:
     """The effective configuration as YAML, each option with its description."""
     data = config.model_dump(mode="json")
     if not with_comments:
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    out: list[str] = [
-        "# lakou effective configuration (file, then $LAKOU_* overrides, then defaults)"
-    ]
+    out: list[str] = ["# " + _(DUMP_HEADER)]
     _dump_model(type(config), data, out, indent=0)
     return "\n".join(out) + "\n"
 
@@ -88,7 +103,7 @@ def _dump_model(model: type[BaseModel], data: dict[str, Any], out: list[str], in
     for name, field in model.model_fields.items():
         value = data.get(name)
         if field.description:
-            out.append(f"{pad}# {field.description}")
+            out.append(f"{pad}# {_(field.description)}")  # in the user's language
         sub = _submodel(field.annotation)
         if sub is not None and isinstance(value, dict) and value:
             out.append(f"{pad}{name}:")

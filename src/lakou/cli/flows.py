@@ -17,6 +17,7 @@ import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
+from lakou.i18n import gettext_noop as N_
 
 if TYPE_CHECKING:
     from lakou.flows import Enricher, FlowStore, Pipeline
@@ -80,14 +81,14 @@ _common = [
     click.option(
         "--members",
         type=click.Path(exists=True, dir_okay=False),
-        help=_("Members and MACs: IX-F JSON, YAML or CSV."),
+        help=N_("Members and MACs: IX-F JSON, YAML or CSV."),
     ),
     click.option(
         "--prefixes",
         type=click.Path(exists=True, dir_okay=False),
-        help=_("Prefix table CSV (prefix,asn,territory)."),
+        help=N_("Prefix table CSV (prefix,asn,territory)."),
     ),
-    click.option("--registry", is_flag=True, help=_("Read members and MACs from the registry.")),
+    click.option("--registry", is_flag=True, help=N_("Read members and MACs from the registry.")),
 ]
 
 
@@ -95,7 +96,7 @@ _clock = [
     click.option(
         "--max-clock-skew",
         type=click.IntRange(0, 86400),
-        help=_(
+        help=N_(
             "Seconds a NetFlow/IPFIX record's own time may differ from its receive time "
             "(default: flows.max_clock_skew_seconds, 300)."
         ),
@@ -104,7 +105,7 @@ _clock = [
         "--clock-skew",
         "clock_skew_action",
         type=click.Choice(["redate", "drop"]),
-        help=_("Records beyond the skew: redate to the receive time, or drop."),
+        help=N_("Records beyond the skew: redate to the receive time, or drop."),
     ),
 ]
 
@@ -115,7 +116,7 @@ def _with_clock(f: Any) -> Any:
     return click.option(
         "--no-lan",
         is_flag=True,
-        help=_("Do not keep sFlow control frames and the MAC census (LAN hygiene checks)."),
+        help=N_("Do not keep sFlow control frames and the MAC census (LAN hygiene checks)."),
     )(f)
 
 
@@ -204,10 +205,12 @@ def decode(pcaps: tuple[str, ...], fmt: str) -> None:
 @cli.command()
 @click.argument("pcaps", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
-    "--store", "store_dir", type=click.Path(file_okay=False), help=_("Flow store directory.")
+    "--store", "store_dir", type=click.Path(file_okay=False), help=N_("Flow store directory.")
 )
-@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
-@click.option("--now", is_flag=True, help=_("Stamp flows with the replay time, not the capture's."))
+@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=N_("Store backend."))
+@click.option(
+    "--now", is_flag=True, help=N_("Stamp flows with the replay time, not the capture's.")
+)
 @_with_clock
 @_with_common
 @pass_context
@@ -275,11 +278,11 @@ def replay(
 
 @cli.command()
 @click.option(
-    "--store", "store_dir", type=click.Path(file_okay=False), help=_("Flow store directory.")
+    "--store", "store_dir", type=click.Path(file_okay=False), help=N_("Flow store directory.")
 )
-@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
-@click.option("--since", help=_("Start: epoch seconds, ISO time, or 24h / 7d ago (default: all)."))
-@click.option("--until", help=_("End (default: now)."))
+@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=N_("Store backend."))
+@click.option("--since", help=N_("Start: epoch seconds, ISO time, or 24h / 7d ago (default: all)."))
+@click.option("--until", help=N_("End (default: now)."))
 @click.option(
     "--format",
     "fmt",
@@ -287,7 +290,7 @@ def replay(
     default="table",
     show_default=True,
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help=_("Write to this file."))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to this file."))
 @_with_common
 @pass_context
 @_store_errors
@@ -400,13 +403,13 @@ def _allowed_exporters(ctx: Context, cli_entries: tuple[str, ...], registry: boo
 
 @cli.command()
 @click.option(
-    "--store", "store_dir", type=click.Path(file_okay=False), help=_("Flow store directory.")
+    "--store", "store_dir", type=click.Path(file_okay=False), help=N_("Flow store directory.")
 )
-@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
+@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=N_("Store backend."))
 @click.option(
     "--listen",
     multiple=True,
-    help=_(
+    help=N_(
         "ADDRESS:PORT[:sflow|netflow|auto], repeatable; [::1]:6343 for IPv6 "
         "(default: flows.listeners)."
     ),
@@ -415,7 +418,7 @@ def _allowed_exporters(ctx: Context, cli_entries: tuple[str, ...], registry: boo
     "--allow-exporter",
     "allow_exporter",
     multiple=True,
-    help=_("Address or prefix allowed to send flows, repeatable (besides lakou.yml's)."),
+    help=N_("Address or prefix allowed to send flows, repeatable (besides lakou.yml's)."),
 )
 @_with_clock
 @_with_common
@@ -501,9 +504,9 @@ def collect(
 
 @cli.command()
 @click.option(
-    "--store", "store_dir", type=click.Path(file_okay=False), help=_("Flow store directory.")
+    "--store", "store_dir", type=click.Path(file_okay=False), help=N_("Flow store directory.")
 )
-@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=_("Store backend."))
+@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=N_("Store backend."))
 @pass_context
 @_store_errors
 def maintain(ctx: Context, store_dir: str | None, backend: str | None) -> None:

@@ -12,6 +12,7 @@ import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
+from lakou.i18n import gettext_noop as N_
 
 
 def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
@@ -67,14 +68,14 @@ _options = [
         "--store",
         "store_dir",
         type=click.Path(file_okay=False),
-        help=_("Flow store directory (its lan/ tables)."),
+        help=N_("Flow store directory (its lan/ tables)."),
     ),
     click.option(
         "--members",
         type=click.Path(exists=True, dir_okay=False),
-        help=_("Members, MACs, addresses, ports and quarantine: YAML, CSV or IX-F JSON."),
+        help=N_("Members, MACs, addresses, ports and quarantine: YAML, CSV or IX-F JSON."),
     ),
-    click.option("--registry", is_flag=True, help=_("Read members from the registry.")),
+    click.option("--registry", is_flag=True, help=N_("Read members from the registry.")),
     click.option(
         "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
     ),
@@ -83,14 +84,14 @@ _options = [
         type=click.IntRange(1),
         default=1,
         show_default=True,
-        help=_("MACs allowed per port, unless the members file says otherwise."),
+        help=N_("MACs allowed per port, unless the members file says otherwise."),
     ),
     click.option(
         "--broadcast-pps",
         type=click.FloatRange(0),
         default=100.0,
         show_default=True,
-        help=_("Broadcast and multicast packets per second allowed per port (estimated)."),
+        help=N_("Broadcast and multicast packets per second allowed per port (estimated)."),
     ),
 ]
 
@@ -108,8 +109,8 @@ def cli() -> None:
 
 @cli.command()
 @_with_options
-@click.option("--since", type=int, default=0, help=_("Start, in seconds since 1970."))
-@click.option("--until", type=int, default=2**62, help=_("End, in seconds since 1970."))
+@click.option("--since", type=int, default=0, help=N_("Start, in seconds since 1970."))
+@click.option("--until", type=int, default=2**62, help=N_("End, in seconds since 1970."))
 @pass_context
 def report(
     ctx: Context,
@@ -156,13 +157,13 @@ def report(
     "--clean-hours",
     type=click.FloatRange(0, min_open=True),
     required=True,
-    help=_("Hours a quarantined port must stay clean before production."),
+    help=N_("Hours a quarantined port must stay clean before production."),
 )
-@click.option("--now", type=int, help=_("Judge at this time (seconds since 1970; default: now)."))
+@click.option("--now", type=int, help=N_("Judge at this time (seconds since 1970; default: now)."))
 @click.option(
     "--promote",
     is_flag=True,
-    help=_("With --registry: move the quarantined MACs of ready ports to production."),
+    help=N_("With --registry: move the quarantined MACs of ready ports to production."),
 )
 @pass_context
 def quarantine(

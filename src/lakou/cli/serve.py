@@ -44,7 +44,9 @@ def cli(ctx: Context, listen: str | None, threads: int) -> None:
                 click.echo(_("lakou serve: refused: %(problem)s") % {"problem": problem}, err=True)
             raise SystemExit(1)
     prepare()
-    click.echo(f"lakou: serving http://{_url_host(host)}:{port}/ (Ctrl-C to stop)")
+    click.echo(
+        _("lakou: serving %(url)s (Ctrl-C to stop)") % {"url": f"http://{_url_host(host)}:{port}/"}
+    )
     serve(host, port, threads=threads, behind_proxy=ctx.config.portal.behind_proxy)
 
 

@@ -15,6 +15,7 @@ import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
+from lakou.i18n import gettext_noop as N_
 
 
 @click.group()
@@ -24,74 +25,76 @@ def cli() -> None:
 
 @cli.command()
 @click.option(
-    "--state", type=click.Path(dir_okay=False), required=True, help=_("Event book (JSON).")
+    "--state", type=click.Path(dir_okay=False), required=True, help=N_("Event book (JSON).")
 )
 @click.option(
     "--store",
     "store_dir",
     type=click.Path(file_okay=False),
-    help=_("Flow store directory: observe its LAN hygiene findings."),
+    help=N_("Flow store directory: observe its LAN hygiene findings."),
 )
-@click.option("--members", type=click.Path(exists=True, dir_okay=False), help=_("Members file."))
-@click.option("--registry", is_flag=True, help=_("Read members from the registry."))
+@click.option("--members", type=click.Path(exists=True, dir_okay=False), help=N_("Members file."))
+@click.option("--registry", is_flag=True, help=N_("Read members from the registry."))
 @click.option(
     "--window-minutes",
     type=click.IntRange(1),
     default=15,
     show_default=True,
-    help=_("LAN findings seen within this many minutes are still open."),
+    help=N_("LAN findings seen within this many minutes are still open."),
 )
 @click.option(
     "--silent-minutes",
     type=click.IntRange(1),
     default=10,
     show_default=True,
-    help=_("With --store: no sample kept for this long is a collector-silent event."),
+    help=N_("With --store: no sample kept for this long is a collector-silent event."),
 )
 @click.option(
     "--settle-minutes",
     type=click.IntRange(0),
     default=0,
     show_default=True,
-    help=_("Minutes an event must stay unseen before it is back to normal (flapping)."),
+    help=N_("Minutes an event must stay unseen before it is back to normal (flapping)."),
 )
-@click.option("--sessions", is_flag=True, help=_("Observe the configured route servers' sessions."))
+@click.option(
+    "--sessions", is_flag=True, help=N_("Observe the configured route servers' sessions.")
+)
 @click.option(
     "--peering-lan",
     "peering_lans",
     multiple=True,
-    help=_(
+    help=N_(
         "The exchange's peering-LAN prefix, repeatable: a member announcing it (or a more "
         "specific) to the route servers is an event (with --registry: the registry's LANs too)."
     ),
 )
 @click.option(
-    "--socket", "socket_path", type=click.Path(path_type=Path), help=_("One BIRD socket.")
+    "--socket", "socket_path", type=click.Path(path_type=Path), help=N_("One BIRD socket.")
 )
-@click.option("--rs-asn", type=int, help=_("The route server's ASN (with --socket)."))
+@click.option("--rs-asn", type=int, help=N_("The route server's ASN (with --socket)."))
 @click.option(
-    "--contacts", type=click.Path(exists=True, dir_okay=False), help=_("Contacts (YAML).")
+    "--contacts", type=click.Path(exists=True, dir_okay=False), help=N_("Contacts (YAML).")
 )
 @click.option(
     "--registry-contacts",
     is_flag=True,
-    help=_(
+    help=N_(
         "Also mail the registry's member NOC contacts and each exchange's support address "
         "(staff); a contacts file entry for the same address wins."
     ),
 )
-@click.option("--smtp-host", help=_("SMTP server (without it, nothing is mailed)."))
+@click.option("--smtp-host", help=N_("SMTP server (without it, nothing is mailed)."))
 @click.option("--smtp-port", type=click.IntRange(1, 65535), default=25, show_default=True)
 @click.option("--smtp-from", default="lakou@localhost", show_default=True)
-@click.option("--smtp-starttls", is_flag=True, help=_("Upgrade the SMTP session with STARTTLS."))
+@click.option("--smtp-starttls", is_flag=True, help=N_("Upgrade the SMTP session with STARTTLS."))
 @click.option(
-    "--smtp-user", default="", help=_("SMTP user; the password is read from $LAKOU_SMTP_PASSWORD.")
+    "--smtp-user", default="", help=N_("SMTP user; the password is read from $LAKOU_SMTP_PASSWORD.")
 )
 @click.option(
-    "--smtp-ca", type=click.Path(exists=True, dir_okay=False), help=_("CA file for STARTTLS.")
+    "--smtp-ca", type=click.Path(exists=True, dir_okay=False), help=N_("CA file for STARTTLS.")
 )
-@click.option("--exchange-name", default="lakou", show_default=True, help=_("Shown in subjects."))
-@click.option("--now", type=int, help=_("Run as at this time (seconds since 1970)."))
+@click.option("--exchange-name", default="lakou", show_default=True, help=N_("Shown in subjects."))
+@click.option("--now", type=int, help=N_("Run as at this time (seconds since 1970)."))
 @pass_context
 def run(
     ctx: Context,

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from lakou import yamlload
+from lakou.i18n import gettext
 
 
 class DemoDataError(ValueError):
@@ -38,14 +39,21 @@ def read_table(name: str) -> list[dict[str, str]]:
         if line.strip() and not line.startswith("#")
     ]
     if not lines:
-        raise DemoDataError(f"{name}: empty")
+        raise DemoDataError(gettext("%(file)s: empty") % {"file": name})
     reader = csv.reader(io.StringIO("\n".join(line for _, line in lines)))
     header = next(reader)
     rows = []
     for (n, _), values in zip(lines[1:], reader, strict=True):
         if len(values) != len(header):
             raise DemoDataError(
-                f"{name}:{n}: {len(values)} columns, expected {len(header)} ({','.join(header)})"
+                gettext("%(file)s:%(line)d: %(n)d columns, expected %(expected)d (%(header)s)")
+                % {
+                    "file": name,
+                    "line": n,
+                    "n": len(values),
+                    "expected": len(header),
+                    "header": ",".join(header),
+                }
             )
         rows.append(dict(zip(header, values, strict=True)))
     return rows
@@ -55,9 +63,14 @@ def read_exchanges() -> list[dict[str, Any]]:
     try:
         data = yamlload.safe_load(_read_text("exchanges.yml"))
     except yaml.YAMLError as exc:
-        raise DemoDataError(f"exchanges.yml: not valid YAML: {exc}") from None
+        raise DemoDataError(
+            gettext("%(file)s: not valid YAML: %(error)s") % {"file": "exchanges.yml", "error": exc}
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("exchanges"), list):
-        raise DemoDataError("exchanges.yml: expected a mapping with a list 'exchanges'")
+        raise DemoDataError(
+            gettext("%(file)s: expected a mapping with a list 'exchanges'")
+            % {"file": "exchanges.yml"}
+        )
     return data["exchanges"]
 
 

@@ -225,7 +225,10 @@ def load_demo() -> DemoSummary:
     for n, row in enumerate(member_rows, 1):
         slug, asn = row["exchange"], int(row["asn"])
         if slug not in by_slug or asn not in networks:
-            raise DemoDataError(f"members.csv, data row {n}: unknown exchange {slug} or AS{asn}")
+            raise DemoDataError(
+                gettext("%(file)s, data row %(n)d: unknown exchange %(slug)s or AS%(asn)s")
+                % {"file": "members.csv", "n": n, "slug": slug, "asn": asn}
+            )
         ex, lan = by_slug[slug], lans[slug]
         member = _upsert(
             m.Member,

@@ -136,7 +136,11 @@ def tolerate(
     if not in_place:
         doc = copy.deepcopy(doc)
     if not isinstance(doc.get("version"), str):
-        report.warn("version", f"{doc.get('version')!r} read as the string {version!r}")
+        report.warn(
+            "version",
+            _("%(value)r read as the string %(text)r")
+            % {"value": doc.get("version"), "text": version},
+        )
     doc["version"] = version
     if version == "0.3":
         info = doc.pop("ixp_info", None)
@@ -148,12 +152,18 @@ def tolerate(
                     for conn in member.get("connection_list") or []:
                         if isinstance(conn, dict):
                             conn.setdefault("ixp_id", info["ixp_id"])
-            report.warn("ixp_info", "0.3 ixp_info read as a one-entry ixp_list")
+            report.warn("ixp_info", _("0.3 ixp_info read as a one-entry ixp_list"))
     dropped: dict[str, list[str]] = {}
     _repair(doc, "", report, dropped)
     for key, paths in sorted(dropped.items()):
-        more = f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
-        report.warn(paths[0], f"{key} is not stored by lakou{more}")
+        if len(paths) > 1:
+            text = _("%(key)s is not stored by lakou (and %(n)d more)") % {
+                "key": key,
+                "n": len(paths) - 1,
+            }
+        else:
+            text = _("%(key)s is not stored by lakou") % {"key": key}
+        report.warn(paths[0], text)
     return doc
 
 
@@ -179,34 +189,41 @@ def _repair(node: Any, path: str, report: ImportReport, dropped: dict[str, list[
             dropped.setdefault(key, []).append(where)
         if value is None or (value == "" and key not in ("shortname",)):
             del node[key]
-            report.warn(where, f"{value!r} read as absent")
+            report.warn(where, _("%(value)r read as absent") % {"value": value})
             continue
         if key in INT_FIELDS and isinstance(value, str):
             number = _int_from_text(key, value)
             if number is not None:
                 node[key] = number
-                report.warn(where, f"string {value!r} read as the number {number}")
+                report.warn(
+                    where,
+                    _("string %(value)r read as the number %(n)d") % {"value": value, "n": number},
+                )
         elif (
             key in DATE_FIELDS
             and isinstance(value, str)
             and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
         ):
             node[key] = f"{value}T00:00:00Z"
-            report.warn(where, f"date {value!r} read as {node[key]!r}")
+            report.warn(
+                where, _("date %(value)r read as %(text)r") % {"value": value, "text": node[key]}
+            )
         elif (
             key == "routeserver"
             and value in (0, 1, "true", "false")
             and not isinstance(value, bool)
         ):
             node[key] = value in (1, "true")
-            report.warn(where, f"{value!r} read as {node[key]}")
+            report.warn(
+                where, _("%(value)r read as %(result)s") % {"value": value, "result": node[key]}
+            )
         elif key == "mac_address" and path.split(".")[-1].startswith("vlan_list"):
             macs = value if isinstance(value, list) else [value]
             for family in ("ipv4", "ipv6"):
                 if isinstance(node.get(family), dict):
                     node[family].setdefault("mac_addresses", list(macs))
             del node[key]
-            report.warn(where, "0.4/0.5 mac_address read as mac_addresses of each family")
+            report.warn(where, _("0.4/0.5 mac_address read as mac_addresses of each family"))
             continue
         _repair(node[key], where, report, dropped)
 
@@ -282,7 +299,9 @@ def read_document(
                 )
                 % {"other": other},
             )
-        reader.warnings.append((path, f"merged into {other} (same AS number and exchange)"))
+        reader.warnings.append(
+            (path, _("merged into %(other)s (same AS number and exchange)") % {"other": other})
+        )
     for path, message in reader.warnings:
         if report is not None:
             report.warn(path, message)
@@ -511,7 +530,13 @@ class _Reader:
             net = ipaddress.ip_network(f"{addr}/{length}", strict=False)
             if net.network_address != addr:
                 # Seen in the wild (even in the schema's own example): keep the network.
-                self.warnings.append((where, f"{addr}/{length} has host bits set: read as {net}"))
+                self.warnings.append(
+                    (
+                        where,
+                        _("%(prefix)s has host bits set: read as %(network)s")
+                        % {"prefix": f"{addr}/{length}", "network": net},
+                    )
+                )
             prefixes[afi] = net
         return VlanDoc(
             path, doc_id, self.text(node, "name", path), prefixes.get(4), prefixes.get(6)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from lakou.i18n import normalise
 from lakou.registry import models as m
 from lakou.routeserver.lg import api as lg
-from lakou.routeserver.lg.birdsock import BirdError
+from lakou.routeserver.lg.birdsock import TIMEOUT, UNREACHABLE, BirdError
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +137,13 @@ class ServerAnswer(Generic[T]):
 def _failure(rs: lg.RouteServerEndpoint, exc: BaseException | None) -> str:
     """A visitor-facing reason; the technical detail (socket path, errno) goes to the log."""
     log.warning("looking glass: route server %s (%s): %s", rs.name, rs.socket, exc or "timeout")
-    if exc is None or "timed out" in str(exc):
+    reason = getattr(exc, "reason", "")  # BirdError's; its message is in the user's language
+    if exc is None or reason == TIMEOUT or "timed out" in str(exc):
         return _("Route server %(rs)s did not answer within %(s)s seconds.") % {
             "rs": rs.name,
             "s": f"{_timeout():g}",
         }
-    if isinstance(exc, BirdError) and ("cannot connect" in str(exc) or "closed" in str(exc)):
+    if isinstance(exc, BirdError) and reason == UNREACHABLE:
         return _("Route server %(rs)s is not answering (its control socket is unavailable).") % {
             "rs": rs.name
         }

@@ -82,7 +82,9 @@ def _kind(db: dict[str, Any]) -> str:
         return "sqlite"
     if "postgresql" in engine:
         return "postgresql"
-    raise BackupError(f"{engine}: lakou backs up SQLite and PostgreSQL databases only")
+    raise BackupError(
+        _("%(engine)s: lakou backs up SQLite and PostgreSQL databases only") % {"engine": engine}
+    )
 
 
 def _state_dirs(config: LakouConfig) -> dict[str, Path]:
@@ -124,7 +126,7 @@ def backup(config: LakouConfig, out: Path, with_flows: bool = False) -> BackupRe
     report = BackupReport(out, kind)
     out = Path(out)
     if out.exists() and out.is_dir():
-        raise BackupError(f"{out}: is a directory")
+        raise BackupError(_("%(file)s: is a directory") % {"file": out})
     with tempfile.TemporaryDirectory(prefix="lakou-backup-") as scratch_name:
         scratch = Path(scratch_name)
         dump = scratch / "registry"
@@ -176,7 +178,9 @@ def _version() -> str:
 def _sqlite_backup(source: Path, target: Path) -> None:
     """SQLite's online backup: a consistent copy even while the portal writes."""
     if not source.is_file():
-        raise BackupError(f"{source}: no SQLite database here (run lakou db migrate first)")
+        raise BackupError(
+            _("%(file)s: no SQLite database here (run lakou db migrate first)") % {"file": source}
+        )
     try:
         with (
             sqlite3.connect(source) as src,
@@ -186,7 +190,9 @@ def _sqlite_backup(source: Path, target: Path) -> None:
         src.close()
         dst.close()
     except sqlite3.Error as exc:
-        raise BackupError(f"{source}: SQLite backup failed: {exc}") from None
+        raise BackupError(
+            _("%(file)s: SQLite backup failed: %(error)s") % {"file": source, "error": exc}
+        ) from None
 
 
 def _pg_env(db: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
@@ -214,7 +220,10 @@ def _pg_tool(name: str, args: list[str], env: dict[str, str]) -> None:
     proc = subprocess.run([tool, *args], env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise BackupError(f"{name} failed ({proc.returncode}): {detail[-1] if detail else ''}")
+        raise BackupError(
+            _("%(tool)s failed (%(code)s): %(detail)s")
+            % {"tool": name, "code": proc.returncode, "detail": detail[-1] if detail else ""}
+        )
 
 
 def _pg_dump(db: dict[str, Any], target: Path) -> None:
@@ -284,7 +293,9 @@ def _open_archive(path: Path) -> Iterator[tuple[tarfile.TarFile, dict[str, Any]]
     try:
         tar = tarfile.open(path, mode="r:gz")  # noqa: SIM115 (closed by the with below)
     except (OSError, tarfile.TarError) as exc:
-        raise BackupError(f"{path}: not a lakou backup ({exc})") from None
+        raise BackupError(
+            _("%(file)s: not a lakou backup (%(error)s)") % {"file": path, "error": exc}
+        ) from None
     with tar:
         try:
             member = tar.extractfile("manifest.json")
@@ -292,7 +303,10 @@ def _open_archive(path: Path) -> Iterator[tuple[tarfile.TarFile, dict[str, Any]]
         except (KeyError, ValueError, tarfile.TarError):
             manifest = None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise BackupError(f"{path}: not a lakou backup (no {FORMAT} manifest)")
+            raise BackupError(
+                _("%(file)s: not a lakou backup (no %(format)s manifest)")
+                % {"file": path, "format": FORMAT}
+            )
         yield tar, manifest
 
 
@@ -364,7 +378,9 @@ def _restore_database(db: dict[str, Any], kind: str, scratch: Path) -> None:
             src.close()
             dst.close()
         except sqlite3.Error as exc:
-            raise BackupError(f"{target}: SQLite restore failed: {exc}") from None
+            raise BackupError(
+                _("%(file)s: SQLite restore failed: %(error)s") % {"file": target, "error": exc}
+            ) from None
         return
     args, env = _pg_env(db)
     _pg_tool(

@@ -19,6 +19,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from django.db import models
 
+from lakou.i18n import gettext as _
 from lakou.private import private_dir
 
 KEY_FILE_NAME = "encryption.key"
@@ -63,11 +64,15 @@ def load_or_create_key(path: Path) -> bytes:
             out.write(key + b"\n")
         return key
     except OSError as exc:
-        raise SecretKeyError(f"{path}: cannot read the encryption key: {exc}") from None
+        raise SecretKeyError(
+            _("%(file)s: cannot read the encryption key: %(error)s") % {"file": path, "error": exc}
+        ) from None
     try:
         Fernet(key)
     except ValueError:
-        raise SecretKeyError(f"{path}: not a Fernet key (44 base64url characters)") from None
+        raise SecretKeyError(
+            _("%(file)s: not a Fernet key (44 base64url characters)") % {"file": path}
+        ) from None
     return key
 
 
@@ -93,8 +98,11 @@ def unseal(token: str, path: Path | None = None) -> str:
     except (InvalidToken, UnicodeError):
         where = path or configured_key_path()
         raise SecretKeyError(
-            f"{where}: this key does not decrypt the stored BGP passwords "
-            "(restore the key file saved with the database's backup)"
+            _(
+                "%(file)s: this key does not decrypt the stored BGP passwords "
+                "(restore the key file saved with the database's backup)"
+            )
+            % {"file": where}
         ) from None
 
 

@@ -61,8 +61,12 @@ def policy_for_exchange(
     if route_server:
         rs = next((s for s in servers if s.name == route_server), None)
         if rs is None:
-            names = ", ".join(s.name for s in servers) or "none"
-            raise ClientsError(f"{exchange.slug}: no route server {route_server!r} ({names})")
+            names = ", ".join(s.name for s in servers) or _("none")
+            raise ClientsError(
+                _("{slug}: no route server {name!r} ({names})").format(
+                    slug=exchange.slug, name=route_server, names=names
+                )
+            )
     elif servers:
         rs = servers[0]
     update: dict[str, Any] = {"peering_lans": lans_of(exchange)}
@@ -116,7 +120,9 @@ def build_config(
             text = render_openbgpd(plan, version)
             extra = tuple(limitations(plan))
         else:
-            raise ValueError(f"unknown daemon {daemon!r}: bird2 or openbgpd")
+            raise ValueError(
+                _("unknown daemon {daemon!r}: bird2 or openbgpd").format(daemon=daemon)
+            )
     except UnsafeValue as exc:
         raise BuildError([str(exc)]) from None
     return BuildResult(text=text, plan=plan, daemon=daemon, version=version, daemon_warnings=extra)

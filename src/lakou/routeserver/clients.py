@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from lakou.exchange import Exchange
+from lakou.i18n import gettext as _
 from lakou.inputs import InputError, load_yaml
 from lakou.routeserver.options import ClientOptions, OptionError, check_password
 from lakou.vocabulary import is_as_set
@@ -73,20 +74,30 @@ def _as_list(value: Any, where: str) -> list[Any]:
         return [value]
     if isinstance(value, list):
         return value
-    raise ClientsError(f"{where}: expected a list, got {type(value).__name__}")
+    raise ClientsError(
+        _("{where}: expected a list, got {kind}").format(where=where, kind=type(value).__name__)
+    )
 
 
 def _int(value: Any, where: str, low: int = 0, high: int = 2**32 - 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ClientsError(f"{where}: expected a number, got {value!r}")
+        raise ClientsError(
+            _("{where}: expected a number, got {value!r}").format(where=where, value=value)
+        )
     text = str(value).strip()
     if text.upper().startswith("AS"):
         text = text[2:]
     if not text.isascii() or not text.isdigit() or len(text) > 10:
-        raise ClientsError(f"{where}: expected a number, got {value!r}")
+        raise ClientsError(
+            _("{where}: expected a number, got {value!r}").format(where=where, value=value)
+        )
     number = int(text)
     if not low <= number <= high:
-        raise ClientsError(f"{where}: {number} is out of range ({low}..{high})")
+        raise ClientsError(
+            _("{where}: {number} is out of range ({low}..{high})").format(
+                where=where, number=number, low=low, high=high
+            )
+        )
     return number
 
 
@@ -97,11 +108,13 @@ def read_options(cfg: Any, where: str) -> tuple[ClientOptions, dict[str, Any]]:
     ``lakou:`` mapping beside arouteserver's options holds lakou policy sections directly.
     """
     if not isinstance(cfg, Mapping):
-        raise ClientsError(f"{where}: expected a mapping")
+        raise ClientsError(_("{where}: expected a mapping").format(where=where))
     rest = dict(cfg)
     extension = rest.pop("lakou", None) or {}
     if not isinstance(extension, Mapping):
-        raise ClientsError(f"{where}.lakou: expected a mapping of policy sections")
+        raise ClientsError(
+            _("{where}.lakou: expected a mapping of policy sections").format(where=where)
+        )
     try:
         options = ClientOptions.from_cfg(rest, where)
     except OptionError as exc:
@@ -156,10 +169,16 @@ def policy_overrides(options: ClientOptions) -> dict[str, Any]:
 def parse_clients(data: Any, source: str = "clients.yml") -> list[RouteServerClient]:
     """Clients from the already-parsed YAML document (arouteserver format)."""
     if not isinstance(data, Mapping) or "clients" not in data:
-        raise ClientsError(f"{source}: expected a mapping with a 'clients' list")
+        raise ClientsError(
+            _("{source}: expected a mapping with a 'clients' list").format(source=source)
+        )
     asns_section = data.get("asns") or {}
     if not isinstance(asns_section, Mapping):
-        raise ClientsError(f"{source}: 'asns' must be a mapping of ASxxx: {{as_sets: [...]}}")
+        raise ClientsError(
+            _("{source}: 'asns' must be a mapping of ASxxx: {{as_sets: [...]}}").format(
+                source=source
+            )
+        )
     as_sets_by_asn: dict[int, list[str]] = {}
     for key, value in asns_section.items():
         asn = _int(key, f"{source}: asns.{key}", 1)
@@ -170,19 +189,21 @@ def parse_clients(data: Any, source: str = "clients.yml") -> list[RouteServerCli
             for name in as_sets_by_asn[asn]:
                 if not is_as_set(name):
                     raise ClientsError(
-                        f"{source}: asns.{key}.as_sets: {name!r} is not an AS-SET name"
+                        _("{source}: asns.{key}.as_sets: {name!r} is not an AS-SET name").format(
+                            source=source, key=key, name=name
+                        )
                     )
     entries = data["clients"]
     if not isinstance(entries, list):
-        raise ClientsError(f"{source}: 'clients' must be a list")
+        raise ClientsError(_("{source}: 'clients' must be a list").format(source=source))
     clients: list[RouteServerClient] = []
     seen: dict[IPv4Address | IPv6Address, str] = {}
     for index, entry in enumerate(entries):
         where = f"{source}: clients[{index}]"
         if not isinstance(entry, Mapping):
-            raise ClientsError(f"{where}: expected a mapping")
+            raise ClientsError(_("{where}: expected a mapping").format(where=where))
         if "asn" not in entry:
-            raise ClientsError(f"{where}: 'asn' is missing")
+            raise ClientsError(_("{where}: 'asn' is missing").format(where=where))
         asn = _int(entry["asn"], f"{where}.asn", 1)
         where = f"{source}: clients[{index}] (AS{asn})"
         ips: list[IPv4Address | IPv6Address] = []
@@ -190,19 +211,33 @@ def parse_clients(data: Any, source: str = "clients.yml") -> list[RouteServerCli
             try:
                 ip = ip_address(str(raw).strip())
             except ValueError:
-                raise ClientsError(f"{where}.ip[{i}]: not an IP address: {raw!r}") from None
+                raise ClientsError(
+                    _("{where}.ip[{i}]: not an IP address: {raw!r}").format(
+                        where=where, i=i, raw=raw
+                    )
+                ) from None
             if ip in seen:
-                raise ClientsError(f"{where}.ip[{i}]: {ip} is already used by {seen[ip]}")
+                raise ClientsError(
+                    _("{where}.ip[{i}]: {ip} is already used by {other}").format(
+                        where=where, i=i, ip=ip, other=seen[ip]
+                    )
+                )
             seen[ip] = f"clients[{index}] (AS{asn})"
             ips.append(ip)
         if not ips:
-            raise ClientsError(f"{where}: no 'ip' given (one BGP session per address)")
+            raise ClientsError(
+                _("{where}: no 'ip' given (one BGP session per address)").format(where=where)
+            )
         options, overrides = read_options(entry.get("cfg") or {}, f"{where}.cfg")
         max_prefix = overrides.get("max_prefix", {})
         as_sets = list(options.filtering.irrdb.as_sets) or as_sets_by_asn.get(asn, [])
         for i, name in enumerate(as_sets):
             if not is_as_set(str(name)):
-                raise ClientsError(f"{where}: AS-SET [{i}] {name!r} is not an AS-SET name")
+                raise ClientsError(
+                    _("{where}: AS-SET [{i}] {name!r} is not an AS-SET name").format(
+                        where=where, i=i, name=name
+                    )
+                )
         password = entry.get("password")
         if password is not None:
             try:
@@ -233,7 +268,7 @@ def read_clients(path: Path) -> list[RouteServerClient]:
     except InputError as exc:
         raise ClientsError(exc.located(path)) from None
     except OSError as exc:
-        raise ClientsError(f"{path}: cannot read: {exc}") from None
+        raise ClientsError(_("{path}: cannot read: {error}").format(path=path, error=exc)) from None
     return parse_clients(data, str(path))
 
 
@@ -249,7 +284,9 @@ def check_addresses(
             if not any(ip.version == n.version and ip in n for n in nets):
                 shown = ", ".join(str(n) for n in nets)
                 raise ClientsError(
-                    f"AS{client.asn}: address {ip} is not on a peering LAN ({shown})"
+                    _("AS{asn}: address {ip} is not on a peering LAN ({lans})").format(
+                        asn=client.asn, ip=ip, lans=shown
+                    )
                 )
 
 

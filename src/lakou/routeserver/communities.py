@@ -155,10 +155,12 @@ def parse_large_community(text: str) -> LargeCommunity:
     """``59999:1101:3`` (the notation operators type) → (59999, 1101, 3)."""
     match = _LC_COLON_RE.match(text.strip())
     if not match:
-        raise ValueError(f"not a large community: {text!r} (expected ASN:FUNCTION:VALUE)")
+        raise ValueError(
+            _("not a large community: {text!r} (expected ASN:FUNCTION:VALUE)").format(text=text)
+        )
     a, b, c = (int(g) for g in match.groups())
     if max(a, b, c) > 2**32 - 1:
-        raise ValueError(f"large community out of range: {text!r}")
+        raise ValueError(_("large community out of range: {text!r}").format(text=text))
     return a, b, c
 
 

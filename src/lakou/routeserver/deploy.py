@@ -318,7 +318,7 @@ def deploy(
                 error=complaint
             )
         )
-    log.append(f"{daemon.name} accepts {new_config}")
+    log.append(_("{daemon} accepts {file}").format(daemon=daemon.name, file=new_config))
     before_routes = daemon.routes()
     before = {name for name, s in before_routes.items() if s.up}
     if gate.enabled:
@@ -329,7 +329,7 @@ def deploy(
         )
     previous = _keep(history, target, "previous") if target.exists() else None
     _swap(new_config, target)
-    log.append(f"swapped {target}")
+    log.append(_("swapped {file}").format(file=target))
 
     def rollback(why: str, details: list[str] | None = None) -> DeployError:
         lines = [why, *(details or [])]
@@ -352,7 +352,7 @@ def deploy(
     complaint = daemon.reload()
     if complaint:
         raise rollback(_("reload failed: {error}").format(error=complaint))
-    log.append("reloaded")
+    log.append(_("reloaded"))
     try:
         up, verdict, forced = _verify(daemon, before_routes, timeout, require_sessions, gate, log)
     except _Failed as exc:
@@ -409,7 +409,7 @@ def _verify(
                 )
             time.sleep(delay)
             delay = min(delay * 1.5, 2.0)
-        log.append(f"{len(expected)} sessions back up")
+        log.append(_("{n} sessions back up").format(n=len(expected)))
     verdict = None
     forced = False
     if gate.enabled:

@@ -247,7 +247,7 @@ class _Importer:
                 base=sw.path,
             )
         elif sw.city or sw.country:
-            self.report.warn(sw.path, "city/country without colo: not recorded (no facility)")
+            self.report.warn(sw.path, _("city/country without colo: not recorded (no facility)"))
         row = m.Switch.objects.filter(exchange=ex, name=sw.name).first() or m.Switch(
             exchange=ex, name=sw.name
         )
@@ -353,7 +353,8 @@ class _Importer:
             if daemon is None:
                 self.report.warn(
                     join(family.path, "services"),
-                    f"daemon {family.daemon!r} is not BIRD or OpenBGPD: not recorded",
+                    _("daemon %(daemon)r is not BIRD or OpenBGPD: not recorded")
+                    % {"daemon": family.daemon},
                 )
             else:
                 values["daemon"] = daemon
@@ -427,7 +428,7 @@ class _Importer:
                 vlans = [v for v in conn.vlans if v.service is None]
                 for v in conn.vlans:
                     if v.service == "ixroutecollector":
-                        self.report.warn(v.path, "route collector: not recorded")
+                        self.report.warn(v.path, _("route collector: not recorded"))
                 if conn.vlans and not vlans and not conn.ports:
                     continue  # a route server's connection, recorded above
                 member_conns.append((conn, vlans))

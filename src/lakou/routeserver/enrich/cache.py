@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from lakou.i18n import gettext as _
 from lakou.routeserver.enrich.model import IrrData, IrrRequest, Roa
 
 IRR_FORMAT = "lakou-irr-cache/1"
@@ -48,18 +49,26 @@ def _read_header(path: Path, expected: str) -> tuple[dict[str, object], str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CacheError(f"{path}: cannot read: {exc.strerror}") from None
+        raise CacheError(
+            _("{path}: cannot read: {error}").format(path=path, error=exc.strerror)
+        ) from None
     head, _sep, rest = data.partition(b"\n")
     try:
         header = json.loads(head)
     except ValueError:
-        raise CacheError(f"{path}: line 1: not a lakou cache header") from None
+        raise CacheError(_("{path}: line 1: not a lakou cache header").format(path=path)) from None
     if not isinstance(header, dict) or header.get("format") != expected:
-        raise CacheError(f"{path}: line 1: not a {expected} file")
+        raise CacheError(
+            _("{path}: line 1: not a {format} file").format(path=path, format=expected)
+        )
     try:
         body = rest.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CacheError(f"{path}: byte {len(head) + 1 + exc.start}: not UTF-8") from None
+        raise CacheError(
+            _("{path}: byte {offset}: not UTF-8").format(
+                path=path, offset=len(head) + 1 + exc.start
+            )
+        ) from None
     return header, body
 
 
@@ -117,10 +126,16 @@ class IrrCache:
             lines = body.split("\n")
             # origins line, v4 block, v6 block, END, and the empty string after the last \n
             if len(lines) != n4 + n6 + 3 or lines[-2] != _END:
-                raise CacheError(f"{path}: truncated (expected {n4 + n6 + 3} lines)")
+                raise CacheError(
+                    _("{path}: truncated (expected {n} lines)").format(path=path, n=n4 + n6 + 3)
+                )
             origins = frozenset(map(int, lines[0].split()))
             if len(origins) != norigins:
-                raise CacheError(f"{path}: line 2: {len(origins)} origins, header says {norigins}")
+                raise CacheError(
+                    _("{path}: line 2: {n} origins, header says {header}").format(
+                        path=path, n=len(origins), header=norigins
+                    )
+                )
             data = IrrData(
                 asn=int(header["asn"]),  # type: ignore[call-overload]
                 as_sets=tuple(header["as_sets"]),  # type: ignore[arg-type]

@@ -12,14 +12,16 @@ import ipaddress
 import socket
 from collections.abc import Iterable
 
+from lakou.i18n import gettext as _
+
 
 def _key4(prefix: str) -> bytes:
-    addr, _, length = prefix.partition("/")
+    addr, _sep, length = prefix.partition("/")
     return socket.inet_pton(socket.AF_INET, addr) + bytes((int(length),))
 
 
 def _key6(prefix: str) -> bytes:
-    addr, _, length = prefix.partition("/")
+    addr, _sep, length = prefix.partition("/")
     return socket.inet_pton(socket.AF_INET6, addr) + bytes((int(length),))
 
 
@@ -36,11 +38,13 @@ def canonical_prefix(text: str) -> str:
     """
     text = text.strip()
     if "/" not in text:
-        raise ValueError(f"not a prefix (no /length): {text!r}")
+        raise ValueError(_("not a prefix (no /length): {text!r}").format(text=text))
     try:
         net = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
-        raise ValueError(f"invalid prefix {text!r}: {exc}") from None
+        raise ValueError(
+            _("invalid prefix {text!r}: {error}").format(text=text, error=exc)
+        ) from None
     return str(net)
 
 

@@ -17,11 +17,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from lakou.i18n import gettext as _
 from lakou.i18n import language
 from lakou.routeserver.clients import session_client
 from lakou.routeserver.communities import REJECT_FUNCTION, parse_large_community
 from lakou.routeserver.lg.bird_parse import Route
-from lakou.routeserver.lg.birdsock import BirdError
+from lakou.routeserver.lg.birdsock import TIMEOUT, UNREACHABLE, BirdError
 from lakou.routeserver.lg.lookup import Wanted, longest_match
 from lakou.routeserver.lg.model import Neighbour, Reason, RouteServerEndpoint, RouteView, view
 from lakou.vocabulary import parse_asn
@@ -37,20 +38,34 @@ def bgpctl_json(socket: Path, *args: str, timeout: float = 60.0) -> dict[str, An
             timeout=timeout,
         )
     except FileNotFoundError:
-        raise BirdError("bgpctl is not installed (Debian package openbgpd)") from None
+        raise BirdError(_("bgpctl is not installed (Debian package openbgpd)")) from None
     except subprocess.TimeoutExpired:
-        raise BirdError(f"{socket}: bgpctl timed out after {timeout:g} s") from None
+        raise BirdError(
+            _("{socket}: bgpctl timed out after {timeout:g} s").format(
+                socket=socket, timeout=timeout
+            ),
+            reason=TIMEOUT,
+        ) from None
     if proc.returncode != 0:
         message = proc.stderr.strip() or proc.stdout.strip()
         if "connect" in message:
-            raise BirdError(f"{socket}: cannot connect to bgpd: {message}")
+            raise BirdError(
+                _("{socket}: cannot connect to bgpd: {message}").format(
+                    socket=socket, message=message
+                ),
+                reason=UNREACHABLE,
+            )
         raise BirdError(f"bgpctl {' '.join(args)}: {message}", code=proc.returncode)
     try:
         data = json.loads(proc.stdout or "{}")
     except json.JSONDecodeError as exc:
-        raise BirdError(f"bgpctl {' '.join(args)}: not JSON at byte {exc.pos}") from None
+        raise BirdError(
+            _("{command}: not JSON at byte {offset}").format(
+                command="bgpctl " + " ".join(args), offset=exc.pos
+            )
+        ) from None
     if not isinstance(data, dict):
-        raise BirdError(f"bgpctl {' '.join(args)}: unexpected JSON")
+        raise BirdError(_("{command}: unexpected JSON").format(command="bgpctl " + " ".join(args)))
     return data
 
 
@@ -63,7 +78,7 @@ def _route(entry: dict[str, Any], rs_asn: int) -> Route:
             continue
     communities = []
     for text in entry.get("communities", []) or []:
-        a, _, b = str(text).partition(":")
+        a, _sep, b = str(text).partition(":")
         if a.isdigit() and b.isdigit():
             communities.append((int(a), int(b)))
     route = Route(
@@ -131,7 +146,7 @@ def _sessions_of(rs: RouteServerEndpoint, neighbour: str) -> list[str]:
         return [neighbour]
     asn = parse_asn(neighbour)
     if asn is None:
-        raise BirdError(f"not a session name or an ASN: {neighbour!r}")
+        raise BirdError(_("not a session name or an ASN: {value!r}").format(value=neighbour))
     peers = bgpctl_json(rs.socket, "show", "neighbor", timeout=rs.timeout).get("neighbors", [])
     names = []
     for peer in peers or []:

@@ -11,6 +11,7 @@ are in the session tables (``table all filtered``). Several commands go in one b
 
 from __future__ import annotations
 
+from lakou.i18n import gettext as _
 from lakou.i18n import language
 from lakou.routeserver.clients import session_client
 from lakou.routeserver.lg.bird_parse import (
@@ -94,7 +95,7 @@ def sessions_of(bird: BirdSocket, neighbour: str) -> list[str]:
         return [neighbour]
     asn = parse_asn(neighbour)
     if asn is None:
-        raise BirdError(f"not a session name or an ASN: {neighbour!r}")
+        raise BirdError(_("not a session name or an ASN: {value!r}").format(value=neighbour))
     names = []
     for proto in parse_protocols(bird.command("show protocols")):
         parsed = session_client(proto.name)
@@ -145,9 +146,9 @@ def _page(
     """A window over several route lists in order, each ``(command, filtered, session,
     sent)``: totals from BIRD's ``count`` (BIRD counts, nothing is sent over), then only
     the lists the window touches are read, and only as far as the window goes."""
-    counts = bird.commands([f"{command} count" for command, *_ in segments])
+    counts = bird.commands([f"{command} count" for command, *_rest in segments])
     totals = []
-    for (command, *_), reply in zip(segments, counts, strict=True):
+    for (command, *_rest), reply in zip(segments, counts, strict=True):
         failed = reply_error(command, reply)
         if failed is not None and failed.code != NETWORK_NOT_FOUND:
             raise failed
@@ -221,7 +222,7 @@ def find(
         batch.append((f"show route {prefix} table all filtered all", True))
     out: list[RouteView] = []
     with language(lang), BirdSocket(rs.socket, rs.timeout) as bird:
-        for (_, filtered), found in zip(batch, _routes(bird, batch), strict=True):
+        for (_key, filtered), found in zip(batch, _routes(bird, batch), strict=True):
             for route in found:
                 parsed = session_client(route.protocol)
                 if parsed is None or (asn is not None and parsed[0] != asn):

@@ -17,19 +17,26 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from lakou.i18n import gettext as _
+
 MAX_REPLY_BYTES = 512 * 1024 * 1024  # a full table of a big route server stays below
 BATCH_BYTES = 1000  # BIRD's control socket reads commands into a 1 KiB buffer
 
 
 class BirdError(Exception):
-    """BIRD refused the command or the socket failed; the message says which."""
+    """BIRD refused the command or the socket failed; the message says which, in the
+    user's language, and ``reason`` says it to programs: ``unreachable`` (no daemon at the
+    socket, or it hung up), ``timeout``, or empty."""
 
-    def __init__(self, message: str, code: int = 0) -> None:
+    def __init__(self, message: str, code: int = 0, reason: str = "") -> None:
         super().__init__(message)
         self.code = code  # BIRD's reply code (8001 "Network not found"), 0 for socket errors
+        self.reason = reason
 
 
 NETWORK_NOT_FOUND = 8001
+UNREACHABLE = "unreachable"  # BirdError.reason: no daemon at the socket, or it hung up
+TIMEOUT = "timeout"  # BirdError.reason: the daemon did not answer in time
 
 
 @dataclass(frozen=True)
@@ -67,13 +74,16 @@ class BirdSocket:
             sock.connect(self.path)
         except OSError as exc:
             sock.close()
-            raise BirdError(f"{self.path}: cannot connect to BIRD: {exc}") from None
+            raise BirdError(
+                _("{socket}: cannot connect to BIRD: {error}").format(socket=self.path, error=exc),
+                reason=UNREACHABLE,
+            ) from None
         self._sock = sock
         self._reader = sock.makefile("rb")
         try:
             hello = self._read_reply()
             if not hello or hello[0].code != 1:
-                raise BirdError(f"{self.path}: not a BIRD control socket")
+                raise BirdError(_("{socket}: not a BIRD control socket").format(socket=self.path))
         except BaseException:
             self.close()  # a failed greeting must not leak the socket
             raise
@@ -139,8 +149,11 @@ class BirdSocket:
             raise BirdError(f"{self.path}: {exc}") from None
         if not line.endswith(b"\n"):
             if len(line) > MAX_REPLY_BYTES:
-                raise BirdError(f"{self.path}: reply line too long")
-            raise BirdError(f"{self.path}: BIRD closed the connection")
+                raise BirdError(_("{socket}: reply line too long").format(socket=self.path))
+            raise BirdError(
+                _("{socket}: BIRD closed the connection").format(socket=self.path),
+                reason=UNREACHABLE,
+            )
         return line[:-1]
 
     def stream(self, line: str) -> Generator[ReplyLine, None, None]:
