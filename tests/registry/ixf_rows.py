@@ -125,7 +125,7 @@ def scenario(fixtures: Path) -> dict[str, Any]:
     Run under the per-row importer to record ``expected-rows.json``, and by the tests under
     the bulk importer, which must give the same reports and rows.
     """
-    from lakou.registry.ixf.common import IxfError
+    from lakou.ixf import IxfError
     from lakou.registry.ixf.import_ import import_document
 
     steps: dict[str, Any] = {}

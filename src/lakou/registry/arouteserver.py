@@ -53,8 +53,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lakou.inputs import InputError, load_yaml
+from lakou.ixf import ImportReport, IxfError, join
 from lakou.registry import models as m
-from lakou.registry.ixf.common import ImportReport, IxfError, join
 from lakou.registry.ixf.import_ import save_checked
 from lakou.registry.slugs import UnknownExchange, get_exchange
 from lakou.routeserver.options import (

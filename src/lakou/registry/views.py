@@ -22,9 +22,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from lakou.ixf import EXPORT_VERSIONS
 from lakou.registry import models as m
 from lakou.registry.fingerprint import registry_fingerprint
-from lakou.registry.ixf.common import EXPORT_VERSIONS
 from lakou.registry.ixf.export import export_document
 from lakou.singleflight import SingleFlight
 
