@@ -40,6 +40,7 @@ SHARED = {
     "clickhouse": "the ClickHouse connection the flow and port stores share",
     "metrics": "the Prometheus text files every daemon writes",
     "private": "lakou's own files private (0700/0600)",
+    "doors": "the lazy door every component's __init__ uses",
 }
 
 # Submodules any component may import, whatever their component.

@@ -19,8 +19,9 @@ so the traffic generator runs without Django.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from lakou.doors import lazy_door
 
 if TYPE_CHECKING:
     from lakou.demo.data import DemoDataError, demo_prefixes, read_exchanges, read_table
@@ -84,8 +85,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lakou.demo' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"lakou.demo.{module}"), name)
+__getattr__ = lazy_door(__name__, _WHERE)

@@ -24,8 +24,9 @@ cheap: numpy, numba and DuckDB are imported by the command that needs them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from lakou.doors import lazy_door
 
 if TYPE_CHECKING:
     from lakou.flows.capture_replay import replay, replay_summary
@@ -163,9 +164,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module 'lakou.flows' has no attribute {name!r}")
-    module, _sep, attribute = where.partition(":")
-    return getattr(importlib.import_module(f"lakou.flows.{module}"), attribute or name)
+__getattr__ = lazy_door(__name__, _WHERE)

@@ -11,8 +11,9 @@ route-server clients), :func:`policy_for_exchange` and :func:`load_policy` /
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from lakou.doors import lazy_door
 
 if TYPE_CHECKING:
     from lakou.routeserver.build import build_config, enrich_clients, policy_for_exchange
@@ -48,8 +49,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module 'lakou.routeserver' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"lakou.routeserver.{where}"), name)
+__getattr__ = lazy_door(__name__, _WHERE)

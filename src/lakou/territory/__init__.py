@@ -16,8 +16,9 @@ stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from lakou.doors import lazy_door
 
 if TYPE_CHECKING:
     from lakou.territory.exports import EXPORTERS
@@ -79,8 +80,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lakou.territory' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"lakou.territory.{module}"), name)
+__getattr__ = lazy_door(__name__, _WHERE)
