@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -59,7 +59,7 @@ class LanSink(Protocol):
         self,
         batch: FlowBatch,
         datagram: npt.NDArray[np.int64],
-        payloads: list[bytes],
+        payloads: Sequence[bytes],
         exporters: list[str],
     ) -> None: ...
 
@@ -73,6 +73,56 @@ class Received:
     payload: bytes
     exporter: str
     time: float
+
+
+class Payloads(Sequence[bytes]):
+    """The datagrams of a buffer as bytes, each made only when asked for (the LAN sink
+    and the malformed-datagram log read a few of thousands)."""
+
+    def __init__(self, buf: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]) -> None:
+        self.buf, self.offsets = buf, offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[bytes]: ...
+    def __getitem__(self, i: int | slice) -> bytes | list[bytes]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self.buf[self.offsets[i] : self.offsets[i + 1]].tobytes()
+
+
+def sflow_mask(buf: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which datagrams of a buffer start with sFlow's version 5 (the others: NetFlow/IPFIX)."""
+    starts = offsets[:-1]
+    mask = (offsets[1:] - starts) >= 4
+    s = starts[mask]
+    head = (
+        (buf[s].astype(np.uint32) << 24)
+        | (buf[s + 1].astype(np.uint32) << 16)
+        | (buf[s + 2].astype(np.uint32) << 8)
+        | buf[s + 3]
+    )
+    mask[mask] = head == 5
+    return mask
+
+
+def pick(
+    buf: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64], chosen: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
+    """The chosen datagrams of a buffer, laid end to end in a new one."""
+    lengths = (offsets[1:] - offsets[:-1])[chosen]
+    new = np.zeros(len(chosen) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new[1:])
+    gather = np.repeat(offsets[:-1][chosen] - new[:-1], lengths) + np.arange(new[-1])
+    return buf[gather], new
 
 
 @dataclass
@@ -96,65 +146,91 @@ class Pipeline:
         items = list(datagrams)
         if not items:
             return 0
-        self.counters["datagrams"] += len(items)
-        received = self._receive_times(items)
+        offsets = np.zeros(len(items) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(d.payload) for d in items])
+        buf = np.frombuffer(b"".join(d.payload for d in items) or b"\0", dtype=np.uint8)
+        times = np.fromiter((d.time for d in items), dtype=np.float64, count=len(items))
+        return self.process_buffer(buf, offsets, [d.exporter for d in items], times)
+
+    def process_buffer(
+        self,
+        buf: npt.NDArray[np.uint8],
+        offsets: npt.NDArray[np.int64],
+        exporters: list[str],
+        times: npt.NDArray[np.float64],
+    ) -> int:
+        """As :meth:`process`, on datagrams laid end to end: datagram ``i`` is
+        ``buf[offsets[i]:offsets[i+1]]`` from ``exporters[i]``, received at ``times[i]``
+        (the UDP inlet receives straight into such a buffer: no object per datagram)."""
+        n = len(offsets) - 1
+        if n <= 0:
+            return 0
+        self.counters["datagrams"] += n
+        received = self._receive_times(times)
         if (received < 0).any():  # from the future, and the action is to drop
             keep = np.nonzero(received >= 0)[0]
-            items, received = [items[i] for i in keep.tolist()], received[keep]
-            if not items:
+            if not len(keep):
                 return 0
-        is_sflow = np.fromiter(
-            (d.payload[:4] == SFLOW_V5 for d in items), dtype=np.bool_, count=len(items)
-        )
+            buf, offsets = pick(buf, offsets, keep)
+            exporters, received = [exporters[i] for i in keep.tolist()], received[keep]
+        is_sflow = sflow_mask(buf, offsets)
         batches: list[FlowBatch] = []
-        if is_sflow.any():
-            pick = np.nonzero(is_sflow)[0]
-            batches.append(self._decode_sflow([items[i] for i in pick.tolist()], received[pick]))
+        if is_sflow.all():
+            batches.append(self._decode_sflow(buf, offsets, exporters, received))
+        elif is_sflow.any():
+            chosen = np.nonzero(is_sflow)[0]
+            b, o = pick(buf, offsets, chosen)
+            got = [exporters[i] for i in chosen.tolist()]
+            batches.append(self._decode_sflow(b, o, got, received[chosen]))
         if not is_sflow.all():
-            pick = np.nonzero(~is_sflow)[0]
-            netflow = [items[i] for i in pick.tolist()]
-            batches.extend(self._decode_netflow(netflow, received[pick]))
+            others = np.nonzero(~is_sflow)[0]
+            payloads = Payloads(buf, offsets)
+            netflow = [Received(payloads[i], exporters[i], 0.0) for i in others.tolist()]
+            batches.extend(self._decode_netflow(netflow, received[others]))
         batch = FlowBatch.concat(batches) if len(batches) != 1 else batches[0]
         return self.accept(batch)
 
-    def _receive_times(self, items: list[Received]) -> npt.NDArray[np.int64]:
+    def _receive_times(self, received: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
         """Receive times (seconds); one later than now + the skew allowed (a replayed
         capture from the future) is counted and re-dated to now, or marked -1 (dropped)."""
-        received = np.fromiter((d.time for d in items), dtype=np.float64, count=len(items))
         limit = time.time() + self.max_clock_skew
         if received.max() > limit:
+            received = received.copy()
             late = received > limit
             self.counters["clock_skew_received"] += int(np.count_nonzero(late))
             received[late] = -1 if self.clock_skew_action == "drop" else time.time()
         return received.astype(np.int64)
 
-    def _decode_sflow(self, items: list[Received], received: npt.NDArray[np.int64]) -> FlowBatch:
-        buf = np.frombuffer(b"".join(d.payload for d in items), dtype=np.uint8)
-        offsets = np.zeros(len(items) + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum([len(d.payload) for d in items])
+    def _decode_sflow(
+        self,
+        buf: npt.NDArray[np.uint8],
+        offsets: npt.NDArray[np.int64],
+        exporters: list[str],
+        received: npt.NDArray[np.int64],
+    ) -> FlowBatch:
+        payloads = Payloads(buf, offsets)
         times = np.clip(received, 0, 2**32 - 1).astype(np.uint32)
         if self.lan is None:
             batch, status, counter_samples = decode_batch(buf, offsets, times)
         else:
             # Stamp records with their datagram's index, then with its time: the LAN sink
             # needs to know which datagram each record came from.
-            index = np.arange(len(items), dtype=np.uint32)
+            index = np.arange(len(offsets) - 1, dtype=np.uint32)
             batch, status, counter_samples = decode_batch(buf, offsets, index)
             datagram = batch["time"].astype(np.int64)
             batch.columns["time"] = times[datagram]
-            payloads = [d.payload for d in items]
-            self.lan.observe(batch, datagram, payloads, [d.exporter for d in items])
+            self.lan.observe(batch, datagram, payloads, exporters)
         bad = np.nonzero(status)[0]
         for i in bad.tolist():
             # The fast path says only where; the reference decoder says why.
             try:
-                sflow.decode(items[i].payload)
+                sflow.decode(payloads[i])
                 error = MalformedDatagram("rejected by fast decoder", 0, REJECTED)
             except MalformedDatagram as exc:
                 error = exc
             except Exception as exc:
                 error = MalformedDatagram(f"decoder error: {type(exc).__name__}", 0, DECODER_ERROR)
-            self._drop("sflow", error, items[i].exporter)
+            self._drop("sflow", error, exporters[i])
         self.counters["sflow_samples"] += len(batch)
         self.counters["sflow_counter_samples"] += int(counter_samples)
         return batch

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +100,54 @@ def sampled_headers(payload: bytes) -> list[bytes | None]:
     return out
 
 
+def census(b: FlowBatch) -> pa.Table:
+    """The MAC census of a batch: samples and packets per minute, switch, input port,
+    VLAN and source MAC, first and last seen (the sums :meth:`LanRecorder._sum` makes,
+    with numpy: a sort of packed keys and sums over equal runs, several times cheaper
+    than a group-by per batch)."""
+    u64 = np.uint64
+    when = b["time"].astype(np.int64)
+    minute = (when // 60) * 60
+    mac = b["src_mac"].astype(u64) & u64(0xFFFFFFFFFFFF)
+    vlan = b["vlan"].astype(u64) & u64(0xFFFF)
+    in_if = b["in_if"].astype(u64)
+    hi, lo = b["exporter_hi"].astype(u64), b["exporter_lo"].astype(u64)
+    words = [(vlan << u64(48)) | mac, in_if, lo, hi, minute.astype(u64)]
+    order = np.lexsort(words)
+    same = np.ones(len(order), dtype=bool)
+    for word in words:
+        w = word[order]
+        same[1:] &= w[1:] == w[:-1]
+    starts = ~same
+    starts[0] = True
+    first = order[starts]
+    bounds = np.nonzero(starts)[0]
+    rate = np.maximum(b["sampling_rate"].astype(np.int64), 1)
+    dst = b["dst_mac"]
+    broadcast = dst == BROADCAST
+    multicast = ((dst & GROUP_BIT) != 0) & ~broadcast
+
+    def total(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        return np.add.reduceat(values[order], bounds)
+
+    return pa.table(
+        {
+            "minute": minute[first],
+            "exporter_hi": b["exporter_hi"][first],
+            "exporter_lo": b["exporter_lo"][first],
+            "in_if": b["in_if"][first].astype(np.int64),
+            "vlan": b["vlan"][first].astype(np.int32),
+            "mac": b["src_mac"][first].astype(np.int64),
+            "samples": np.diff(np.append(bounds, len(order))).astype(np.int64),
+            "packets": total(rate),
+            "broadcast_packets": total(np.where(broadcast, rate, 0)),
+            "multicast_packets": total(np.where(multicast, rate, 0)),
+            "first_seen": np.minimum.reduceat(when[order], bounds),
+            "last_seen": np.maximum.reduceat(when[order], bounds),
+        }
+    )
+
+
 @dataclass
 class LanRecorder:
     """The pipeline's LAN sink: census and control frames, written on flush."""
@@ -114,7 +163,7 @@ class LanRecorder:
         self,
         batch: FlowBatch,
         datagram: npt.NDArray[np.int64],
-        payloads: list[bytes],
+        payloads: Sequence[bytes],
         exporters: list[str],
     ) -> None:
         """``datagram[i]`` is the index in ``payloads`` of the datagram of record ``i``."""
@@ -166,26 +215,10 @@ class LanRecorder:
         keep = batch["src_mac"] != 0
         if not keep.any():
             return
-        b = batch.take(keep)
-        rate = np.maximum(b["sampling_rate"].astype(np.int64), 1)
-        broadcast = b["dst_mac"] == BROADCAST
-        multicast = ((b["dst_mac"] & GROUP_BIT) != 0) & ~broadcast
-        table = pa.table(
-            {
-                "minute": (b["time"].astype(np.int64) // 60) * 60,
-                "exporter_hi": b["exporter_hi"],
-                "exporter_lo": b["exporter_lo"],
-                "in_if": b["in_if"].astype(np.int64),
-                "vlan": b["vlan"].astype(np.int32),
-                "mac": b["src_mac"].astype(np.int64),
-                "samples": np.ones(len(b), dtype=np.int64),
-                "packets": rate,
-                "broadcast_packets": np.where(broadcast, rate, 0),
-                "multicast_packets": np.where(multicast, rate, 0),
-                "time": b["time"].astype(np.int64),
-            }
-        )
-        self.census.append(self._sum(table))
+        b = batch.take(keep) if not keep.all() else batch
+        self.census.append(census(b))
+        if len(self.census) > 64:  # keep memory bounded between two flushes
+            self.census = [self._sum(pa.concat_tables(self.census))]
 
     @staticmethod
     def _sum(table: pa.Table) -> pa.Table:
