@@ -322,7 +322,9 @@ def phase(daemon: Lakou | Sfacctd, rate: float, seconds: float, startup: bool) -
     return Phase(sent, processed, cpu, elapsed, rss)
 
 
-def run(rates: list[int], seconds: float, runs: int, lan: bool = True) -> list[dict[str, float]]:
+def run(
+    rates: list[int], seconds: float, runs: int, lan: bool = True, least: int = 20_000
+) -> list[dict[str, float]]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -331,8 +333,8 @@ def run(rates: list[int], seconds: float, runs: int, lan: bool = True) -> list[d
         phase(lakou, 100, 0.2, startup=False)
         for rate in rates:
             got: dict[str, list[float]] = {}
-            # At low rates a phase lasts long enough for some 20,000 datagrams.
-            length = max(seconds, min(20.0, 20_000 / rate))
+            # At low rates a phase lasts long enough for ``least`` datagrams (20 s at most).
+            length = max(seconds, min(20.0, least / rate))
             for _ in range(runs):
                 lk = phase(lakou, rate, length, startup=False)
                 pm = phase(pmacct, rate, length, startup=False)
@@ -393,12 +395,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=4.0, help="length of each phase")
     parser.add_argument("--runs", type=int, default=3, help="runs per rate (medians)")
     parser.add_argument("--no-lan", action="store_true", help="lakou without its LAN hook")
+    parser.add_argument(
+        "--least", type=int, default=20_000, help="datagrams a phase sends at least (≤ 20 s)"
+    )
     args = parser.parse_args(args_in)
     if shutil.which("sfacctd") is None:
         print("live collector: skipped, pmacct (sfacctd) is not installed")
         return
     rates = [int(x) for x in args.rates.split(",") if x]
-    print_rows(run(rates, args.seconds, args.runs, not args.no_lan), args.runs, not args.no_lan)
+    rows = run(rates, args.seconds, args.runs, not args.no_lan, args.least)
+    print_rows(rows, args.runs, not args.no_lan)
 
 
 if __name__ == "__main__":
