@@ -349,6 +349,7 @@ def warm_up(pipeline: Pipeline) -> None:
 
     lay_end_to_end(  # the receive threads' copy kernel
         np.zeros((1, 8), dtype=np.uint8),
+        np.zeros((1, 8), dtype=np.uint8),
         np.array([8], dtype=np.int64),
         np.array([0], dtype=np.int64),
         np.zeros(8, dtype=np.uint8),

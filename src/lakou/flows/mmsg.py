@@ -2,9 +2,12 @@
 
 Python's socket module reads one datagram per call, and at 200,000 datagrams a second the
 interpreter's work around each call costs as much as the decoding. ``recvmmsg`` fills up
-to ``slots`` datagrams in one call, each into its own 64 KiB slot (any UDP payload fits,
-nothing is truncated; only the pages a datagram touches become resident), with its
-sender's address beside it. A small numba kernel then lays the accepted datagrams end to
+to ``slots`` datagrams in one call, each into its own 2 KiB slot of one compact area (a
+datagram of an MTU fits; the slots stay few pages, which the kernel and the copy below
+walk faster than 64 KiB apart) that continues, for a longer datagram, in its own overflow
+slot of a sparse area (any UDP payload fits, nothing is truncated; only the overflow
+pages a datagram touches become resident), with its sender's address and the kernel's
+receive time beside it. A small numba kernel then lays the accepted datagrams end to
 end in the batch buffer the decoders read.
 
 :func:`available` says whether the C library has ``recvmmsg`` (Linux, glibc or musl);
@@ -16,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import mmap
 import socket
 from typing import Any
 
@@ -23,7 +27,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-SLOT = 65536  # bytes per datagram slot: larger than any UDP payload
+SLOT = 2048  # bytes per datagram slot in the compact area
+OVERFLOW = 65536 - SLOT  # and in its overflow: together larger than any UDP payload
 NAME = 28  # bytes per sender address slot: a sockaddr_in6 (a sockaddr_in takes 16)
 CONTROL = 32  # bytes per ancillary-data slot: one cmsghdr (16) and a timespec (16)
 MSG_DONTWAIT = 0x40
@@ -76,27 +81,33 @@ class MultiReader:
         self.family = sock.family
         self.slots = slots
         self._data = ctypes.create_string_buffer(slots * SLOT)
+        self._spill = mmap.mmap(-1, slots * OVERFLOW)  # pages made only when touched
+        self._overflow = (ctypes.c_char * (slots * OVERFLOW)).from_buffer(self._spill)
         self._names = ctypes.create_string_buffer(slots * NAME)
         self._control = ctypes.create_string_buffer(slots * CONTROL)
         # The kernel stamps each datagram when it arrives: the time a datagram is dated
         # by, however long it waited in the socket buffer.
         with contextlib.suppress(OSError):  # then dated by the read (times())
             sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-        self._iov = (_IOVec * slots)()
+        self._iov = (_IOVec * (2 * slots))()
         self._msgs = (_MMsgHdr * slots)()
         base, names = ctypes.addressof(self._data), ctypes.addressof(self._names)
+        spill = ctypes.addressof(self._overflow)
         control = ctypes.addressof(self._control)
         for i in range(slots):
-            self._iov[i].iov_base = base + i * SLOT
-            self._iov[i].iov_len = SLOT
+            self._iov[2 * i].iov_base = base + i * SLOT
+            self._iov[2 * i].iov_len = SLOT
+            self._iov[2 * i + 1].iov_base = spill + i * OVERFLOW
+            self._iov[2 * i + 1].iov_len = OVERFLOW
             hdr = self._msgs[i].msg_hdr
             hdr.msg_name = names + i * NAME
             hdr.msg_namelen = NAME
-            hdr.msg_iov = ctypes.pointer(self._iov[i])
-            hdr.msg_iovlen = 1
+            hdr.msg_iov = ctypes.pointer(self._iov[2 * i])
+            hdr.msg_iovlen = 2
             hdr.msg_control = control + i * CONTROL
             hdr.msg_controllen = CONTROL
         self.data = np.frombuffer(memoryview(self._data), dtype=np.uint8).reshape(slots, SLOT)
+        self.overflow = np.frombuffer(self._spill, dtype=np.uint8).reshape(slots, OVERFLOW)
         self.names = np.frombuffer(memoryview(self._names), dtype=np.uint8).reshape(slots, NAME)
         size = ctypes.sizeof(_MMsgHdr)
         view = np.frombuffer(memoryview(self._msgs).cast("B"), dtype=np.uint8).reshape(slots, size)
@@ -169,13 +180,19 @@ class MultiReader:
 
 
 @njit(cache=True, nogil=True)
-def lay_end_to_end(data, lengths, chosen, dst, pos):
-    """Copy the chosen slots' datagrams into ``dst`` from ``pos``; returns their ends."""
+def lay_end_to_end(data, overflow, lengths, chosen, dst, pos):
+    """Copy the chosen slots' datagrams (slot, then overflow) into ``dst`` from ``pos``;
+    returns their ends."""
+    slot = data.shape[1]
     ends = np.empty(len(chosen), dtype=np.int64)
     for k in range(len(chosen)):
         i = chosen[k]
         n = lengths[i]
-        dst[pos : pos + n] = data[i, :n]
+        if n <= slot:
+            dst[pos : pos + n] = data[i, :n]
+        else:
+            dst[pos : pos + slot] = data[i]
+            dst[pos + slot : pos + n] = overflow[i, : n - slot]
         pos += n
         ends[k] = pos
     return ends

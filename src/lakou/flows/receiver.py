@@ -249,7 +249,7 @@ class Receiver(threading.Thread):
                 continue
             take = chosen[:fit]
             dst = np.frombuffer(b.buffer, dtype=np.uint8)
-            ends = lay_end_to_end(reader.data, lengths, take, dst, pos)
+            ends = lay_end_to_end(reader.data, reader.overflow, lengths, take, dst, pos)
             if not b.ends:
                 b.opened = time.monotonic()
             b.times.append(stamps[take])
