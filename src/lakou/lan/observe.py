@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from lakou.flows import sflow
 from lakou.flows.records import FlowBatch, halves_to_ip
-from lakou.lan.frames import classify
+from lakou.lan.frames import FrameFinding, classify
 from lakou.lan.store import FRAMES, MACS, LanStore
 
 BROADCAST = np.uint64(0xFFFFFFFFFFFF)
@@ -41,6 +41,7 @@ def _mac(value: int) -> str:
 
 
 GROUP_BIT = np.uint64(1 << 40)
+CLASSIFIED = 4096  # sampled headers whose classification is remembered
 
 
 def control_mask(batch: FlowBatch) -> npt.NDArray[np.bool_]:
@@ -158,6 +159,9 @@ class LanRecorder:
     counters: dict[str, int] = field(default_factory=dict)  # frames per kind, and losses
     max_pending_frames: int = 200_000
     _exporters: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+    _classified: dict[bytes, tuple[FrameFinding, str] | None] = field(
+        default_factory=dict, repr=False
+    )
 
     def observe(
         self,
@@ -176,40 +180,70 @@ class LanRecorder:
         # Records of a datagram are consecutive, in the order of its flow samples.
         first = np.searchsorted(datagram, datagram, side="left")
         headers: dict[int, list[bytes | None]] = {}
+        kept: list[tuple[int, FrameFinding, str]] = []
         for row in picked.tolist():
             d = int(datagram[row])
             if d not in headers:
                 headers[d] = sampled_headers(payloads[d])
             k = row - int(first[row])
             if k < len(headers[d]) and (header := headers[d][k]) is not None:
-                self._keep(batch, row, header)
+                found = self._classify(header)
+                if found is not None:
+                    kept.append((row, found[0], found[1]))
+        if kept:
+            self._keep(batch, kept)
 
-    def _keep(self, batch: FlowBatch, row: int, header: bytes) -> None:
+    def _classify(self, header: bytes) -> tuple[FrameFinding, str] | None:
+        """:func:`classify` and its evidence as JSON, remembered for the same header bytes
+        (a LAN repeats its ARP and its BPDUs; at most ``CLASSIFIED`` remembered)."""
+        if header in self._classified:
+            return self._classified[header]
         found = classify(header)
-        if found is None:
-            return
-        self.counters[found.kind] = self.counters.get(found.kind, 0) + 1
-        if len(self.frames) >= self.max_pending_frames:  # a storm between two flushes
-            self.counters["frames_over_limit"] = self.counters.get("frames_over_limit", 0) + 1
-            return
-        exporter = (int(batch["exporter_hi"][row]), int(batch["exporter_lo"][row]))
-        if exporter not in self._exporters:
-            self._exporters[exporter] = halves_to_ip(*exporter)
-        self.frames.append(
-            {
-                "time": int(batch["time"][row]),
-                "exporter": self._exporters[exporter],
-                "in_if": int(batch["in_if"][row]),
-                "sampling_rate": max(1, int(batch["sampling_rate"][row])),
-                "vlan": int(batch["vlan"][row]),
-                "src_mac": _mac(batch["src_mac"][row]),
-                "dst_mac": _mac(batch["dst_mac"][row]),
-                "etype": int(batch["etype"][row]),
-                "kind": found.kind,
-                "address": found.address,
-                "evidence": json.dumps(found.evidence, sort_keys=True),
-            }
-        )
+        out = None if found is None else (found, json.dumps(found.evidence, sort_keys=True))
+        if len(self._classified) >= CLASSIFIED:
+            self._classified.clear()
+        self._classified[header] = out
+        return out
+
+    def _keep(self, batch: FlowBatch, kept: list[tuple[int, FrameFinding, str]]) -> None:
+        rows = np.array([row for row, _f, _e in kept], dtype=np.int64)
+        cols = {
+            name: batch[name][rows].tolist()
+            for name in (
+                "time",
+                "exporter_hi",
+                "exporter_lo",
+                "in_if",
+                "sampling_rate",
+                "vlan",
+                "src_mac",
+                "dst_mac",
+                "etype",
+            )
+        }
+        for i, (_row, found, evidence) in enumerate(kept):
+            self.counters[found.kind] = self.counters.get(found.kind, 0) + 1
+            if len(self.frames) >= self.max_pending_frames:  # a storm between two flushes
+                self.counters["frames_over_limit"] = self.counters.get("frames_over_limit", 0) + 1
+                continue
+            exporter = (int(cols["exporter_hi"][i]), int(cols["exporter_lo"][i]))
+            if exporter not in self._exporters:
+                self._exporters[exporter] = halves_to_ip(*exporter)
+            self.frames.append(
+                {
+                    "time": int(cols["time"][i]),
+                    "exporter": self._exporters[exporter],
+                    "in_if": int(cols["in_if"][i]),
+                    "sampling_rate": max(1, int(cols["sampling_rate"][i])),
+                    "vlan": int(cols["vlan"][i]),
+                    "src_mac": _mac(cols["src_mac"][i]),
+                    "dst_mac": _mac(cols["dst_mac"][i]),
+                    "etype": int(cols["etype"][i]),
+                    "kind": found.kind,
+                    "address": found.address,
+                    "evidence": evidence,
+                }
+            )
 
     def _count_macs(self, batch: FlowBatch) -> None:
         keep = batch["src_mac"] != 0
