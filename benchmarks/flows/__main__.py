@@ -8,10 +8,14 @@ through pmacct's sfacctd / nfacctd reading the same file (``pcap_savefile``), an
 samples (flow records) per CPU-second of each and the ratio. CPU time, not wall time, so
 other work on the machine matters less; quote the ratio. Then the loss test on loopback
 (:mod:`benchmarks.flows.loss`): the collector's capacity, and its counters when sent
-below and above it.
+below and above it. Last the live collector as a whole command against ``sfacctd`` on the
+same sender (:mod:`benchmarks.flows.live`): loss, CPU per datagram and their ratio, % of
+a core, peak memory and start-up loss at 1k, 10k, 100k and 200k datagrams/s.
 
     python -m benchmarks.flows [--repeat N] [--runs R] [--no-whole]
                                [--loss-seconds S | --no-loss]
+                               [--live-rates 1000,10000,100000,200000] [--live-runs 3]
+                               [--live-seconds 4 | --no-live]
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from benchmarks.flows.live import main as live_main
 from benchmarks.flows.loss import print_table
 from benchmarks.flows.loss import run as run_loss
 from benchmarks.flows.whole import run as run_whole
@@ -92,6 +97,10 @@ def main() -> None:
     parser.add_argument("--no-loss", action="store_true", help="skip the loopback loss test")
     parser.add_argument("--runs", type=int, default=3, help="runs of each whole command")
     parser.add_argument("--no-whole", action="store_true", help="skip the whole commands")
+    parser.add_argument("--live-rates", default="1000,10000,100000,200000")
+    parser.add_argument("--live-runs", type=int, default=3, help="runs per rate (medians)")
+    parser.add_argument("--live-seconds", type=float, default=4.0, help="each live phase")
+    parser.add_argument("--no-live", action="store_true", help="skip the live collector")
     args = parser.parse_args()
     if not args.no_whole:
         run_whole(args.repeat, args.runs)
@@ -120,6 +129,18 @@ def main() -> None:
     if not args.no_loss:
         print("\nLoss test on loopback (real collector on 127.0.0.1, sender in another process):")
         print_table(asyncio.run(run_loss(args.loss_seconds)))
+    if not args.no_live:
+        print()
+        live_main(
+            [
+                "--rates",
+                args.live_rates,
+                "--runs",
+                str(args.live_runs),
+                "--seconds",
+                str(args.live_seconds),
+            ]
+        )
 
 
 if __name__ == "__main__":

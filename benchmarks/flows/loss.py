@@ -94,7 +94,7 @@ async def _phase(c: Collector, name: str, rate: float, count: int, seconds: floa
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         done = c.pipeline.counters["datagrams"] + c.queue_drops
-        if not c.queue and done >= c.received:
+        if not c.queued and done >= c.received:
             break
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.2)

@@ -84,7 +84,16 @@ def test_collect_process_flushes_on_sigterm(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("sfacctd") is None, reason="pmacct (sfacctd) not installed")
 def test_benchmark_runs_on_a_tiny_input(shared_data: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.flows", "--repeat", "8", "--loss-seconds", "0.2"],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.flows",
+            "--repeat",
+            "8",
+            "--loss-seconds",
+            "0.2",
+            "--no-live",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -94,3 +103,35 @@ def test_benchmark_runs_on_a_tiny_input(shared_data: Path) -> None:
     assert re.search(r"sFlow: 40 samples; .* ratio lakou/sfacctd = [\d.]+", out), out
     assert re.search(r"IPFIX: 24 samples; .* ratio lakou/nfacctd = [\d.]+", out), out
     assert "flood (capacity)" in out and "3.00 x capacity" in out
+
+
+@pytest.mark.live
+@pytest.mark.skipif(shutil.which("sfacctd") is None, reason="pmacct (sfacctd) not installed")
+def test_live_benchmark_runs_on_a_tiny_input() -> None:
+    """The live-collector benchmark: both daemons, one slow rate, a short phase."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.flows.live",
+            "--rates",
+            "200",
+            "--runs",
+            "1",
+            "--seconds",
+            "0.5",
+            "--least",
+            "100",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout
+    row = next(line for line in out.splitlines() if line.strip().startswith("200 "))
+    figures = [float(x) for x in row.split()[1:]]
+    assert len(figures) == 11, out
+    # loss % of each, then CPU per datagram of each and their ratio
+    assert 0 <= figures[0] <= 100 and 0 <= figures[1] <= 100
+    assert figures[2] > 0 and figures[3] > 0 and figures[4] > 0

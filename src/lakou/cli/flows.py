@@ -464,6 +464,7 @@ def collect(
             exporters=allowed,
             queue_limit=cfg.queue_datagrams,
             batch=cfg.batch_datagrams,
+            batch_seconds=cfg.batch_seconds,
             flush_seconds=cfg.flush_seconds,
             socket_buffer=cfg.socket_buffer_bytes,
             metrics_file=metrics_dir(ctx.config.core.data_dir) / "collector.prom",
@@ -479,8 +480,17 @@ def collect(
                 )
             ) from None
         collector.write_metrics()
-        for host, port in collector.bound:
+        for (host, port), granted in zip(collector.bound, collector.socket_buffers, strict=True):
             click.echo(_("listening on {host} port {port}").format(host=host, port=port), err=True)
+            if granted < cfg.socket_buffer_bytes:
+                click.echo(
+                    _(
+                        "socket buffer: {asked} bytes asked (flows.socket_buffer_bytes), "
+                        "{granted} granted; raise net.core.rmem_max, or a burst is lost "
+                        "(counted as kernel_drops)"
+                    ).format(asked=cfg.socket_buffer_bytes, granted=granted),
+                    err=True,
+                )
         click.echo(
             _("exporters allowed: {exporters}").format(exporters=", ".join(allowed.describe())),
             err=True,

@@ -113,6 +113,15 @@ class Config(BaseModel):
         ge=1,
         description="Datagrams decoded together (the fast path works in batches).",
     )
+    batch_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description=(
+            "Hand datagrams to the decoders at least this often, even when fewer than "
+            "batch_datagrams came (a slow trickle then costs one decoder call a second)."
+        ),
+    )
     flush_seconds: float = Field(
         default=10.0, gt=0, description="Write aggregated minutes to the store at least this often."
     )

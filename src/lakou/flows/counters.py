@@ -67,15 +67,15 @@ class TopSources:
     counts: dict[str, int] = field(default_factory=dict)
     other: int = 0
 
-    def add(self, source: str) -> None:
+    def add(self, source: str, count: int = 1) -> None:
         counts = self.counts
         if source in counts:
-            counts[source] += 1
+            counts[source] += count
             return
         if len(counts) >= self.size:
             least = min(counts, key=counts.__getitem__)
             self.other += counts.pop(least)
-        counts[source] = 1
+        counts[source] = count
 
     @property
     def total(self) -> int:

@@ -21,6 +21,18 @@ if TYPE_CHECKING:
 SFLOW_V5 = np.array([0, 0, 0, 5], dtype=np.uint8)
 
 
+def sflow_mask(buf: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which datagrams of a buffer start with sFlow's version 5 word (the others:
+    NetFlow/IPFIX)."""
+    start = offsets[:-1]
+    out = (offsets[1:] - start) >= 4
+    at = start[out]
+    if len(at):
+        head = buf[at[:, None] + np.arange(4)]
+        out[out] = (head == SFLOW_V5).all(axis=1)
+    return out
+
+
 @dataclass
 class DatagramBatch:
     """Datagram ``i`` is ``buffer[offsets[i]:offsets[i + 1]]``, from ``exporters[i]`` at
@@ -60,13 +72,7 @@ class DatagramBatch:
 
     def is_sflow(self) -> npt.NDArray[np.bool_]:
         """Which datagrams start with sFlow's version 5 word."""
-        start = self.offsets[:-1]
-        out = (self.offsets[1:] - start) >= 4
-        at = start[out]
-        if len(at):
-            head = self.buffer[at[:, None] + np.arange(4)]
-            out[out] = (head == SFLOW_V5).all(axis=1)
-        return out
+        return sflow_mask(self.buffer, self.offsets)
 
     def take(self, index: npt.NDArray[Any]) -> DatagramBatch:
         """The datagrams at ``index`` (positions, in order), as their own batch."""

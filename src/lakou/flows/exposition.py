@@ -69,7 +69,7 @@ def collector_families(collector: Any) -> list[Family]:
         if name != "records":
             events.add(count, counter=name)
     queued = Family("lakou_collector_queued_datagrams", "Datagrams waiting to be decoded.")
-    queued.add(len(c.queue))
+    queued.add(c.queued)
     pending = Family(
         "lakou_collector_pending_rows", "Aggregated rows waiting for the next store write."
     ).add(getattr(pipeline, "pending_rows", 0))

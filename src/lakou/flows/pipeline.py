@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -63,7 +63,7 @@ class LanSink(Protocol):
         self,
         batch: FlowBatch,
         datagram: npt.NDArray[np.int64],
-        payloads: list[bytes],
+        payloads: Sequence[bytes],
         exporters: list[str],
     ) -> None: ...
 
@@ -127,6 +127,18 @@ class Pipeline:
             return 0
         return self.process_batch(DatagramBatch.from_received(items))
 
+    def process_buffer(
+        self,
+        buf: npt.NDArray[np.uint8],
+        offsets: npt.NDArray[np.int64],
+        exporters: list[str],
+        times: npt.NDArray[np.float64],
+    ) -> int:
+        """As :meth:`process`, on datagrams laid end to end: datagram ``i`` is
+        ``buf[offsets[i]:offsets[i+1]]`` from ``exporters[i]``, received at ``times[i]``
+        (the UDP inlet receives straight into such a buffer: no object per datagram)."""
+        return self.process_batch(DatagramBatch(buf, offsets, exporters, times))
+
     def process_batch(self, batch: DatagramBatch) -> int:
         """:meth:`process` for datagrams already in columns (a capture reader's batch)."""
         if not len(batch):
@@ -158,6 +170,7 @@ class Pipeline:
         received = np.array(times, dtype=np.float64)
         limit = time.time() + self.max_clock_skew
         if received.max() > limit:
+            received = received.copy()
             late = received > limit
             self.counters["clock_skew_received"] += int(np.count_nonzero(late))
             received[late] = -1 if self.clock_skew_action == "drop" else time.time()
@@ -171,7 +184,7 @@ class Pipeline:
         else:
             # Stamp records with their datagram's index, then with its time: the LAN sink
             # needs to know which datagram each record came from.
-            index = np.arange(len(items), dtype=np.uint32)
+            index = np.arange(len(offsets) - 1, dtype=np.uint32)
             batch, status, counter_samples = decode_batch(buf, offsets, index)
             datagram = batch["time"].astype(np.int64)
             batch.columns["time"] = times[datagram]
