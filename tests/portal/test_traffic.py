@@ -95,7 +95,11 @@ def test_api_report_is_the_flows_report(client: Client, sbh_store: Path) -> None
     assert sum(d["bytes"] for d in data["days"]) == expected["totals"]["ixp_member_to_member_bytes"]
     # the demo's traffic: local share strictly between 0 and 1, foreign content to invite
     assert 0 < expected["local"]["local_share"] < 1
-    assert expected["invite"][0]["asn"] == 15169
+    # the first network to invite is one of the demo's foreign content networks (which one
+    # leads depends on the random draw of the hours the store holds: Google or Meta)
+    from lakou.demo.traffic import FOREIGN
+
+    assert expected["invite"][0]["asn"] in {asn for asn, *_rest in FOREIGN}
     overview = get_json(client, "/api/traffic?days=1")
     by_slug = {ex["slug"]: ex["report"] for ex in overview["exchanges"]}
     assert by_slug["demo-saint-barth"] == expected
