@@ -326,7 +326,7 @@ def warm_up(pipeline: Pipeline) -> None:
     """Load (or compile) the decoders' and enricher's kernels on a throw-away pipeline
     sharing ``pipeline``'s prefix index, so that the first datagrams find them ready."""
     from lakou.flows.enrich import Enricher
-    from lakou.flows.testing import SampledFrame, datagram
+    from lakou.flows.sflow_encode import SampledFrame, datagram
 
     scratch = Pipeline(
         Enricher(prefixes=pipeline.enricher.prefixes, learn_macs=False),
