@@ -15,8 +15,9 @@ the same replay without the LAN recorder: its ratio is what the hygiene checks c
 whole command (the in-process figure's counterpart).
 
 lakou's command runs once untimed first: on a fresh checkout its first run compiles the
-numba kernels into their cache (an installed lakou has them; one such run of 2,000
-datagrams took 27 CPU-s against 3 warm).
+numba kernels into their cache (an installed lakou has them; without this run, 2,000
+datagrams on a fresh checkout gave a median of 27.5 CPU-s over two runs, against 3.4 CPU-s
+for 8,000 datagrams warm).
 
 The capture is the benchmark's input (``member_traffic`` + ``control_traffic`` of
 :mod:`benchmarks.lan.__main__`) written as a pcap, each datagram to UDP port 6343.
