@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             prefixes, addresses = _questions(running, args.rounds)
             if not args.no_whole:
                 first = running.birds[0].socket
-                run_whole(first, world.RS_ASN, prefixes[0], addresses[0], args.runs)
+                run_whole(first, world.RS_ASN, prefixes[0], addresses[0], world.BIG, args.runs)
                 in_process_heading(
                     "the looking glass's engine in one process, as the portal runs it; "
                     "birdc one process per command"

@@ -56,12 +56,16 @@ def _answers(birdc: list[str], command: str) -> None:
 
 
 def run(
-    socket: Path, rs_asn: int, prefix: str, address: str, runs: int = 3
+    socket: Path, rs_asn: int, prefix: str, address: str, member: int, runs: int = 3
 ) -> list[dict[str, object]]:
-    """The three whole-command lines on the route server behind ``socket``."""
+    """The three whole-command lines on the route server behind ``socket`` (``member``: an
+    ASN its neighbours must show)."""
     ask = ["lg", "--socket", str(socket), "--rs-asn", str(rs_asn)]
     birdc = ["birdc", "-s", str(socket)]
-    timed(lakou(*ask, "neighbours"))  # untimed: bytecode and caches of this checkout
+    shown = socket.parent / "lakou-lg-neighbours.txt"
+    timed(lakou(*ask, "neighbours"), stdout=shown)  # untimed: bytecode, caches; checked
+    if str(member) not in shown.read_text():
+        raise SystemExit(f"lakou lg neighbours does not show AS{member}: {shown.read_text()}")
     table = {text: "master6" if ":" in text else "master4" for text in (prefix, address)}
     exact = [
         f"show route {prefix} table {table[prefix]} all",
@@ -94,5 +98,8 @@ def run(
     for case, ours_args, theirs_cmd, note in cases:
         ours = median_of(lakou(*ask, *ours_args), runs)
         theirs = _one_of(median_of(theirs_cmd, runs))
+        times = ours.cpu / theirs.cpu if theirs.cpu else float("inf")
+        cost = f"lakou {times:,.0f}x birdc's CPU" if theirs.cpu else "birdc under a CPU tick"
+        note = f"{note}; {cost}, {1000 * theirs.cpu:.1f} ms a question" if note else cost
         results.append(compare("lg", case, ours, theirs, "birdc", note=note))
     return results
