@@ -179,10 +179,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each whole command")
     parser.add_argument("--no-whole", action="store_true", help="skip the whole commands")
     args = parser.parse_args()
-    if shutil.which("snmpbulkwalk") is None or snmpsim_data_dir() is None:
-        print(
-            "benchmarks.ports: skipped (needs snmpbulkwalk: apt-get install snmp; and snmpsim-data)"
+    missing = [
+        name
+        for name, here in (
+            ("snmpbulkwalk (apt-get install snmp)", shutil.which("snmpbulkwalk")),
+            ("snmpsim (pip install snmpsim)", shutil.which("snmpsim-command-responder")),
+            ("snmpsim-data (pip install snmpsim-data)", snmpsim_data_dir()),
         )
+        if here is None
+    ]
+    if missing:
+        print(f"benchmarks.ports: skipped (missing: {', '.join(missing)})")
         return 0
 
     template = _template_rows()
