@@ -7,7 +7,11 @@ frames (ARP, with a BPDU and a router advertisement now and then) from
 :mod:`lakou.lan.testing` is mixed in, ``--control`` per thousand samples (5 by default;
 a clean peering LAN shows a few).
 
-    python -m benchmarks.lan [--datagrams N] [--control PER_MILLE]
+First the whole commands (:mod:`benchmarks.lan.whole`): ``lakou flows replay`` with the
+LAN checks on the same input written as a capture, against ``tshark`` picking its control
+frames (the floor) and against ``lakou flows replay --no-lan``. Then the in-process lines.
+
+    python -m benchmarks.lan [--datagrams N] [--control PER_MILLE] [--runs R] [--no-whole]
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import resource
 import tempfile
 from pathlib import Path
 
+from benchmarks.lan.whole import run as run_whole
+from benchmarks.whole import in_process_heading
 from lakou.flows.pcap import read_datagrams
 from lakou.flows.pipeline import Pipeline, Received
 from lakou.flows.testing import SampledFrame, datagram
@@ -67,14 +73,25 @@ def run(items: list[Received], lan_dir: Path | None) -> tuple[int, float]:
     return pipe.counters["sflow_samples"], cpu() - start
 
 
+def payloads(datagrams: int, per_mille: float) -> tuple[list[bytes], int]:
+    """The benchmark's input: member traffic, then ``per_mille`` datagrams of control
+    frames; and how many of the latter."""
+    control = int(datagrams * per_mille / 1000)
+    return member_traffic(datagrams - control) + control_traffic(control), control
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--datagrams", type=int, default=100_000)
     parser.add_argument("--control", type=float, default=5.0, help="control frames per 1000")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each whole command")
+    parser.add_argument("--no-whole", action="store_true", help="skip the whole commands")
     args = parser.parse_args()
-    control = int(args.datagrams * args.control / 1000)
-    payloads = member_traffic(args.datagrams - control) + control_traffic(control)
-    items = [Received(p, "192.0.2.250", 1_790_000_000.0 + i / 1000) for i, p in enumerate(payloads)]
+    data, control = payloads(args.datagrams, args.control)
+    if not args.no_whole:
+        run_whole(data, control, args.runs)
+        in_process_heading("the same datagrams already in memory, numba kernels compiled first")
+    items = [Received(p, "192.0.2.250", 1_790_000_000.0 + i / 1000) for i, p in enumerate(data)]
     with tempfile.TemporaryDirectory() as tmp:
         samples, without = run(items, None)
         _, with_lan = run(items, Path(tmp))

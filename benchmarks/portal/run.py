@@ -19,6 +19,11 @@ as the cold time). Other helpers load the same 2-core machine: ``--runs 3`` prin
 median of each figure over three servers; quote medians and the ratios to the floor of
 the same run, not one run's absolute figures.
 
+First the whole commands (:mod:`benchmarks.portal.whole`): ``lakou serve`` from its start
+to its first ``/`` against ``python3 -m http.server`` to its first static file, medians of
+``--startup-runs``; at the end, each page at 16 connections per 1,000 requests against the
+static floor of the same server (medians over ``--runs``), in the summary's format.
+
     python -m benchmarks.portal [--threads 4] [--duration 10] [--expiry 75] [--runs 3] [--quick]
     python -m benchmarks.portal --threads-sweep 1,2,4,8   # choose serve's default
 """
@@ -37,6 +42,9 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.portal.whole import per_thousand, proc_cpu, startup, under_wrk
+from benchmarks.whole import Measure, in_process_heading
 
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "benchmarks" / "_work" / "portal"
@@ -65,6 +73,8 @@ class Load:
     p99_ms: float
     errors: int
     timeouts: int
+    requests: int = 0  # answered in the run (wrk's count)
+    cpu_s: float = 0.0  # the server's CPU time during the run (0: not measured)
 
 
 def _env() -> dict[str, str]:
@@ -201,7 +211,10 @@ def parse_wrk(out: str, url: str, connections: int) -> Load:
     if sock:
         errors += sum(int(sock.group(i)) for i in (1, 2, 3))
         timeouts = int(sock.group(4))
-    return Load(url, connections, rps, p50, p99, errors, timeouts)
+    done = re.search(r"(\d+) requests in", out)
+    return Load(
+        url, connections, rps, p50, p99, errors, timeouts, int(done.group(1)) if done else 0
+    )
 
 
 def _line(load: Load, floor: float | None, share: float | None = None) -> str:
@@ -238,7 +251,9 @@ def measure(threads: int | None, duration: float, expiry: float) -> Run:
         for connections in (1, 16):
             floor = None
             for url in URLS:
+                cpu = proc_cpu(server.proc.pid)
                 load = wrk(server.base, url, connections, duration)
+                load.cpu_s = proc_cpu(server.proc.pid) - cpu
                 floor = floor or load.rps
                 loads.append(load)
                 print(_line(load, floor if url != FLOOR else None), flush=True)
@@ -305,6 +320,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=1, help="servers measured; medians printed")
     parser.add_argument("--quick", action="store_true", help="3 s runs, no expiry run")
+    parser.add_argument(
+        "--startup-runs", type=int, default=3, help="starts of each server timed (median)"
+    )
+    parser.add_argument("--no-whole", action="store_true", help="skip the whole-command lines")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("benchmarks.portal: wrk is not installed (apt-get install wrk); skipped")
@@ -312,12 +331,33 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.duration, args.expiry = 3.0, 0.0
     load_demo()
+    if not args.no_whole:
+        startup(_env(), _free_port(), _free_port(), args.startup_runs)
+        in_process_heading("one lakou serve under wrk, its pages against its own static file")
     counts = [int(n) for n in args.threads_sweep.split(",") if n] or [args.threads]
     for threads in counts:
         runs = [measure(threads, args.duration, args.expiry) for _ in range(max(1, args.runs))]
         if len(runs) > 1:
             medians(runs)
+        if not args.no_whole and len(counts) == 1:
+            record_under_wrk(runs)
     return 0
+
+
+def record_under_wrk(runs: list[Run], connections: int = 16) -> None:
+    """The pages at ``connections`` against the static floor, per 1,000 requests, medians
+    over the runs, as whole-command lines (the summary's format)."""
+
+    def cost(run: Run, url: str) -> Measure:
+        load = next(x for x in run.loads if x.url == url and x.connections == connections)
+        return per_thousand(load.rps, load.cpu_s, load.requests, run.memory[1])
+
+    print(f"\nper 1,000 requests at {connections} connections (medians of {len(runs)} runs):")
+    under_wrk(
+        {url: [cost(run, url) for run in runs] for url in PAGES},
+        [cost(run, FLOOR) for run in runs],
+        connections,
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,15 @@ columns, one process per column (it walks only its first OID), the switches in
 parallel. Printed: median round time and CPU per port of each, and the ratios. CPU is
 the poller process's own (user + system) and, for the floor, its children's; the
 simulators' CPU is printed apart, as it is neither's.
+
+First, whole commands (:mod:`benchmarks.whole`): ``lakou ports collect --switches FILE
+--store DIR --rounds 1`` as an operator runs it (interpreter start, imports, the switches
+file, one round polling every switch at once, opening and writing the port store; the
+first round stores no rate, it needs two readings) against the floor's round as one
+whole command: a shell script that starts one ``snmpbulkwalk`` chain per switch (the 17
+columns one after the other) in the background and waits for them all. Both under GNU
+time, medians of ``--runs`` (3); the simulators' CPU is in neither. The in-process round
+figures follow, labelled.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ import argparse
 import bz2
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -28,6 +38,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from benchmarks.whole import compare, in_process_heading, lakou, median_of
 from lakou.ports.config import Switch
 from lakou.ports.snmp import COUNTER_COLUMNS, SYS_UPTIME, poll_switches
 from lakou.ports.testing import RECORDINGS, free_udp_port, run_snmpsim, snmpsim_data_dir
@@ -105,6 +116,59 @@ def _floor_round(switches: list[Switch], reps: int) -> None:
         list(pool.map(one, switches))
 
 
+def floor_script(switches: list[Switch], reps: int, path: Path) -> Path:
+    """The floor's round as one shell command: a ``snmpbulkwalk`` chain per switch, all
+    at once, then wait."""
+    lines = ["#!/bin/sh", "set -e", "export MIBS= MIBDIRS=/nonexistent"]
+    for s in switches:
+        walks = " && ".join(
+            f"snmpbulkwalk -v2c -c {s.community} -On -Cr{reps} -t {s.timeout} "
+            f"-r {s.retries} {s.host}:{s.port} {column} >/dev/null"
+            for column, _field in COUNTER_COLUMNS
+        )
+        lines.append(f'( {walks} ) & pids="$pids $!"')
+    # wait for each chain by its id (its CPU is then counted; a failed walk fails the round)
+    lines += ["for pid in $pids; do wait $pid; done", ""]
+    path.write_text("\n".join(lines))
+    return path
+
+
+def switches_file(switches: list[Switch], path: Path) -> Path:
+    """The switches as ``lakou ports collect --switches`` reads them (YAML is JSON)."""
+    import json
+
+    rows = [s.model_dump(include={"name", "host", "port", "community", "timeout", "retries",
+                                  "max_repetitions"}) for s in switches]  # fmt: skip
+    path.write_text(json.dumps({"switches": rows}, indent=1))
+    return path
+
+
+def whole_commands(
+    switches: list[Switch], reps: int, work: Path, runs: int, total_ports: int
+) -> list[dict[str, object]]:
+    """``lakou ports collect`` (one round) against the floor's round, both whole."""
+    store = work / "store"
+    config = switches_file(switches, work / "switches.yml")
+    command = lakou("ports", "collect", "--switches", str(config), "--store", str(store))
+    ours = median_of(
+        [*command, "--rounds", "1"],
+        runs,
+        before=lambda: shutil.rmtree(store, ignore_errors=True),
+    )
+    theirs = median_of(["sh", str(floor_script(switches, reps, work / "floor.sh"))], runs)
+    return [
+        compare(
+            "ports",
+            f"one round, {len(switches)} switches x {total_ports // len(switches)} ports",
+            ours,
+            theirs,
+            "snmpbulkwalk",
+            note="lakou also opens and writes its port store; the simulators' CPU is in neither",
+            per=(total_ports, "port"),
+        )
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python3 -m benchmarks.ports")
     parser.add_argument("--switches", type=int, default=20)
@@ -112,7 +176,21 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--simulators", type=int, default=4, help="snmpsim processes.")
     parser.add_argument("--max-repetitions", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each whole command")
+    parser.add_argument("--no-whole", action="store_true", help="skip the whole commands")
     args = parser.parse_args()
+    missing = [
+        name
+        for name, here in (
+            ("snmpbulkwalk (apt-get install snmp)", shutil.which("snmpbulkwalk")),
+            ("snmpsim (pip install snmpsim)", shutil.which("snmpsim-command-responder")),
+            ("snmpsim-data (pip install snmpsim-data)", snmpsim_data_dir()),
+        )
+        if here is None
+    ]
+    if missing:
+        print(f"benchmarks.ports: skipped (missing: {', '.join(missing)})")
+        return 0
 
     template = _template_rows()
     with tempfile.TemporaryDirectory(prefix="lakou-bench-ports-") as tmp:
@@ -155,6 +233,9 @@ def main() -> int:
             seen = sum(len(r.ports) for r in warm)
             if seen != total_ports:
                 raise SystemExit(f"benchmarks.ports: polled {seen} ports, expected {total_ports}")
+            if not args.no_whole:
+                whole_commands(switches, args.max_repetitions, root, args.runs, total_ports)
+                in_process_heading("the poller already imported, its sessions open")
             lakou_t, lakou_cpu, lakou_sim, floor_t, floor_cpu, floor_sim = ([] for _ in range(6))
             for _round in range(args.rounds):
                 t0, c0, s0 = time.perf_counter(), _cpu_self(), _cpu_of(sim_pids)

@@ -1,4 +1,5 @@
-"""The ports benchmark runs end to end on a tiny input and prints its ratios."""
+"""The ports benchmark runs end to end on a tiny input and prints its ratios, the whole
+commands' first."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def test_benchmark_smoke() -> None:
             "1",
             "--simulators",
             "1",
+            "--runs",
+            "1",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -45,3 +48,6 @@ def test_benchmark_smoke() -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "2 switches x 5 ports = 10 ports" in proc.stdout
     assert "ratio lakou/floor" in proc.stdout
+    # the whole commands first: lakou ports collect's round against the snmpbulkwalk round
+    whole = "one round, 2 switches x 5 ports, whole command (median of 1)"
+    assert whole in proc.stdout and "snmpbulkwalk" in proc.stdout.split(whole)[1]
