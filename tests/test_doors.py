@@ -134,17 +134,9 @@ REMAINING = frozenset(
         "lakou.cli.whatif -> lakou.whatif.report",
         "lakou.cli.whatif -> lakou.whatif.scenario",
         "lakou.cli.whatif -> lakou.whatif.scenario_file",
-        # demo
-        "lakou.demo.routeserver -> lakou.routeserver.build",
-        "lakou.demo.routeserver -> lakou.routeserver.clients",
-        "lakou.demo.routeserver -> lakou.routeserver.communities",
-        "lakou.demo.routeserver -> lakou.routeserver.enrich",
-        "lakou.demo.routeserver -> lakou.routeserver.lg",
-        "lakou.demo.routeserver -> lakou.routeserver.policy",
         # lan
         "lakou.lan.observe -> lakou.flows.sflow",
         # operations
-        "lakou.operations.doctor -> lakou.routeserver.policy",
         "lakou.operations.metrics -> lakou.portal.accesslog",
         # paths
         "lakou.paths.analyze -> lakou.territory.sources",
@@ -161,14 +153,10 @@ REMAINING = frozenset(
         "lakou.portal.territory_views -> lakou.registry.engines",
         "lakou.portal.urls -> lakou.operations.metrics",
         # registry
-        "lakou.registry.admin -> lakou.routeserver.options",
-        "lakou.registry.arouteserver -> lakou.routeserver.options",
         "lakou.registry.peeringdb -> lakou.peeringdb.cache",
         "lakou.registry.peeringdb -> lakou.peeringdb.compare",
         "lakou.registry.peeringdb -> lakou.peeringdb.prefill",
         "lakou.registry.watch_view -> lakou.watch.notify",
-        # routeserver
-        "lakou.routeserver.enrich.peeringdb -> lakou.peeringdb.cache",
     }
 )
 
