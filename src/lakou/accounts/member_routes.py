@@ -1,8 +1,8 @@
 """A member's routes on every route server: received, accepted or filtered, with reasons.
 
 The looking glass scoped to one network: the portal's looking-glass queries
-(``lakou.portal.lg_queries``, over the route-server engine's door ``lakou.routeserver.lg.
-api``) asked for every session of one ASN on each configured route server at once, each
+(``lakou.portal.lg_queries``, over the route-server engine's door ``lakou.routeserver``)
+asked for every session of one ASN on each configured route server at once, each
 server answering with one page of routes (BIRD reads only up to the page) and its total.
 A route server that does not answer is a message for that server only. The member page
 and ``GET /api/members/{asn}/routes`` both read this module, so they cannot disagree.
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lakou import routeserver  # the engine's door, asked at each call
 from lakou.portal import lg_queries as q
-from lakou.routeserver.lg import api as lg
+from lakou.routeserver import RoutePage, RouteServerEndpoint
 
 # ?status= -> the looking glass's ``filtered`` argument (None: both)
 STATUSES: dict[str, bool | None] = {"filtered": True, "accepted": False, "received": None}
@@ -26,7 +27,7 @@ PAGE_SIZE = 50
 class ServerRoutes:
     """One route server's page of the member's routes, or why there is none."""
 
-    route_server: lg.RouteServerEndpoint
+    route_server: RouteServerEndpoint
     page: q.Page[q.RouteRow] | None
     error: str = ""
 
@@ -55,8 +56,10 @@ def routes(
     limit = max(1, min(limit, q.MAX_LIMIT))
     offset = max(0, min(offset, q.MAX_OFFSET))
 
-    def query(rs: lg.RouteServerEndpoint) -> lg.RoutePage:
-        return lg.routes_page(rs, str(asn), filtered, lang=lang, limit=limit, offset=offset)
+    def query(rs: RouteServerEndpoint) -> RoutePage:
+        return routeserver.lg_routes_page(
+            rs, str(asn), filtered, lang=lang, limit=limit, offset=offset
+        )
 
     out = []
     for answer in q.ask_each(q.route_servers(), query):

@@ -16,10 +16,10 @@ from typing import Any
 
 from django.db.models import Count
 
+from lakou import routeserver  # the engine's door, asked at each call
 from lakou.portal import lg_queries as q
 from lakou.portal import traffic_queries as tq
 from lakou.registry import models as m
-from lakou.routeserver.lg import api as lg
 
 
 @dataclass
@@ -76,7 +76,7 @@ def _port_week(slug: str) -> dict[str, Any] | None:
 def _route_servers() -> dict[str, RouteServerState]:
     """Sessions up per configured route server (counts only)."""
     out = {}
-    for answer in q.ask_each(q.route_servers(), lg.neighbours):
+    for answer in q.ask_each(q.route_servers(), routeserver.lg_neighbours):
         state = RouteServerState(answer.route_server.name, error=answer.error)
         for n in answer.value or []:
             state.sessions += 1

@@ -45,13 +45,12 @@ def _dump(data: Any) -> None:
 @pass_context
 def neighbours(ctx: Context, as_json: bool) -> None:
     """Sessions with received, accepted and filtered route counts."""
-    from lakou.routeserver.lg import api
-    from lakou.routeserver.lg.birdsock import BirdError
+    from lakou.routeserver import BirdError, lg_neighbours
 
     rows = []
     for rs in _servers(ctx):
         try:
-            rows += api.neighbours(rs)
+            rows += lg_neighbours(rs)
         except BirdError as exc:
             raise click.ClickException(str(exc)) from None
     if as_json:
@@ -89,14 +88,13 @@ def _print_routes(views: list[Any], as_json: bool) -> None:
 @pass_context
 def routes(ctx: Context, neighbour: str, which: str | None, as_json: bool) -> None:
     """Routes received from NEIGHBOUR (an ASN or a session name), with reject reasons."""
-    from lakou.routeserver.lg import api
-    from lakou.routeserver.lg.birdsock import BirdError
+    from lakou.routeserver import BirdError, lg_routes
 
     filtered = None if which is None else which == "filtered"
     views = []
     try:
         for rs in _servers(ctx):
-            views += api.routes(rs, neighbour, filtered=filtered, lang=ctx.lang)
+            views += lg_routes(rs, neighbour, filtered=filtered, lang=ctx.lang)
     except BirdError as exc:
         raise click.ClickException(str(exc)) from None
     _print_routes(views, as_json)
@@ -108,13 +106,12 @@ def routes(ctx: Context, neighbour: str, which: str | None, as_json: bool) -> No
 @pass_context
 def exported(ctx: Context, neighbour: str, as_json: bool) -> None:
     """Routes the route servers send NEIGHBOUR (an ASN or a session name)."""
-    from lakou.routeserver.lg import api
-    from lakou.routeserver.lg.birdsock import BirdError
+    from lakou.routeserver import BirdError, lg_exported
 
     views = []
     try:
         for rs in _servers(ctx):
-            views += api.exported(rs, neighbour, lang=ctx.lang)
+            views += lg_exported(rs, neighbour, lang=ctx.lang)
     except BirdError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
@@ -134,11 +131,10 @@ def exported(ctx: Context, neighbour: str, as_json: bool) -> None:
 def search(ctx: Context, prefix: str, as_json: bool) -> None:
     """PREFIX (exact) or an address (longest match) on every route server: who announces
     it, accepted or filtered and why."""
-    from lakou.routeserver.lg import api
-    from lakou.routeserver.lg.birdsock import BirdError
+    from lakou.routeserver import BirdError, lg_search
 
     try:
-        views = api.search(_servers(ctx), prefix, lang=ctx.lang)
+        views = lg_search(_servers(ctx), prefix, lang=ctx.lang)
     except BirdError as exc:
         raise click.ClickException(str(exc)) from None
     _print_routes(views, as_json)

@@ -15,10 +15,8 @@ from lakou.i18n import gettext as _
 from lakou.i18n import language
 
 if TYPE_CHECKING:
+    from lakou.routeserver import ConfigDiff, Daemon, Stage
     from lakou.routeserver.config import Config as RouteServerConfig
-    from lakou.routeserver.deploy import Daemon
-    from lakou.routeserver.diff import ConfigDiff
-    from lakou.routeserver.staged import Stage
 
 
 @click.group()
@@ -30,11 +28,6 @@ def _rs_config(ctx: Context) -> RouteServerConfig:
     from lakou.routeserver.config import Config
 
     return ctx.section("routeserver", Config)
-
-
-def _cache_dir(ctx: Context) -> Path:
-    cfg = _rs_config(ctx)
-    return cfg.cache_dir or ctx.core.data_dir / "routeserver" / "cache"
 
 
 @cli.command()
@@ -117,62 +110,38 @@ def build(
 ) -> None:
     """Build a route-server configuration from the registry or from clients.yml."""
     from lakou.cli.peeringdb import cache_path
-    from lakou.routeserver.build import (
-        BuildError,
-        build_config,
-        enrich_clients,
-        policy_for_exchange,
-    )
-    from lakou.routeserver.clients import ClientsError, clients_from_exchange, read_clients
-    from lakou.routeserver.policy import Policy, PolicyError, load_policy
-    from lakou.routeserver.version import VersionError, bird_target, openbgpd_target
+    from lakou.routeserver import BuildError, ConfigNotWritten, write_config
 
-    started = time.monotonic()
-    cfg = _rs_config(ctx)  # this section only: a build imports no other component
+    settings = _rs_config(ctx)  # this section only: a build imports no other component
     if bool(slug) == bool(clients_file):
         raise click.UsageError(_("give either --exchange SLUG or --clients FILE"))
-    daemon = daemon or cfg.daemon
-    try:
-        policy_path = policy_file or cfg.policy_file
-        policy = load_policy(policy_path) if policy_path else Policy()
-        if slug:
-            from lakou.cli.exchanges import load_exchanges
+    exchange = None
+    if slug:
+        from lakou.cli.exchanges import load_exchanges
 
-            (exchange,) = load_exchanges(ctx, slug=slug)
-            policy = policy_for_exchange(exchange, policy, route_server)
-            clients = clients_from_exchange(exchange)
-        else:
-            assert clients_file is not None
-            clients = read_clients(clients_file)
-        version_text = target_version or cfg.target_version
-        version = bird_target(version_text) if daemon == "bird2" else openbgpd_target(version_text)
-        sources = [s for s in (irr_sources.split(",") if irr_sources else cfg.irr_sources) if s]
-        rpki_file = rpki_json or cfg.rpki_json
-        if rpki_file is not None and policy.rpki.source != "file":
-            # --rpki-json means what it says: the ROAs come from that file.
-            policy = policy.model_copy(
-                update={"rpki": policy.rpki.model_copy(update={"source": "file", "enabled": True})}
-            )
-        pdb = peeringdb_cache or cache_path(ctx)
-        enriched = enrich_clients(
-            clients,
-            irr_server=None if no_irr else (irr_server or cfg.irr_server),
-            irr_sources=sources,
-            rpsl_dir=None if no_irr else (rpsl_dir or cfg.rpsl_dir),
-            rpki_json=rpki_file,
-            cache_dir=_cache_dir(ctx),
-            workers=cfg.workers,
-            peeringdb_cache=pdb if pdb.is_file() else None,
-        )
-        result = build_config(
-            clients,
-            policy,
-            enriched,
+        (exchange,) = load_exchanges(ctx, slug=slug)
+    try:
+        written = write_config(
+            settings,
+            ctx.core.data_dir,
+            out,
+            exchange=exchange,
+            clients_file=clients_file,
+            route_server=route_server,
+            policy_file=policy_file,
             daemon=daemon,
-            version=version,
+            target_version=target_version,
+            irr_server=irr_server,
+            irr_sources=irr_sources,
+            rpsl_dir=rpsl_dir,
+            no_irr=no_irr,
+            rpki_json=rpki_json,
             log_file=log_file,
-            set_cache_dir=_cache_dir(ctx) / "prefix-sets",
+            check=check,
             allow_missing_irr=allow_missing_irr,
+            peeringdb_cache=peeringdb_cache or cache_path(ctx),
+            page=page,
+            page_language=ctx.lang,
         )
     except BuildError as exc:
         for line in exc.lines:
@@ -180,71 +149,32 @@ def build(
         raise click.ClickException(
             _("no configuration written ({count} problem(s) above)").format(count=len(exc.lines))
         ) from None
-    except (ClientsError, PolicyError, VersionError, ValueError) as exc:
+    except ConfigNotWritten as exc:
         raise click.ClickException(str(exc)) from None
-    except Exception as exc:
-        # Enrichment failures (an IRR without last good data, an unusable ROA file or
-        # PeeringDB cache) are named by their own exceptions; no config is written.
-        from lakou.routeserver.enrich import EnrichError, IrrError, RpkiFileError
-
-        if isinstance(exc, (EnrichError, IrrError, RpkiFileError)):
-            raise click.ClickException(str(exc)) from None
-        raise
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(result.text, encoding="utf-8")
-    if check:
-        from lakou.routeserver.deploy import Bird, OpenBgpd
-
-        checker = (
-            Bird(socket=cfg.control_socket)
-            if daemon == "bird2"
-            else OpenBgpd(socket=cfg.control_socket, config=cfg.config_path)
+    result = written.result
+    if not written.checked:
+        click.echo(
+            _(
+                "warning: {daemon} is not installed here, so the configuration was not "
+                "checked (Debian: apt-get install {package}; --no-check to skip the check)"
+            ).format(
+                daemon=result.daemon, package="bird2" if result.daemon == "bird2" else "openbgpd"
+            ),
+            err=True,
         )
-        try:
-            complaint = checker.check(tmp)
-        except FileNotFoundError:
-            # a first build on a machine without the daemon: write it, and say it is unchecked
-            complaint = None
-            click.echo(
-                _(
-                    "warning: {daemon} is not installed here, so the configuration was not "
-                    "checked (Debian: apt-get install {package}; --no-check to skip the check)"
-                ).format(daemon=daemon, package="bird2" if daemon == "bird2" else "openbgpd"),
-                err=True,
-            )
-        if complaint:
-            tmp.unlink(missing_ok=True)
-            raise click.ClickException(
-                _("the daemon refuses the generated configuration ({path}):\n{error}").format(
-                    path=tmp, error=complaint
-                )
-            )
-    tmp.replace(out)
     for warning in result.warnings:
         click.echo(_("warning: {text}").format(text=warning), err=True)
-    _record(
-        ctx,
-        "record_build",
-        route_server or slug or out.stem,
-        time.monotonic() - started,
-        clients=len(result.plan.clients),
-        sessions=len(result.plan.sessions),
-        size=len(result.text.encode()),
-    )
-    if page:
-        from lakou.routeserver.render.page import render_page
-
-        fmt = "html" if page.suffix.lower() in (".html", ".htm") else "markdown"
-        page.write_text(render_page(result.plan, fmt, ctx.lang, daemon), encoding="utf-8")
+    if written.metrics_error is not None:
+        _metrics_warning(written.metrics_error)
     click.echo(
         _(
             "{daemon} {version}: {clients} clients, {sessions} sessions, {size} bytes -> {out}"
         ).format(
-            daemon=daemon,
+            daemon=result.daemon,
             version=".".join(map(str, result.version)),
             clients=len(result.plan.clients),
             sessions=len(result.plan.sessions),
-            size=len(result.text.encode()),
+            size=written.size,
             out=out,
         )
     )
@@ -321,9 +251,7 @@ def deploy(
     servers are deployed one after the other, stopping at the first failure.
     """
     with language(ctx.lang):
-        from lakou.routeserver.deploy import DeployError, RouteGate
-        from lakou.routeserver.deploy import deploy as run_deploy
-        from lakou.routeserver.staged import deploy_staged
+        from lakou.routeserver import DeployError, RouteGate, deploy_config, deploy_staged
 
         cfg = ctx.config.routeserver
         gate = RouteGate(
@@ -347,7 +275,7 @@ def deploy(
             failed = False
             for outcome in outcomes:
                 if outcome.result is not None:
-                    _record(ctx, "record_deploy", outcome.name, outcome.seconds, outcome.result)
+                    _record_deploy(ctx, outcome.name, outcome.seconds, outcome.result)
                     for line in outcome.result.log:
                         click.echo(f"{outcome.name}: {line}")
                 if outcome.error:
@@ -366,7 +294,7 @@ def deploy(
         sock = socket_path or cfg.control_socket
         started = time.monotonic()
         try:
-            result = run_deploy(
+            result = deploy_config(
                 config_file,
                 target,
                 _daemon(daemon, sock, target),
@@ -378,24 +306,28 @@ def deploy(
             )
         except DeployError as exc:
             raise click.ClickException(str(exc)) from None
-        _record(ctx, "record_deploy", target.stem, time.monotonic() - started, result)
+        _record_deploy(ctx, target.stem, time.monotonic() - started, result)
         for line in result.log:
             click.echo(line)
         click.echo(_("deployed {name}").format(name=result.deployed.name))
 
 
-def _record(ctx: Context, what: str, name: str, *args: Any, **kwargs: Any) -> None:
-    """Leave the figures of a successful build or deploy for /metrics (never fatal)."""
-    from lakou.routeserver import exposition
+def _record_deploy(ctx: Context, name: str, seconds: float, result: Any) -> None:
+    """Leave the figures of a successful deploy for /metrics (never fatal)."""
+    from lakou.routeserver import record_deploy
 
     try:
-        getattr(exposition, what)(ctx.config.core.data_dir, name, *args, **kwargs)
+        record_deploy(ctx.config.core.data_dir, name, seconds, result)
     except OSError as exc:
-        click.echo(_("warning: metrics not written: {error}").format(error=exc), err=True)
+        _metrics_warning(exc)
+
+
+def _metrics_warning(exc: OSError) -> None:
+    click.echo(_("warning: metrics not written: {error}").format(error=exc), err=True)
 
 
 def _daemon(kind: str, socket: Path, target: Path) -> Daemon:
-    from lakou.routeserver.deploy import Bird, OpenBgpd
+    from lakou.routeserver import Bird, OpenBgpd
 
     if kind not in ("bird2", "openbgpd"):
         raise click.UsageError(
@@ -413,7 +345,7 @@ def _stages(
     hist: Path,
 ) -> list[Stage]:
     """The servers of a staged deploy, in order, from --to specs or the exchange's list."""
-    from lakou.routeserver.staged import Stage
+    from lakou.routeserver import Stage
 
     cfg = ctx.config.routeserver
     known = {s.name: s for s in cfg.deploy_servers}
@@ -486,8 +418,7 @@ def diff(ctx: Context, files: tuple[Path, ...], fmt: str, sample: int) -> None:
     limits and actions, origin ASNs and registered prefixes per family.
     """
     with language(ctx.lang):
-        from lakou.routeserver.confread import ConfigReadError
-        from lakou.routeserver.diff import diff_configs
+        from lakou.routeserver import ConfigReadError, diff_configs
 
         if len(files) not in (1, 2):
             raise click.UsageError(_("give NEW, or RUNNING and NEW"))
@@ -505,7 +436,7 @@ def diff(ctx: Context, files: tuple[Path, ...], fmt: str, sample: int) -> None:
 
 
 def _diff_lines(result: ConfigDiff) -> list[str]:
-    from lakou.routeserver.diff import SetChange
+    from lakou.routeserver import SetChange
 
     def counts(c: SetChange) -> str:
         out = f"{c.before} -> {c.after}"
@@ -554,7 +485,7 @@ def _diff_lines(result: ConfigDiff) -> list[str]:
 
 
 def _endpoints(ctx: Context, socket_path: Path | None, rs_asn: int | None) -> list:
-    from lakou.routeserver.lg.api import RouteServerEndpoint
+    from lakou.routeserver import RouteServerEndpoint
 
     if socket_path:
         if rs_asn is None:
@@ -584,8 +515,7 @@ def explain(
     as_json: bool,
 ) -> None:
     """Why is PREFIX from a member (not) accepted? Every reason, in words."""
-    from lakou.routeserver.lg import api
-    from lakou.routeserver.lg.birdsock import BirdError
+    from lakou.routeserver import BirdError, lg_explain
     from lakou.vocabulary import parse_asn
 
     number = parse_asn(asn)
@@ -593,7 +523,7 @@ def explain(
         raise click.UsageError(_("--from needs an AS number, got {value!r}").format(value=asn))
     servers = _endpoints(ctx, socket_path, rs_asn)
     try:
-        views = api.explain(servers, prefix, number, lang=ctx.lang)
+        views = lg_explain(servers, prefix, number, lang=ctx.lang)
     except BirdError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

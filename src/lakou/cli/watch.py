@@ -151,14 +151,13 @@ def run(
         observations["collector"] = from_collector(store_dir, last, when, silent_minutes * 60)
     if sessions or socket_path:
         from lakou.cli.rs import _endpoints
-        from lakou.routeserver.lg import api
-        from lakou.routeserver.lg.birdsock import BirdError
+        from lakou.routeserver import BirdError, lg_neighbours, lg_search
 
         servers = _endpoints(ctx, socket_path, rs_asn)
         rows = []
         for rs in servers:
             try:
-                rows += api.neighbours(rs)
+                rows += lg_neighbours(rs)
             except (BirdError, OSError) as exc:
                 raise click.ClickException(f"{rs.name}: {exc}") from None
         observations["sessions"] = from_neighbours(rows)
@@ -171,7 +170,7 @@ def run(
                 first = str(next(ip_network(prefix, strict=False).hosts()))
                 for wanted in (prefix, first):
                     try:
-                        routes += api.search(servers, wanted)
+                        routes += lg_search(servers, wanted)
                     except (BirdError, OSError) as exc:
                         raise click.ClickException(str(exc)) from None
             observations["routes"] = from_lan_prefix_routes(routes, rows, lans)

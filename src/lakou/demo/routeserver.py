@@ -42,9 +42,8 @@ from pathlib import Path
 from typing import Literal
 
 from lakou.i18n import gettext as _
-from lakou.routeserver.communities import Reason
-from lakou.routeserver.lg.birdsock import BirdError, BirdSocket
-from lakou.routeserver.lg.model import RouteServerEndpoint
+from lakou.routeserver import BirdError, BirdSocket, RouteServerEndpoint
+from lakou.routeserver import FilterReason as Reason
 
 DEMO_EXCHANGE = "demo-saint-martin"
 IRR_DIR = Path(__file__).with_name("irr")
@@ -149,9 +148,9 @@ class DemoRouteServer:
 
     def established(self) -> int:
         """How many of the route server's member sessions are up now."""
-        from lakou.routeserver.lg import api
+        from lakou.routeserver import lg_neighbours
 
-        return sum(n.state == "Established" for n in api.neighbours(self.endpoint))
+        return sum(n.state == "Established" for n in lg_neighbours(self.endpoint))
 
     def wait_established(self, timeout: float = 60.0) -> int:
         """Wait (polling, at most ``timeout`` s) until every session is up; the count up."""
@@ -322,8 +321,7 @@ def start_demo_route_server(
 
 def _is_data_error(exc: BaseException) -> bool:
     """A failure of the demo's data or the registry's (said in one line), not a bug."""
-    from lakou.routeserver.clients import ClientsError
-    from lakou.routeserver.enrich import EnrichError, IrrError, RpkiFileError
+    from lakou.routeserver import ClientsError, EnrichError, IrrError, RpkiFileError
 
     return isinstance(
         exc, (ClientsError, EnrichError, IrrError, RpkiFileError, ValueError, OSError)
@@ -335,14 +333,14 @@ def _build(slug: str, mode: Mode, work: Path, port: int) -> tuple[str, Speaker, 
     from django.core.exceptions import ObjectDoesNotExist
 
     from lakou.registry import exchange_view
-    from lakou.routeserver.build import (
+    from lakou.routeserver import (
         BuildError,
+        Policy,
         build_config,
+        clients_from_exchange,
         enrich_clients,
         policy_for_exchange,
     )
-    from lakou.routeserver.clients import clients_from_exchange
-    from lakou.routeserver.policy import Policy
 
     try:
         exchange = exchange_view(slug)

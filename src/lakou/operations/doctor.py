@@ -298,7 +298,7 @@ def check_irr(config: Any, timeout: float) -> list[Check]:
 
 
 def check_rpki(config: Any, timeout: float) -> list[Check]:
-    from lakou.routeserver.policy import Policy, PolicyError, load_policy
+    from lakou.routeserver import Policy, PolicyError, load_policy
 
     rs = config.routeserver
     try:

@@ -17,7 +17,7 @@ from ninja.errors import HttpError, ValidationError
 
 from lakou.i18n import normalise
 from lakou.portal import lg_queries as q
-from lakou.routeserver.lg import api as lg
+from lakou.routeserver import RouteServerEndpoint
 
 router = Router(tags=["looking glass"])
 
@@ -129,10 +129,10 @@ def _lang(lang: str | None) -> str:
     return normalise(lang) if lang else q.visitor_language()
 
 
-def _session(rs: str, neighbour: str) -> tuple[lg.RouteServerEndpoint, str]:
+def _session(rs: str, neighbour: str) -> tuple[RouteServerEndpoint, str]:
     """The route server and neighbour a path names: 404 for an unknown server, 422 for a bad
     neighbour."""
-    endpoint: lg.RouteServerEndpoint | None = q.route_server(rs)
+    endpoint: RouteServerEndpoint | None = q.route_server(rs)
     if endpoint is None:
         raise HttpError(404, _("Unknown route server: %(rs)s") % {"rs": rs[:64]})
     try:
@@ -142,7 +142,7 @@ def _session(rs: str, neighbour: str) -> tuple[lg.RouteServerEndpoint, str]:
 
 
 def _routes_out(
-    endpoint: lg.RouteServerEndpoint,
+    endpoint: RouteServerEndpoint,
     neighbour: str,
     filtered: bool | None,
     answer: q.ServerAnswer[q.Page[q.RouteRow]],

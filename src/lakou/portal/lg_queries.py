@@ -1,12 +1,12 @@
 """The looking glass as the portal shows it: validated inputs, bounded answers, names.
 
-The route-server engine (``lakou.routeserver.lg.api``) speaks to BIRD; this module is the
-one place the pages and the JSON API go through, so they can never disagree. It checks
-every visitor input against a strict grammar before anything is built from it (the
-engine's own checks are the second line, not the first), asks each configured route
-server in its own thread with a deadline so one silent server cannot hold a page, turns
-a server's failure into a message for that server only, and puts the registry's member
-name beside each neighbour whose address it knows.
+The route-server engine (its door's ``lakou.routeserver.lg_*`` functions, looked up at each
+call) speaks to BIRD; this module is the one place the pages and the JSON API go through,
+so they can never disagree. It checks every visitor input against a strict grammar before
+anything is built from it (the engine's own checks are the second line, not the first),
+asks each configured route server in its own thread with a deadline so one silent server
+cannot hold a page, turns a server's failure into a message for that server only, and puts
+the registry's member name beside each neighbour whose address it knows.
 """
 
 from __future__ import annotations
@@ -27,10 +27,18 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lakou import routeserver  # the engine's door, asked at each call
 from lakou.i18n import normalise
 from lakou.registry import models as m
-from lakou.routeserver.lg import api as lg
-from lakou.routeserver.lg.birdsock import TIMEOUT, UNREACHABLE, BirdError
+from lakou.routeserver import (
+    BIRD_TIMEOUT,
+    BIRD_UNREACHABLE,
+    BirdError,
+    Neighbour,
+    RoutePage,
+    RouteServerEndpoint,
+    RouteView,
+)
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +109,7 @@ def visitor_language() -> str:
     return normalise(translation.get_language())
 
 
-def route_servers() -> list[lg.RouteServerEndpoint]:
+def route_servers() -> list[RouteServerEndpoint]:
     """The route servers of this install (``routeserver.route_servers`` in lakou.yml).
 
     A page's deadline is also the socket's, so a hung route server frees its worker.
@@ -113,7 +121,7 @@ def route_servers() -> list[lg.RouteServerEndpoint]:
     ]
 
 
-def route_server(name: str) -> lg.RouteServerEndpoint | None:
+def route_server(name: str) -> RouteServerEndpoint | None:
     return next((rs for rs in route_servers() if rs.name == name), None)
 
 
@@ -125,7 +133,7 @@ def _timeout() -> float:
 class ServerAnswer(Generic[T]):
     """One route server's answer, or why there is none (a message for visitors)."""
 
-    route_server: lg.RouteServerEndpoint
+    route_server: RouteServerEndpoint
     value: T | None = None
     error: str = ""
 
@@ -134,16 +142,16 @@ class ServerAnswer(Generic[T]):
         return not self.error
 
 
-def _failure(rs: lg.RouteServerEndpoint, exc: BaseException | None) -> str:
+def _failure(rs: RouteServerEndpoint, exc: BaseException | None) -> str:
     """A visitor-facing reason; the technical detail (socket path, errno) goes to the log."""
     log.warning("looking glass: route server %s (%s): %s", rs.name, rs.socket, exc or "timeout")
     reason = getattr(exc, "reason", "")  # BirdError's; its message is in the user's language
-    if exc is None or reason == TIMEOUT or "timed out" in str(exc):
+    if exc is None or reason == BIRD_TIMEOUT or "timed out" in str(exc):
         return _("Route server %(rs)s did not answer within %(s)s seconds.") % {
             "rs": rs.name,
             "s": f"{_timeout():g}",
         }
-    if isinstance(exc, BirdError) and reason == UNREACHABLE:
+    if isinstance(exc, BirdError) and reason == BIRD_UNREACHABLE:
         return _("Route server %(rs)s is not answering (its control socket is unavailable).") % {
             "rs": rs.name
         }
@@ -156,8 +164,8 @@ def _failure(rs: lg.RouteServerEndpoint, exc: BaseException | None) -> str:
 
 
 def ask_each(
-    servers: Sequence[lg.RouteServerEndpoint],
-    query: Callable[[lg.RouteServerEndpoint], T],
+    servers: Sequence[RouteServerEndpoint],
+    query: Callable[[RouteServerEndpoint], T],
 ) -> list[ServerAnswer[T]]:
     """Run ``query`` on every server at once; each gets an answer or an error, in order.
 
@@ -223,7 +231,7 @@ def member_names(addresses: Iterable[str]) -> dict[str, MemberName]:
 class NeighbourRow:
     """A neighbour as the pages and the API show it: the engine's record and a name."""
 
-    neighbour: lg.Neighbour
+    neighbour: Neighbour
     member: MemberName | None = None
 
     @property
@@ -251,7 +259,7 @@ class NeighbourRow:
 
 def neighbours() -> list[ServerAnswer[list[NeighbourRow]]]:
     """Every route server with its neighbours, named from the registry where it can."""
-    answers = ask_each(route_servers(), lg.neighbours)
+    answers = ask_each(route_servers(), routeserver.lg_neighbours)
     names = member_names(n.address for a in answers for n in a.value or [])
     out: list[ServerAnswer[list[NeighbourRow]]] = []
     for answer in answers:
@@ -302,7 +310,7 @@ def page(items: Sequence[T], limit: int = DEFAULT_LIMIT, offset: int = 0) -> Pag
 
 
 def neighbour_routes(
-    rs: lg.RouteServerEndpoint,
+    rs: RouteServerEndpoint,
     neighbour: str,
     filtered: bool | None,
     lang: str,
@@ -313,15 +321,17 @@ def neighbour_routes(
     already validated); the route server reads only as far as the page."""
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET))
 
-    def query(r: lg.RouteServerEndpoint) -> lg.RoutePage:
-        return lg.routes_page(r, neighbour, filtered, lang=lang, limit=limit, offset=offset)
+    def query(r: RouteServerEndpoint) -> RoutePage:
+        return routeserver.lg_routes_page(
+            r, neighbour, filtered, lang=lang, limit=limit, offset=offset
+        )
 
     (answer,) = ask_each([rs], query)
     return _rows_page(answer, limit, offset)
 
 
 def neighbour_exported(
-    rs: lg.RouteServerEndpoint,
+    rs: RouteServerEndpoint,
     neighbour: str,
     lang: str,
     limit: int = DEFAULT_LIMIT,
@@ -330,15 +340,15 @@ def neighbour_exported(
     """One page of the routes one route server sends a neighbour."""
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET))
 
-    def query(r: lg.RouteServerEndpoint) -> lg.RoutePage:
-        return lg.exported_page(r, neighbour, lang=lang, limit=limit, offset=offset)
+    def query(r: RouteServerEndpoint) -> RoutePage:
+        return routeserver.lg_exported_page(r, neighbour, lang=lang, limit=limit, offset=offset)
 
     (answer,) = ask_each([rs], query)
     return _rows_page(answer, limit, offset)
 
 
 def _rows_page(
-    answer: ServerAnswer[lg.RoutePage], limit: int, offset: int
+    answer: ServerAnswer[RoutePage], limit: int, offset: int
 ) -> ServerAnswer[Page[RouteRow]]:
     if answer.value is None:
         return ServerAnswer(answer.route_server, None, answer.error)
@@ -346,9 +356,9 @@ def _rows_page(
     return ServerAnswer(answer.route_server, Page(rows, answer.value.total, limit, offset))
 
 
-def neighbour_sessions(rs: lg.RouteServerEndpoint, neighbour: str) -> list[NeighbourRow]:
+def neighbour_sessions(rs: RouteServerEndpoint, neighbour: str) -> list[NeighbourRow]:
     """The sessions a neighbour page is about (one session, or every session of an ASN)."""
-    (answer,) = ask_each([rs], lg.neighbours)
+    (answer,) = ask_each([rs], routeserver.lg_neighbours)
     found = [
         n
         for n in answer.value or []
@@ -362,17 +372,17 @@ def neighbour_sessions(rs: lg.RouteServerEndpoint, neighbour: str) -> list[Neigh
 class Found:
     """Routes for a prefix across every route server, and the servers that failed."""
 
-    routes: list[lg.RouteView] = field(default_factory=list)
-    errors: list[ServerAnswer[list[lg.RouteView]]] = field(default_factory=list)
+    routes: list[RouteView] = field(default_factory=list)
+    errors: list[ServerAnswer[list[RouteView]]] = field(default_factory=list)
 
 
 def find(prefix: str, asn: int | None, lang: str) -> Found:
     """``search`` (every member) or ``explain`` (one ASN) of a validated prefix."""
 
-    def one(rs: lg.RouteServerEndpoint) -> list[lg.RouteView]:
+    def one(rs: RouteServerEndpoint) -> list[RouteView]:
         if asn is None:
-            return lg.search([rs], prefix, lang=lang)
-        return lg.explain([rs], prefix, asn, lang=lang)
+            return routeserver.lg_search([rs], prefix, lang=lang)
+        return routeserver.lg_explain([rs], prefix, asn, lang=lang)
 
     found = Found()
     for answer in ask_each(route_servers(), one):
@@ -395,7 +405,7 @@ class ReasonRow:
 class RouteRow:
     """A route as a page lists it: the engine's view, its neighbour's name, its reasons."""
 
-    route: lg.RouteView
+    route: RouteView
     rs_asn: int
     asn: int | None = None
     name: str = ""
@@ -420,7 +430,7 @@ def _session_asn(session: str) -> int | None:
     return int(match[1]) if match else None
 
 
-def route_rows(routes: Iterable[lg.RouteView]) -> list[RouteRow]:
+def route_rows(routes: Iterable[RouteView]) -> list[RouteRow]:
     """Routes with their route server's ASN and the announcing network's registry name."""
     rs_asn = {rs.name: rs.rs_asn for rs in route_servers()}
     rows = [RouteRow(r, rs_asn.get(r.route_server, 0), _session_asn(r.session)) for r in routes]

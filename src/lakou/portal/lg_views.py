@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lakou.portal import lg_queries as q
-from lakou.routeserver.lg import api as lg
+from lakou.routeserver import RouteServerEndpoint
 
 PAGE_SIZE = 100
 
@@ -37,7 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session(rs: str, neighbour: str) -> tuple[lg.RouteServerEndpoint, str]:
+def _session(rs: str, neighbour: str) -> tuple[RouteServerEndpoint, str]:
     """The route server and neighbour a URL names, or 404."""
     endpoint = q.route_server(rs)
     if endpoint is None:

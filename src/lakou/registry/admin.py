@@ -31,7 +31,8 @@ from django.utils.translation import ngettext
 
 from lakou.registry import models as m
 from lakou.registry.secretbox import is_secret_field
-from lakou.routeserver.options import ClientsError, check_options, check_password
+from lakou.routeserver import OptionError as ClientsError
+from lakou.routeserver import check_options, check_password
 from lakou.vocabulary import parse_asn
 
 admin.site.site_header = "lakou"

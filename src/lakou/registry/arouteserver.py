@@ -57,8 +57,7 @@ from lakou.ixf import ImportReport, IxfError, join
 from lakou.registry import models as m
 from lakou.registry.ixf.import_ import save_checked
 from lakou.registry.slugs import UnknownExchange, get_exchange
-from lakou.routeserver.options import (
-    ClientsError,
+from lakou.routeserver import (
     Notes,
     check_as_set,
     check_cfg,
@@ -69,6 +68,7 @@ from lakou.routeserver.options import (
     merge_cfg,
     split_cfg,
 )
+from lakou.routeserver import OptionError as ClientsError
 
 __all__ = ["ClientsError", "export_clients", "export_clients_data", "import_clients"]
 

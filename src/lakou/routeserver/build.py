@@ -1,10 +1,11 @@
 """Build a route-server configuration: clients + policy -> enrich -> plan -> render.
 
-The one place the pipeline is wired together, for the CLI and for the registry. The
-registry path (``policy_for_exchange``) fills the route server's ASN, router id,
-addresses and peering LANs from the exchange; a policy file can still set everything
-else. Enrichment is the only I/O before rendering and can be injected (tests pass an
-``Enriched`` they built themselves).
+The one place the pipeline is wired together, for ``rs build`` (whose file
+:mod:`lakou.routeserver.write` puts in place) and for the demo's route server. The registry
+path (``policy_for_exchange``) fills the route server's ASN, router id, addresses and
+peering LANs from the exchange; a policy file can still set everything else. Enrichment
+is the only I/O before rendering and can be injected (tests pass an ``Enriched`` they built
+themselves).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """PeeringDB data for the route server: max-prefix hints, AS-SET, never-via-route-servers.
 
 The route server never calls the PeeringDB API while building: it reads the local cache
-kept by :mod:`lakou.peeringdb` (``lakou.peeringdb.cache.PeeringDBCache``), or anything
+kept by :mod:`lakou.peeringdb` (its door's ``PeeringDBCache``), or anything
 with the same two methods (:class:`PeeringDBSource`), such as the fake in
 :mod:`lakou.routeserver.enrich.testing`. Records are checked field by field: a wrong
 type is a problem line for that client, not a crash and not a guessed value.
@@ -28,7 +28,7 @@ class PeeringDBSource(Protocol):
 
 def open_peeringdb_cache(path: Path) -> PeeringDBSource:
     """The local PeeringDB cache at ``path`` (written by ``lakou peeringdb sync``)."""
-    from lakou.peeringdb.cache import PeeringDBCache  # type: ignore[import-not-found,unused-ignore]
+    from lakou.peeringdb import PeeringDBCache
 
     cache: PeeringDBSource = PeeringDBCache(path)
     return cache
