@@ -163,13 +163,6 @@ REMAINING = frozenset(
         "lakou.operations.doctor -> lakou.routeserver.policy",
         "lakou.operations.metrics -> lakou.portal.accesslog",
         # paths
-        "lakou.paths.analyze -> lakou.territory.sources",
-        "lakou.paths.loading -> lakou.territory.inventory",
-        "lakou.paths.loading -> lakou.territory.sources",
-        "lakou.paths.sources -> lakou.territory.sources",
-        "lakou.paths.territory_report -> lakou.territory.sources",
-        "lakou.paths.testing -> lakou.territory.sources",
-        "lakou.paths.warts -> lakou.territory.sources",
         # portal
         "lakou.portal.api -> lakou.accounts.api",
         "lakou.portal.lg_api -> lakou.routeserver.lg",
