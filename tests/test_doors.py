@@ -81,7 +81,6 @@ REMAINING = frozenset(
         "lakou.accounts.regulator_views -> lakou.portal.traffic_queries",
         "lakou.cli.flows -> lakou.flows.bgp_sessions",
         "lakou.cli.user -> lakou.accounts.mail",
-        "lakou.peering.data -> lakou.peeringdb.cache",
         "lakou.peering.data -> lakou.portal.lg_queries",
         "lakou.peering.request -> lakou.accounts.mail",
         "lakou.peering.views -> lakou.accounts.member_data",
@@ -108,13 +107,6 @@ REMAINING = frozenset(
         "lakou.cli.paths -> lakou.paths.loading",
         "lakou.cli.paths -> lakou.paths.report",
         "lakou.cli.paths -> lakou.paths.sources",
-        "lakou.cli.peeringdb -> lakou.peeringdb.cache",
-        "lakou.cli.peeringdb -> lakou.peeringdb.client",
-        "lakou.cli.peeringdb -> lakou.peeringdb.compare",
-        "lakou.cli.peeringdb -> lakou.peeringdb.dump",
-        "lakou.cli.peeringdb -> lakou.peeringdb.schema",
-        "lakou.cli.peeringdb -> lakou.registry.peeringdb",
-        "lakou.cli.peeringdb -> lakou.registry.slugs",
         "lakou.cli.ports -> lakou.ports.collect",
         "lakou.cli.ports -> lakou.ports.demo",
         "lakou.cli.ports -> lakou.ports.macs",
@@ -175,9 +167,6 @@ REMAINING = frozenset(
         # registry
         "lakou.registry.admin -> lakou.routeserver.options",
         "lakou.registry.arouteserver -> lakou.routeserver.options",
-        "lakou.registry.peeringdb -> lakou.peeringdb.cache",
-        "lakou.registry.peeringdb -> lakou.peeringdb.compare",
-        "lakou.registry.peeringdb -> lakou.peeringdb.prefill",
         "lakou.registry.watch_view -> lakou.watch.notify",
         # routeserver
         "lakou.routeserver.enrich.peeringdb -> lakou.peeringdb.cache",
@@ -282,7 +271,7 @@ def test_production_never_imports_a_test_seam() -> None:
     )
 
 
-@pytest.mark.parametrize("component", ["flows", "territory"])
+@pytest.mark.parametrize("component", ["flows", "territory", "peeringdb"])
 def test_every_name_of_a_door_opens(component: str) -> None:
     door = importlib.import_module(f"lakou.{component}")
     for name in door.__all__:
