@@ -103,10 +103,6 @@ REMAINING = frozenset(
         "lakou.cli.lan -> lakou.registry.lan_view",
         "lakou.cli.lg -> lakou.routeserver.lg",
         "lakou.cli.member -> lakou.registry.slugs",
-        "lakou.cli.paths -> lakou.paths.analyze",
-        "lakou.cli.paths -> lakou.paths.loading",
-        "lakou.cli.paths -> lakou.paths.report",
-        "lakou.cli.paths -> lakou.paths.sources",
         "lakou.cli.ports -> lakou.ports.collect",
         "lakou.cli.ports -> lakou.ports.demo",
         "lakou.cli.ports -> lakou.ports.macs",
@@ -271,7 +267,7 @@ def test_production_never_imports_a_test_seam() -> None:
     )
 
 
-@pytest.mark.parametrize("component", ["flows", "territory", "peeringdb"])
+@pytest.mark.parametrize("component", ["flows", "territory", "paths", "peeringdb"])
 def test_every_name_of_a_door_opens(component: str) -> None:
     door = importlib.import_module(f"lakou.{component}")
     for name in door.__all__:
