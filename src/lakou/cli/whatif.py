@@ -45,6 +45,30 @@ def _progress() -> Any:
     )
 
 
+class _Bar:
+    """The progress bar, shown from the engine's first step, not before: what comes
+    first (a refusal, the malformed lines dropped) is printed alone, as it always was."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def advance(self, steps: int, total: int, description: str | None = None) -> None:
+        if self._bar is None:
+            self._bar = _progress()
+            self._bar.start()
+            self._task = self._bar.add_task(self.description, total=total)
+        self._bar.update(self._task, advance=steps, total=total, description=description)
+
+
 _NO_ASREL = N_("no AS-relationship file: give --asrel FILE or set whatif.asrel in lakou.yml")
 
 
@@ -211,11 +235,10 @@ def scenario(
         from lakou.cli.exchanges import load_exchanges
 
         exchanges = load_exchanges(ctx, registry=True)
-    with language(ctx.lang), _progress() as bar:
-        task = bar.add_task(_("routing"), total=None)
+    with language(ctx.lang), _Bar(_("routing")) as bar:
 
         def step(what: str, steps: int) -> None:
-            bar.update(task, advance=1, description=what, total=steps)
+            bar.advance(1, steps, what)
 
         try:
             result = run_scenario_files(
@@ -259,8 +282,7 @@ def all_cmd(
     from lakou.whatif import route_all
 
     path = _asrel_path(ctx, asrel)
-    with language(ctx.lang), _progress() as bar:
-        task = bar.add_task(_("destinations"), total=None)
+    with language(ctx.lang), _Bar(_("destinations")) as bar:
         total = route_all(
             path,
             strict=ctx.config.whatif.strict_asrel,
@@ -268,7 +290,7 @@ def all_cmd(
             chunk=ctx.config.whatif.chunk,
             limit=limit,
             out=out,
-            progress=lambda done, dests: bar.update(task, advance=done, total=dests),
+            progress=bar.advance,
             warn=_warn,
         )
     with language(ctx.lang):
