@@ -79,7 +79,6 @@ REMAINING = frozenset(
         "lakou.accounts.regulator_views -> lakou.portal.traffic_queries",
         "lakou.cli.flows -> lakou.flows.bgp_sessions",
         "lakou.cli.user -> lakou.accounts.mail",
-        "lakou.peering.data -> lakou.peeringdb.cache",
         "lakou.peering.data -> lakou.portal.lg_queries",
         "lakou.peering.request -> lakou.accounts.mail",
         "lakou.peering.views -> lakou.accounts.member_data",
@@ -101,17 +100,6 @@ REMAINING = frozenset(
         "lakou.cli.lan -> lakou.lan.store",
         "lakou.cli.lan -> lakou.registry.lan_view",
         "lakou.cli.member -> lakou.registry.slugs",
-        "lakou.cli.paths -> lakou.paths.analyze",
-        "lakou.cli.paths -> lakou.paths.loading",
-        "lakou.cli.paths -> lakou.paths.report",
-        "lakou.cli.paths -> lakou.paths.sources",
-        "lakou.cli.peeringdb -> lakou.peeringdb.cache",
-        "lakou.cli.peeringdb -> lakou.peeringdb.client",
-        "lakou.cli.peeringdb -> lakou.peeringdb.compare",
-        "lakou.cli.peeringdb -> lakou.peeringdb.dump",
-        "lakou.cli.peeringdb -> lakou.peeringdb.schema",
-        "lakou.cli.peeringdb -> lakou.registry.peeringdb",
-        "lakou.cli.peeringdb -> lakou.registry.slugs",
         "lakou.cli.ports -> lakou.ports.collect",
         "lakou.cli.ports -> lakou.ports.demo",
         "lakou.cli.ports -> lakou.ports.macs",
@@ -125,27 +113,11 @@ REMAINING = frozenset(
         "lakou.cli.user -> lakou.accounts.manage",
         "lakou.cli.watch -> lakou.lan.store",
         "lakou.cli.watch -> lakou.registry.watch_view",
-        "lakou.cli.whatif -> lakou.whatif.alldest",
-        "lakou.cli.whatif -> lakou.whatif.asrel",
-        "lakou.cli.whatif -> lakou.whatif.exchanges",
-        "lakou.cli.whatif -> lakou.whatif.graph",
-        "lakou.cli.whatif -> lakou.whatif.kernel",
-        "lakou.cli.whatif -> lakou.whatif.reach",
-        "lakou.cli.whatif -> lakou.whatif.report",
-        "lakou.cli.whatif -> lakou.whatif.scenario",
-        "lakou.cli.whatif -> lakou.whatif.scenario_file",
         # lan
         "lakou.lan.observe -> lakou.flows.sflow",
         # operations
         "lakou.operations.metrics -> lakou.portal.accesslog",
         # paths
-        "lakou.paths.analyze -> lakou.territory.sources",
-        "lakou.paths.loading -> lakou.territory.inventory",
-        "lakou.paths.loading -> lakou.territory.sources",
-        "lakou.paths.sources -> lakou.territory.sources",
-        "lakou.paths.territory_report -> lakou.territory.sources",
-        "lakou.paths.testing -> lakou.territory.sources",
-        "lakou.paths.warts -> lakou.territory.sources",
         # portal
         "lakou.portal.api -> lakou.accounts.api",
         "lakou.portal.ports_views -> lakou.ports.store",
@@ -153,9 +125,6 @@ REMAINING = frozenset(
         "lakou.portal.territory_views -> lakou.registry.engines",
         "lakou.portal.urls -> lakou.operations.metrics",
         # registry
-        "lakou.registry.peeringdb -> lakou.peeringdb.cache",
-        "lakou.registry.peeringdb -> lakou.peeringdb.compare",
-        "lakou.registry.peeringdb -> lakou.peeringdb.prefill",
         "lakou.registry.watch_view -> lakou.watch.notify",
     }
 )
@@ -258,7 +227,7 @@ def test_production_never_imports_a_test_seam() -> None:
     )
 
 
-@pytest.mark.parametrize("component", ["flows", "territory"])
+@pytest.mark.parametrize("component", ["flows", "territory", "paths", "peeringdb", "whatif"])
 def test_every_name_of_a_door_opens(component: str) -> None:
     door = importlib.import_module(f"lakou.{component}")
     for name in door.__all__:

@@ -73,13 +73,9 @@ def analyze(
 ) -> None:
     """Per traceroute: exchange crossings, left the territory or not, and the evidence."""
     from lakou.cli.exchanges import load_exchanges
-    from lakou.paths.analyze import analyze as run
-    from lakou.paths.analyze import mesh
+    from lakou.paths import PathsInputError, analyze_files
     from lakou.paths.config import Config as PathsConfig
-    from lakou.paths.loading import build_annotator
-    from lakou.paths.report import to_html
-    from lakou.paths.sources import read_traceroutes
-    from lakou.territory import Counters, PrefixIndexError, SourceError, read_ixf
+    from lakou.territory import read_ixf
     from lakou.territory.config import Config as TerritoryConfig
 
     # the sections this command reads, validated alone (not every component's config)
@@ -87,34 +83,30 @@ def analyze(
         countries.split(",") if countries else ctx.section("territory", TerritoryConfig).countries
     )
     exchanges = load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf)
-    counters = Counters()
     try:
-        traces = [
-            t for f in files for t in read_traceroutes(f, strict=not lenient, counters=counters)
-        ]
-        annotator, sources = build_annotator(
+        analysis = analyze_files(
+            files,
             wanted,
-            Path(data_dir) if data_dir else None,
-            Path(territory_csv) if territory_csv else None,
-            exchanges,
-            ctx.section("paths", PathsConfig),
+            data_dir=data_dir,
+            territory=territory_csv,
+            exchanges=exchanges,
+            config=ctx.section("paths", PathsConfig),
             cache_dir=None if no_cache else Path(cache_dir or ctx.core.data_dir / "cache"),
+            strict=not lenient,
             warn=lambda message: click.echo(_("warning: {m}").format(m=message), err=True),
         )
-    except (SourceError, PrefixIndexError, OSError) as exc:
+    except PathsInputError as exc:
         raise click.ClickException(str(exc)) from None
-    results = run(traces, annotator)
-    summary = mesh(results)
-    if counters.dropped.get("malformed") or counters.dropped.get("malformed trace"):
-        click.echo(_("skipped: {d}").format(d=json.dumps(counters.as_dict())), err=True)
+    if analysis.skipped_malformed:
+        click.echo(_("skipped: {d}").format(d=json.dumps(analysis.counters.as_dict())), err=True)
     if fmt == "json":
-        text = json.dumps(results, indent=2) + "\n"
+        text = analysis.to_json()
     elif fmt == "jsonl":
-        text = "".join(json.dumps(r) + "\n" for r in results)
+        text = analysis.to_jsonl()
     else:
-        text = to_html(results, summary, sources)
+        text = analysis.to_html()
     if mesh_out:
-        Path(mesh_out).write_text(json.dumps({**summary, "sources": sources}, indent=2) + "\n")
+        Path(mesh_out).write_text(analysis.mesh_json())
     if out:
         Path(out).write_text(text, encoding="utf-8")
     else:

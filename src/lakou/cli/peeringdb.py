@@ -30,14 +30,14 @@ SHOWN = (
 
 
 def cache_path(ctx: Context) -> Path:
+    from lakou.peeringdb import cache_file
     from lakou.registry.config import Config
 
-    configured = ctx.section("registry", Config).peeringdb.cache_file
-    return configured if configured else ctx.core.data_dir / "peeringdb.sqlite3"
+    return cache_file(ctx.section("registry", Config).peeringdb.cache_file, ctx.core.data_dir)
 
 
 def _open_cache(ctx: Context) -> Any:
-    from lakou.peeringdb.cache import PeeringDBCache
+    from lakou.peeringdb import PeeringDBCache
 
     return PeeringDBCache(cache_path(ctx))
 
@@ -60,9 +60,7 @@ def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
     """Bring the local cache up to date, within PeeringDB's rate limit."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from lakou.peeringdb.cache import PeeringDBCacheError
-    from lakou.peeringdb.client import PeeringDBClient, PeeringDBError
-    from lakou.peeringdb.schema import OBJECTS
+    from lakou.peeringdb import OBJECTS, PeeringDBCacheError, PeeringDBError, sync_cache
 
     settings = ctx.config.registry.peeringdb
     objects = tuple(o.strip() for o in only.split(",") if o.strip()) or OBJECTS
@@ -78,18 +76,14 @@ def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
         def retrying(why: str, seconds: float) -> None:
             err.print(_("%(why)s; trying again in %(s)s s") % {"why": why, "s": round(seconds, 1)})
 
-        with (
-            _open_cache(ctx) as cache,
-            PeeringDBClient.from_config(settings, on_retry=retrying) as client,
-            Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                TextColumn("{task.completed} " + _("objects")),
-                TimeElapsedColumn(),
-                console=err,
-                transient=fmt == "json",
-            ) as bar,
-        ):
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed} " + _("objects")),
+            TimeElapsedColumn(),
+            console=err,
+            transient=fmt == "json",
+        ) as bar:
             tasks: dict[str, Any] = {}
 
             def progress(obj: str, fetched: int, finished: bool) -> None:
@@ -100,12 +94,13 @@ def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
                     bar.update(tasks[obj], total=fetched, completed=fetched)
 
             try:
-                report = cache.sync(
-                    client,
+                report = sync_cache(
+                    cache_path(ctx),
+                    settings,
                     full=full,
                     objects=objects,
-                    page_size=settings.page_size,
                     progress=progress,
+                    on_retry=retrying,
                 )
             except (PeeringDBError, PeeringDBCacheError) as exc:
                 raise click.ClickException(
@@ -159,32 +154,24 @@ def load(ctx: Context, dumps: tuple[str, ...], fmt: str) -> None:
     """
     from rich.table import Table
 
-    from lakou.peeringdb.cache import PeeringDBCacheError
-    from lakou.peeringdb.dump import DumpError, read_dump
+    from lakou.peeringdb import DumpError, PeeringDBCacheError, load_dumps
 
     with language(ctx.lang):
         try:
-            dump = read_dump([Path(d) for d in dumps])
-            with _open_cache(ctx) as cache:
-                reports = cache.load(dump.objects)
+            loaded = load_dumps(cache_path(ctx), dumps)
         except (DumpError, PeeringDBCacheError) as exc:
             raise click.ClickException(
                 str(exc) + "\n" + _("Nothing was written to the cache.")
             ) from None
         if fmt == "json":
-            doc = {
-                "files": dump.files,
-                "types": [vars(r) for r in reports],
-                "not_kept": dump.not_kept,
-            }
-            click.echo(json.dumps(doc, indent=2))
+            click.echo(json.dumps(loaded.as_dict(), indent=2))
             return
         table = Table(title=_("PeeringDB loaded from files"))
         for header in (_("object"), _("in the files"), _("stored"), _("newest change")):
             table.add_column(header)
         from datetime import UTC, datetime
 
-        for row in reports:
+        for row in loaded.types:
             newest = (
                 datetime.fromtimestamp(row.cursor, UTC).strftime("%Y-%m-%d")
                 if row.cursor is not None
@@ -192,10 +179,10 @@ def load(ctx: Context, dumps: tuple[str, ...], fmt: str) -> None:
             )
             table.add_row(row.obj, str(row.fetched), str(row.upserted), newest)
         console().print(table)
-        if dump.not_kept:
+        if loaded.not_kept:
             click.echo(
                 _("Not kept (lakou does not use these types): %(items)s")
-                % {"items": ", ".join(f"{k} ({n})" for k, n in sorted(dump.not_kept.items()))}
+                % {"items": ", ".join(f"{k} ({n})" for k, n in sorted(loaded.not_kept.items()))}
             )
 
 
@@ -205,30 +192,23 @@ def load(ctx: Context, dumps: tuple[str, ...], fmt: str) -> None:
 @pass_context
 def show(ctx: Context, asn: int, fmt: str) -> None:
     """Show a network (ASN) from the local cache, with its exchange ports."""
-    with language(ctx.lang), _open_cache(ctx) as cache:
-        net = cache.net_by_asn(asn)
+    from lakou.peeringdb import network_ports
+
+    with language(ctx.lang):
+        found = network_ports(cache_path(ctx), asn)
+        net = found.net
         if net is None:
             hint = (
                 _("the cache is empty: run `lakou peeringdb sync` or `lakou peeringdb load`")
-                if cache.is_empty()
+                if found.cache_empty
                 else _("run `lakou peeringdb sync` if it was added recently")
             )
             raise click.ClickException(
                 _("AS%(asn)s is not in the local PeeringDB cache (%(hint)s).")
                 % {"asn": asn, "hint": hint}
             )
-        ports = cache.netixlans_of_asn(asn)
-        exchanges = {}
-        for port in ports:
-            ixlan = cache.get("ixlan", port["ixlan_id"])
-            ix = cache.ix(ixlan["ix_id"]) if ixlan else None
-            exchanges[port["id"]] = ix["name"] if ix else f"ixlan {port['ixlan_id']}"
         if fmt == "json":
-            doc = {
-                "net": net,
-                "netixlan": [dict(p, ix_name=exchanges[p["id"]]) for p in ports],
-            }
-            click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+            click.echo(json.dumps(found.as_dict(), indent=2, ensure_ascii=False))
             return
         from rich.table import Table
 
@@ -252,9 +232,9 @@ def show(ctx: Context, asn: int, fmt: str) -> None:
         ports_table = Table(title=_("Exchange ports"))
         for header in (_("exchange"), "IPv4", "IPv6", _("speed (Mb/s)"), _("route servers")):
             ports_table.add_column(header)
-        for port in ports:
+        for port in found.ports:
             ports_table.add_row(
-                exchanges[port["id"]],
+                port["ix_name"],
                 port.get("ipaddr4") or "",
                 port.get("ipaddr6") or "",
                 str(port.get("speed") or ""),
@@ -276,28 +256,15 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
     ctx.setup_django()
     from django.utils import translation
 
-    from lakou.registry.peeringdb import (
-        PeeringDBRegistryError,
-        apply_prefill,
-        plan_prefill,
-        prefill,
-    )
-    from lakou.registry.slugs import UnknownExchange, get_exchange
+    from lakou.registry import PeeringDBRegistryError, prefill_member
 
     with language(ctx.lang), translation.override(ctx.lang), _open_cache(ctx) as cache:
         try:
-            get_exchange(slug)  # an unknown slug first: it is the operator's typo to fix
-            data = prefill(asn, cache)
-            changes = apply_prefill(data, slug) if do_apply else plan_prefill(data, slug)
-        except (PeeringDBRegistryError, UnknownExchange) as exc:
+            done = prefill_member(asn, slug, cache, apply=do_apply)
+        except PeeringDBRegistryError as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":
-            doc = {
-                "prefill": data.as_dict(),
-                "changes": [c.as_dict() for c in changes],
-                "applied": do_apply,
-            }
-            click.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
+            click.echo(json.dumps(done.as_dict(), indent=2, ensure_ascii=False, default=str))
             return
         from rich.table import Table
 
@@ -307,7 +274,7 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
         table = Table(title=title)
         for header in (_("object"), _("field"), _("registry now"), _("from PeeringDB")):
             table.add_column(header)
-        for change in changes:
+        for change in done.changes:
             table.add_row(
                 _(change.target),
                 _field_label(change.target, change.field),
@@ -315,9 +282,9 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
                 _shown(change.new),
             )
         console().print(table)
-        if not changes:
+        if not done.changes:
             click.echo(_("Nothing to change: the registry already agrees with PeeringDB."))
-        for note in data.notes:
+        for note in done.prefill.notes:
             click.echo(_("note: %(note)s") % {"note": note})
         click.echo(_("Max-prefix values are PeeringDB's raw hints, without headroom."))
 
@@ -353,12 +320,12 @@ def compare_cmd(ctx: Context, slug: str, fmt: str) -> None:
     ctx.setup_django()
     from django.utils import translation
 
-    from lakou.peeringdb.compare import CompareError
-    from lakou.registry.peeringdb import PeeringDBRegistryError, compare
+    from lakou.peeringdb import CompareError
+    from lakou.registry import PeeringDBRegistryError, compare_with_peeringdb
 
     with language(ctx.lang), translation.override(ctx.lang), _open_cache(ctx) as cache:
         try:
-            rows = compare(slug, cache)
+            rows = compare_with_peeringdb(slug, cache)
         except (PeeringDBRegistryError, CompareError) as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":

@@ -6,7 +6,6 @@ reads the registry, through Django, and hands the engine plain exchange objects.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import _, language
+from lakou.i18n import gettext_noop as N_
 
 
 def _console() -> Any:
@@ -45,53 +45,61 @@ def _progress() -> Any:
     )
 
 
-def _asrel_path(ctx: Context, given: str | None, fallback: Path | None = None) -> Path:
-    path = Path(given) if given else ctx.config.whatif.asrel or fallback
+class _Bar:
+    """The progress bar, shown from the engine's first step, not before: what comes
+    first (a refusal, the malformed lines dropped) is printed alone, as it always was."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def advance(self, steps: int, total: int, description: str | None = None) -> None:
+        if self._bar is None:
+            self._bar = _progress()
+            self._bar.start()
+            self._task = self._bar.add_task(self.description, total=total)
+        self._bar.update(self._task, advance=steps, total=total, description=description)
+
+
+_NO_ASREL = N_("no AS-relationship file: give --asrel FILE or set whatif.asrel in lakou.yml")
+
+
+def _asrel_path(ctx: Context, given: str | None) -> Path:
+    path = Path(given) if given else ctx.config.whatif.asrel
     if path is None:
-        raise click.UsageError(
-            _("no AS-relationship file: give --asrel FILE or set whatif.asrel in lakou.yml")
-        )
+        raise click.UsageError(_(_NO_ASREL))
     return Path(path)
 
 
-def _load_graph(ctx: Context, path: Path) -> Any:
-    from lakou.whatif.asrel import AsRelError, read_asrel
-    from lakou.whatif.graph import AsGraph
-
-    try:
-        rel = read_asrel(path, strict=ctx.config.whatif.strict_asrel)
-    except AsRelError as exc:
-        raise click.ClickException(str(exc)) from None
-    if rel.dropped:
-        click.echo(
-            _("{path}: {n} malformed lines dropped ({kinds})").format(
-                path=path,
-                n=sum(rel.dropped.values()),
-                kinds=", ".join(f"{k}: {v}" for k, v in rel.dropped.items()),
-            ),
-            err=True,
-        )
-        for problem in rel.problems[:5]:
-            click.echo("  " + problem, err=True)
-    return AsGraph.from_asrel(rel)
+def _warn(message: str) -> None:
+    click.echo(message, err=True)
 
 
-def _compile(graph: Any) -> Any:
-    from lakou.whatif.graph import ProviderCustomerCycle
+def _input_errors(f: Any) -> Any:
+    """The engine's refusals end the command in one line: an AS the graph lacks is a bad
+    parameter, anything else about the files an error."""
+    import functools
 
-    try:
-        return graph.compile()
-    except ProviderCustomerCycle as exc:
-        raise click.ClickException(str(exc)) from None
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from lakou.whatif import UnknownAsError, WhatifInputError
 
+        try:
+            return f(*args, **kwargs)
+        except UnknownAsError as exc:
+            raise click.BadParameter(str(exc)) from None
+        except WhatifInputError as exc:
+            raise click.ClickException(str(exc)) from None
 
-def _node(compact: Any, asn: str) -> int:
-    from lakou.whatif.graph import GraphError
-
-    try:
-        return int(compact.node(asn))
-    except GraphError as exc:
-        raise click.BadParameter(str(exc)) from None
+    return wrapper
 
 
 @click.group()
@@ -111,26 +119,24 @@ def cli() -> None:
     "Default: 50 in a table, all in JSON.",
 )
 @pass_context
+@_input_errors
 def routes(
     ctx: Context, asrel: str | None, dest: str, fmt: str, full_path: bool, limit: int | None
 ) -> None:
     """Every AS's route to DEST: type, AS-path length (hops), next hop."""
-    from lakou.whatif.kernel import ROUTE_TYPE_NAMES, route_tree
+    from lakou.whatif import ROUTE_TYPE_NAMES, route_table
 
-    compact = _compile(_load_graph(ctx, _asrel_path(ctx, asrel)))
-    tree = route_tree(compact, _node(compact, dest))
-    routes = tree.as_dict(full_path=full_path)
     if limit is None:
         limit = 0 if fmt == "json" else 50
-    total = len(routes)
-    if limit:
-        # the closest first: they are the ones a cut or a new peering changes most
-        def closeness(item: tuple[str, Any]) -> tuple[int, int, str]:
-            label, entry = item
-            length = int(entry["length"]) if entry is not None else 1 << 30
-            return (length, len(label), label)
-
-        routes = dict(sorted(routes.items(), key=closeness)[:limit])
+    found = route_table(
+        _asrel_path(ctx, asrel),
+        dest,
+        strict=ctx.config.whatif.strict_asrel,
+        full_path=full_path,
+        limit=limit,
+        warn=_warn,
+    )
+    routes, total = found.routes, found.total
     if fmt == "json":
         click.echo(json.dumps(routes, separators=(",", ":")))
         if len(routes) < total:
@@ -142,7 +148,7 @@ def routes(
     from lakou.cli.output import console
 
     with language(ctx.lang):
-        table = Table(title=_("Routes to AS{dest}").format(dest=compact.labels[tree.dest]))
+        table = Table(title=_("Routes to AS{dest}").format(dest=found.dest))
         for col in (_("AS"), _("route"), _("length"), _("next hop")) + (
             (_("AS path"),) if full_path else ()
         ):
@@ -175,25 +181,20 @@ def _more(hidden: int) -> str:
 @click.option("--to", "targets", multiple=True, required=True, help="Destination AS (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table")
 @pass_context
+@_input_errors
 def reach(
     ctx: Context, asrel: str | None, sources: tuple[str, ...], targets: tuple[str, ...], fmt: str
 ) -> None:
     """Can each source still reach each destination? (a valley-free path exists)"""
-    from lakou.whatif.reach import valley_free_path
+    from lakou.whatif import reachability
 
-    compact = _compile(_load_graph(ctx, _asrel_path(ctx, asrel)))
-    rows = []
-    for s in sources:
-        for t in targets:
-            path = valley_free_path(compact, _node(compact, s), _node(compact, t))
-            rows.append(
-                {
-                    "from": compact.labels[_node(compact, s)],
-                    "to": compact.labels[_node(compact, t)],
-                    "reachable": path is not None,
-                    "path": None if path is None else [compact.labels[v] for v in path],
-                }
-            )
+    rows = reachability(
+        _asrel_path(ctx, asrel),
+        sources,
+        targets,
+        strict=ctx.config.whatif.strict_asrel,
+        warn=_warn,
+    )
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -220,39 +221,44 @@ def scenario(
     ctx: Context, scenario_file: str, asrel: str | None, fmt: str, out: str | None, registry: bool
 ) -> None:
     """Run a scenario: pairs of local networks before/after, with/without the exchanges."""
-    from lakou.whatif.graph import GraphError
-    from lakou.whatif.report import headline, render_html, summary
-    from lakou.whatif.scenario import run_scenario
-    from lakou.whatif.scenario_file import ScenarioError, load_scenario
+    from lakou.whatif import (
+        NoAsRelError,
+        WhatifInputError,
+        headline,
+        render_html,
+        run_scenario_files,
+        scenario_summary,
+    )
 
-    try:
-        spec = load_scenario(scenario_file)
-    except ScenarioError as exc:
-        raise click.ClickException(str(exc)) from None
+    exchanges = None
     if registry:
         from lakou.cli.exchanges import load_exchanges
-        from lakou.whatif.exchanges import exchange_specs
 
         exchanges = load_exchanges(ctx, registry=True)
-        specs = exchange_specs(exchanges, ctx.config.whatif.route_server_family)
-        spec = spec.model_copy(update={"exchanges": specs})
-    graph = _load_graph(ctx, _asrel_path(ctx, asrel, spec.asrel_path()))
-    steps = 5 + len(spec.candidates.members) + len(spec.candidates.peerings)
-    with language(ctx.lang), _progress() as bar:
-        task = bar.add_task(_("routing"), total=steps)
+    with language(ctx.lang), _Bar(_("routing")) as bar:
 
-        def step(what: str) -> None:
-            bar.update(task, advance=1, description=what)
+        def step(what: str, steps: int) -> None:
+            bar.advance(1, steps, what)
 
         try:
-            result = run_scenario(spec, graph, progress=step)
-        except GraphError as exc:
+            result = run_scenario_files(
+                scenario_file,
+                asrel or ctx.config.whatif.asrel,
+                exchanges=exchanges,
+                route_server_family=ctx.config.whatif.route_server_family,
+                strict_asrel=ctx.config.whatif.strict_asrel,
+                warn=_warn,
+                progress=step,
+            )
+        except NoAsRelError:
+            raise click.UsageError(_(_NO_ASREL)) from None
+        except WhatifInputError as exc:
             raise click.ClickException(str(exc)) from None
     with language(ctx.lang):
         if fmt == "html":
             text = render_html(result, ctx.lang)
         elif fmt == "json":
-            text = json.dumps(summary(result), indent=2, ensure_ascii=False)
+            text = json.dumps(scenario_summary(result), indent=2, ensure_ascii=False)
         else:
             text = "\n".join(headline(result))
     if out:
@@ -268,68 +274,52 @@ def scenario(
 @click.option("--limit", type=int, help="Only the first N destinations (by ASN).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Per-destination CSV (streamed).")
 @pass_context
+@_input_errors
 def all_cmd(
     ctx: Context, asrel: str | None, workers: int | None, limit: int | None, out: str | None
 ) -> None:
     """Route towards every destination; totals, and per-destination rows to a CSV."""
-    import numpy as np
+    from lakou.whatif import route_all
 
-    from lakou.whatif.alldest import DestinationRows, all_destinations
-
-    compact = _compile(_load_graph(ctx, _asrel_path(ctx, asrel)))
-    dests = np.arange(compact.n if limit is None else min(limit, compact.n), dtype=np.int32)
-    handle = open(out, "w", newline="", encoding="utf-8") if out else None  # noqa: SIM115
-    writer: csv.DictWriter[str] | None = None
-    try:
-        with language(ctx.lang), _progress() as bar:
-            task = bar.add_task(_("destinations"), total=len(dests))
-
-            def chunk(rows: DestinationRows) -> None:
-                nonlocal writer
-                if handle is not None:
-                    for row in rows.rows(compact):
-                        if writer is None:
-                            writer = csv.DictWriter(handle, fieldnames=list(row))
-                            writer.writeheader()
-                        writer.writerow(row)
-                bar.update(task, advance=len(rows.dests))
-
-            total = all_destinations(
-                compact,
-                dests,
-                workers=workers or ctx.config.whatif.workers,
-                chunk=ctx.config.whatif.chunk,
-                on_chunk=chunk,
-            )
-    finally:
-        if handle is not None:
-            handle.close()
-    pairs = int(total.pairs_by_type[1:4].sum())
+    path = _asrel_path(ctx, asrel)
+    with language(ctx.lang), _Bar(_("destinations")) as bar:
+        total = route_all(
+            path,
+            strict=ctx.config.whatif.strict_asrel,
+            workers=workers or ctx.config.whatif.workers,
+            chunk=ctx.config.whatif.chunk,
+            limit=limit,
+            out=out,
+            progress=bar.advance,
+            warn=_warn,
+        )
     with language(ctx.lang):
         click.echo(
             _(
                 "{d} destinations, {p} (source, destination) pairs with a route, {n} without."
-            ).format(d=total.destinations, p=pairs, n=int(total.pairs_by_type[0]))
+            ).format(d=total.destinations, p=total.with_route, n=total.without_route)
         )
         click.echo(
             _("routes via a customer: {c}, via a peer: {q}, via a provider: {v}").format(
-                c=int(total.pairs_by_type[3]),
-                q=int(total.pairs_by_type[2]),
-                v=int(total.pairs_by_type[1]),
+                c=total.via_customer, q=total.via_peer, v=total.via_provider
             )
         )
         click.echo(_("ASes crossed by the most paths:"))
-        for label, count in total.top_transit(compact, 10):
+        for label, count in total.top_transit:
             click.echo(f"  AS{label}\t{count}")
 
 
 @cli.command()
 @click.option("--asrel", type=click.Path(exists=True, dir_okay=False), help="CAIDA as-rel file.")
 @pass_context
+@_input_errors
 def cycles(ctx: Context, asrel: str | None) -> None:
     """Report provider-customer cycles (they have no valley-free meaning)."""
-    graph = _load_graph(ctx, _asrel_path(ctx, asrel))
-    found = graph.find_p2c_cycles()
+    from lakou.whatif import provider_customer_cycles
+
+    found = provider_customer_cycles(
+        _asrel_path(ctx, asrel), strict=ctx.config.whatif.strict_asrel, warn=_warn
+    )
     with language(ctx.lang):
         if not found:
             click.echo(_("no provider-customer cycle"))

@@ -36,8 +36,7 @@ from lakou.i18n import gettext as _
 from lakou.paths.config import Config
 from lakou.paths.geography import distance_km
 from lakou.paths.model import Traceroute
-from lakou.territory import PrefixIndex
-from lakou.territory.sources.ixp import IxpDirectory
+from lakou.territory import IxpDirectory, PrefixIndex
 
 
 class Lookup(Protocol):

@@ -1,6 +1,7 @@
 """Assemble an :class:`~lakou.paths.analyze.Annotator` from files: a data directory
 (IP→ASN, IP→country, RIR, PeeringDB, PCH), the territory's prefix table, IX-F files
-and the registry's exchanges."""
+and the registry's exchanges (the exchange directory is the territory engine's
+:func:`~lakou.territory.ixp_directory`)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,7 @@ from lakou.exchange import Exchange
 from lakou.paths.analyze import Annotator
 from lakou.paths.cache import Warn, cached_index_from_data_dir
 from lakou.paths.config import Config
-from lakou.territory import read_prefix_table
-from lakou.territory.inventory import discover
-from lakou.territory.sources.ixp import IxpDirectory, from_exchanges, read_pch, read_peeringdb
-
-
-def ixp_directory(data_dir: Path | None, exchanges: Iterable[Exchange] = ()) -> IxpDirectory:
-    """The registry's exchanges first (most authoritative), then PeeringDB, then PCH."""
-    directory = from_exchanges(exchanges)
-    if data_dir is not None:
-        files = discover(data_dir)
-        pdb = files.peeringdb
-        if {"ix", "ixlan", "ixpfx"} <= set(pdb):
-            directory.merge(
-                read_peeringdb(pdb["ix"], pdb["ixlan"], pdb["ixpfx"], pdb.get("netixlan"))
-            )
-        pch = files.pch
-        if {"exchange", "subnets"} <= set(pch):
-            directory.merge(read_pch(pch["exchange"], pch["subnets"], pch.get("membership")))
-    return directory
+from lakou.territory import ixp_directory, read_prefix_table
 
 
 def build_annotator(

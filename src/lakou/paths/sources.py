@@ -16,7 +16,7 @@ from lakou.i18n import gettext as _
 from lakou.inputs import InputError, load_json
 from lakou.paths.model import Hop, Traceroute
 from lakou.paths.warts import _merge_hops, read_warts
-from lakou.territory.sources.common import Counters, SourceError, open_binary
+from lakou.territory import Counters, SourceError, open_binary
 
 
 def _documents(path: Path) -> Iterator[tuple[str, Any]]:

@@ -23,8 +23,7 @@ from lakou.paths.analyze import analyze
 from lakou.paths.config import Config
 from lakou.paths.loading import build_annotator
 from lakou.paths.sources import read_traceroutes
-from lakou.territory import PrefixIndexError
-from lakou.territory.sources.common import Counters, SourceError
+from lakou.territory import Counters, PrefixIndexError, SourceError
 
 # The verdict of a probe pair, in the order the page shows them.
 VIA_EXCHANGE, LOCAL, LEFT, UNKNOWN = "exchange", "local", "left", "unknown"

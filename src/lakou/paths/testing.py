@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lakou.territory.sources.common import open_text
-from lakou.territory.sources.ixp import IxpDirectory
+from lakou.territory import IxpDirectory, open_text
 
 # Hop roles in a pattern:
 #   "a", "b", "c"  routers of three different members of the exchange (AS a, b, c)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lakou.i18n import gettext as _
 from lakou.paths.model import Hop, Traceroute
-from lakou.territory.sources.common import Counters, SourceError, open_binary
+from lakou.territory import Counters, SourceError, open_binary
 
 MAGIC = 0x1205
 OBJ_TRACE = 0x0006

@@ -97,10 +97,10 @@ def route_server_peers(asn: int) -> tuple[dict[int, list[str]], list[str]]:
 
 def peeringdb_policies(asns: set[int]) -> dict[int, str]:
     """PeeringDB's ``policy_general`` of the networks the local cache knows."""
-    from lakou.peeringdb.cache import PeeringDBCache, PeeringDBCacheError
+    from lakou.peeringdb import PeeringDBCache, PeeringDBCacheError, cache_file
 
     cfg = settings.LAKOU_CONFIG
-    path = cfg.registry.peeringdb.cache_file or Path(cfg.core.data_dir) / "peeringdb.sqlite3"
+    path = cache_file(cfg.registry.peeringdb.cache_file, cfg.core.data_dir)
     if not Path(path).is_file():
         return {}
     out = {}

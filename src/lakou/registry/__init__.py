@@ -6,7 +6,9 @@ The door for the engines and the command line is the registry as the engines see
 typed and without Django objects (:mod:`lakou.exchange`): :func:`exchange_view` (one
 exchange by slug), :func:`all_exchanges`, :func:`switch_addresses` (the sFlow agents of
 the exchange's switches); :func:`registry_fingerprint` (one query telling whether
-anything in the registry changed, for the portal's caches). Django's own ways in
+anything in the registry changed, for the portal's caches); PeeringDB's side
+(:func:`prefill_member`, :func:`compare_with_peeringdb`, :class:`PeeringDBRegistryError`).
+Django's own ways in
 (``models``, ``admin``, ``apps``, ``migrations``) are imported by path. Names are loaded
 on first use.
 """
@@ -18,8 +20,30 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from lakou.registry.engines import all_exchanges, exchange_view, switch_addresses
     from lakou.registry.fingerprint import registry_fingerprint
+    from lakou.registry.peeringdb import (
+        MemberPrefill,
+        PeeringDBRegistryError,
+        prefill_member,
+    )
+    from lakou.registry.peeringdb import compare as compare_with_peeringdb
 
-__all__ = ["all_exchanges", "exchange_view", "registry_fingerprint", "switch_addresses"]
+__all__ = [
+    "MemberPrefill",
+    "PeeringDBRegistryError",
+    "all_exchanges",
+    "compare_with_peeringdb",
+    "exchange_view",
+    "prefill_member",
+    "registry_fingerprint",
+    "switch_addresses",
+]
+# PeeringDB's side in the registry (``lakou peeringdb prefill`` and ``compare``)
+_PEERINGDB = {
+    "MemberPrefill": "MemberPrefill",
+    "PeeringDBRegistryError": "PeeringDBRegistryError",
+    "compare_with_peeringdb": "compare",
+    "prefill_member": "prefill_member",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -27,6 +51,10 @@ def __getattr__(name: str) -> Any:
         from lakou.registry import fingerprint
 
         return fingerprint.registry_fingerprint
+    if name in _PEERINGDB:
+        from lakou.registry import peeringdb
+
+        return getattr(peeringdb, _PEERINGDB[name])
     if name in __all__:
         from lakou.registry import engines
 

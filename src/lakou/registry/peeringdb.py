@@ -4,8 +4,9 @@ The engine (:mod:`lakou.peeringdb`) knows PeeringDB and works on plain objects; 
 module is where its answers meet the database. :func:`plan_prefill` says what a
 pre-fill would change in a ``Network`` and ``Member`` (nothing written), and
 :func:`apply_prefill` makes exactly those changes in one transaction, after the
-models' own validation (``full_clean``). :func:`compare` turns an exchange's rows into
-the engine's typed view and lists the disagreements.
+models' own validation (``full_clean``); :func:`prefill_member` is the whole pre-fill
+of one member, planned or applied (``lakou peeringdb prefill``). :func:`compare` turns
+an exchange's rows into the engine's typed view and lists the disagreements.
 
 A pre-fill fills from PeeringDB what PeeringDB gives: an empty PeeringDB value (no
 website, no AS-SET, max-prefix 0) never erases what the registry already has.
@@ -20,10 +21,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lakou.peeringdb.cache import PeeringDBCache
-from lakou.peeringdb.compare import Disagreement
-from lakou.peeringdb.compare import compare as compare_view
-from lakou.peeringdb.prefill import Prefill, prefill_from_net
+from lakou.peeringdb import (
+    Disagreement,
+    PeeringDBCache,
+    Prefill,
+    compare_exchange,
+    prefill_from_net,
+)
 from lakou.registry import models as m
 from lakou.registry.engines import exchange_view
 from lakou.registry.slugs import UnknownExchange, get_exchange
@@ -121,6 +125,34 @@ def apply_prefill(data: Prefill, exchange_slug: str) -> list[FieldChange]:
     return changes
 
 
+@dataclass(frozen=True)
+class MemberPrefill:
+    """A member's pre-fill: PeeringDB's values, and the changes planned or made."""
+
+    prefill: Prefill
+    changes: list[FieldChange]
+    applied: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "prefill": self.prefill.as_dict(),
+            "changes": [c.as_dict() for c in self.changes],
+            "applied": self.applied,
+        }
+
+
+def prefill_member(
+    asn: int, exchange_slug: str, cache: PeeringDBCache, *, apply: bool = False
+) -> MemberPrefill:
+    """Pre-fill ``asn`` as a member of the exchange from the local cache: what would
+    change, or (``apply``) the changes made. An unknown exchange is refused first (the
+    operator's typo to fix), then a network the cache lacks."""
+    _exchange(exchange_slug)
+    data = prefill(asn, cache)
+    changes = apply_prefill(data, exchange_slug) if apply else plan_prefill(data, exchange_slug)
+    return MemberPrefill(data, changes, apply)
+
+
 def _messages(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()]
@@ -131,4 +163,4 @@ def compare(exchange: m.Exchange | str, cache: PeeringDBCache) -> list[Disagreem
     """Where the registry's ``exchange`` and its PeeringDB ix disagree (typed rows)."""
     slug = exchange if isinstance(exchange, str) else exchange.slug
     _exchange(slug)
-    return compare_view(exchange_view(slug), cache)
+    return compare_exchange(exchange_view(slug), cache)

@@ -8,7 +8,10 @@ saves and loads itself) is :class:`PrefixIndex`; :func:`read_prefix_table` reads
 a prefix table CSV or an inventory. ``lakou territory build`` runs :func:`discover` and
 :func:`build_inventory` and writes one of :data:`EXPORTERS`; the data-directory lookups
 (:func:`index_from_data_dir`) serve ``territory lookup`` and the paths engine; readers of
-public files raise :class:`SourceError` and count what they skip in :class:`Counters`.
+public files raise :class:`SourceError` and count what they skip in :class:`Counters`
+(:func:`open_binary` and :func:`open_text` open a plain, gzip or bzip2 file by its magic
+bytes). The exchanges known from the registry, PeeringDB and PCH (the paths engine's
+exchange crossings) are an :class:`IxpDirectory`, assembled by :func:`ixp_directory`.
 
 Names are loaded on first use, so reading the settings (``lakou.territory.config``)
 stays cheap.
@@ -32,8 +35,9 @@ if TYPE_CHECKING:
         read_territory_report,
         regional_view,
     )
-    from lakou.territory.sources.common import Counters, SourceError
+    from lakou.territory.sources.common import Counters, SourceError, open_binary, open_text
     from lakou.territory.sources.ixf import read_ixf
+    from lakou.territory.sources.ixp import IxpDirectory, ixp_directory
     from lakou.territory.table import read_prefix_table
     from lakou.territory.update import download_all
 
@@ -55,6 +59,10 @@ _WHERE = {
     "Counters": "sources.common",
     "SourceError": "sources.common",
     "read_ixf": "sources.ixf",
+    "open_binary": "sources.common",
+    "open_text": "sources.common",
+    "IxpDirectory": "sources.ixp",
+    "ixp_directory": "sources.ixp",
     "download_all": "update",
 }
 
@@ -63,6 +71,7 @@ __all__ = [
     "Counters",
     "DataDirLookup",
     "InventoryFileError",
+    "IxpDirectory",
     "PrefixIndex",
     "PrefixIndexError",
     "RegionalView",
@@ -72,6 +81,9 @@ __all__ = [
     "discover",
     "download_all",
     "index_from_data_dir",
+    "ixp_directory",
+    "open_binary",
+    "open_text",
     "read_ixf",
     "read_prefix_table",
     "read_territory_report",

@@ -373,6 +373,25 @@ def from_exchanges(exchanges: Iterable[Exchange]) -> IxpDirectory:
     return directory
 
 
+def ixp_directory(data_dir: Path | None, exchanges: Iterable[Exchange] = ()) -> IxpDirectory:
+    """The registry's exchanges first (most authoritative), then PeeringDB, then PCH (the
+    files of ``data_dir`` :func:`~lakou.territory.inventory.discover` finds)."""
+    from lakou.territory.inventory import discover
+
+    directory = from_exchanges(exchanges)
+    if data_dir is not None:
+        files = discover(data_dir)
+        pdb = files.peeringdb
+        if {"ix", "ixlan", "ixpfx"} <= set(pdb):
+            directory.merge(
+                read_peeringdb(pdb["ix"], pdb["ixlan"], pdb["ixpfx"], pdb.get("netixlan"))
+            )
+        pch = files.pch
+        if {"exchange", "subnets"} <= set(pch):
+            directory.merge(read_pch(pch["exchange"], pch["subnets"], pch.get("membership")))
+    return directory
+
+
 # PCH names countries in English; the ones of the region and the usual large ones.
 PCH_COUNTRIES: dict[str, str] = {
     "Sint Maarten": "SX",
