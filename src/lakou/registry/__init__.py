@@ -6,7 +6,9 @@ The door for the engines and the command line is the registry as the engines see
 typed and without Django objects (:mod:`lakou.exchange`): :func:`exchange_view` (one
 exchange by slug), :func:`all_exchanges`, :func:`switch_addresses` (the sFlow agents of
 the exchange's switches); :func:`registry_fingerprint` (one query telling whether
-anything in the registry changed, for the portal's caches). Django's own ways in
+anything in the registry changed, for the portal's caches); for ``lakou ports``,
+:func:`ports_config` (the switches to poll and the members' ports), :func:`port_members`
+and :func:`registered_macs`. Django's own ways in
 (``models``, ``admin``, ``apps``, ``migrations``) are imported by path. Names are loaded
 on first use.
 """
@@ -18,8 +20,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from lakou.registry.engines import all_exchanges, exchange_view, switch_addresses
     from lakou.registry.fingerprint import registry_fingerprint
+    from lakou.registry.ports import port_members, ports_config, registered_macs
 
 __all__ = ["all_exchanges", "exchange_view", "registry_fingerprint", "switch_addresses"]
+__all__ += ["port_members", "ports_config", "registered_macs"]
+_PORTS = {"port_members", "ports_config", "registered_macs"}  # in lakou.registry.ports
 
 
 def __getattr__(name: str) -> Any:
@@ -27,6 +32,10 @@ def __getattr__(name: str) -> Any:
         from lakou.registry import fingerprint
 
         return fingerprint.registry_fingerprint
+    if name in _PORTS:
+        from lakou.registry import ports
+
+        return getattr(ports, name)
     if name in __all__:
         from lakou.registry import engines
 
