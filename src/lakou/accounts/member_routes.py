@@ -1,7 +1,7 @@
 """A member's routes on every route server: received, accepted or filtered, with reasons.
 
 The looking glass scoped to one network: the portal's looking-glass queries
-(``lakou.portal.lg_queries``, over the route-server engine's door ``lakou.routeserver.lg.
+(``lakou.portal``'s, over the route-server engine's door ``lakou.routeserver.lg.
 api``) asked for every session of one ASN on each configured route server at once, each
 server answering with one page of routes (BIRD reads only up to the page) and its total.
 A route server that does not answer is a message for that server only. The member page
@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lakou.portal import lg_queries as q
+from lakou.portal import (
+    ROUTES_MAX_LIMIT,
+    ROUTES_MAX_OFFSET,
+    NeighbourRow,
+    Page,
+    RouteRow,
+    ask_each,
+    route_rows,
+    route_server_neighbours,
+    route_servers,
+)
 from lakou.routeserver.lg import api as lg
 
 # ?status= -> the looking glass's ``filtered`` argument (None: both)
@@ -27,7 +37,7 @@ class ServerRoutes:
     """One route server's page of the member's routes, or why there is none."""
 
     route_server: lg.RouteServerEndpoint
-    page: q.Page[q.RouteRow] | None
+    page: Page[RouteRow] | None
     error: str = ""
 
 
@@ -36,7 +46,7 @@ class MemberSessionRow:
     """A route-server session of the member as the route server sees it now."""
 
     route_server: str
-    row: q.NeighbourRow
+    row: NeighbourRow
 
 
 def parse_status(text: str | None) -> str:
@@ -52,19 +62,19 @@ def routes(
 ) -> list[ServerRoutes]:
     """One page (``limit``/``offset``) of the member's routes on each route server."""
     filtered = STATUSES[status]
-    limit = max(1, min(limit, q.MAX_LIMIT))
-    offset = max(0, min(offset, q.MAX_OFFSET))
+    limit = max(1, min(limit, ROUTES_MAX_LIMIT))
+    offset = max(0, min(offset, ROUTES_MAX_OFFSET))
 
     def query(rs: lg.RouteServerEndpoint) -> lg.RoutePage:
         return lg.routes_page(rs, str(asn), filtered, lang=lang, limit=limit, offset=offset)
 
     out = []
-    for answer in q.ask_each(q.route_servers(), query):
+    for answer in ask_each(route_servers(), query):
         if answer.value is None:
             out.append(ServerRoutes(answer.route_server, None, answer.error))
             continue
-        rows = q.route_rows(answer.value.routes)
-        page = q.Page(rows, answer.value.total, limit, offset)
+        rows = route_rows(answer.value.routes)
+        page = Page(rows, answer.value.total, limit, offset)
         out.append(ServerRoutes(answer.route_server, page))
     return out
 
@@ -74,7 +84,7 @@ def live_sessions(asn: int) -> tuple[list[MemberSessionRow], list[str]]:
     messages of route servers that did not answer."""
     found: list[MemberSessionRow] = []
     errors: list[str] = []
-    for answer in q.neighbours():
+    for answer in route_server_neighbours():
         if answer.error:
             errors.append(answer.error)
         for row in answer.value or []:
