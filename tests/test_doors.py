@@ -61,7 +61,6 @@ CLI = "cli"
 REMAINING = frozenset(
     {
         # the member pages, peering and mail (issue 15, merged before this test): to clean
-        "lakou.accounts.mail -> lakou.watch.notify",
         "lakou.accounts.member_routes -> lakou.routeserver.lg",
         "lakou.accounts.regulator -> lakou.routeserver.lg",
         "lakou.cli.flows -> lakou.flows.bgp_sessions",
@@ -152,7 +151,6 @@ REMAINING = frozenset(
         "lakou.registry.peeringdb -> lakou.peeringdb.cache",
         "lakou.registry.peeringdb -> lakou.peeringdb.compare",
         "lakou.registry.peeringdb -> lakou.peeringdb.prefill",
-        "lakou.registry.watch_view -> lakou.watch.notify",
         # routeserver
         "lakou.routeserver.enrich.peeringdb -> lakou.peeringdb.cache",
     }
