@@ -61,29 +61,7 @@ CLI = "cli"
 REMAINING = frozenset(
     {
         # the member pages, peering and mail (issue 15, merged before this test): to clean
-        "lakou.accounts.mail -> lakou.watch.notify",
-        "lakou.accounts.member_read_api -> lakou.portal.lg_api",
-        "lakou.accounts.member_read_api -> lakou.portal.lg_queries",
-        "lakou.accounts.member_read_views -> lakou.portal.lg_queries",
-        "lakou.accounts.member_read_views -> lakou.portal.traffic_queries",
-        "lakou.accounts.member_read_views -> lakou.portal.traffic_views",
-        "lakou.accounts.member_routes -> lakou.portal.lg_queries",
-        "lakou.accounts.member_traffic -> lakou.portal.ports_views",
-        "lakou.accounts.member_traffic -> lakou.portal.traffic_queries",
-        "lakou.accounts.member_traffic -> lakou.ports.store",
-        "lakou.accounts.regulator -> lakou.portal.lg_queries",
-        "lakou.accounts.regulator -> lakou.portal.ports_views",
-        "lakou.accounts.regulator -> lakou.portal.traffic_queries",
-        "lakou.accounts.regulator -> lakou.ports.store",
-        "lakou.accounts.regulator -> lakou.ports.web",
-        "lakou.accounts.regulator_views -> lakou.portal.traffic_queries",
         "lakou.cli.flows -> lakou.flows.bgp_sessions",
-        "lakou.cli.user -> lakou.accounts.mail",
-        "lakou.peering.data -> lakou.portal.lg_queries",
-        "lakou.peering.request -> lakou.accounts.mail",
-        "lakou.peering.views -> lakou.accounts.member_data",
-        "lakou.peering.views -> lakou.accounts.roles",
-        "lakou.portal.api -> lakou.accounts.member_read_api",
         # cli
         "lakou.cli.backup -> lakou.registry.backup",
         "lakou.cli.clients -> lakou.registry.arouteserver",
@@ -100,17 +78,8 @@ REMAINING = frozenset(
         "lakou.cli.lan -> lakou.lan.store",
         "lakou.cli.lan -> lakou.registry.lan_view",
         "lakou.cli.member -> lakou.registry.slugs",
-        "lakou.cli.ports -> lakou.ports.collect",
-        "lakou.cli.ports -> lakou.ports.demo",
-        "lakou.cli.ports -> lakou.ports.macs",
-        "lakou.cli.ports -> lakou.ports.snmp",
-        "lakou.cli.ports -> lakou.ports.store",
-        "lakou.cli.ports -> lakou.ports.web",
-        "lakou.cli.ports -> lakou.registry.ports",
         "lakou.cli.restore -> lakou.registry.backup",
         "lakou.cli.serve -> lakou.portal.server",
-        "lakou.cli.user -> lakou.accounts.keys",
-        "lakou.cli.user -> lakou.accounts.manage",
         "lakou.cli.watch -> lakou.lan.store",
         "lakou.cli.watch -> lakou.registry.watch_view",
         # lan
@@ -119,13 +88,9 @@ REMAINING = frozenset(
         "lakou.operations.metrics -> lakou.portal.accesslog",
         # paths
         # portal
-        "lakou.portal.api -> lakou.accounts.api",
-        "lakou.portal.ports_views -> lakou.ports.store",
-        "lakou.portal.ports_views -> lakou.ports.web",
         "lakou.portal.territory_views -> lakou.registry.engines",
         "lakou.portal.urls -> lakou.operations.metrics",
         # registry
-        "lakou.registry.watch_view -> lakou.watch.notify",
     }
 )
 

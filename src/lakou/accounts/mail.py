@@ -1,6 +1,6 @@
 """The portal's e-mail: invitations, password resets and API-key expiry reminders.
 
-Every message goes through the watch engine's SMTP client (``lakou.watch.notify.send``:
+Every message goes through the watch engine's SMTP client (``lakou.watch.send_mail``:
 STARTTLS verified against the system's CAs or ``ca_file``, authentication when a user is
 set, a refusal raised with the server named) with the settings of ``portal.smtp`` in
 lakou.yml (the same settings as ``lakou watch --smtp-*``; the password is
@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 
 from lakou.i18n import normalise
 from lakou.private import private_dir, private_file
-from lakou.watch.notify import NotifyError, Smtp, send
+from lakou.watch import NotifyError, Smtp, send_mail
 
 REMIND_DAYS = 14  # a key's owner is told this many days before it expires
 
@@ -85,7 +85,7 @@ def deliver(messages: list[EmailMessage]) -> int:
     if server is None:
         raise MailError(translation.gettext("No mail server is configured (portal.smtp.host)."))
     try:
-        return send(messages, server)
+        return send_mail(messages, server)
     except NotifyError as exc:
         raise MailError(str(exc)) from None
 

@@ -23,8 +23,7 @@ from lakou.accounts.api import BearerKey
 from lakou.accounts.member_data import network_or_404
 from lakou.accounts.roles import may_read_member
 from lakou.i18n import normalise
-from lakou.portal import lg_queries as q
-from lakou.portal.lg_api import RouteOut, _route
+from lakou.portal import ROUTES_MAX_LIMIT, ROUTES_MAX_OFFSET, RouteOut, route_out, visitor_language
 
 router = Router(tags=["members (authenticated)"], auth=BearerKey())
 
@@ -33,8 +32,8 @@ STATUS = Query(
     pattern="^(filtered|accepted|received)$",
     description="filtered (the default, each with every reason), accepted, or received (both)",
 )
-LIMIT = Query(member_routes.PAGE_SIZE, ge=1, le=q.MAX_LIMIT, description="Routes per server.")
-OFFSET = Query(0, ge=0, le=q.MAX_OFFSET, description="Skip this many routes on each server.")
+LIMIT = Query(member_routes.PAGE_SIZE, ge=1, le=ROUTES_MAX_LIMIT, description="Routes per server.")
+OFFSET = Query(0, ge=0, le=ROUTES_MAX_OFFSET, description="Skip this many routes on each server.")
 LANG = Query(None, pattern="^(en|fr|es)$", description="Language of the reasons.")
 
 
@@ -76,7 +75,7 @@ def member_routes_view(
     lang: str | None = LANG,
 ) -> MemberRoutesOut:
     _readable(request, asn)
-    language = normalise(lang) if lang else q.visitor_language()
+    language = normalise(lang) if lang else visitor_language()
     with translation.override(language):
         answers = member_routes.routes(asn, status, language, limit, offset)
         servers = [
@@ -88,7 +87,7 @@ def member_routes_view(
                 limit=a.page.limit if a.page else limit,
                 offset=a.page.offset if a.page else offset,
                 next_offset=a.page.next_offset if a.page else None,
-                routes=[_route(row) for row in a.page.items] if a.page else [],
+                routes=[route_out(row) for row in a.page.items] if a.page else [],
             )
             for a in answers
         ]

@@ -21,9 +21,14 @@ from django.views.decorators.http import require_GET
 from lakou.accounts import member_routes, member_traffic
 from lakou.accounts.member_data import network_or_404
 from lakou.accounts.roles import may_read_member
-from lakou.portal import lg_queries as q
-from lakou.portal import traffic_queries as tq
-from lakou.portal.traffic_views import plotly_context
+from lakou.portal import (
+    ROUTES_MAX_OFFSET,
+    TRAFFIC_PERIODS,
+    parse_days,
+    plotly_context,
+    route_servers,
+    visitor_language,
+)
 
 
 def _network(request: HttpRequest, asn: int) -> Any:
@@ -34,7 +39,7 @@ def _network(request: HttpRequest, asn: int) -> Any:
 
 def _offset(request: HttpRequest) -> int:
     text = request.GET.get("offset", "0")
-    return min(int(text), q.MAX_OFFSET) if text.isascii() and text.isdigit() else 0
+    return min(int(text), ROUTES_MAX_OFFSET) if text.isascii() and text.isdigit() else 0
 
 
 @login_required
@@ -47,7 +52,7 @@ def member_routes_page(request: HttpRequest, asn: int) -> HttpResponse:
         status = member_routes.DEFAULT_STATUS
     sessions, session_errors = member_routes.live_sessions(asn)
     servers = member_routes.routes(
-        asn, status, q.visitor_language(), member_routes.PAGE_SIZE, _offset(request)
+        asn, status, visitor_language(), member_routes.PAGE_SIZE, _offset(request)
     )
     tabs = [
         ("filtered", _("Filtered")),
@@ -61,7 +66,7 @@ def member_routes_page(request: HttpRequest, asn: int) -> HttpResponse:
         "sessions": sessions,
         "session_errors": session_errors,
         "servers": servers,
-        "configured": bool(q.route_servers()),
+        "configured": bool(route_servers()),
     }
     return render(request, "accounts/member_routes.html", context)
 
@@ -70,7 +75,7 @@ def member_routes_page(request: HttpRequest, asn: int) -> HttpResponse:
 @require_GET
 def member_traffic_page(request: HttpRequest, asn: int) -> HttpResponse:
     network = _network(request, asn)
-    days = tq.parse_days(request.GET.get("days"))
+    days = parse_days(request.GET.get("days"))
     found = member_traffic.traffic(asn, days)
     graphs = member_traffic.port_graphs(asn)
     chart = {
@@ -104,7 +109,7 @@ def member_traffic_page(request: HttpRequest, asn: int) -> HttpResponse:
         "network": network,
         "found": found,
         "graphs": graphs,
-        "periods": tq.PERIODS,
+        "periods": TRAFFIC_PERIODS,
         "chart": chart,
         **plotly_context(),
     }

@@ -14,7 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lakou import routeserver  # the engine's door, asked at each call
-from lakou.portal import lg_queries as q
+from lakou.portal import (
+    ROUTES_MAX_LIMIT,
+    ROUTES_MAX_OFFSET,
+    NeighbourRow,
+    Page,
+    RouteRow,
+    ask_each,
+    route_rows,
+    route_server_neighbours,
+    route_servers,
+)
 from lakou.routeserver import RoutePage, RouteServerEndpoint
 
 # ?status= -> the looking glass's ``filtered`` argument (None: both)
@@ -28,7 +38,7 @@ class ServerRoutes:
     """One route server's page of the member's routes, or why there is none."""
 
     route_server: RouteServerEndpoint
-    page: q.Page[q.RouteRow] | None
+    page: Page[RouteRow] | None
     error: str = ""
 
 
@@ -37,7 +47,7 @@ class MemberSessionRow:
     """A route-server session of the member as the route server sees it now."""
 
     route_server: str
-    row: q.NeighbourRow
+    row: NeighbourRow
 
 
 def parse_status(text: str | None) -> str:
@@ -53,8 +63,8 @@ def routes(
 ) -> list[ServerRoutes]:
     """One page (``limit``/``offset``) of the member's routes on each route server."""
     filtered = STATUSES[status]
-    limit = max(1, min(limit, q.MAX_LIMIT))
-    offset = max(0, min(offset, q.MAX_OFFSET))
+    limit = max(1, min(limit, ROUTES_MAX_LIMIT))
+    offset = max(0, min(offset, ROUTES_MAX_OFFSET))
 
     def query(rs: RouteServerEndpoint) -> RoutePage:
         return routeserver.lg_routes_page(
@@ -62,12 +72,12 @@ def routes(
         )
 
     out = []
-    for answer in q.ask_each(q.route_servers(), query):
+    for answer in ask_each(route_servers(), query):
         if answer.value is None:
             out.append(ServerRoutes(answer.route_server, None, answer.error))
             continue
-        rows = q.route_rows(answer.value.routes)
-        page = q.Page(rows, answer.value.total, limit, offset)
+        rows = route_rows(answer.value.routes)
+        page = Page(rows, answer.value.total, limit, offset)
         out.append(ServerRoutes(answer.route_server, page))
     return out
 
@@ -77,7 +87,7 @@ def live_sessions(asn: int) -> tuple[list[MemberSessionRow], list[str]]:
     messages of route servers that did not answer."""
     found: list[MemberSessionRow] = []
     errors: list[str] = []
-    for answer in q.neighbours():
+    for answer in route_server_neighbours():
         if answer.error:
             errors.append(answer.error)
         for row in answer.value or []:

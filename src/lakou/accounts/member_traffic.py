@@ -2,7 +2,7 @@
 port graphs.
 
 The matrix comes from the flow engine's report as the public traffic pages read it
-(``lakou.portal.traffic_queries.traffic``: the same store, period and cache): for each
+(``lakou.portal.traffic_view``: the same store, period and cache): for each
 exchange the member is in, the cells it sends (its row) and receives (its column), each
 with the report's 95% error from the number of samples behind it, and the member's mean
 and 95th-percentile rates in and out. Port graphs come from the port engine's store
@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from lakou.portal import traffic_queries as tq
+from lakou.portal import parse_days, traffic_view
 from lakou.registry import models as m
 
 PORT_DAYS = 7
@@ -48,9 +48,9 @@ class MemberTraffic:
 
 def traffic(asn: int, days: int) -> MemberTraffic:
     """The member's row and column of each of its exchanges' matrix, and its rates."""
-    days = tq.parse_days(str(days))
+    days = parse_days(str(days))
     slugs = set(m.Member.objects.filter(network__asn=asn).values_list("exchange__slug", flat=True))
-    view = tq.traffic(days)
+    view = traffic_view(days)
     out = MemberTraffic(view.status, days, view.since, view.until, view.error)
     for figures in view.exchanges:
         if figures.slug not in slugs:
@@ -84,27 +84,10 @@ class PortGraph:
     error: str = ""
 
 
-def _port_series(
-    store: Any, ports: list[tuple[str, str]], since: float, until: float
-) -> list[tuple[float, float, float]]:
-    """The ports' chosen counters summed per half hour (a port: its mean over the bucket)."""
-    match = " OR ".join("(switch = ? AND port = ?)" for _ in ports)
-    params: list[Any] = [since, until, *[x for pair in ports for x in pair]]
-    sql = f"""
-    WITH per_port AS (
-      SELECT floor(("end" - 0.001) / {PORT_BUCKET}) * {PORT_BUCKET} AS bucket, switch, ifindex,
-             avg(in_bps) AS in_bps, avg(out_bps) AS out_bps
-      FROM {{src}} WHERE chosen AND "end" > ? AND "end" <= ? AND ({match}) GROUP BY ALL)
-    SELECT bucket, sum(in_bps), sum(out_bps) FROM per_port GROUP BY bucket ORDER BY bucket"""
-    rows = store.query(sql, "raw", params, (since, until))
-    return [(float(b), float(i or 0), float(o or 0)) for b, i, o in rows]
-
-
 def port_graphs(asn: int, now: float | None = None) -> list[PortGraph]:
     """The member's ports on each exchange with a port store: a week's series and figures."""
-    from lakou.portal.ports_views import store_directory
-    from lakou.ports import PortStore
-    from lakou.ports.store import PortStoreError, percentile
+    from lakou.portal import port_store_directory
+    from lakou.ports import PortStore, PortStoreError, ports_week
 
     now = time.time() if now is None else now
     since = now - PORT_DAYS * 86400
@@ -115,24 +98,23 @@ def port_graphs(asn: int, now: float | None = None) -> list[PortGraph]:
         by_exchange.setdefault(slug, []).append((switch, port))
     graphs = []
     for slug, ports in sorted(by_exchange.items()):
-        directory = store_directory(slug)
+        directory = port_store_directory(slug)
         if not directory.is_dir():
             continue
         names = [f"{s}:{p}" for s, p in ports]
         try:
-            series = _port_series(PortStore(directory), ports, since, now)
+            week = ports_week(PortStore(directory), ports, since, now, PORT_BUCKET)
         except PortStoreError as exc:
             graphs.append(PortGraph(slug, names, [], 0.0, 0.0, 0.0, str(exc)))
             continue
-        inputs = sorted(i for _b, i, _o in series)
         graphs.append(
             PortGraph(
                 exchange=slug,
                 ports=names,
-                series=series,
-                mean_bps=sum(inputs) / len(inputs) if inputs else 0.0,
-                peak_bps=inputs[-1] if inputs else 0.0,
-                p95_bps=percentile(inputs, 95),
+                series=week["series"],
+                mean_bps=week["mean_bps"],
+                peak_bps=week["peak_bps"],
+                p95_bps=week["p95_bps"],
             )
         )
     return graphs

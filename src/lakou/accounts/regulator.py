@@ -17,8 +17,7 @@ from typing import Any
 from django.db.models import Count
 
 from lakou import routeserver  # the engine's door, asked at each call
-from lakou.portal import lg_queries as q
-from lakou.portal import traffic_queries as tq
+from lakou.portal import ask_each, route_servers, traffic_view
 from lakou.registry import models as m
 
 
@@ -54,12 +53,10 @@ class RegulatorView:
 
 
 def _port_week(slug: str) -> dict[str, Any] | None:
-    from lakou.portal.ports_views import store_directory
-    from lakou.ports import PortStore
-    from lakou.ports.store import PortStoreError
-    from lakou.ports.web import exchange_page
+    from lakou.portal import port_store_directory
+    from lakou.ports import PortStore, PortStoreError, exchange_page
 
-    directory = store_directory(slug)
+    directory = port_store_directory(slug)
     if not directory.is_dir():
         return None
     try:
@@ -76,7 +73,7 @@ def _port_week(slug: str) -> dict[str, Any] | None:
 def _route_servers() -> dict[str, RouteServerState]:
     """Sessions up per configured route server (counts only)."""
     out = {}
-    for answer in q.ask_each(q.route_servers(), routeserver.lg_neighbours):
+    for answer in ask_each(route_servers(), routeserver.lg_neighbours):
         state = RouteServerState(answer.route_server.name, error=answer.error)
         for n in answer.value or []:
             state.sessions += 1
@@ -86,7 +83,7 @@ def _route_servers() -> dict[str, RouteServerState]:
 
 
 def regulator_view(days: int) -> RegulatorView:
-    traffic = tq.traffic(days)
+    traffic = traffic_view(days)
     figures = {f.slug: f for f in traffic.exchanges}
     live = _route_servers()
     exchanges = []

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from lakou.accounts.regulator import regulator_view
 from lakou.accounts.roles import is_regulator, is_staff
-from lakou.portal import traffic_queries as tq
+from lakou.portal import TRAFFIC_PERIODS, parse_days
 
 
 @login_required
@@ -21,5 +21,5 @@ from lakou.portal import traffic_queries as tq
 def regulator(request: HttpRequest) -> HttpResponse:
     if not (is_regulator(request.user) or is_staff(request.user)):
         raise Http404
-    view = regulator_view(tq.parse_days(request.GET.get("days")))
-    return render(request, "accounts/regulator.html", {"view": view, "periods": tq.PERIODS})
+    view = regulator_view(parse_days(request.GET.get("days")))
+    return render(request, "accounts/regulator.html", {"view": view, "periods": TRAFFIC_PERIODS})

@@ -3,7 +3,6 @@ collect every switch at an interval into the port store, report rates and percen
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -65,7 +64,7 @@ def _switch_from_options(target: str, **opts: Any) -> Any:
 )
 def poll(targets: tuple[str, ...], what: str, fmt: str, **opts: Any) -> None:
     """Poll switches once (in parallel) and print their interfaces' counters."""
-    from lakou.ports.snmp import poll_switches
+    from lakou.ports import poll_switches
 
     if opts.get("user") and not opts.get("version"):
         opts["version"] = "3"
@@ -132,7 +131,9 @@ def _store_dir(ctx: Context, config: Any, store: str | None, exchange: str | Non
     if config is not None and config.store:
         return str(config.store)
     if exchange:
-        return str(Path(ctx.config.core.data_dir) / "ports" / exchange)
+        from lakou.ports import exchange_store_directory
+
+        return str(exchange_store_directory(ctx.config.core.data_dir, exchange))
     raise click.UsageError(_("give --store DIR (or store: in the switches file)"))
 
 
@@ -142,7 +143,7 @@ def _from_registry(ctx: Context, exchange: str) -> Any:
     from django.core.exceptions import ObjectDoesNotExist
     from pydantic import ValidationError
 
-    from lakou.registry.ports import ports_config
+    from lakou.registry import ports_config
 
     try:
         return ports_config(exchange)
@@ -179,17 +180,11 @@ def collect(
     sflow_port: int | None,
 ) -> None:
     """Poll every switch at an interval and store per-port rates (long-running)."""
-    from lakou.ports.collect import Collector
-    from lakou.ports.store import open_store
+    from lakou.ports import run_collector
 
     if bool(switches_file) == bool(exchange):
         raise click.UsageError(_("give either --switches FILE or --exchange SLUG"))
     config = _load(switches_file) if switches_file else _from_registry(ctx, exchange or "")
-    if interval is not None:
-        config.interval = interval
-    collector = Collector(config, open_store(_store_dir(ctx, config, store, exchange)))
-    if sflow_port is not None:
-        _listen_sflow(collector, sflow_port)
 
     def report(r: Any) -> None:
         click.echo(
@@ -200,43 +195,16 @@ def collect(
         for failure in r.failed:
             click.echo(f"  {failure}", err=True)
 
-    import signal
-    import threading
-
-    stop = threading.Event()
-    # systemd stops the service with SIGTERM: end the round, store what is pending.
-    signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
-    try:
-        with contextlib.suppress(KeyboardInterrupt):
-            collector.run(rounds=rounds, on_round=report, stop=stop)
-        collector.flush()
-    finally:
-        collector.store.close()
-    counts = dict(collector.tracker.tally.reasons)
+    counts = run_collector(
+        config,
+        _store_dir(ctx, config, store, exchange),
+        interval=interval,
+        rounds=rounds,
+        sflow_port=sflow_port,
+        on_round=report,
+    )
     if counts:
         click.echo(_("intervals by outcome: {counts}").format(counts=counts))
-
-
-def _listen_sflow(collector: Any, port: int) -> None:
-    import socket
-    import threading
-    import time
-
-    from lakou.flows import decode_sflow as decode
-
-    sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    sock.bind(("::", port))
-
-    def loop() -> None:
-        while True:
-            payload, _peer = sock.recvfrom(65535)
-            try:
-                collector.sflow(decode(payload), time.time())
-            except ValueError:
-                continue  # a malformed datagram: the flow collector counts those
-
-    threading.Thread(target=loop, daemon=True, name="sflow-counters").start()
 
 
 @cli.command()
@@ -262,34 +230,18 @@ def report(
     as_json: bool,
 ) -> None:
     """Exchange (or member) traffic: mean, peak, 95th percentile, utilisation."""
-    import time
-
-    from lakou.ports.store import PortStore, PortStoreError, cross_check_rows, open_store
-    from lakou.ports.web import PERIODS
+    from lakou.ports import PortStoreError, port_report
 
     config = _load(switches_file) if switches_file else None
-    port_store = open_store(_store_dir(ctx, config, store, exchange))
-    seconds, bucket = PERIODS[period]
-    until = time.time()
     try:
-        stats = port_store.statistics(until - seconds, until, bucket)
-        series = port_store.total_series(until - seconds, until, bucket, member=member)
-        # the cross-check reads raw rows of both sources: the Parquet store's query
-        checks = (
-            cross_check_rows(port_store, until - seconds, until)
-            if isinstance(port_store, PortStore)
-            else []
-        )
+        found = port_report(_store_dir(ctx, config, store, exchange), period, member)
     except PortStoreError as exc:
         raise click.ClickException(str(exc)) from None
-    finally:
-        port_store.close()
     if as_json:
-        json.dump(
-            {"statistics": stats, "series": series, "cross_check": checks}, sys.stdout, indent=2
-        )
+        json.dump(found, sys.stdout, indent=2)
         click.echo()
         return
+    stats, series, checks = found["statistics"], found["series"], found["cross_check"]
     click.echo(
         _("{period}: {ports} ports, {members} members, {points} points").format(
             period=period, ports=stats["ports"], members=stats["members"], points=stats["points"]
@@ -333,25 +285,16 @@ def macs(ctx: Context, exchange: str, as_json: bool, show_all: bool) -> None:
     """MACs the switches learned behind members' ports beside the registered ones."""
     from dataclasses import asdict
 
-    from lakou.ports.macs import OK, compare
-    from lakou.ports.snmp import poll_switches
-    from lakou.registry.ports import port_members, registered_macs
+    from lakou.ports import mac_findings
+    from lakou.registry import port_members, registered_macs
 
     config = _from_registry(ctx, exchange)
-    polls = poll_switches(
-        [s for s in config.switches if s.poll], lags=False, lldp=False, forwarding=True
+    findings, errors = mac_findings(
+        config.switches, registered_macs(exchange), port_members(exchange)
     )
-    discovered = []
-    for poll in polls:
-        if not poll.ok:
-            click.echo(poll.error, err=True)
-            continue
-        names = {p.ifindex: p.name for p in poll.ports}
-        for entry in poll.forwarding:
-            if entry.ifindex is not None and entry.ifindex in names:
-                discovered.append((poll.switch, names[entry.ifindex], entry))
-    findings = compare(discovered, registered_macs(exchange), port_members(exchange))
-    shown = [f for f in findings if show_all or f.kind != OK]
+    for error in errors:
+        click.echo(error, err=True)
+    shown = [f for f in findings if show_all or f.kind != "ok"]
     if as_json:
         json.dump([asdict(f) for f in shown], sys.stdout, indent=2)
         click.echo()
@@ -376,24 +319,17 @@ def macs(ctx: Context, exchange: str, as_json: bool, show_all: bool) -> None:
 @pass_context
 def demo(ctx: Context, exchange: str | None, store: str | None, days: int, members: int) -> None:
     """Fill a store with demo port traffic through sFlow counter samples."""
-    import shutil
-    import time
-
-    from lakou.ports.demo import fill
+    from lakou.ports import NotADemoStore, make_demo
 
     directory = Path(_store_dir(ctx, None, store, exchange))
-    marker = directory / ".lakou-ports-demo"
-    if directory.exists() and any(directory.iterdir()):
-        if not marker.exists():
-            raise click.ClickException(
-                _("{directory} holds a store that is not a demo: not overwritten").format(
-                    directory=directory
-                )
+    try:
+        stats = make_demo(directory, members=members, days=days)
+    except NotADemoStore:
+        raise click.ClickException(
+            _("{directory} holds a store that is not a demo: not overwritten").format(
+                directory=directory
             )
-        shutil.rmtree(directory)  # idempotent: the demo's week, not two weeks stacked
-    port_store = fill(directory, time.time(), members=members, days=days)
-    marker.write_text("demo port traffic (lakou ports demo)\n")
-    stats = port_store.statistics(time.time() - days * 86400, time.time(), 1800)
+        ) from None
     click.echo(
         _("{directory}: {ports} ports, {days} days, peak {peak}").format(
             directory=directory, ports=stats["ports"], days=days, peak=_bits(stats["peak_bps"])

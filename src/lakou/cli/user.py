@@ -43,11 +43,11 @@ def add(ctx: Context, username: str, member: str | None, role: str, email: str) 
     """Create USERNAME (or give it one more role)."""
     asn = _asn(member)
     ctx.setup_django()
-    from lakou.accounts import manage
+    from lakou.accounts import AccountError, add_user, set_password_path
 
     try:
-        user, created = manage.add_user(username, role, asn, email)
-    except manage.AccountError as err:
+        user, created = add_user(username, role, asn, email)
+    except AccountError as err:
         raise click.ClickException(str(err)) from None
     what = f"AS{asn}" if asn else role
     if created:
@@ -61,7 +61,7 @@ def add(ctx: Context, username: str, member: str | None, role: str, email: str) 
             % {"user": username, "role": role, "what": what}
         )
     origin = (ctx.config.portal.trusted_origins or [f"http://{ctx.config.portal.listen}"])[0]
-    link = f"{origin.rstrip('/')}{manage.set_password_path(user)}"
+    link = f"{origin.rstrip('/')}{set_password_path(user)}"
     click.echo(_("To choose a password, the user opens (once, within 3 days):"))
     click.echo(f"  {link}")
     _mail_invitation(user, asn, link, ctx.lang)
@@ -79,15 +79,15 @@ def add(ctx: Context, username: str, member: str | None, role: str, email: str) 
 
 def _mail_invitation(user: Any, asn: int | None, link: str, lang: str) -> None:
     """Mail the address too when the user has an e-mail and portal.smtp is set."""
-    from lakou.accounts import mail
+    from lakou.accounts import MailError, deliver_mail, invitation_mail, mail_enabled
     from lakou.registry.models import Network
 
-    if not user.email or user.has_usable_password() or not mail.enabled():
+    if not user.email or user.has_usable_password() or not mail_enabled():
         return
     network = Network.objects.filter(asn=asn).first() if asn else None
     try:
-        mail.deliver([mail.invitation(user, network, link, None, lang)])
-    except mail.MailError as err:
+        deliver_mail([invitation_mail(user, network, link, None, lang)])
+    except MailError as err:
         click.echo(_("warning: the address was not mailed: %s") % err, err=True)
     else:
         click.echo(_("The address was also mailed to %s.") % user.email)
@@ -100,11 +100,11 @@ def _mail_invitation(user: Any, asn: int | None, link: str, lang: str) -> None:
 def password(ctx: Context, username: str, password: str) -> None:
     """Set USERNAME's password (asked twice, not echoed)."""
     ctx.setup_django()
-    from lakou.accounts import manage
+    from lakou.accounts import AccountError, find_user, set_password
 
     try:
-        manage.set_password(manage.find_user(username), password)
-    except manage.AccountError as err:
+        set_password(find_user(username), password)
+    except AccountError as err:
         raise click.ClickException(str(err)) from None
     click.echo(_("Password of %s set.") % username)
 
@@ -124,11 +124,11 @@ def password(ctx: Context, username: str, password: str) -> None:
 def apikey(ctx: Context, username: str, scope: str, days: int) -> None:
     """Make an API key for USERNAME; it is shown once, on the last line."""
     ctx.setup_django()
-    from lakou.accounts import keys, manage
+    from lakou.accounts import AccountError, ApiKeyError, create_api_key, find_user
 
     try:
-        row, key = keys.create_key(manage.find_user(username), scope=scope, days=days)
-    except (manage.AccountError, keys.ApiKeyError) as err:
+        row, key = create_api_key(find_user(username), scope=scope, days=days)
+    except (AccountError, ApiKeyError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(
         _(
@@ -152,11 +152,11 @@ def apikey(ctx: Context, username: str, scope: str, days: int) -> None:
 def revoke_key(ctx: Context, username: str, prefix: str) -> None:
     """Revoke USERNAME's API key PREFIX (as `lakou user keys` lists it)."""
     ctx.setup_django()
-    from lakou.accounts import keys, manage
+    from lakou.accounts import AccountError, find_user, revoke_api_key
 
     try:
-        count = keys.revoke(manage.find_user(username), prefix)
-    except manage.AccountError as err:
+        count = revoke_api_key(find_user(username), prefix)
+    except AccountError as err:
         raise click.ClickException(str(err)) from None
     if not count:
         raise click.ClickException(
@@ -173,12 +173,12 @@ def list_keys(ctx: Context, username: str) -> None:
     ctx.setup_django()
     from django.utils import timezone
 
-    from lakou.accounts import manage
+    from lakou.accounts import AccountError, find_user
     from lakou.accounts.models import ApiKey
 
     try:
-        user = manage.find_user(username)
-    except manage.AccountError as err:
+        user = find_user(username)
+    except AccountError as err:
         raise click.ClickException(str(err)) from None
     now = timezone.now()
     for row in ApiKey.objects.filter(user=user):
@@ -198,11 +198,11 @@ def list_keys(ctx: Context, username: str) -> None:
 def remind_keys(ctx: Context, days: int) -> None:
     """E-mail each API key's owner once before the key expires (the key-reminders job)."""
     ctx.setup_django()
-    from lakou.accounts import mail
+    from lakou.accounts import MailError, remind_key_owners
 
     try:
-        reminders = mail.remind_keys(ctx.core.data_dir, days=days, lang=ctx.lang)
-    except mail.MailError as err:
+        reminders = remind_key_owners(ctx.core.data_dir, days=days, lang=ctx.lang)
+    except MailError as err:
         raise click.ClickException(str(err)) from None
     for r in reminders:
         values = {"prefix": r.prefix, "user": r.username, "email": r.email}

@@ -75,11 +75,11 @@ def bilateral(asn: int, now: float | None = None) -> dict[int, int]:
 def route_server_peers(asn: int) -> tuple[dict[int, list[str]], list[str]]:
     """Peers with which ``asn`` has established sessions on the same route server and
     family (so routes flow between them), and the route servers that did not answer."""
-    from lakou.portal import lg_queries as q
+    from lakou.portal import route_server_neighbours
 
     up: dict[tuple[str, int], set[int]] = {}
     errors = []
-    for answer in q.neighbours():
+    for answer in route_server_neighbours():
         if answer.error:
             errors.append(answer.error)
         for row in answer.value or []:

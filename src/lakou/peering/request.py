@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lakou.accounts import mail
+from lakou.accounts import MailError, compose_mail, deliver_mail, site_name
 from lakou.peering.models import PeeringProfile, PeeringRequest
 from lakou.registry import models as m
 
@@ -77,14 +77,14 @@ def send_request(network: m.Network, peer: m.Network, user: Any) -> PeeringReque
         "user": user,
         "addresses": addresses,
         "reply_to": reply,
-        "site_name": mail.site_name(),
+        "site_name": site_name(),
     }
-    message = mail.compose(
+    message = compose_mail(
         ", ".join(to), "peering/mail/request", context, lang, reply_to=", ".join(reply)
     )
     try:
-        mail.deliver([message])
-    except mail.MailError as exc:
+        deliver_mail([message])
+    except MailError as exc:
         raise RequestError(str(exc)) from None
     return PeeringRequest.objects.create(
         network=network,

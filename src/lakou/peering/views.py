@@ -13,8 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lakou.accounts.member_data import network_or_404
-from lakou.accounts.roles import admin_asns, is_staff, may_read_member
+from lakou.accounts import admin_asns, is_staff, may_read_member, network_or_404
 from lakou.peering import announce
 from lakou.peering.data import peering_view
 from lakou.peering.models import LANGUAGES, PeeringProfile

@@ -3,7 +3,7 @@
 Served at ``/api/`` with its OpenAPI description at ``/api/openapi.json`` and docs at
 ``/api/docs`` (assets served locally, no CDN). It shows what the public pages show and
 nothing more: no contacts, no MAC addresses. Writes go through the admin or the CLI.
-The one exception, ``/api/members/{asn}/...``, needs an API key (``lakou.accounts.api``).
+The one exception, ``/api/members/{asn}/...``, needs an API key (``lakou.accounts``' routers).
 The registry answers are kept whole in memory for anonymous callers until the registry
 changes (:mod:`lakou.portal.pagecache`).
 """
@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 
 from lakou import __version__
-from lakou.accounts.api import router as members_router
-from lakou.accounts.member_read_api import router as member_read_router
+from lakou.accounts import member_read_api_router as member_read_router
+from lakou.accounts import members_api_router as members_router
 from lakou.portal import queries
 from lakou.portal.lg_api import router as lg_router
 from lakou.portal.pagecache import mark_public

@@ -158,11 +158,12 @@ def _routes_out(
         total=rows.total,
         limit=rows.limit,
         offset=rows.offset,
-        routes=[_route(row) for row in rows.items],
+        routes=[route_out(row) for row in rows.items],
     )
 
 
-def _route(row: q.RouteRow) -> RouteOut:
+def route_out(row: q.RouteRow) -> RouteOut:
+    """A looking-glass route row as the API gives it (the member API too)."""
     r = row.route
     return RouteOut(
         route_server=r.route_server,
@@ -302,7 +303,7 @@ def _found(prefix: str, asn: int | None, limit: int, offset: int, lang: str | No
         total=rows.total,
         limit=rows.limit,
         offset=rows.offset,
-        routes=[_route(row) for row in rows.items],
+        routes=[route_out(row) for row in rows.items],
         errors=errors,
     )
 

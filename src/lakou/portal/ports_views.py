@@ -4,7 +4,7 @@ Aggregate bits per second over a day, a week, a month and a year, with the peak,
 95th percentile and the mean, the number of members and ports and the utilisation of
 their capacity, like the best public exchange statistics pages. Figures come from the
 port engine's store (``<data_dir>/ports/<exchange>``, written by ``lakou ports
-collect``) through :func:`lakou.ports.web.exchange_page`; charts are the locally served
+collect``) through :func:`lakou.ports.exchange_page`; charts are the locally served
 plotly of :mod:`lakou.portal.traffic_views`. No store yet is a message, not an error.
 """
 
@@ -25,13 +25,15 @@ from lakou.registry import models as m
 
 
 def store_directory(slug: str) -> Path:
-    return Path(settings.LAKOU_CONFIG.core.data_dir) / "ports" / slug
+    """The exchange's port store (``<data_dir>/ports/<slug>``)."""
+    from lakou.ports import exchange_store_directory
+
+    return exchange_store_directory(settings.LAKOU_CONFIG.core.data_dir, slug)
 
 
 @require_GET
 def exchange_ports(request: HttpRequest, slug: str) -> HttpResponse:
-    from lakou.ports.store import PortStore, PortStoreError
-    from lakou.ports.web import exchange_page
+    from lakou.ports import PortStore, PortStoreError, exchange_page
 
     exchange = m.Exchange.objects.filter(slug=slug).first()
     if exchange is None:
@@ -85,8 +87,7 @@ def exchange_ports(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_member_required
 def exchange_port_members(request: HttpRequest, slug: str) -> HttpResponse:
     """For staff: each member's traffic over the last week, from its ports or LAG."""
-    from lakou.ports.store import PortStore, PortStoreError
-    from lakou.ports.web import member_rows
+    from lakou.ports import PortStore, PortStoreError, member_rows
 
     exchange = m.Exchange.objects.filter(slug=slug).first()
     if exchange is None:

@@ -7,12 +7,16 @@ interval starts the next one at once rather than queueing; the missed time shows
 in the series (the rates refuse to average across it). sFlow counter samples, when a
 listener is given, are turned into readings the same way and stored with ``source=sflow``;
 for a switch whose ``counters_from`` is the other source they are kept as a cross-check
-(``chosen=false``).
+(``chosen=false``). :func:`run_collector` is ``lakou ports collect``: the collector on a
+store, its sFlow listener, and a clean end on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +27,7 @@ from lakou.ports.config import PortsConfig
 from lakou.ports.counters import Rate, RateTracker
 from lakou.ports.records import PortCounters, SwitchPoll
 from lakou.ports.snmp import poll_switches
-from lakou.ports.store import PortSeries, PortStore
+from lakou.ports.store import PortSeries, PortStore, open_store
 
 log = logging.getLogger("lakou.ports")
 
@@ -143,3 +147,54 @@ class Collector:
 
 def default_store(config: PortsConfig, fallback: Path) -> PortStore:
     return PortStore(Path(config.store) if config.store else fallback)
+
+
+def listen_sflow(collector: Collector, port: int) -> None:
+    """Read sFlow datagrams on UDP ``port`` (IPv6 and IPv4) in a daemon thread and give
+    their counter samples to ``collector``."""
+    from lakou.flows import decode_sflow as decode
+
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    sock.bind(("::", port))
+
+    def loop() -> None:
+        while True:
+            payload, _peer = sock.recvfrom(65535)
+            try:
+                collector.sflow(decode(payload), time.time())
+            except ValueError:
+                continue  # a malformed datagram: the flow collector counts those
+
+    threading.Thread(target=loop, daemon=True, name="sflow-counters").start()
+
+
+def run_collector(
+    config: PortsConfig,
+    store: str,
+    *,
+    interval: int | None = None,
+    rounds: int | None = None,
+    sflow_port: int | None = None,
+    on_round: Callable[[RoundReport], None] | None = None,
+) -> dict[str, int]:
+    """Poll every switch of ``config`` into the store ``store`` (a directory or a
+    ``clickhouse://`` URL, :func:`~lakou.ports.store.open_store`) every ``interval``
+    seconds (default: the file's), ``rounds`` times or until Ctrl-C or SIGTERM (systemd's
+    stop: the round ends, what is pending is stored); with ``sflow_port``, also the sFlow
+    counter samples received there. Returns the intervals by outcome (the rates'
+    reasons)."""
+    if interval is not None:
+        config.interval = interval
+    collector = Collector(config, open_store(store))
+    if sflow_port is not None:
+        listen_sflow(collector, sflow_port)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            collector.run(rounds=rounds, on_round=on_round, stop=stop)
+        collector.flush()
+    finally:
+        collector.store.close()
+    return dict(collector.tracker.tally.reasons)

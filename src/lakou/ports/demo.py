@@ -5,14 +5,18 @@ minutes per port), decodes them with :func:`lakou.flows.sflow.decode` and feeds 
 the collector, so the store holds exactly what a real deployment would: rates from
 counter deltas, then hourly and daily roll-ups. Traffic follows a daily curve (busy
 evenings, quiet nights) with deterministic noise, members on 1 and 10 Gb/s ports, one of
-them on a LAG of two.
+them on a LAG of two. :func:`make_demo` is ``lakou ports demo``: a store marked as the
+demo's, refilled on each run, never a store that is not a demo.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import shutil
+import time
 from pathlib import Path
+from typing import Any
 
 from lakou.flows import decode_sflow as decode
 from lakou.ports.collect import Collector
@@ -22,6 +26,15 @@ from lakou.ports.testing import InterfaceCounters, sflow_counter_datagram
 
 AGENT = "192.0.2.250"
 STEP = 300
+DEMO_MARKER = ".lakou-ports-demo"  # a store the demo made, which the demo may refill
+
+
+class NotADemoStore(ValueError):
+    """The directory holds a port store the demo did not make: it is left alone."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(str(directory))
+        self.directory = directory
 
 
 def fill(
@@ -64,3 +77,18 @@ def fill(
     collector.flush()
     store.rollup(now)
     return store
+
+
+def make_demo(directory: Path, *, members: int = 8, days: int = 7) -> dict[str, Any]:
+    """Fill ``directory`` with ``days`` of demo port traffic ending now, replacing an
+    earlier demo (the demo's week, not two weeks stacked), and mark it as the demo's;
+    :class:`NotADemoStore` if it holds another store. Returns the store's statistics
+    over those days (half-hour points)."""
+    marker = directory / DEMO_MARKER
+    if directory.exists() and any(directory.iterdir()):
+        if not marker.exists():
+            raise NotADemoStore(directory)
+        shutil.rmtree(directory)
+    store = fill(directory, time.time(), members=members, days=days)
+    marker.write_text("demo port traffic (lakou ports demo)\n")
+    return store.statistics(time.time() - days * 86400, time.time(), 1800)

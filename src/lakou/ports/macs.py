@@ -9,6 +9,9 @@ unknown ports carry everyone's MACs and prove nothing):
 - ``unregistered``: a MAC behind a member's port that nobody registered;
 - ``other_member``: a MAC registered for one member seen behind another member's port;
 - ``not_seen``: a registered MAC seen behind none of the member's ports.
+
+:func:`mac_findings` is ``lakou ports macs``: it reads the switches' forwarding tables
+and compares.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from lakou.ports.config import Switch
 from lakou.ports.records import ForwardingEntry
 
 OK = "ok"
@@ -55,3 +59,28 @@ def compare(
         if mac not in seen:
             findings.append(MacFinding(mac, NOT_SEEN, owner))
     return sorted(set(findings), key=lambda f: (f.mac, f.kind, f.seen_at))
+
+
+def mac_findings(
+    switches: Iterable[Switch],
+    registered: Mapping[str, str],
+    port_members: Mapping[tuple[str, str], str],
+) -> tuple[list[MacFinding], list[str]]:
+    """Poll the forwarding tables of the ``switches`` polled by SNMP (all at once) and
+    :func:`compare` what they learned behind named ports with ``registered`` (MAC ->
+    member) and ``port_members`` ((switch, port name) -> member). Returns the findings
+    and a message per switch that did not answer."""
+    from lakou.ports.snmp import poll_switches
+
+    polls = poll_switches([s for s in switches if s.poll], lags=False, lldp=False, forwarding=True)
+    errors: list[str] = []
+    discovered = []
+    for poll in polls:
+        if not poll.ok:
+            errors.append(str(poll.error))
+            continue
+        names = {p.ifindex: p.name for p in poll.ports}
+        for entry in poll.forwarding:
+            if entry.ifindex is not None and entry.ifindex in names:
+                discovered.append((poll.switch, names[entry.ifindex], entry))
+    return compare(discovered, registered, port_members), errors

@@ -90,6 +90,12 @@ class PortSeries(Protocol):
     def close(self) -> None: ...
 
 
+def exchange_store_directory(data_dir: str | Path, exchange: str) -> Path:
+    """``<data_dir>/ports/<exchange>``: the store ``lakou ports collect --exchange`` fills
+    and the portal's port pages read (the one place that knows it)."""
+    return Path(data_dir) / "ports" / exchange
+
+
 def open_store(spec: str) -> PortSeries:
     """A directory (Parquet + DuckDB) or ``clickhouse://[user[:password]@]host[:port]/db``."""
     if spec.startswith("clickhouse://"):

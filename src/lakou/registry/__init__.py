@@ -7,8 +7,9 @@ typed and without Django objects (:mod:`lakou.exchange`): :func:`exchange_view` 
 exchange by slug), :func:`all_exchanges`, :func:`switch_addresses` (the sFlow agents of
 the exchange's switches); :func:`registry_fingerprint` (one query telling whether
 anything in the registry changed, for the portal's caches); PeeringDB's side
-(:func:`prefill_member`, :func:`compare_with_peeringdb`, :class:`PeeringDBRegistryError`).
-Django's own ways in
+(:func:`prefill_member`, :func:`compare_with_peeringdb`, :class:`PeeringDBRegistryError`);
+for ``lakou ports``, :func:`ports_config` (the switches to poll and the members' ports),
+:func:`port_members` and :func:`registered_macs`. Django's own ways in
 (``models``, ``admin``, ``apps``, ``migrations``) are imported by path. Names are loaded
 on first use.
 """
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         prefill_member,
     )
     from lakou.registry.peeringdb import compare as compare_with_peeringdb
+    from lakou.registry.ports import port_members, ports_config, registered_macs
 
 __all__ = [
     "MemberPrefill",
@@ -37,6 +39,8 @@ __all__ = [
     "registry_fingerprint",
     "switch_addresses",
 ]
+__all__ += ["port_members", "ports_config", "registered_macs"]
+_PORTS = {"port_members", "ports_config", "registered_macs"}  # in lakou.registry.ports
 # PeeringDB's side in the registry (``lakou peeringdb prefill`` and ``compare``)
 _PEERINGDB = {
     "MemberPrefill": "MemberPrefill",
@@ -55,6 +59,10 @@ def __getattr__(name: str) -> Any:
         from lakou.registry import peeringdb
 
         return getattr(peeringdb, _PEERINGDB[name])
+    if name in _PORTS:
+        from lakou.registry import ports
+
+        return getattr(ports, name)
     if name in __all__:
         from lakou.registry import engines
 

@@ -9,7 +9,7 @@ more (its contacts are added to these).
 from __future__ import annotations
 
 from lakou.registry import models as m
-from lakou.watch.notify import Contact
+from lakou.watch import Contact
 
 
 def registry_contacts(language: str = "en") -> list[Contact]:

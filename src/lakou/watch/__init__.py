@@ -4,22 +4,52 @@ One run (:func:`watch_once`) observes what it is given (LAN hygiene findings fro
 :mod:`lakou.lan`, route-server sessions from the looking glass), folds the observations
 into the event book (open, seen again, back to normal, deduplicated by key) and mails
 each contact one message with the changes that concern it. No Django.
+
+The door: :func:`watch_once`; the book (:class:`EventBook`, :class:`EventBookError`,
+:class:`Event`, :class:`Change`, :class:`Observation`); the observation makers
+(:func:`from_findings`, :func:`from_neighbours`, :func:`from_lan_prefix_routes`,
+:func:`from_collector`); who is told (:class:`Contact`, :func:`load_contacts`,
+:class:`QuietHours`); the SMTP client the portal's mail goes through too
+(:class:`Smtp`, :func:`send_mail`, :class:`NotifyError`). Names are loaded on first use.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from lakou.watch.events import Change, Event, EventBook, EventBookError, Observation
-from lakou.watch.notify import Contact, NotifyError, Smtp, load_contacts, notify
-from lakou.watch.quiet import QuietHours, route
-from lakou.watch.sources import (
-    from_collector,
-    from_findings,
-    from_lan_prefix_routes,
-    from_neighbours,
-)
+from lakou.doors import lazy_door
+
+if TYPE_CHECKING:
+    from lakou.watch.events import Change, Event, EventBook, EventBookError, Observation
+    from lakou.watch.notify import Contact, NotifyError, Smtp, load_contacts
+    from lakou.watch.notify import send as send_mail
+    from lakou.watch.once import watch_once
+    from lakou.watch.quiet import QuietHours
+    from lakou.watch.sources import (
+        from_collector,
+        from_findings,
+        from_lan_prefix_routes,
+        from_neighbours,
+    )
+
+_WHERE = {  # name -> "module" or "module:name there"
+    "Change": "events",
+    "Event": "events",
+    "EventBook": "events",
+    "EventBookError": "events",
+    "Observation": "events",
+    "Contact": "notify",
+    "NotifyError": "notify",
+    "Smtp": "notify",
+    "load_contacts": "notify",
+    "send_mail": "notify:send",
+    "watch_once": "once",
+    "QuietHours": "quiet",
+    "from_collector": "sources",
+    "from_findings": "sources",
+    "from_lan_prefix_routes": "sources",
+    "from_neighbours": "sources",
+}
 
 __all__ = [
     "Change",
@@ -36,41 +66,8 @@ __all__ = [
     "from_lan_prefix_routes",
     "from_neighbours",
     "load_contacts",
+    "send_mail",
     "watch_once",
 ]
 
-
-def watch_once(
-    state: str | Path,
-    now: int,
-    observations: dict[str, list[Observation]],
-    contacts: list[Contact],
-    exchange: str,
-    smtp: Smtp | None,
-    settle_seconds: int = 0,
-) -> dict[str, Any]:
-    """Fold one run's observations (per source) into the book at ``state``; mail the
-    changes (unless ``smtp`` is None); save the book only once the mail went out, so a
-    mail server that is down makes the next run send them again."""
-    book = EventBook.load(state, settle_seconds)
-    flat = [o for obs in observations.values() for o in obs]
-    changes = book.update(now, flat, set(observations))
-    per_contact, book.held = route(changes, contacts, book.held, now)
-    sent = notify(per_contact, exchange, smtp) if contacts else []
-    book.save(state)
-    return {
-        "changes": [
-            {
-                "change": c.change,
-                "key": c.event.key,
-                "severity": c.event.severity,
-                "asn": c.event.asn,
-                "kind": c.event.kind,
-                "subject": c.event.subject,
-            }
-            for c in changes
-        ],
-        "open": len(book.open_events()),
-        "held": sum(len(v) for v in book.held.values()),
-        "sent": sent,
-    }
+__getattr__ = lazy_door(__name__, _WHERE)
