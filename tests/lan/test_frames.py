@@ -135,14 +135,14 @@ def test_text_from_the_wire_cannot_drive_the_terminal() -> None:
 
 @given(st.binary(max_size=300))
 def test_reading_sampled_headers_never_breaks(junk: bytes) -> None:
-    from lakou.lan.observe import sampled_headers
+    from lakou.flows import sampled_headers
 
     sampled_headers(junk)
     sampled_headers(b"\x00\x00\x00\x05" + junk)
 
 
 def test_sampled_headers_are_the_frames_cut_as_the_switch_cut_them() -> None:
-    from lakou.lan.observe import sampled_headers
+    from lakou.flows import sampled_headers
 
     frames = [t.dhcp_discover(MAC), t.stp_bpdu(MAC), t.cdp(MAC)]
     payload = t.sflow_datagram("192.0.2.250", [t.Sample(f) for f in frames])

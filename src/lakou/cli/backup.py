@@ -1,7 +1,7 @@
 """``lakou backup``: the registry, configuration, secrets and route-server state in one file.
 
-The work is done by :mod:`lakou.registry.backup`; this parses, calls it, and prints what
-went into the archive.
+The work is done by the registry's :func:`~lakou.registry.make_backup`; this parses, calls
+it, and prints what went into the archive.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from lakou.i18n import _, language
 def cli(ctx: Context, out: Path, with_flows: bool) -> None:
     """Save the registry (online), configuration, secrets and route-server state."""
     ctx.setup_django()
-    from lakou.registry.backup import BackupError, backup
+    from lakou.registry import BackupError, make_backup
 
     with language(ctx.lang):
         try:
-            report = backup(ctx.config, out, with_flows=with_flows)
+            report = make_backup(ctx.config, out, with_flows=with_flows)
         except BackupError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(

@@ -32,8 +32,7 @@ def import_cmd(ctx: Context, file: str, slug: str, lan: str | None, dry_run: boo
     """Import route-server clients (members, addresses, sessions, AS-SETs, limits,
     BGP passwords and per-client options)."""
     ctx.setup_django()
-    from lakou.registry.arouteserver import ClientsError, import_clients
-    from lakou.registry.slugs import UnknownExchange, get_exchange
+    from lakou.registry import ClientsError, UnknownExchange, get_exchange, import_clients
 
     with translated(ctx):
         try:
@@ -61,8 +60,8 @@ def import_cmd(ctx: Context, file: str, slug: str, lan: str | None, dry_run: boo
 def export_cmd(ctx: Context, slug: str, lan: str | None, out: str | None) -> None:
     """Write the exchange's route-server clients as an arouteserver clients.yml."""
     ctx.setup_django()
+    from lakou.registry import export_clients
     from lakou.registry import models as m
-    from lakou.registry.arouteserver import export_clients
 
     with translated(ctx):
         try:

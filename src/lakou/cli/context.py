@@ -65,7 +65,7 @@ class Context:
 
     def setup_django(self) -> None:
         """Point Django at this configuration and start it (registry commands only)."""
-        from lakou.portal.setup import setup_django
+        from lakou.portal import setup_django
 
         setup_django(self.config)
 

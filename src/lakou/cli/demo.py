@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 @pass_context
 def cli(ctx: Context, load_only: bool, no_route_server: bool, listen: str) -> None:
     """Load the demo exchanges (Saint-Martin, Saint-Barthélemy, Sint Maarten) and serve them."""
-    from lakou.portal.server import ListenError, parse_listen
+    from lakou.portal import ListenError, parse_listen
 
     try:
         host, port = parse_listen(listen)
@@ -73,12 +73,12 @@ def cli(ctx: Context, load_only: bool, no_route_server: bool, listen: str) -> No
         )
         if load_only:
             return
-        from lakou.portal.server import prepare, refusals, serve
+        from lakou.portal import collect_static, refusals_to_serve, serve
 
-        problems = refusals(ctx.config, demo=True)  # migrated above: none expected
+        problems = refusals_to_serve(ctx.config, demo=True)  # migrated above: none expected
         if problems:
             raise click.ClickException("\n".join(problems))
-        prepare()
+        collect_static()
         live = None if no_route_server else _start_route_server(ctx)
         url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
         if live is not None:

@@ -30,14 +30,14 @@ def cli(ctx: Context, timeout: float, fmt: str) -> None:
             raise click.ClickException(str(exc)) from None
         config = ctx.config
         ctx.setup_django()
-        from lakou.operations.doctor import FAIL, OK, WARN, run_checks
+        from lakou.operations import CHECK_FAIL, CHECK_OK, CHECK_WARN, run_checks
 
         checks = run_checks(config, Path(config_file) if config_file else None, timeout)
-        failed = [c for c in checks if c.status == FAIL]
+        failed = [c for c in checks if c.status == CHECK_FAIL]
         if fmt == "json":
             click.echo(json.dumps([c.__dict__ for c in checks], indent=2))
         else:
-            marks = {OK: "ok  ", WARN: "warn", FAIL: "FAIL"}
+            marks = {CHECK_OK: "ok  ", CHECK_WARN: "warn", CHECK_FAIL: "FAIL"}
             for c in checks:
                 click.echo(f"{marks[c.status]}  {c.name:<16} {c.detail}")
                 if c.fix:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import json
-import signal
 import sys
 import time
 from contextlib import AbstractContextManager
@@ -20,8 +18,8 @@ from lakou.i18n import gettext as _
 from lakou.i18n import gettext_noop as N_
 
 if TYPE_CHECKING:
-    from lakou.flows import Enricher, FlowStore, Pipeline
-    from lakou.lan import LanRecorder
+    from lakou.exchange import Exchange
+    from lakou.flows import FlowStore
 
 
 def _parse_time(value: str | None, default: int) -> int:
@@ -43,16 +41,12 @@ def _parse_time(value: str | None, default: int) -> int:
     return int(when.timestamp())
 
 
-def _enricher(ctx: Context, members: str | None, prefixes: str | None, registry: bool) -> Enricher:
+def _exchanges(ctx: Context, members: str | None, registry: bool) -> list[Exchange]:
+    """The exchanges whose members and MACs enrich the flows (--members, --registry)."""
     from lakou.cli.exchanges import load_exchanges
-    from lakou.flows import Enricher
 
-    cfg = ctx.config.flows
-    exchanges = load_exchanges(ctx, registry=registry, files=[members or cfg.members_file])
-    try:
-        return Enricher.from_config(cfg, exchanges, prefixes)
-    except (ValueError, OSError) as exc:  # the prefix table: PrefixIndexError names it
-        raise click.ClickException(str(exc)) from None
+    files = [members or ctx.config.flows.members_file]
+    return load_exchanges(ctx, registry=registry, files=files)
 
 
 def _store_errors(f: Any) -> Any:
@@ -118,55 +112,6 @@ def _with_clock(f: Any) -> Any:
         is_flag=True,
         help=N_("Do not keep sFlow control frames and the MAC census (LAN hygiene checks)."),
     )(f)
-
-
-def _lan_recorder(
-    ctx: Context, store_dir: str | None, backend: str | None
-) -> tuple[LanRecorder | None, str]:
-    """The LAN hygiene sink and where it writes (or why it does not).
-
-    Its tables are files beside the flow store. With ClickHouse they go to --store DIR
-    (or flows.store_dir) when one is given; without, they are not kept, and the command
-    says so."""
-    from lakou.flows import store_location
-    from lakou.lan import lan_recorder
-
-    where = store_location(ctx.config.flows, ctx.config.core.data_dir, store_dir, backend)
-    if where.directory is None:
-        return None, _(
-            "not kept: with the clickhouse store, give --store DIR (or flows.store_dir) "
-            "for the LAN hygiene tables"
-        )
-    return lan_recorder(where.directory), str(where.directory / "lan")
-
-
-def _bgp_sessions(
-    ctx: Context, store_dir: str | None, backend: str | None, enricher: Any, lan: Any
-) -> Any:
-    """The LAN sink wrapped by the bilateral-BGP detector (``lakou.flows.bgp_sessions``),
-    which writes DIR/bgp/sessions.json beside the store; as is without members' addresses
-    or, with ClickHouse, without a directory."""
-    from lakou.flows.bgp_sessions import BgpSessionSink
-
-    cfg = ctx.config.flows
-    path = store_dir or cfg.store_dir
-    if not enricher.members.by_lan_ip or ((backend or cfg.store) == "clickhouse" and not path):
-        return lan
-    path = path or str(ctx.config.core.data_dir / "flows")
-    return BgpSessionSink(Path(path), enricher.members.by_lan_ip, lan)
-
-
-def _pipeline(
-    ctx: Context,
-    enricher: Enricher,
-    store: FlowStore,
-    skew: int | None,
-    action: str | None,
-    lan: LanRecorder | None = None,
-) -> Pipeline:
-    from lakou.flows import Pipeline
-
-    return Pipeline.from_config(ctx.config.flows, enricher, store, lan, skew, action)
 
 
 def _with_common(f: Any) -> Any:
@@ -236,16 +181,26 @@ def replay(
     Every exporter in the captures is accepted; records keep the capture's time, and a
     NetFlow/IPFIX record whose own time is beyond the allowed skew of its packet's
     capture time is counted (clock_skew) and re-dated or dropped."""
+    from lakou.flows import CollectorError, open_intake, replay_summary
     from lakou.flows import replay as replay_captures
-    from lakou.flows import replay_summary
+    from lakou.lan import lan_recorder
 
-    store = _store(ctx, store_dir, backend)
-    enricher = _enricher(ctx, members, prefixes, registry)
-    lan, lan_where = (
-        (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
-    )
-    lan = _bgp_sessions(ctx, store_dir, backend, enricher, lan)
-    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
+    exchanges = _exchanges(ctx, members, registry)
+    try:
+        intake = open_intake(
+            ctx.config.flows,
+            ctx.config.core.data_dir,
+            exchanges,
+            prefixes=prefixes,
+            store_dir=store_dir,
+            backend=backend,
+            max_clock_skew=max_clock_skew,
+            clock_skew_action=clock_skew_action,
+            lan_sink=None if no_lan else lan_recorder,
+        )
+    except CollectorError as exc:
+        raise click.ClickException(str(exc)) from None
+    pipeline = intake.pipeline
 
     def warn(error: str) -> None:
         click.echo(_("warning: {error}").format(error=error), err=True)
@@ -270,9 +225,8 @@ def replay(
     try:
         pipeline.flush()
     finally:
-        store.close()
-    lan_frames = lan.counters if lan is not None else None
-    summary = replay_summary(pipeline, stats, lan_where, lan_frames)
+        intake.store.close()
+    summary = replay_summary(pipeline, stats, intake.lan_where, intake.lan_frames)
     click.echo(json.dumps(summary, sort_keys=True))
 
 
@@ -307,12 +261,10 @@ def report(
     registry: bool,
 ) -> None:
     """Local share, member rates and matrix, trombones, networks to invite, savings."""
-    from lakou.cli.exchanges import load_exchanges
     from lakou.cli.output import console as make_console
     from lakou.flows import MemberTable, build_report, print_report, report_to_html, report_to_json
 
-    files = [members or ctx.config.flows.members_file]
-    names = MemberTable.from_exchanges(load_exchanges(ctx, registry=registry, files=files)).names
+    names = MemberTable.from_exchanges(_exchanges(ctx, members, registry)).names
     store = _store(ctx, store_dir, backend)
     try:
         with make_console(stderr=True).status(_("Computing the report"), spinner="dots"):
@@ -373,32 +325,14 @@ def _listener(item: str) -> Any:
         ) from None
 
 
-def _allowed_exporters(ctx: Context, cli_entries: tuple[str, ...], registry: bool) -> Any:
-    """The exporters the collector takes datagrams from (see lakou.flows.trust)."""
-    from lakou.flows.trust import ExporterAllowList, ExporterListError
+def _switches(ctx: Context, registry: bool) -> list[str]:
+    """The management addresses of the registry's switches (--registry): their sFlow."""
+    if not registry:
+        return []
+    ctx.setup_django()
+    from lakou.registry import switch_addresses
 
-    cfg = ctx.config.flows
-    entries = [(e.address, f"flows.exporters[{i}]") for i, e in enumerate(cfg.exporters)]
-    entries += [(a, f"flows.allowed_exporters[{i}]") for i, a in enumerate(cfg.allowed_exporters)]
-    entries += [(a, "--allow-exporter") for a in cli_entries]
-    if registry:
-        ctx.setup_django()
-        from lakou.registry.engines import switch_addresses
-
-        entries += [(a, _("registry switch")) for a in switch_addresses()]
-    try:
-        allowed = ExporterAllowList.from_entries(entries)
-    except ExporterListError as exc:
-        raise click.ClickException(str(exc)) from None
-    if not allowed:
-        raise click.ClickException(
-            _(
-                "no exporter is allowed to send flows: name them with --allow-exporter "
-                "ADDRESS|PREFIX, in flows.allowed_exporters or flows.exporters of lakou.yml, "
-                "or give the switches a management address in the registry (--registry)"
-            )
-        )
-    return allowed
+    return switch_addresses()
 
 
 @cli.command()
@@ -443,73 +377,31 @@ def collect(
     flows.exporters, the registry's switches with --registry); others are counted as
     unknown_exporter. Records are dated on receipt, or by the exporter's clock while it
     is within the allowed skew."""
-    from lakou.flows.inlet import Collector
-    from lakou.metrics import metrics_dir
+    from lakou.flows import CollectorError, run_collector
+    from lakou.lan import lan_recorder
 
-    cfg = ctx.config.flows
-    listeners = [_listener(item) for item in listen] if listen else list(cfg.listeners)
-    allowed = _allowed_exporters(ctx, allow_exporter, registry)
-    store = _store(ctx, store_dir, backend)
-    enricher = _enricher(ctx, members, prefixes, registry)
-    lan, lan_where = (
-        (None, _("not kept (--no-lan)")) if no_lan else _lan_recorder(ctx, store_dir, backend)
-    )
-    lan = _bgp_sessions(ctx, store_dir, backend, enricher, lan)
-    pipeline = _pipeline(ctx, enricher, store, max_clock_skew, clock_skew_action, lan)
-
-    async def main() -> None:
-        collector = Collector(
-            pipeline,
-            listeners,
-            exporters=allowed,
-            queue_limit=cfg.queue_datagrams,
-            batch=cfg.batch_datagrams,
-            batch_seconds=cfg.batch_seconds,
-            flush_seconds=cfg.flush_seconds,
-            socket_buffer=cfg.socket_buffer_bytes,
-            metrics_file=metrics_dir(ctx.config.core.data_dir) / "collector.prom",
-        )
-        try:
-            await collector.start()
-        except OSError as exc:
-            await collector.stop()
-            raise click.ClickException(
-                _("cannot listen on {listeners}: {error}").format(
-                    listeners=", ".join(f"{x.address}:{x.port}" for x in listeners),
-                    error=exc.strerror or exc,
-                )
-            ) from None
-        collector.write_metrics()
-        for (host, port), granted in zip(collector.bound, collector.socket_buffers, strict=True):
-            click.echo(_("listening on {host} port {port}").format(host=host, port=port), err=True)
-            if granted < cfg.socket_buffer_bytes:
-                click.echo(
-                    _(
-                        "socket buffer: {asked} bytes asked (flows.socket_buffer_bytes), "
-                        "{granted} granted; raise net.core.rmem_max, or a burst is lost "
-                        "(counted as kernel_drops)"
-                    ).format(asked=cfg.socket_buffer_bytes, granted=granted),
-                    err=True,
-                )
-        click.echo(
-            _("exporters allowed: {exporters}").format(exporters=", ".join(allowed.describe())),
-            err=True,
-        )
-        click.echo(_("LAN hygiene tables: {where}").format(where=lan_where), err=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
-        await collector.stop()
-        summary = collector.summary()
-        summary["lan_frames"] = dict(lan.counters) if lan is not None else {}
-        click.echo(json.dumps(summary, sort_keys=True), err=True)
-
+    listeners = [_listener(item) for item in listen]
+    switches = _switches(ctx, registry)
+    exchanges = _exchanges(ctx, members, registry)
     try:
-        asyncio.run(main())
-    finally:
-        store.close()
+        summary = run_collector(
+            ctx.config.flows,
+            ctx.config.core.data_dir,
+            exchanges,
+            listeners=listeners,
+            allow=allow_exporter,
+            switches=switches,
+            prefixes=prefixes,
+            store_dir=store_dir,
+            backend=backend,
+            max_clock_skew=max_clock_skew,
+            clock_skew_action=clock_skew_action,
+            lan_sink=None if no_lan else lan_recorder,
+            say=lambda line: click.echo(line, err=True),
+        )
+    except CollectorError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(summary, sort_keys=True), err=True)
 
 
 @cli.command()
@@ -521,25 +413,17 @@ def collect(
 @_store_errors
 def maintain(ctx: Context, store_dir: str | None, backend: str | None) -> None:
     """Roll finished minutes up into hours and days, and apply retention."""
-    cfg = ctx.config.flows
-    store = _store(ctx, store_dir, backend)
-    now = int(time.time())
-    try:
-        made = store.rollup(now)
-        removed = store.expire(
-            now,
-            {
-                "minute": cfg.retention_days_minute,
-                "hour": cfg.retention_days_hour,
-                "day": cfg.retention_days_day,
-            },
-        )
-    finally:
-        store.close()
-    lan, _where = _lan_recorder(ctx, store_dir, backend)
-    if lan is not None and lan.store is not None:
-        # The LAN hygiene tables (sampled frames, MAC census) live as long as hour sums.
-        removed += lan.store.expire(now, cfg.retention_days_hour)
+    from lakou.flows import maintain_store
+    from lakou.lan import expire_lan_tables
+
+    made, removed = maintain_store(
+        ctx.config.flows,
+        ctx.config.core.data_dir,
+        int(time.time()),
+        store_dir=store_dir,
+        backend=backend,
+        expire_beside=expire_lan_tables,
+    )
     click.echo(
         _("{made} roll-ups written, {removed} partitions expired").format(
             made=made, removed=removed

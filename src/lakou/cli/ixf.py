@@ -85,8 +85,8 @@ def export_cmd(
     """Write the IX-F Member Export of an exchange (or all of them)."""
     ctx.setup_django()
     from lakou.ixf import schema_errors
+    from lakou.registry import export_exchange
     from lakou.registry import models as m
-    from lakou.registry.ixf.export import export_exchange
 
     with translated(ctx):
         try:
@@ -166,7 +166,7 @@ def import_cmd(
     """Create or update exchanges and members from an IX-F JSON file (0.3 to 1.0)."""
     ctx.setup_django()
     from lakou.ixf import IxfError
-    from lakou.registry.ixf.import_ import ImportBusy, import_document
+    from lakou.registry import ImportBusy, import_document
 
     with translated(ctx), _progress_bar(quiet, dry_run) as progress:
         try:

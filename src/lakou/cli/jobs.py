@@ -9,7 +9,7 @@ import click
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
 from lakou.i18n import language
-from lakou.operations.jobs import JOBS
+from lakou.operations import JOBS
 
 
 @click.group()
@@ -46,7 +46,7 @@ def list_jobs(ctx: Context, fmt: str) -> None:
 
 def _list_jobs(ctx: Context, fmt: str) -> None:
     ctx.setup_django()
-    from lakou.operations.record import latest_per_job
+    from lakou.operations import latest_per_job
 
     latest = latest_per_job()
     rows = []
@@ -82,7 +82,7 @@ def last(ctx: Context, name: str | None, limit: int, fmt: str) -> None:
 
 def _last(ctx: Context, name: str | None, limit: int, fmt: str) -> None:
     ctx.setup_django()
-    from lakou.operations.record import last_runs
+    from lakou.operations import last_runs
 
     runs = last_runs(name, limit)
     if fmt == "json":

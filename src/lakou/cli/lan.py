@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import click
@@ -23,7 +22,7 @@ def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
         raise click.UsageError(_("give --members or --registry, not both"))
     if registry:
         ctx.setup_django()
-        from lakou.registry.lan_view import registry_watchlist
+        from lakou.registry import registry_watchlist
 
         return registry_watchlist()
     members = members or ctx.config.flows.members_file or None
@@ -46,9 +45,9 @@ def _store_dir(ctx: Context, store_dir: str | None) -> str:
 
 def _has_data(path: str) -> None:
     """A store without LAN tables is no proof of a clean LAN: say so, do not report."""
-    from lakou.lan.store import LanStore
+    from lakou.lan import has_lan_data
 
-    if not LanStore(Path(path)).has_data():
+    if not has_lan_data(path):
         raise click.ClickException(
             _(
                 "{path}/lan: no LAN hygiene data yet; run lakou flows collect or "

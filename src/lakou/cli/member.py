@@ -105,7 +105,7 @@ def list_members(ctx: Context, slug: str, fmt: str) -> None:
 
     with language(ctx.lang):
         if not m.Exchange.objects.filter(slug=slug).exists():
-            from lakou.registry.slugs import unknown_exchange
+            from lakou.registry import unknown_exchange
 
             raise click.ClickException(str(unknown_exchange(slug)))
         rows = [member_row(member) for member in _members(exchange__slug=slug)]
@@ -154,7 +154,7 @@ def show_member(ctx: Context, asn: str, slug: str | None, fmt: str) -> None:
         filters: dict[str, Any] = {"network__asn": number}
         if slug:
             from lakou.registry import models as m
-            from lakou.registry.slugs import unknown_exchange
+            from lakou.registry import unknown_exchange
 
             if not m.Exchange.objects.filter(slug=slug).exists():
                 raise click.ClickException(str(unknown_exchange(slug)))

@@ -1,7 +1,7 @@
 """``lakou restore``: put a ``lakou backup`` archive back onto a fresh install.
 
-The work is done by :mod:`lakou.registry.backup`; this parses, calls it, and prints what
-was restored and what the operator still has to do.
+The work is done by the registry's :func:`~lakou.registry.restore_backup`; this parses,
+calls it, and prints what was restored and what the operator still has to do.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from lakou.i18n import _, language
 def cli(ctx: Context, archive: Path, force: bool) -> None:
     """Restore the registry, secrets and route-server state from ARCHIVE."""
     ctx.setup_django()
-    from lakou.registry.backup import BackupError, restore
+    from lakou.registry import BackupError, restore_backup
 
     with language(ctx.lang):
         try:
-            report = restore(ctx.config, archive, force=force)
+            report = restore_backup(ctx.config, archive, force=force)
         except BackupError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(_("Restored from %(file)s:") % {"file": archive})

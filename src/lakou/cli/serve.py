@@ -6,7 +6,7 @@ import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import _, language
-from lakou.portal.server import DEFAULT_THREADS
+from lakou.portal import DEFAULT_THREADS
 
 
 @click.command()
@@ -28,22 +28,22 @@ def cli(ctx: Context, listen: str | None, threads: int) -> None:
     Refuses to start with debug mode, a weak secret key or unapplied migrations, saying
     which setting or command fixes it.
     """
-    from lakou.portal.server import ListenError, parse_listen
+    from lakou.portal import ListenError, parse_listen
 
     try:
         host, port = parse_listen(listen or ctx.config.portal.listen)
     except ListenError as exc:
         raise click.BadParameter(str(exc), param_hint="--listen") from None
     ctx.setup_django()
-    from lakou.portal.server import prepare, refusals, serve
+    from lakou.portal import collect_static, refusals_to_serve, serve
 
     with language(ctx.lang):
-        problems = refusals(ctx.config)
+        problems = refusals_to_serve(ctx.config)
         if problems:
             for problem in problems:
                 click.echo(_("lakou serve: refused: %(problem)s") % {"problem": problem}, err=True)
             raise SystemExit(1)
-    prepare()
+    collect_static()
     click.echo(
         _("lakou: serving %(url)s (Ctrl-C to stop)") % {"url": f"http://{_url_host(host)}:{port}/"}
     )

@@ -137,8 +137,7 @@ def run(
     observations: dict[str, list[Any]] = {}
     if store_dir:
         from lakou.cli.lan import _has_data, _watchlist
-        from lakou.lan import LanStoreError, lan_report
-        from lakou.lan.store import LanStore
+        from lakou.lan import LanStoreError, lan_last_seen, lan_report
 
         watchlist = _watchlist(ctx, members, registry)
         _has_data(store_dir)
@@ -147,7 +146,7 @@ def run(
         except LanStoreError as exc:
             raise click.ClickException(str(exc)) from None
         observations["lan"] = from_findings(findings)
-        last = LanStore(Path(store_dir)).last_seen()
+        last = lan_last_seen(store_dir)
         observations["collector"] = from_collector(store_dir, last, when, silent_minutes * 60)
     if sessions or socket_path:
         from lakou.cli.rs import _endpoints
@@ -187,7 +186,7 @@ def run(
             people = load_contacts(contacts)
         if registry_contacts:
             ctx.setup_django()
-            from lakou.registry.watch_view import registry_contacts as from_registry
+            from lakou.registry import registry_contacts as from_registry
 
             known = {p.email for p in people}
             people += [p for p in from_registry(ctx.lang) if p.email not in known]

@@ -8,6 +8,11 @@ The door other components (the CLI, the portal, the demo, LAN hygiene) go throug
 - the pipeline: :meth:`Enricher.from_config` (members, MACs, prefix table, roles),
   :meth:`Pipeline.from_config`, :func:`replay` (captures through the pipeline) and
   :func:`replay_summary`; :func:`load_members` reads a members file;
+- what the commands run: :func:`open_intake` (the store, the pipeline and the LAN and BGP
+  sinks beside it, an :class:`Intake`), :func:`run_collector` (the whole ``flows
+  collect``, with :func:`allowed_exporters`; :class:`CollectorError`),
+  :func:`maintain_store` (roll-ups and retention); :func:`read_bgp_sessions` (the
+  bilateral sessions the collector saw);
 - the sFlow encoder (:class:`SampledFrame`, :func:`flow_sample`) the demo makes traffic with;
 - the figures: :func:`build_report` gives a typed :class:`TrafficReport` (its parts:
   :class:`Period`, :class:`Totals`, :class:`MemberRate`, :class:`MatrixCell`,
@@ -16,7 +21,8 @@ The door other components (the CLI, the portal, the demo, LAN hygiene) go throug
   :func:`content_locality_report`; rendered by :func:`report_to_json`,
   :func:`report_to_html` and :func:`print_report` (a terminal table);
 - the records' vocabulary other components read (:class:`FlowBatch`, :func:`mac_to_int`,
-  :func:`int_to_mac`, :func:`halves_to_ip`) and the sFlow decoder (:func:`decode_sflow`).
+  :func:`int_to_mac`, :func:`halves_to_ip`), the sFlow decoder (:func:`decode_sflow`) and
+  :func:`sampled_headers` (the sampled Ethernet headers of a datagram, for LAN hygiene).
 
 Names are loaded on first use, so importing the door (or ``lakou.flows.config``) stays
 cheap: numpy, numba and DuckDB are imported by the command that needs them.
@@ -29,6 +35,7 @@ from typing import TYPE_CHECKING
 from lakou.doors import lazy_door
 
 if TYPE_CHECKING:
+    from lakou.flows.bgp_sessions import read_sessions as read_bgp_sessions
     from lakou.flows.capture_replay import replay, replay_summary
     from lakou.flows.content import content_locality_report
     from lakou.flows.decode import decode_captures
@@ -46,7 +53,16 @@ if TYPE_CHECKING:
         build_report,
         latest_period,
     )
+    from lakou.flows.service import (
+        CollectorError,
+        Intake,
+        allowed_exporters,
+        maintain_store,
+        open_intake,
+        run_collector,
+    )
     from lakou.flows.sflow import decode as decode_sflow
+    from lakou.flows.sflow import sampled_headers
     from lakou.flows.sflow_encode import SampledFrame, flow_sample
     from lakou.flows.store import (
         DEMO_MARKER,
@@ -79,6 +95,13 @@ _WHERE = {  # name -> "module" or "module:name there"
     "report_to_json": "report:to_json",
     "print_report": "report:to_text",
     "decode_sflow": "sflow:decode",
+    "sampled_headers": "sflow",
+    "CollectorError": "service",
+    "Intake": "service",
+    "allowed_exporters": "service",
+    "maintain_store": "service",
+    "open_intake": "service",
+    "run_collector": "service",
     "decode_captures": "decode",
     "Enricher": "enrich",
     "MemberTable": "enrich",
@@ -120,11 +143,13 @@ __all__ = [
     "DEMO_MARKER",
     "CaptureError",
     "CaptureStats",
+    "CollectorError",
     "Enricher",
     "ExchangeTraffic",
     "FlowBatch",
     "FlowStore",
     "FlowStoreError",
+    "Intake",
     "InviteRow",
     "LanSink",
     "LocalFigures",
@@ -141,6 +166,7 @@ __all__ = [
     "Totals",
     "TrafficReport",
     "TransitSaving",
+    "allowed_exporters",
     "build_exchange_reports",
     "build_report",
     "content_locality_report",
@@ -152,6 +178,8 @@ __all__ = [
     "latest_period",
     "load_members",
     "mac_to_int",
+    "maintain_store",
+    "open_intake",
     "open_store",
     "print_report",
     "read_bgp_sessions",
@@ -160,6 +188,8 @@ __all__ = [
     "replay_summary",
     "report_to_html",
     "report_to_json",
+    "run_collector",
+    "sampled_headers",
     "store_location",
 ]
 

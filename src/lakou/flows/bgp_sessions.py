@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,7 +108,7 @@ class BgpSessionSink:
         self,
         batch: FlowBatch,
         datagram: npt.NDArray[np.int64],
-        payloads: list[bytes],
+        payloads: Sequence[bytes],
         exporters: list[str],
     ) -> None:
         for key, seen in detect(batch, self.routers).items():

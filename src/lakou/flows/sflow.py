@@ -392,3 +392,38 @@ def rows(decoded: dict[str, Any], time: int) -> list[FlowRow]:
         row.vlan = row.vlan or switch_vlan
         out.append(row)
     return out
+
+
+def sampled_headers(payload: bytes) -> list[bytes | None]:
+    """The sampled Ethernet header of each flow sample of an sFlow datagram, in order
+    (None for a sample without one), walking only the structure around them.
+
+    The datagram was accepted by the flow decoders, so its lengths hold; a walk that
+    still runs past the end stops with what it found.
+    """
+    out: list[bytes | None] = []
+    try:
+        kind = struct.unpack_from("!I", payload, 4)[0]
+        pos = 8 + (16 if kind == 2 else 4 if kind == 1 else 0) + 12
+        (count,) = struct.unpack_from("!I", payload, pos)
+        pos += 4
+        for _ in range(count):
+            fmt, length = struct.unpack_from("!II", payload, pos)
+            body, pos = pos + 8, pos + 8 + length
+            if fmt not in (FLOW_SAMPLE, EXPANDED_FLOW_SAMPLE):
+                continue
+            p = body + (40 if fmt == EXPANDED_FLOW_SAMPLE else 28)
+            (records,) = struct.unpack_from("!I", payload, p)
+            p += 4
+            header = None
+            for _ in range(records):
+                rfmt, rlen = struct.unpack_from("!II", payload, p)
+                if rfmt == RAW_PACKET_HEADER and header is None:
+                    proto, _frame, _stripped, hlen = struct.unpack_from("!IIII", payload, p + 8)
+                    if proto == HEADER_PROTOCOL_ETHERNET and hlen <= rlen - 16:
+                        header = payload[p + 24 : p + 24 + hlen]
+                p += 8 + rlen
+            out.append(header)
+    except struct.error:
+        pass
+    return out

@@ -1,22 +1,56 @@
 """lakou.lan: peering-LAN hygiene from sFlow raw headers.
 
 The collector (``lakou flows collect`` and ``replay``) hands its sFlow samples to a
-:class:`~lakou.lan.observe.LanRecorder`, which keeps the control frames and the MAC
-census beside the flow store; :func:`lan_report` turns them into findings per member
-(spanning tree, CDP, router advertisements, ARP for others' addresses, foreign MACs...)
-and :func:`quarantine_report` says which quarantined ports are ready for production.
-No Django: members come from a members file or, through the CLI, from the registry.
+:class:`~lakou.lan.observe.LanRecorder` (:func:`lan_recorder`), which keeps the control
+frames and the MAC census beside the flow store; :func:`lan_report` turns them into
+findings per member (spanning tree, CDP, router advertisements, ARP for others'
+addresses, foreign MACs...) and :func:`quarantine_report` says which quarantined ports
+are ready for production. :func:`has_lan_data` and :func:`lan_last_seen` say whether and
+when the collector kept anything, :func:`expire_lan_tables` applies retention.
+No Django: members come from a members file (:func:`load_watchlist`) or, through the
+CLI, from the registry.
+
+Names are loaded on first use, so importing the door stays cheap (numpy and DuckDB come
+with the name that needs them).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lakou.lan.checks import Finding, Thresholds, find
-from lakou.lan.observe import LanRecorder
-from lakou.lan.quarantine import QuarantineStatus, quarantine_status
-from lakou.lan.store import LanStore, LanStoreError
-from lakou.lan.watchlist import WatchedPort, Watchlist, load_watchlist
+from lakou.doors import lazy_door
+
+if TYPE_CHECKING:
+    from lakou.lan.checks import Finding, Thresholds
+    from lakou.lan.observe import LanRecorder
+    from lakou.lan.quarantine import QuarantineStatus
+    from lakou.lan.store import LanStoreError
+    from lakou.lan.tables import (
+        expire_lan_tables,
+        has_lan_data,
+        lan_last_seen,
+        lan_recorder,
+        lan_report,
+        quarantine_report,
+    )
+    from lakou.lan.watchlist import WatchedPort, Watchlist, load_watchlist
+
+_WHERE = {  # name -> "module" or "module:name there"
+    "Finding": "checks",
+    "Thresholds": "checks",
+    "LanRecorder": "observe",
+    "QuarantineStatus": "quarantine",
+    "LanStoreError": "store",
+    "expire_lan_tables": "tables",
+    "has_lan_data": "tables",
+    "lan_last_seen": "tables",
+    "lan_recorder": "tables",
+    "lan_report": "tables",
+    "quarantine_report": "tables",
+    "WatchedPort": "watchlist",
+    "Watchlist": "watchlist",
+    "load_watchlist": "watchlist",
+}
 
 __all__ = [
     "Finding",
@@ -26,47 +60,13 @@ __all__ = [
     "Thresholds",
     "WatchedPort",
     "Watchlist",
+    "expire_lan_tables",
+    "has_lan_data",
+    "lan_last_seen",
     "lan_recorder",
     "lan_report",
     "load_watchlist",
     "quarantine_report",
 ]
 
-FOREVER = 2**62
-
-
-def lan_recorder(store_dir: str | Path) -> LanRecorder:
-    """The sink the flow pipeline feeds, writing under ``store_dir/lan``."""
-    return LanRecorder(LanStore(Path(store_dir)))
-
-
-def lan_report(
-    store_dir: str | Path,
-    watchlist: Watchlist,
-    since: int = 0,
-    until: int = FOREVER,
-    thresholds: Thresholds | None = None,
-) -> list[Finding]:
-    store = LanStore(Path(store_dir))
-    frames = store.read("frames", since, until)
-    return find(watchlist, frames, store.read_census(since, until), thresholds)
-
-
-def quarantine_report(
-    store_dir: str | Path,
-    watchlist: Watchlist,
-    clean_hours: float,
-    now: int,
-    thresholds: Thresholds | None = None,
-) -> list[QuarantineStatus]:
-    store = LanStore(Path(store_dir))
-    start = now - int(clean_hours * 3600)
-    return quarantine_status(
-        watchlist,
-        store.read("frames", start, now + 1),
-        store.read_census(start, now + 1),
-        store.read_census(0, now + 1),
-        clean_hours,
-        now,
-        thresholds,
-    )
+__getattr__ = lazy_door(__name__, _WHERE)

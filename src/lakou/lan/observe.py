@@ -9,7 +9,8 @@ datagram each came from, the datagrams themselves). Two things are kept:
   ethertypes, LLC frames, frames to a group MAC, DHCP, OSPF, PIM, ICMP redirects,
   router advertisements, neighbour advertisements) are picked in columns, then only
   their datagrams are decoded again by the reference decoder to read the sampled
-  header, which :func:`lakou.lan.frames.classify` names.
+  header (:func:`lakou.flows.sampled_headers`), which :func:`lakou.lan.frames.classify`
+  names.
 
 So the hot path stays in columns; the Python work scales with the control frames, which
 on a clean LAN are a few in a thousand samples. Rows wait in memory until
@@ -19,7 +20,6 @@ on a clean LAN are a few in a thousand samples. Rows wait in memory until
 from __future__ import annotations
 
 import json
-import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from lakou.flows import FlowBatch, halves_to_ip, sflow
+from lakou.flows import FlowBatch, halves_to_ip, sampled_headers
 from lakou.lan.frames import FrameFinding, classify
 from lakou.lan.store import FRAMES, MACS, LanStore
 
@@ -63,41 +63,6 @@ def control_mask(batch: FlowBatch) -> npt.NDArray[np.bool_]:
         non_ip | group | v4_control | v6_control
     )
     return mask
-
-
-def sampled_headers(payload: bytes) -> list[bytes | None]:
-    """The sampled Ethernet header of each flow sample of an sFlow datagram, in order
-    (None for a sample without one), walking only the structure around them.
-
-    The datagram was accepted by the flow decoders, so its lengths hold; a walk that
-    still runs past the end stops with what it found.
-    """
-    out: list[bytes | None] = []
-    try:
-        kind = struct.unpack_from("!I", payload, 4)[0]
-        pos = 8 + (16 if kind == 2 else 4 if kind == 1 else 0) + 12
-        (count,) = struct.unpack_from("!I", payload, pos)
-        pos += 4
-        for _ in range(count):
-            fmt, length = struct.unpack_from("!II", payload, pos)
-            body, pos = pos + 8, pos + 8 + length
-            if fmt not in (sflow.FLOW_SAMPLE, sflow.EXPANDED_FLOW_SAMPLE):
-                continue
-            p = body + (40 if fmt == sflow.EXPANDED_FLOW_SAMPLE else 28)
-            (records,) = struct.unpack_from("!I", payload, p)
-            p += 4
-            header = None
-            for _ in range(records):
-                rfmt, rlen = struct.unpack_from("!II", payload, p)
-                if rfmt == sflow.RAW_PACKET_HEADER and header is None:
-                    proto, _frame, _stripped, hlen = struct.unpack_from("!IIII", payload, p + 8)
-                    if proto == sflow.HEADER_PROTOCOL_ETHERNET and hlen <= rlen - 16:
-                        header = payload[p + 24 : p + 24 + hlen]
-                p += 8 + rlen
-            out.append(header)
-    except struct.error:
-        pass
-    return out
 
 
 def census(b: FlowBatch) -> pa.Table:

@@ -4,16 +4,60 @@ A job is a short list of ordinary ``lakou`` commands (``jobs.py``, no Django), r
 after the other as child processes, stopping at the first failure; systemd timers start
 ``lakou jobs run NAME``. Each run's start, end, outcome and message go to the
 ``JobRun`` table (``record.py``), which staff read on ``/operations/jobs/``, in
-``lakou jobs last`` and in ``/metrics``. The one door for the CLI is :func:`run_job`.
+``lakou jobs last`` and in ``/metrics``.
+
+The door for the command line and the portal:
+
+- the jobs: :data:`JOBS` (name -> what it runs), :func:`run_job` (run one and record it;
+  returns the ``JobRun`` row), :func:`last_runs` and :func:`latest_per_job` (the record);
+- ``lakou doctor``: :func:`run_checks` gives each :class:`Check`, whose status is
+  :data:`CHECK_OK`, :data:`CHECK_WARN` or :data:`CHECK_FAIL`;
+- :func:`metrics_view`, the portal's ``/metrics`` page.
+
+Every name but :data:`JOBS` and :func:`run_checks` needs Django set up. Names are loaded
+on first use: importing the app's package imports no model.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from lakou.doors import lazy_door
 
-def run_job(name: str, config: Any, config_path: str | None, echo: Any = None) -> Any:
-    """Run the job ``name`` and record it; returns the ``JobRun`` row (Django set up)."""
-    from lakou.operations.record import run_and_record
+if TYPE_CHECKING:
+    from lakou.operations.doctor import FAIL as CHECK_FAIL
+    from lakou.operations.doctor import OK as CHECK_OK
+    from lakou.operations.doctor import WARN as CHECK_WARN
+    from lakou.operations.doctor import Check, run_checks
+    from lakou.operations.jobs import JOBS
+    from lakou.operations.metrics import metrics as metrics_view
+    from lakou.operations.record import last_runs, latest_per_job
+    from lakou.operations.record import run_and_record as run_job
 
-    return run_and_record(name, config, config_path, echo=echo)
+_WHERE = {  # name -> "module" or "module:name there"
+    "CHECK_FAIL": "doctor:FAIL",
+    "CHECK_OK": "doctor:OK",
+    "CHECK_WARN": "doctor:WARN",
+    "Check": "doctor",
+    "run_checks": "doctor",
+    "JOBS": "jobs",
+    "metrics_view": "metrics:metrics",
+    "last_runs": "record",
+    "latest_per_job": "record",
+    "run_job": "record:run_and_record",
+}
+
+__all__ = [
+    "CHECK_FAIL",
+    "CHECK_OK",
+    "CHECK_WARN",
+    "JOBS",
+    "Check",
+    "last_runs",
+    "latest_per_job",
+    "metrics_view",
+    "run_checks",
+    "run_job",
+]
+
+__getattr__ = lazy_door(__name__, _WHERE)

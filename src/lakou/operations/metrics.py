@@ -131,7 +131,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden(
             "metrics: this address is not in portal.metrics_allow\n", content_type="text/plain"
         )
-    from lakou.portal.accesslog import REGISTRY as HTTP_REGISTRY
+    from lakou.portal import HTTP_REGISTRY
 
     body = generate_latest(_registry()) + generate_latest(HTTP_REGISTRY)
     return HttpResponse(body, content_type=CONTENT_TYPE)

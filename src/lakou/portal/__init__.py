@@ -1,7 +1,15 @@
-"""lakou.portal: the Django project (settings, public pages, API) over the registry and
-the engines.
+"""lakou.portal: the Django project (settings, public pages, looking glass, traffic and
+territory pages, the API, the admin) over the registry and the engines; served by waitress.
 
-The door for the member, regulator and peering pages built beside it (``lakou.accounts``,
+The door for the command line:
+
+- :func:`setup_django` starts Django from a lakou configuration (once per process);
+- serving: :func:`parse_listen` (``HOST:PORT``, :class:`ListenError`),
+  :func:`refusals_to_serve` (debug mode, a weak secret key, migrations not applied),
+  :func:`collect_static`, :func:`serve` (waitress, :data:`DEFAULT_THREADS` threads);
+- :data:`HTTP_REGISTRY`, the request counters ``/metrics`` shows.
+
+and for the member, regulator and peering pages built beside it (``lakou.accounts``,
 ``lakou.peering``), which read what the public pages read:
 
 - the looking glass: :func:`route_servers` (the configured ones), :func:`ask_each` (one
@@ -14,8 +22,8 @@ The door for the member, regulator and peering pages built beside it (``lakou.ac
   period, cache), :func:`parse_days`, :data:`TRAFFIC_PERIODS`, :func:`plotly_context`;
 - the port pages: :func:`port_store_directory` (an exchange's port store).
 
-Django's own ways in (``apps``, ``settings``, ``urls``) are imported by path. Names are
-loaded on first use: importing the package imports no Django model.
+Django's own ways in (``apps``, ``settings``, ``urls``, ``models``, ``migrations``) are
+imported by path. Names are loaded on first use: importing the package imports no model.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from typing import TYPE_CHECKING
 from lakou.doors import lazy_door
 
 if TYPE_CHECKING:
+    from lakou.portal.accesslog import REGISTRY as HTTP_REGISTRY
     from lakou.portal.lg_api import RouteOut, route_out
     from lakou.portal.lg_queries import MAX_LIMIT as ROUTES_MAX_LIMIT
     from lakou.portal.lg_queries import MAX_OFFSET as ROUTES_MAX_OFFSET
@@ -39,12 +48,24 @@ if TYPE_CHECKING:
     )
     from lakou.portal.lg_queries import neighbours as route_server_neighbours
     from lakou.portal.ports_views import store_directory as port_store_directory
+    from lakou.portal.server import DEFAULT_THREADS, ListenError, parse_listen, serve
+    from lakou.portal.server import prepare as collect_static
+    from lakou.portal.server import refusals as refusals_to_serve
+    from lakou.portal.setup import setup_django
     from lakou.portal.traffic_queries import PERIODS as TRAFFIC_PERIODS
     from lakou.portal.traffic_queries import parse_days
     from lakou.portal.traffic_queries import traffic as traffic_view
     from lakou.portal.traffic_views import plotly_context
 
 _WHERE = {  # name -> "module" or "module:name there"
+    "HTTP_REGISTRY": "accesslog:REGISTRY",
+    "DEFAULT_THREADS": "server",
+    "ListenError": "server",
+    "collect_static": "server:prepare",
+    "parse_listen": "server",
+    "refusals_to_serve": "server:refusals",
+    "serve": "server",
+    "setup_django": "setup",
     "RouteOut": "lg_api",
     "route_out": "lg_api",
     "ROUTES_MAX_LIMIT": "lg_queries:MAX_LIMIT",
@@ -65,21 +86,29 @@ _WHERE = {  # name -> "module" or "module:name there"
 }
 
 __all__ = [
+    "DEFAULT_THREADS",
+    "HTTP_REGISTRY",
     "ROUTES_MAX_LIMIT",
     "ROUTES_MAX_OFFSET",
     "TRAFFIC_PERIODS",
+    "ListenError",
     "NeighbourRow",
     "Page",
     "RouteOut",
     "RouteRow",
     "ask_each",
+    "collect_static",
     "parse_days",
+    "parse_listen",
     "plotly_context",
     "port_store_directory",
+    "refusals_to_serve",
     "route_out",
     "route_rows",
     "route_server_neighbours",
     "route_servers",
+    "serve",
+    "setup_django",
     "traffic_view",
     "visitor_language",
 ]

@@ -290,7 +290,7 @@ def paths_input() -> Input:
             settings=["paths.traceroutes", "territory.inventory"],
             commands=_inventory_commands(),
         )
-    from lakou.registry.engines import all_exchanges
+    from lakou.registry import all_exchanges
 
     exchanges = all_exchanges()
     inventory = config.territory.inventory

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from lakou.operations.metrics import metrics
+from lakou.operations import metrics_view
 from lakou.portal import language, lg_views, ports_views, territory_views, traffic_views, views
 from lakou.portal.api import api
 
@@ -49,7 +49,7 @@ urlpatterns = [
     path("", include("lakou.peering.urls")),
     path("admin/", admin.site.urls),
     path("operations/", include("lakou.operations.urls")),
-    path("metrics", metrics, name="metrics"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/", api.urls),
     # Django's language switch without a CSRF token in every page (lakou.portal.language)
     path("i18n/setlang/", language.set_language, name="set_language"),
