@@ -131,7 +131,6 @@ def test_outside_a_component_only_its_door_is_imported() -> None:
     )
 
 
-
 def _is_test_seam(name: str) -> bool:
     return "testing" in name.split(".")
 
