@@ -10,8 +10,6 @@ pfx2as reader reuses the address kernels.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,43 +17,15 @@ import numpy.typing as npt
 from numba import njit
 
 from lakou.i18n import gettext as _
+from lakou.territory.index_rows import (
+    _MASK64,
+    PrefixIndexError,
+    _NoneType,
+    _NotSimple,
+    _parse_prefix,
+)
 
-_MASK64 = (1 << 64) - 1
-
-
-class PrefixIndexError(ValueError):
-    """A malformed row or file given to the prefix index (the message names the place)."""
-
-
-def _parse_prefix(text: str) -> tuple[int, int, int, str]:
-    """``"192.0.2.0/24"`` -> (version, first address, length, canonical text).
-
-    A fast path over ``socket`` (the ``ipaddress`` module costs ~10 us a prefix, which
-    matters for the ~1M prefixes of a full table); host bits set are an error.
-    """
-    address, slash, length_text = text.strip().partition("/")
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    bits = 128 if family == socket.AF_INET6 else 32
-    try:
-        packed = socket.inet_pton(family, address)
-    except OSError:
-        raise ValueError(_("not an IP address: {ip!r}").format(ip=address)) from None
-    if not slash:
-        length = bits
-    elif length_text.isdigit() and int(length_text) <= bits:
-        length = int(length_text)
-    else:
-        raise ValueError(_("bad prefix length {n!r}").format(n=length_text))
-    start = int.from_bytes(packed, "big")
-    if start & ((1 << (bits - length)) - 1):
-        raise ValueError(_("{prefix} has host bits set").format(prefix=text.strip()))
-    # ipaddress for IPv6 text: inet_ntop writes ::ff:fc00 as "::0.255.252.0"
-    text_address = (
-        socket.inet_ntop(family, packed) if bits == 32 else str(ipaddress.IPv6Address(packed))
-    )
-    canonical = f"{text_address}/{length}"
-    return (4 if bits == 32 else 6), start, length, canonical
-
+__all__ = ["_MASK64", "PrefixIndexError", "_NoneType", "_NotSimple", "_parse_prefix"]
 
 _COLON, _SLASH, _DOT = 58, 47, 46
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
@@ -436,12 +406,7 @@ def _flatten_kernel(
     return out_hi[:m], out_lo[:m], out_row[:m], -1, -1
 
 
-_NoneType = type(None)
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
-class _NotSimple(Exception):
-    """A row the bulk path leaves to the reference path (which names what is wrong)."""
 
 
 def _text_buffers(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
