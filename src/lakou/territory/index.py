@@ -230,12 +230,15 @@ class PrefixIndex:
         number (1-based). Host bits set in a prefix are an error, not silently masked.
         """
         taken: list[tuple[str, int | None, str | None]] = []
-        try:
-            taken.extend(rows)
-        except Exception as exc:  # the reference raises it after the rows before it
-            return cls._from_rows_reference(
-                _then_raise(taken, exc), source=source, line_numbers=line_numbers
-            )
+        if type(rows) is list:  # read as it is: a copy touches every row twice
+            taken = rows
+        else:
+            try:
+                taken.extend(rows)
+            except Exception as exc:  # the reference raises it after the rows before it
+                return cls._from_rows_reference(
+                    _then_raise(taken, exc), source=source, line_numbers=line_numbers
+                )
         if len(taken) < _BULK_FROM:  # a few rows: quicker than loading the numba kernels
             return cls._from_rows_reference(taken, source=source, line_numbers=line_numbers)
         try:
@@ -247,22 +250,23 @@ class PrefixIndex:
     @classmethod
     def _from_rows_bulk(cls, rows: list[tuple[str, int | None, str | None]]) -> PrefixIndex:
         """:meth:`from_rows` for well-formed rows of plain types (else _NotSimple/ValueError)."""
-        from lakou.territory.index_build import _bulk_flatten, _bulk_parse
+        from lakou.territory.index_build import _bulk_parse
 
         n = len(rows)
         if n == 0 or set(map(type, rows)) != {tuple} or set(map(len, rows)) != {3}:
             raise _NotSimple
         texts, asns, raw_territories = (list(map(itemgetter(k), rows)) for k in range(3))
-        if not set(map(type, asns)) <= {int, _NoneType}:  # texts: "".join refuses non-str
+        asn_types = set(map(type, asns))
+        if not asn_types <= {int, _NoneType}:  # texts: "".join refuses non-str
             raise _NotSimple
         canonical, version, start_hi, start_lo, length = _bulk_parse(texts)
-        if None in asns:
+        if _NoneType in asn_types:
             asn_objects = np.array(asns, dtype=object)
             unknown = np.equal(asn_objects, None)  # type: ignore[call-overload]
             asn_objects[unknown] = -1
             asn = asn_objects.astype(np.int64)
         else:  # every ASN known: numpy reads the ints in one call
-            asn = np.array(asns, dtype=np.int64)
+            asn = np.fromiter(asns, dtype=np.int64, count=n)
             unknown = np.zeros(n, dtype=bool)
         if ((asn < 0) & ~unknown).any() or (asn > 4294967295).any():
             raise _NotSimple
@@ -270,7 +274,7 @@ class PrefixIndex:
         if not all(t is None or type(t) is str for t in kinds):
             raise _NotSimple
         index = object.__new__(cls)
-        index.prefix = np.array(canonical, dtype=object)
+        index.prefix = np.fromiter(canonical, dtype=object, count=n)
         index.asn = asn
         normal = {t: t.strip().upper() if t else None for t in kinds}
         names = sorted({t for t in normal.values() if t is not None})
@@ -289,18 +293,24 @@ class PrefixIndex:
             )
         positions = np.arange(n, dtype=np.int64)
         v4 = version == 4
-        v6 = ~v4
-        _hi4, lo4, rows4 = _bulk_flatten(start_hi[v4], start_lo[v4], length[v4], positions[v4], 32)
-        index._starts4 = lo4.astype(np.uint32)
-        index._rows4 = rows4
-        index._table4 = _table((index._starts4 >> _V4_SHIFT).astype(np.uint64))
-        hi6, lo6, rows6 = _bulk_flatten(start_hi[v6], start_lo[v6], length[v6], positions[v6], 128)
-        index._starts6_hi = hi6
-        index._starts6_lo = lo6
-        index._rows6 = rows6
-        index._table6 = _table(index._starts6_hi >> np.uint64(_V6_SHIFT))
-        index.count_v4 = int(v4.sum())
-        index.count_v6 = int(v6.sum())
+        count_v4 = int(v4.sum())
+        if count_v4 == n:  # IPv4 only (a usual table): no selection to copy
+            index._set_v4(start_lo.astype(np.uint32), length, positions)
+            index._set_no_v6()
+        else:
+            from lakou.territory.index_build import _bulk_flatten
+
+            v6 = ~v4
+            index._set_v4(start_lo[v4].astype(np.uint32), length[v4], positions[v4])
+            hi6, lo6, rows6 = _bulk_flatten(
+                start_hi[v6], start_lo[v6], length[v6], positions[v6], 128
+            )
+            index._starts6_hi = hi6
+            index._starts6_lo = lo6
+            index._rows6 = rows6
+            index._table6 = _table(index._starts6_hi >> np.uint64(_V6_SHIFT))
+        index.count_v4 = count_v4
+        index.count_v6 = n - count_v4
         return index
 
     @classmethod

@@ -113,13 +113,19 @@ def flatten_disjoint_v4(
         first, last, rows = first[kept], last[kept], rows[kept]
     if not bool((last[:-1] < first[1:]).all()):
         return None
-    after = np.concatenate(([0], last[:-1] + 1))  # the cursor before each prefix
-    gap = after < first
-    n = first.size
-    starts = np.empty(2 * n + 1, dtype=np.int64)
-    found = np.empty(2 * n + 1, dtype=np.int64)
-    keep = np.empty(2 * n + 1, dtype=bool)
-    starts[0 : 2 * n : 2], found[0 : 2 * n : 2], keep[0 : 2 * n : 2] = after, -1, gap
-    starts[1 : 2 * n : 2], found[1 : 2 * n : 2], keep[1 : 2 * n : 2] = first, rows, True
-    starts[-1], found[-1], keep[-1] = last[-1] + 1, -1, last[-1] < 0xFFFFFFFF
-    return starts[keep].astype(np.uint32), found[keep]
+    after = np.empty_like(first)  # the cursor before each prefix
+    after[0] = 0
+    after[1:] = last[:-1] + 1
+    gap = after < first  # a range without a prefix comes first
+    tail = bool(last[-1] < 0xFFFFFFFF)
+    at = np.cumsum(gap)
+    at += np.arange(first.size)  # where each prefix's range goes
+    size = first.size + int(at[-1] - (first.size - 1)) + tail
+    starts = np.empty(size, dtype=np.uint32)
+    found = np.full(size, -1, dtype=np.int64)
+    starts[at] = first
+    found[at] = rows
+    starts[at[gap] - 1] = after[gap]
+    if tail:
+        starts[-1] = last[-1] + 1
+    return starts, found
