@@ -118,8 +118,8 @@ def flatten_disjoint_v4(
     after[1:] = last[:-1] + 1
     gap = after < first  # a range without a prefix comes first
     tail = bool(last[-1] < 0xFFFFFFFF)
-    at = np.cumsum(gap)
-    at += np.arange(first.size)  # where each prefix's range goes
+    at = np.cumsum(gap, dtype=np.int64)
+    at += np.arange(first.size, dtype=np.int64)  # where each prefix's range goes
     size = first.size + int(at[-1] - (first.size - 1)) + tail
     starts = np.empty(size, dtype=np.uint32)
     found = np.full(size, -1, dtype=np.int64)
