@@ -30,17 +30,16 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit, prange
 
 from lakou.i18n import gettext as _
-from lakou.territory.index_build import (
+from lakou.territory.index_rows import (
     _MASK64,
     PrefixIndexError,
-    _bulk_flatten,
-    _bulk_parse,
     _NoneType,
     _NotSimple,
     _parse_prefix,
+    flatten_disjoint_v4,
+    ipv4_prefix_texts,
 )
 
 __all__ = [
@@ -65,63 +64,6 @@ class _Interval:
     start: int
     end: int
     row: int
-
-
-# --------------------------------------------------------------------------- kernels
-@njit(cache=True, parallel=True)
-def _lookup_v4_kernel(
-    ips: npt.NDArray[np.uint32],
-    starts: npt.NDArray[np.uint32],
-    rows: npt.NDArray[np.int64],
-    table: npt.NDArray[np.int64],
-) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
-    n = ips.shape[0]
-    out = np.empty(n, np.int64)
-    for i in prange(n):
-        ip = ips[i]
-        k = ip >> 16
-        lo = table[k] - 1
-        if lo < 0:
-            lo = 0
-        hi = table[k + 1] - 1
-        while lo < hi:
-            mid = (lo + hi + 1) >> 1
-            if starts[mid] <= ip:
-                lo = mid
-            else:
-                hi = mid - 1
-        out[i] = rows[lo]
-    return out
-
-
-@njit(cache=True, parallel=True)
-def _lookup_v6_kernel(
-    ips_hi: npt.NDArray[np.uint64],
-    ips_lo: npt.NDArray[np.uint64],
-    starts_hi: npt.NDArray[np.uint64],
-    starts_lo: npt.NDArray[np.uint64],
-    rows: npt.NDArray[np.int64],
-    table: npt.NDArray[np.int64],
-) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
-    n = ips_hi.shape[0]
-    out = np.empty(n, np.int64)
-    for i in prange(n):
-        h = ips_hi[i]
-        low = ips_lo[i]
-        k = h >> np.uint64(48)
-        lo = table[k] - 1
-        if lo < 0:
-            lo = 0
-        hi = table[k + 1] - 1
-        while lo < hi:
-            mid = (lo + hi + 1) >> 1
-            sh = starts_hi[mid]
-            if sh < h or (sh == h and starts_lo[mid] <= low):
-                lo = mid
-            else:
-                hi = mid - 1
-        out[i] = rows[lo]
-    return out
 
 
 # --------------------------------------------------------------------------- helpers
@@ -288,12 +230,15 @@ class PrefixIndex:
         number (1-based). Host bits set in a prefix are an error, not silently masked.
         """
         taken: list[tuple[str, int | None, str | None]] = []
-        try:
-            taken.extend(rows)
-        except Exception as exc:  # the reference raises it after the rows before it
-            return cls._from_rows_reference(
-                _then_raise(taken, exc), source=source, line_numbers=line_numbers
-            )
+        if type(rows) is list:  # read as it is: a copy touches every row twice
+            taken = rows
+        else:
+            try:
+                taken.extend(rows)
+            except Exception as exc:  # the reference raises it after the rows before it
+                return cls._from_rows_reference(
+                    _then_raise(taken, exc), source=source, line_numbers=line_numbers
+                )
         if len(taken) < _BULK_FROM:  # a few rows: quicker than loading the numba kernels
             return cls._from_rows_reference(taken, source=source, line_numbers=line_numbers)
         try:
@@ -305,20 +250,23 @@ class PrefixIndex:
     @classmethod
     def _from_rows_bulk(cls, rows: list[tuple[str, int | None, str | None]]) -> PrefixIndex:
         """:meth:`from_rows` for well-formed rows of plain types (else _NotSimple/ValueError)."""
+        from lakou.territory.index_build import _bulk_parse
+
         n = len(rows)
         if n == 0 or set(map(type, rows)) != {tuple} or set(map(len, rows)) != {3}:
             raise _NotSimple
         texts, asns, raw_territories = (list(map(itemgetter(k), rows)) for k in range(3))
-        if not set(map(type, asns)) <= {int, _NoneType}:  # texts: "".join refuses non-str
+        asn_types = set(map(type, asns))
+        if not asn_types <= {int, _NoneType}:  # texts: "".join refuses non-str
             raise _NotSimple
         canonical, version, start_hi, start_lo, length = _bulk_parse(texts)
-        if None in asns:
+        if _NoneType in asn_types:
             asn_objects = np.array(asns, dtype=object)
             unknown = np.equal(asn_objects, None)  # type: ignore[call-overload]
             asn_objects[unknown] = -1
             asn = asn_objects.astype(np.int64)
         else:  # every ASN known: numpy reads the ints in one call
-            asn = np.array(asns, dtype=np.int64)
+            asn = np.fromiter(asns, dtype=np.int64, count=n)
             unknown = np.zeros(n, dtype=bool)
         if ((asn < 0) & ~unknown).any() or (asn > 4294967295).any():
             raise _NotSimple
@@ -326,7 +274,7 @@ class PrefixIndex:
         if not all(t is None or type(t) is str for t in kinds):
             raise _NotSimple
         index = object.__new__(cls)
-        index.prefix = np.array(canonical, dtype=object)
+        index.prefix = np.fromiter(canonical, dtype=object, count=n)
         index.asn = asn
         normal = {t: t.strip().upper() if t else None for t in kinds}
         names = sorted({t for t in normal.values() if t is not None})
@@ -345,19 +293,78 @@ class PrefixIndex:
             )
         positions = np.arange(n, dtype=np.int64)
         v4 = version == 4
-        v6 = ~v4
-        _hi4, lo4, rows4 = _bulk_flatten(start_hi[v4], start_lo[v4], length[v4], positions[v4], 32)
-        index._starts4 = lo4.astype(np.uint32)
-        index._rows4 = rows4
-        index._table4 = _table((index._starts4 >> _V4_SHIFT).astype(np.uint64))
-        hi6, lo6, rows6 = _bulk_flatten(start_hi[v6], start_lo[v6], length[v6], positions[v6], 128)
-        index._starts6_hi = hi6
-        index._starts6_lo = lo6
-        index._rows6 = rows6
-        index._table6 = _table(index._starts6_hi >> np.uint64(_V6_SHIFT))
-        index.count_v4 = int(v4.sum())
-        index.count_v6 = int(v6.sum())
+        count_v4 = int(v4.sum())
+        if count_v4 == n:  # IPv4 only (a usual table): no selection to copy
+            index._set_v4(start_lo.astype(np.uint32), length, positions)
+            index._set_no_v6()
+        else:
+            from lakou.territory.index_build import _bulk_flatten
+
+            v6 = ~v4
+            index._set_v4(start_lo[v4].astype(np.uint32), length[v4], positions[v4])
+            hi6, lo6, rows6 = _bulk_flatten(
+                start_hi[v6], start_lo[v6], length[v6], positions[v6], 128
+            )
+            index._starts6_hi = hi6
+            index._starts6_lo = lo6
+            index._rows6 = rows6
+            index._table6 = _table(index._starts6_hi >> np.uint64(_V6_SHIFT))
+        index.count_v4 = count_v4
+        index.count_v6 = n - count_v4
         return index
+
+    @classmethod
+    def from_ipv4_prefixes(
+        cls,
+        start: npt.ArrayLike,
+        length: npt.ArrayLike,
+        asn: npt.ArrayLike,
+    ) -> PrefixIndex:
+        """The index :meth:`from_rows` gives for IPv4 rows ``(prefix text, asn, None)``,
+        from the prefixes as integers (first address, length; ASN ``-1``: unknown).
+
+        The caller guarantees well-formed prefixes (no host bits set, lengths 0-32, ASNs
+        up to 4294967295): a reader that parsed them already, so no text is parsed here.
+        """
+        first = np.ascontiguousarray(start, dtype=np.uint32).reshape(-1)
+        bits = np.ascontiguousarray(length, dtype=np.int64).reshape(-1)
+        origin = np.ascontiguousarray(asn, dtype=np.int64).reshape(-1)
+        n = first.size
+        index = object.__new__(cls)
+        index.prefix = np.fromiter(ipv4_prefix_texts(first, bits), dtype=object, count=n)
+        index.asn = origin
+        index.territory = np.full(n, None, dtype=object)
+        index.territory_names = []
+        index.territory_code = np.full(n, -1, dtype=np.int16)
+        index._set_v4(first, bits, np.arange(n, dtype=np.int64))
+        index._set_no_v6()
+        index.count_v4 = n
+        index.count_v6 = 0
+        return index
+
+    def _set_v4(
+        self,
+        start: npt.NDArray[np.uint32],
+        length: npt.NDArray[np.int64],
+        rows: npt.NDArray[np.int64],
+    ) -> None:
+        """The IPv4 ranges of these prefixes (rows: their row numbers, increasing)."""
+        flat = flatten_disjoint_v4(start, length, rows)
+        if flat is None:  # nested (or unsorted) prefixes: the stack sweep
+            from lakou.territory.index_build import _bulk_flatten
+
+            zeros = np.zeros(start.size, dtype=np.uint64)
+            _hi, lo, found = _bulk_flatten(zeros, start.astype(np.uint64), length, rows, 32)
+            flat = lo.astype(np.uint32), found
+        self._starts4, self._rows4 = flat
+        self._table4 = _table((self._starts4 >> _V4_SHIFT).astype(np.uint64))
+
+    def _set_no_v6(self) -> None:
+        """No IPv6 prefix: one range without a prefix, as the sweep gives for none."""
+        self._starts6_hi = np.zeros(1, dtype=np.uint64)
+        self._starts6_lo = np.zeros(1, dtype=np.uint64)
+        self._rows6 = np.full(1, -1, dtype=np.int64)
+        self._table6 = _table(self._starts6_hi >> np.uint64(_V6_SHIFT))
 
     @classmethod
     def _from_rows_reference(
@@ -544,6 +551,8 @@ class PrefixIndex:
                 np.searchsorted(self._starts4, values, side="right") - 1
             ]
             return found
+        from lakou.territory.index_kernels import _lookup_v4_kernel
+
         result: npt.NDArray[np.int64] = _lookup_v4_kernel(
             values, self._starts4, self._rows4, self._table4
         )
@@ -557,6 +566,8 @@ class PrefixIndex:
             raise ValueError(_("the high and low halves must have the same length"))
         if hi.size <= _SMALL_BATCH:
             return self._lookup_v6_small(hi, lo)
+        from lakou.territory.index_kernels import _lookup_v6_kernel
+
         result: npt.NDArray[np.int64] = _lookup_v6_kernel(
             hi, lo, self._starts6_hi, self._starts6_lo, self._rows6, self._table6
         )

@@ -10,8 +10,6 @@ pfx2as reader reuses the address kernels.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,43 +17,15 @@ import numpy.typing as npt
 from numba import njit
 
 from lakou.i18n import gettext as _
+from lakou.territory.index_rows import (
+    _MASK64,
+    PrefixIndexError,
+    _NoneType,
+    _NotSimple,
+    _parse_prefix,
+)
 
-_MASK64 = (1 << 64) - 1
-
-
-class PrefixIndexError(ValueError):
-    """A malformed row or file given to the prefix index (the message names the place)."""
-
-
-def _parse_prefix(text: str) -> tuple[int, int, int, str]:
-    """``"192.0.2.0/24"`` -> (version, first address, length, canonical text).
-
-    A fast path over ``socket`` (the ``ipaddress`` module costs ~10 us a prefix, which
-    matters for the ~1M prefixes of a full table); host bits set are an error.
-    """
-    address, slash, length_text = text.strip().partition("/")
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    bits = 128 if family == socket.AF_INET6 else 32
-    try:
-        packed = socket.inet_pton(family, address)
-    except OSError:
-        raise ValueError(_("not an IP address: {ip!r}").format(ip=address)) from None
-    if not slash:
-        length = bits
-    elif length_text.isdigit() and int(length_text) <= bits:
-        length = int(length_text)
-    else:
-        raise ValueError(_("bad prefix length {n!r}").format(n=length_text))
-    start = int.from_bytes(packed, "big")
-    if start & ((1 << (bits - length)) - 1):
-        raise ValueError(_("{prefix} has host bits set").format(prefix=text.strip()))
-    # ipaddress for IPv6 text: inet_ntop writes ::ff:fc00 as "::0.255.252.0"
-    text_address = (
-        socket.inet_ntop(family, packed) if bits == 32 else str(ipaddress.IPv6Address(packed))
-    )
-    canonical = f"{text_address}/{length}"
-    return (4 if bits == 32 else 6), start, length, canonical
-
+__all__ = ["_MASK64", "PrefixIndexError", "_NoneType", "_NotSimple", "_parse_prefix"]
 
 _COLON, _SLASH, _DOT = 58, 47, 46
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
@@ -291,11 +261,12 @@ def _canonical_address(
 
 @njit(cache=True)
 def _parse_canonical_prefixes(
-    data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]
+    data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64], gap: int
 ) -> tuple[
     npt.NDArray[np.int8], npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.int64]
 ]:  # pragma: no cover
-    """Each text ``data[offsets[i]:offsets[i+1]]``: (version or 0, start hi, lo, length).
+    """Each text ``data[offsets[i]:offsets[i+1] - gap]``: (version or 0, start hi, lo,
+    length); ``gap``: the bytes of the separator after each text.
 
     Version 0 means "not in canonical form, or not valid": the caller asks
     ``_parse_prefix``. A prefix with host bits set is never accepted here.
@@ -310,7 +281,7 @@ def _parse_canonical_prefixes(
     scratch = np.zeros(64, np.uint8)
     for i in range(n):
         a = offsets[i]
-        b = offsets[i + 1]
+        b = offsets[i + 1] - gap
         slash = -1
         colon = False
         for j in range(a, b):
@@ -436,29 +407,32 @@ def _flatten_kernel(
     return out_hi[:m], out_lo[:m], out_row[:m], -1, -1
 
 
-_NoneType = type(None)
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-class _NotSimple(Exception):
-    """A row the bulk path leaves to the reference path (which names what is wrong)."""
-
-
 def _text_buffers(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
-    """The ASCII bytes of all texts back to back, and where each starts (one more: the end).
+    """The ASCII bytes of all texts, each followed by a newline, and where each starts (one
+    more: the end). Found by the newlines: no pass over the texts for their lengths.
 
-    A text that is not ASCII is not an address either: the reference path reports it.
+    A text that is not ASCII is not an address either, nor one with a newline: the
+    reference path reports it.
     """
-    joined = "".join(texts)
-    if not joined.isascii():
-        raise _NotSimple
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=offsets[1:])
-    return np.frombuffer(joined.encode("ascii"), dtype=np.uint8), offsets
+    try:
+        joined = "\n".join(texts).encode("ascii") + b"\n"
+    except UnicodeEncodeError:
+        raise _NotSimple from None
+    blob = np.frombuffer(joined, dtype=np.uint8)
+    offsets = np.empty(len(texts) + 1, dtype=np.int64)
+    breaks = np.flatnonzero(blob == 10)
+    if breaks.size != len(texts):
+        raise _NotSimple  # a newline inside a text
+    offsets[0] = 0
+    offsets[1:] = breaks + 1
+    return blob, offsets
 
 
 def _bulk_parse(
-    texts: Sequence[str],
+    texts: list[str],
 ) -> tuple[
     list[str],
     npt.NDArray[np.int8],
@@ -468,12 +442,14 @@ def _bulk_parse(
 ]:
     """Canonical texts, versions, starts (high, low) and lengths of prefix texts.
 
-    Non-canonical texts go through :func:`_parse_prefix`; ValueError if one is bad.
+    Non-canonical texts go through :func:`_parse_prefix`; ValueError if one is bad. The
+    list of texts itself is given back when every text is canonical already.
     """
     blob, offsets = _text_buffers(texts)
-    version, start_hi, start_lo, length = _parse_canonical_prefixes(blob, offsets)
-    canonical = list(texts)
-    for i in np.flatnonzero(version == 0).tolist():
+    version, start_hi, start_lo, length = _parse_canonical_prefixes(blob, offsets, 1)
+    odd = np.flatnonzero(version == 0).tolist()
+    canonical = list(texts) if odd else texts
+    for i in odd:
         v, start, bits, canonical[i] = _parse_prefix(texts[i])
         version[i], length[i] = v, bits
         start_hi[i], start_lo[i] = start >> 64, start & _MASK64

@@ -19,6 +19,7 @@ from lakou.territory.inventory import (
     load_location_sources,
     load_routing_sources,
 )
+from lakou.territory.sources.range_table import read_range_asn_v4
 
 
 class DataDirLookup:
@@ -44,6 +45,10 @@ class DataDirLookup:
         return [(p, a, t) for (p, a), t in zip(best, territory, strict=True)]
 
 
+def _quiet(_message: str) -> None:
+    """No progress lines: a lookup prints only its answers."""
+
+
 def index_from_data_dir(directory: Path, countries: Iterable[str]) -> tuple[DataDirLookup, str]:
     files = discover(directory)
     routing_only = DataFiles(range_asn=files.range_asn, ip2asn=files.ip2asn, pfx2as=files.pfx2as)
@@ -51,10 +56,25 @@ def index_from_data_dir(directory: Path, countries: Iterable[str]) -> tuple[Data
     location_only = DataFiles(
         geofeed=files.geofeed, range_country=files.range_country, rir=files.rir
     )
-    routings = load_routing_sources(routing_only, lambda _m: None)
-    locations = load_location_sources(location_only, set(countries), [], lambda _m: None)
+    routings: list[tuple[str, PrefixIndex]] = []
+    for path in files.range_asn:  # the plain IPv4 range tables in bulk, the others by record
+        table = read_range_asn_v4(path)
+        if table is not None:
+            index = PrefixIndex.from_ipv4_prefixes(table.start, table.length, table.asn)
+            routings.append((path.name, index))
+        else:
+            one = DataFiles(range_asn=[path])
+            routings += [(r.name, r.index) for r in load_routing_sources(one, _quiet)]
+    routing_only.range_asn = []
+    if routing_only.count():  # (the readers of the other formats load numba)
+        routings += [(r.name, r.index) for r in load_routing_sources(routing_only, _quiet)]
+    locations = (
+        load_location_sources(location_only, set(countries), [], _quiet)
+        if location_only.count()
+        else []
+    )
     if not routings and not locations:
         raise ValueError(_("no IP→ASN or IP→country file in {path}").format(path=directory))
-    names = [r.name for r in routings] + [loc.name for loc in locations]
-    lookup = DataDirLookup([r.index for r in routings], [loc.index for loc in locations])
+    names = [name for name, _i in routings] + [loc.name for loc in locations]
+    lookup = DataDirLookup([index for _n, index in routings], [loc.index for loc in locations])
     return lookup, f"{directory} ({', '.join(names)})"
