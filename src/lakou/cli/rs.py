@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,7 +14,7 @@ from lakou.i18n import gettext as _
 from lakou.i18n import language
 
 if TYPE_CHECKING:
-    from lakou.routeserver import ConfigDiff, Daemon, Stage
+    from lakou.routeserver import ConfigDiff
     from lakou.routeserver.config import Config as RouteServerConfig
 
 
@@ -251,155 +250,52 @@ def deploy(
     servers are deployed one after the other, stopping at the first failure.
     """
     with language(ctx.lang):
-        from lakou.routeserver import DeployError, RouteGate, deploy_config, deploy_staged
+        from lakou.routeserver import DeployError, DeployRefused, run_deploy
 
-        cfg = ctx.config.routeserver
-        gate = RouteGate(
-            max_drop_share=cfg.max_drop_share if max_drop_share is None else max_drop_share,
-            settle=settle or cfg.settle_seconds,
-            force=force,
-            enabled=not no_route_check,
-        )
-        hist = history or cfg.history_dir or ctx.config.core.data_dir / "routeserver" / "history"
-        wait = timeout or cfg.session_timeout
-        sessions = not no_session_check
-        if stages or slug:
-            if config_file or target or socket_path:
-                raise click.UsageError(
-                    _("with --to or --exchange, give no CONFIG_FILE, --target or --socket")
-                )
-            plan = _stages(ctx, stages, slug, daemon, history, hist)
-            outcomes = deploy_staged(
-                plan, timeout=wait, keep=cfg.history_keep, require_sessions=sessions, gate=gate
-            )
-            failed = False
-            for outcome in outcomes:
-                if outcome.result is not None:
-                    _record_deploy(ctx, outcome.name, outcome.seconds, outcome.result)
-                    for line in outcome.result.log:
-                        click.echo(f"{outcome.name}: {line}")
-                if outcome.error:
-                    failed = True
-                    for line in outcome.error.splitlines():
-                        click.echo(f"{outcome.name}: {line}", err=True)
-            for outcome in outcomes:
-                click.echo(outcome.line(), err=failed)
-            if failed:
-                raise click.ClickException(_("staged deploy stopped at the first failure"))
-            return
-        if config_file is None:
-            raise click.UsageError(_("give CONFIG_FILE, or --to NAME=FILE, or --exchange SLUG"))
-        daemon = daemon or cfg.daemon
-        target = target or cfg.config_path
-        sock = socket_path or cfg.control_socket
-        started = time.monotonic()
         try:
-            result = deploy_config(
+            run = run_deploy(
+                ctx.config.routeserver,
+                ctx.config.core.data_dir,
                 config_file,
-                target,
-                _daemon(daemon, sock, target),
-                hist,
-                timeout=wait,
-                keep=cfg.history_keep,
-                require_sessions=sessions,
-                gate=gate,
+                daemon=daemon,
+                target=target,
+                socket=socket_path,
+                history=history,
+                stages=stages,
+                exchange=slug,
+                timeout=timeout,
+                require_sessions=not no_session_check,
+                max_drop_share=max_drop_share,
+                settle=settle,
+                check_routes=not no_route_check,
+                force=force,
             )
+        except DeployRefused as exc:
+            raise click.UsageError(str(exc)) from None
         except DeployError as exc:
             raise click.ClickException(str(exc)) from None
-        _record_deploy(ctx, target.stem, time.monotonic() - started, result)
-        for line in result.log:
-            click.echo(line)
-        click.echo(_("deployed {name}").format(name=result.deployed.name))
-
-
-def _record_deploy(ctx: Context, name: str, seconds: float, result: Any) -> None:
-    """Leave the figures of a successful deploy for /metrics (never fatal)."""
-    from lakou.routeserver import record_deploy
-
-    try:
-        record_deploy(ctx.config.core.data_dir, name, seconds, result)
-    except OSError as exc:
-        _metrics_warning(exc)
+        if run.result is not None:
+            for error in run.metrics_errors.values():
+                _metrics_warning(error)
+            for line in run.result.log:
+                click.echo(line)
+            click.echo(_("deployed {name}").format(name=run.result.deployed.name))
+            return
+        for outcome in run.outcomes:
+            if outcome.name in run.metrics_errors:
+                _metrics_warning(run.metrics_errors[outcome.name])
+            for line in outcome.result.log if outcome.result else ():
+                click.echo(f"{outcome.name}: {line}")
+            for line in outcome.error.splitlines():
+                click.echo(f"{outcome.name}: {line}", err=True)
+        for outcome in run.outcomes:
+            click.echo(outcome.line(), err=run.failed)
+        if run.failed:
+            raise click.ClickException(_("staged deploy stopped at the first failure"))
 
 
 def _metrics_warning(exc: OSError) -> None:
     click.echo(_("warning: metrics not written: {error}").format(error=exc), err=True)
-
-
-def _daemon(kind: str, socket: Path, target: Path) -> Daemon:
-    from lakou.routeserver import Bird, OpenBgpd
-
-    if kind not in ("bird2", "openbgpd"):
-        raise click.UsageError(
-            _("unknown daemon {name!r} (routeserver.daemon): bird2 or openbgpd").format(name=kind)
-        )
-    return Bird(socket=socket) if kind == "bird2" else OpenBgpd(socket, target)
-
-
-def _stages(
-    ctx: Context,
-    specs: tuple[str, ...],
-    slug: str | None,
-    daemon: str | None,
-    explicit_history: Path | None,
-    hist: Path,
-) -> list[Stage]:
-    """The servers of a staged deploy, in order, from --to specs or the exchange's list."""
-    from lakou.routeserver import Stage
-
-    cfg = ctx.config.routeserver
-    known = {s.name: s for s in cfg.deploy_servers}
-    out: list[Stage] = []
-    if slug:
-        if specs:
-            raise click.UsageError(_("give either --exchange or --to, not both"))
-        servers = [s for s in cfg.deploy_servers if s.exchange == slug]
-        if not servers:
-            raise click.UsageError(
-                _("no route server of exchange {slug!r} in routeserver.deploy_servers").format(
-                    slug=slug
-                )
-            )
-        for server in servers:
-            if server.new_config is None:
-                raise click.UsageError(
-                    _("routeserver.deploy_servers: {name} has no new_config to deploy").format(
-                        name=server.name
-                    )
-                )
-            specs += (f"{server.name}={server.new_config}",)
-    seen: set[str] = set()
-    for spec in specs:
-        name, sep, rest = spec.partition("=")
-        parts = rest.split(",")
-        if not sep or not name or len(parts) not in (1, 3) or not all(parts):
-            raise click.UsageError(
-                _("--to {spec!r}: expected NAME=NEW or NAME=NEW,TARGET,SOCKET").format(spec=spec)
-            )
-        if name in seen:
-            raise click.UsageError(_("--to: {name} given twice").format(name=name))
-        seen.add(name)
-        new = Path(parts[0])
-        if not new.is_file():
-            raise click.UsageError(
-                _("--to {name}: no such file: {path}").format(name=name, path=new)
-            )
-        if len(parts) == 3:
-            kind = daemon or cfg.daemon
-            tgt, sock, history = Path(parts[1]), Path(parts[2]), hist / name
-        elif name in known:
-            server = known[name]
-            kind = daemon or server.daemon or cfg.daemon  # the command line first
-            tgt, sock = server.config_path, server.control_socket
-            history = hist / name if explicit_history else server.history_dir or hist / name
-        else:
-            raise click.UsageError(
-                _(
-                    "--to {name}: not in routeserver.deploy_servers; give NAME=NEW,TARGET,SOCKET"
-                ).format(name=name)
-            )
-        out.append(Stage(name, new, tgt, _daemon(kind, sock, tgt), history))
-    return out
 
 
 @cli.command()

@@ -123,89 +123,67 @@ def run(
     """Observe, fold into the event book, mail the changes; prints them as JSON."""
     from lakou.watch import (
         EventBookError,
+        LanWatch,
         NotifyError,
+        SessionWatch,
         Smtp,
-        from_collector,
-        from_findings,
-        from_lan_prefix_routes,
-        from_neighbours,
-        load_contacts,
-        watch_once,
+        WatchError,
+        watch_run,
     )
 
-    when = int(time.time()) if now is None else now
-    observations: dict[str, list[Any]] = {}
-    if store_dir:
-        from lakou.cli.lan import _has_data, _watchlist
-        from lakou.lan import LanStoreError, lan_last_seen, lan_report
-
-        watchlist = _watchlist(ctx, members, registry)
-        _has_data(store_dir)
-        try:
-            findings = lan_report(store_dir, watchlist, when - window_minutes * 60, when + 1)
-        except LanStoreError as exc:
-            raise click.ClickException(str(exc)) from None
-        observations["lan"] = from_findings(findings)
-        last = lan_last_seen(store_dir)
-        observations["collector"] = from_collector(store_dir, last, when, silent_minutes * 60)
-    if sessions or socket_path:
-        from lakou.cli.rs import _endpoints
-        from lakou.routeserver import BirdError, lg_neighbours, lg_search
-
-        servers = _endpoints(ctx, socket_path, rs_asn)
-        rows = []
-        for rs in servers:
-            try:
-                rows += lg_neighbours(rs)
-            except (BirdError, OSError) as exc:
-                raise click.ClickException(f"{rs.name}: {exc}") from None
-        observations["sessions"] = from_neighbours(rows)
-        lans = _peering_lans(ctx, peering_lans, registry)
-        if lans:
-            routes = []
-            for prefix in lans:
-                # The prefix itself, and the longest match for its first address: a more
-                # specific announced inside the LAN shows there.
-                first = str(next(ip_network(prefix, strict=False).hosts()))
-                for wanted in (prefix, first):
-                    try:
-                        routes += lg_search(servers, wanted)
-                    except (BirdError, OSError) as exc:
-                        raise click.ClickException(str(exc)) from None
-            observations["routes"] = from_lan_prefix_routes(routes, rows, lans)
-    elif peering_lans:
+    if peering_lans and not (sessions or socket_path):
         raise click.UsageError(_("--peering-lan needs --sessions or --socket"))
-    if not observations:
+    if not (store_dir or sessions or socket_path):
         raise click.UsageError(_("observe something: --store DIR and/or --sessions (--socket)"))
     if smtp_host and not (contacts or registry_contacts):
         raise click.UsageError(_("--smtp-host needs --contacts or --registry-contacts"))
-    smtp = None
-    people = []
-    try:
-        if contacts:
-            people = load_contacts(contacts)
-        if registry_contacts:
-            ctx.setup_django()
-            from lakou.registry import registry_contacts as from_registry
+    lan = None
+    if store_dir:
+        from lakou.cli.lan import _watchlist
 
-            known = {p.email for p in people}
-            people += [p for p in from_registry(ctx.lang) if p.email not in known]
-        if smtp_host:
-            smtp = Smtp(
-                host=smtp_host,
-                port=smtp_port,
-                sender=smtp_from,
-                starttls=smtp_starttls,
-                username=smtp_user,
-                password=os.environ.get("LAKOU_SMTP_PASSWORD", ""),
-                ca_file=smtp_ca,
-            )
-        result = watch_once(
-            state, when, observations, people, exchange_name, smtp, settle_minutes * 60
+        watchlist = _watchlist(ctx, members, registry)
+        lan = LanWatch(store_dir, watchlist, window_minutes * 60, silent_minutes * 60)
+    observed = None
+    if sessions or socket_path:
+        from lakou.cli.rs import _endpoints
+
+        servers = _endpoints(ctx, socket_path, rs_asn)
+        observed = SessionWatch(servers, _peering_lans(ctx, peering_lans, registry))
+    smtp = None
+    if smtp_host:
+        smtp = Smtp(
+            host=smtp_host,
+            port=smtp_port,
+            sender=smtp_from,
+            starttls=smtp_starttls,
+            username=smtp_user,
+            password=os.environ.get("LAKOU_SMTP_PASSWORD", ""),
+            ca_file=smtp_ca,
         )
-    except (EventBookError, NotifyError) as exc:
+    try:
+        report = watch_run(
+            state,
+            int(time.time()) if now is None else now,
+            lan=lan,
+            sessions=observed,
+            contacts_file=contacts,
+            more_contacts=_registry_contacts(ctx) if registry_contacts else (),
+            smtp=smtp,
+            exchange=exchange_name,
+            settle_seconds=settle_minutes * 60,
+        )
+    except (WatchError, EventBookError, NotifyError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+
+
+def _registry_contacts(ctx: Context) -> list[Any]:
+    """The registry's member NOC contacts and each exchange's support address."""
+    ctx.setup_django()
+    from lakou.registry import registry_contacts
+
+    contacts: list[Any] = registry_contacts(ctx.lang)
+    return contacts
 
 
 def _peering_lans(ctx: Context, given: tuple[str, ...], registry: bool) -> list[str]:

@@ -11,9 +11,11 @@ The door for other components and the command line:
   (:class:`BuildError`, :class:`ConfigNotWritten`, :class:`ClientsError`, :class:`PolicyError`,
   :class:`EnrichError`, :class:`IrrError`, :class:`RpkiFileError`) and the filter reasons
   (:class:`FilterReason`, the ``x`` of ``RS:1101:x``);
-- deploying: :func:`deploy_config`, :class:`RouteGate`, :class:`Bird` / :class:`OpenBgpd`
+- deploying: :func:`run_deploy` (``rs deploy`` whole: settings resolved, one server or
+  each in turn, the figures recorded; :class:`DeployRun`, :class:`DeployRefused`), or its
+  parts :func:`deploy_config`, :class:`RouteGate`, :class:`Bird` / :class:`OpenBgpd`
   (:class:`Daemon`), staged over several servers with :func:`deploy_staged` /
-  :class:`Stage`; the figures left for ``/metrics`` (:func:`record_deploy`);
+  :class:`Stage` (:class:`StageOutcome`); the figures left for ``/metrics`` (:func:`record_deploy`);
 - comparing: :func:`diff_configs` (:class:`ConfigDiff`, :class:`SetChange`,
   :class:`ConfigReadError`);
 - the looking glass: ``lg_neighbours``, ``lg_routes``, ``lg_exported``, ``lg_routes_page``,
@@ -75,6 +77,8 @@ if TYPE_CHECKING:
         split_cfg,
     )
     from lakou.routeserver.policy import Policy, PolicyError, load_policy
+    from lakou.routeserver.rollout import DeployRefused, DeployRun, run_deploy
+    from lakou.routeserver.staged import Stage, StageOutcome, deploy_staged
     from lakou.routeserver.write import ConfigNotWritten, WrittenConfig, write_config
 
 _WHERE = {  # name -> "module" or "module:name there"
@@ -130,7 +134,11 @@ _WHERE = {  # name -> "module" or "module:name there"
     "Policy": "policy",
     "PolicyError": "policy",
     "load_policy": "policy",
+    "DeployRefused": "rollout",
+    "DeployRun": "rollout",
+    "run_deploy": "rollout",
     "Stage": "staged",
+    "StageOutcome": "staged",
     "deploy_staged": "staged",
     "ConfigNotWritten": "write",
     "WrittenConfig": "write",
@@ -150,6 +158,8 @@ __all__ = [
     "ConfigReadError",
     "Daemon",
     "DeployError",
+    "DeployRefused",
+    "DeployRun",
     "EnrichError",
     "FilterReason",
     "IrrError",
@@ -166,6 +176,7 @@ __all__ = [
     "RpkiFileError",
     "SetChange",
     "Stage",
+    "StageOutcome",
     "WrittenConfig",
     "build_config",
     "check_as_set",
@@ -193,6 +204,7 @@ __all__ = [
     "policy_for_exchange",
     "read_clients",
     "record_deploy",
+    "run_deploy",
     "split_cfg",
     "write_config",
 ]
