@@ -36,12 +36,6 @@ def cache_path(ctx: Context) -> Path:
     return cache_file(ctx.section("registry", Config).peeringdb.cache_file, ctx.core.data_dir)
 
 
-def _open_cache(ctx: Context) -> Any:
-    from lakou.peeringdb import PeeringDBCache
-
-    return PeeringDBCache(cache_path(ctx))
-
-
 @click.group()
 def cli() -> None:
     """Local PeeringDB cache: sync, show, pre-fill members, compare with the registry."""
@@ -60,17 +54,20 @@ def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
     """Bring the local cache up to date, within PeeringDB's rate limit."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from lakou.peeringdb import OBJECTS, PeeringDBCacheError, PeeringDBError, sync_cache
+    from lakou.peeringdb import (
+        PeeringDBCacheError,
+        PeeringDBError,
+        UnknownObjectTypes,
+        object_types,
+        sync_cache,
+    )
 
     settings = ctx.config.registry.peeringdb
-    objects = tuple(o.strip() for o in only.split(",") if o.strip()) or OBJECTS
-    unknown = [o for o in objects if o not in OBJECTS]
     with language(ctx.lang):
-        if unknown:
-            raise click.BadParameter(
-                _("unknown object types: %(items)s") % {"items": ", ".join(unknown)},
-                param_hint="--only",
-            )
+        try:
+            objects = object_types(only)
+        except UnknownObjectTypes as exc:
+            raise click.BadParameter(str(exc), param_hint="--only") from None
         err = console(stderr=True)
 
         def retrying(why: str, seconds: float) -> None:
@@ -169,15 +166,8 @@ def load(ctx: Context, dumps: tuple[str, ...], fmt: str) -> None:
         table = Table(title=_("PeeringDB loaded from files"))
         for header in (_("object"), _("in the files"), _("stored"), _("newest change")):
             table.add_column(header)
-        from datetime import UTC, datetime
-
         for row in loaded.types:
-            newest = (
-                datetime.fromtimestamp(row.cursor, UTC).strftime("%Y-%m-%d")
-                if row.cursor is not None
-                else ""
-            )
-            table.add_row(row.obj, str(row.fetched), str(row.upserted), newest)
+            table.add_row(row.obj, str(row.fetched), str(row.upserted), row.newest_day)
         console().print(table)
         if loaded.not_kept:
             click.echo(
@@ -258,9 +248,9 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
 
     from lakou.registry import PeeringDBRegistryError, prefill_member
 
-    with language(ctx.lang), translation.override(ctx.lang), _open_cache(ctx) as cache:
+    with language(ctx.lang), translation.override(ctx.lang):
         try:
-            done = prefill_member(asn, slug, cache, apply=do_apply)
+            done = prefill_member(asn, slug, cache_path(ctx), apply=do_apply)
         except PeeringDBRegistryError as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":
@@ -277,7 +267,7 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
         for change in done.changes:
             table.add_row(
                 _(change.target),
-                _field_label(change.target, change.field),
+                change.label,
                 _shown(change.old),
                 _shown(change.new),
             )
@@ -287,20 +277,6 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
         for note in done.prefill.notes:
             click.echo(_("note: %(note)s") % {"note": note})
         click.echo(_("Max-prefix values are PeeringDB's raw hints, without headroom."))
-
-
-def _field_label(target: str, name: str) -> str:
-    """The registry field's own label (its verbose name, in the current language)."""
-    from django.core.exceptions import FieldDoesNotExist
-
-    from lakou.registry import models as m
-
-    model = m.Network if target == "network" else m.Member
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name
-    return str(getattr(field, "verbose_name", name))
 
 
 def _shown(value: Any) -> str:
@@ -323,9 +299,9 @@ def compare_cmd(ctx: Context, slug: str, fmt: str) -> None:
     from lakou.peeringdb import CompareError
     from lakou.registry import PeeringDBRegistryError, compare_with_peeringdb
 
-    with language(ctx.lang), translation.override(ctx.lang), _open_cache(ctx) as cache:
+    with language(ctx.lang), translation.override(ctx.lang):
         try:
-            rows = compare_with_peeringdb(slug, cache)
+            rows = compare_with_peeringdb(slug, cache_path(ctx))
         except (PeeringDBRegistryError, CompareError) as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":

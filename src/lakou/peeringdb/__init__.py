@@ -8,7 +8,8 @@ side lives in ``lakou.registry.peeringdb``.
 
 The door: the cache (:class:`PeeringDBCache`, :class:`PeeringDBCacheError`,
 :func:`cache_file` its default location) and what the commands do with it
-(:func:`sync_cache`, whose network errors are :class:`PeeringDBError`;
+(:func:`sync_cache`, whose network errors are :class:`PeeringDBError`, limited to the
+types :func:`object_types` reads, refused with :class:`UnknownObjectTypes`;
 :func:`load_dumps` from PeeringDB's JSON files, refused with :class:`DumpError`;
 :func:`network_ports`); the object types kept (:data:`OBJECTS`); what the registry side
 uses (:func:`prefill_from_net` and its :class:`Prefill`, :func:`compare_exchange` and its
@@ -30,9 +31,11 @@ if TYPE_CHECKING:
     from lakou.peeringdb.local import (
         LoadedDump,
         NetworkPorts,
+        UnknownObjectTypes,
         cache_file,
         load_dumps,
         network_ports,
+        object_types,
         sync_cache,
     )
     from lakou.peeringdb.prefill import Prefill, prefill_from_net
@@ -51,6 +54,8 @@ _WHERE = {  # name -> "module" or "module:name there"
     "cache_file": "local",
     "load_dumps": "local",
     "network_ports": "local",
+    "object_types": "local",
+    "UnknownObjectTypes": "local",
     "sync_cache": "local",
     "Prefill": "prefill",
     "prefill_from_net": "prefill",
@@ -68,10 +73,12 @@ __all__ = [
     "PeeringDBCacheError",
     "PeeringDBError",
     "Prefill",
+    "UnknownObjectTypes",
     "cache_file",
     "compare_exchange",
     "load_dumps",
     "network_ports",
+    "object_types",
     "prefill_from_net",
     "sync_cache",
 ]
