@@ -110,6 +110,18 @@ class NetworkPorts:
     def as_dict(self) -> dict[str, Any]:
         return {"net": self.net, "netixlan": self.ports}
 
+    def why_missing(self) -> str:
+        """What to tell when the network is not in the cache, with the way to get it."""
+        hint = (
+            _("the cache is empty: run `lakou peeringdb sync` or `lakou peeringdb load`")
+            if self.cache_empty
+            else _("run `lakou peeringdb sync` if it was added recently")
+        )
+        return _("AS%(asn)s is not in the local PeeringDB cache (%(hint)s).") % {
+            "asn": self.asn,
+            "hint": hint,
+        }
+
 
 def network_ports(path: str | Path, asn: int) -> NetworkPorts:
     """The network ``asn`` and its ports, from the cache at ``path``."""
