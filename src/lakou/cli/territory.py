@@ -81,16 +81,7 @@ def build(
             _(
                 "{prefixes} prefixes, {networks} networks ({local} local, {regional} regional, "
                 "{glob} global, {elsewhere} elsewhere; {invite} to invite) -> {out}"
-            ).format(
-                prefixes=counts["prefixes"],
-                networks=counts["networks"],
-                local=counts["local"],
-                regional=counts["regional"],
-                glob=counts["global"],
-                elsewhere=counts["elsewhere"],
-                invite=counts["invite"],
-                out=out,
-            )
+            ).format(**counts, glob=counts["global"], out=out)
         )
     else:
         click.echo(built.text, nl=False)
