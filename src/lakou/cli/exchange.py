@@ -26,35 +26,11 @@ def cli() -> None:
 def list_exchanges(ctx: Context, fmt: str) -> None:
     """List the exchanges with their LANs and member counts."""
     ctx.setup_django()
-    from django.db.models import Count
+    from lakou.registry import exchange_roll
 
-    from lakou.registry.models import Exchange
-
-    rows: list[dict[str, Any]] = []
-    for ex in Exchange.objects.annotate(n_members=Count("members")).order_by("slug"):
-        rows.append(
-            {
-                "slug": ex.slug,
-                "name": ex.name,
-                "full_name": ex.full_name,
-                "country": ex.country,
-                "city": ex.city,
-                "members": ex.n_members,
-                "lans": [
-                    {
-                        "name": lan.name,
-                        "vlan": lan.vlan_id,
-                        "ipv4": lan.ipv4_prefix,
-                        "ipv6": lan.ipv6_prefix,
-                    }
-                    for lan in ex.lans.all()
-                ],
-                "bridged_to": sorted(b.slug for b in ex.bridged_to.all()),
-                "demo": ex.demo,
-            }
-        )
+    rows = exchange_roll()
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
         return
     from rich.table import Table
 
@@ -74,14 +50,12 @@ def list_exchanges(ctx: Context, fmt: str) -> None:
             table.add_column(header)
         for row in rows:
             table.add_row(
-                row["slug"],
-                row["name"],
-                row["country"],
-                str(row["members"]),
-                ", ".join(
-                    filter(None, (f"{lan['ipv4']} {lan['ipv6']}".strip() for lan in row["lans"]))
-                ),
-                ", ".join(row["bridged_to"]),
+                row.slug,
+                row.name,
+                row.country,
+                str(row.members),
+                ", ".join(filter(None, (lan.prefixes for lan in row.lans))),
+                ", ".join(row.bridged_to),
             )
         make_console().print(table)
 

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.cli.output import console
 from lakou.i18n import _, gettext_noop, language
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from lakou.peeringdb import LoadedDump, NetworkPorts, SyncReport
+    from lakou.registry import MemberPrefill
 
 # Words the engine returns as data, translated when shown.
 SHOWN = (
@@ -36,12 +42,6 @@ def cache_path(ctx: Context) -> Path:
     return cache_file(ctx.section("registry", Config).peeringdb.cache_file, ctx.core.data_dir)
 
 
-def _open_cache(ctx: Context) -> Any:
-    from lakou.peeringdb import PeeringDBCache
-
-    return PeeringDBCache(cache_path(ctx))
-
-
 @click.group()
 def cli() -> None:
     """Local PeeringDB cache: sync, show, pre-fill members, compare with the registry."""
@@ -58,49 +58,29 @@ def cli() -> None:
 @pass_context
 def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
     """Bring the local cache up to date, within PeeringDB's rate limit."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from lakou.peeringdb import OBJECTS, PeeringDBCacheError, PeeringDBError, sync_cache
+    from lakou.peeringdb import (
+        PeeringDBCacheError,
+        PeeringDBError,
+        UnknownObjectTypes,
+        object_types,
+        sync_cache,
+    )
 
     settings = ctx.config.registry.peeringdb
-    objects = tuple(o.strip() for o in only.split(",") if o.strip()) or OBJECTS
-    unknown = [o for o in objects if o not in OBJECTS]
     with language(ctx.lang):
-        if unknown:
-            raise click.BadParameter(
-                _("unknown object types: %(items)s") % {"items": ", ".join(unknown)},
-                param_hint="--only",
-            )
-        err = console(stderr=True)
-
-        def retrying(why: str, seconds: float) -> None:
-            err.print(_("%(why)s; trying again in %(s)s s") % {"why": why, "s": round(seconds, 1)})
-
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TextColumn("{task.completed} " + _("objects")),
-            TimeElapsedColumn(),
-            console=err,
-            transient=fmt == "json",
-        ) as bar:
-            tasks: dict[str, Any] = {}
-
-            def progress(obj: str, fetched: int, finished: bool) -> None:
-                if obj not in tasks:
-                    tasks[obj] = bar.add_task(obj, total=None)
-                bar.update(tasks[obj], completed=fetched)
-                if finished:
-                    bar.update(tasks[obj], total=fetched, completed=fetched)
-
+        try:
+            objects = object_types(only)
+        except UnknownObjectTypes as exc:
+            raise click.BadParameter(str(exc), param_hint="--only") from None
+        with _SyncProgress(transient=fmt == "json") as shown:
             try:
                 report = sync_cache(
                     cache_path(ctx),
                     settings,
                     full=full,
                     objects=objects,
-                    progress=progress,
-                    on_retry=retrying,
+                    progress=shown.progress,
+                    on_retry=shown.retrying,
                 )
             except (PeeringDBError, PeeringDBCacheError) as exc:
                 raise click.ClickException(
@@ -109,35 +89,71 @@ def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
         if fmt == "json":
             click.echo(json.dumps(report.as_dict(), indent=2))
             return
-        from rich.table import Table
+        _print_sync(report)
 
-        table = Table(title=_("PeeringDB sync"))
-        for header in (
-            _("object"),
-            _("mode"),
-            _("fetched"),
-            _("stored"),
-            _("deleted"),
-            _("requests"),
-        ):
-            table.add_column(header)
-        for row in report.types:
-            table.add_row(
-                row.obj,
-                _(row.mode),
-                str(row.fetched),
-                str(row.upserted),
-                str(row.deleted),
-                str(row.requests),
-            )
-        console().print(table)
-        click.echo(
-            _(
-                "%(n)s requests, %(t)s throttled (HTTP 429), "
-                "%(w)s s spent waiting for the rate limit"
-            )
-            % {"n": report.requests, "t": report.throttled, "w": round(report.waited_seconds, 1)}
+
+class _SyncProgress:
+    """The sync's progress on stderr: one line per object type, and each wait."""
+
+    def __init__(self, *, transient: bool) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.err = console(stderr=True)
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed} " + _("objects")),
+            TimeElapsedColumn(),
+            console=self.err,
+            transient=transient,
         )
+        self.tasks: dict[str, TaskID] = {}
+
+    def retrying(self, why: str, seconds: float) -> None:
+        self.err.print(_("%(why)s; trying again in %(s)s s") % {"why": why, "s": round(seconds, 1)})
+
+    def progress(self, obj: str, fetched: int, finished: bool) -> None:
+        if obj not in self.tasks:
+            self.tasks[obj] = self.bar.add_task(obj, total=None)
+        self.bar.update(self.tasks[obj], completed=fetched)
+        if finished:
+            self.bar.update(self.tasks[obj], total=fetched, completed=fetched)
+
+    def __enter__(self) -> _SyncProgress:
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.bar.__exit__(*exc)
+
+
+def _print_sync(report: SyncReport) -> None:
+    from rich.table import Table
+
+    table = Table(title=_("PeeringDB sync"))
+    for header in (
+        _("object"),
+        _("mode"),
+        _("fetched"),
+        _("stored"),
+        _("deleted"),
+        _("requests"),
+    ):
+        table.add_column(header)
+    for row in report.types:
+        table.add_row(
+            row.obj,
+            _(row.mode),
+            str(row.fetched),
+            str(row.upserted),
+            str(row.deleted),
+            str(row.requests),
+        )
+    console().print(table)
+    click.echo(
+        _("%(n)s requests, %(t)s throttled (HTTP 429), %(w)s s spent waiting for the rate limit")
+        % {"n": report.requests, "t": report.throttled, "w": round(report.waited_seconds, 1)}
+    )
 
 
 @cli.command("load")
@@ -152,8 +168,6 @@ def load(ctx: Context, dumps: tuple[str, ...], fmt: str) -> None:
     ({"ix": {"data": [...]}, "net": ...}). The types loaded replace what the cache had;
     the others are kept. Nothing is written unless every file is usable.
     """
-    from rich.table import Table
-
     from lakou.peeringdb import DumpError, PeeringDBCacheError, load_dumps
 
     with language(ctx.lang):
@@ -166,24 +180,7 @@ def load(ctx: Context, dumps: tuple[str, ...], fmt: str) -> None:
         if fmt == "json":
             click.echo(json.dumps(loaded.as_dict(), indent=2))
             return
-        table = Table(title=_("PeeringDB loaded from files"))
-        for header in (_("object"), _("in the files"), _("stored"), _("newest change")):
-            table.add_column(header)
-        from datetime import UTC, datetime
-
-        for row in loaded.types:
-            newest = (
-                datetime.fromtimestamp(row.cursor, UTC).strftime("%Y-%m-%d")
-                if row.cursor is not None
-                else ""
-            )
-            table.add_row(row.obj, str(row.fetched), str(row.upserted), newest)
-        console().print(table)
-        if loaded.not_kept:
-            click.echo(
-                _("Not kept (lakou does not use these types): %(items)s")
-                % {"items": ", ".join(f"{k} ({n})" for k, n in sorted(loaded.not_kept.items()))}
-            )
+        _print_loaded(loaded)
 
 
 @cli.command("show")
@@ -196,53 +193,12 @@ def show(ctx: Context, asn: int, fmt: str) -> None:
 
     with language(ctx.lang):
         found = network_ports(cache_path(ctx), asn)
-        net = found.net
-        if net is None:
-            hint = (
-                _("the cache is empty: run `lakou peeringdb sync` or `lakou peeringdb load`")
-                if found.cache_empty
-                else _("run `lakou peeringdb sync` if it was added recently")
-            )
-            raise click.ClickException(
-                _("AS%(asn)s is not in the local PeeringDB cache (%(hint)s).")
-                % {"asn": asn, "hint": hint}
-            )
+        if found.net is None:
+            raise click.ClickException(found.why_missing())
         if fmt == "json":
             click.echo(json.dumps(found.as_dict(), indent=2, ensure_ascii=False))
             return
-        from rich.table import Table
-
-        info = Table(title=f"AS{asn} {net.get('name', '')}", show_header=False)
-        info.add_column()
-        info.add_column()
-        for label, key in (
-            (_("PeeringDB id"), "id"),
-            (_("website"), "website"),
-            (_("AS-SET"), "irr_as_set"),
-            (_("prefixes IPv4"), "info_prefixes4"),
-            (_("prefixes IPv6"), "info_prefixes6"),
-            (_("never via route servers"), "info_never_via_route_servers"),
-            (_("peering policy"), "policy_general"),
-            (_("updated"), "updated"),
-        ):
-            value = net.get(key)
-            if isinstance(value, bool):
-                value = _("yes") if value else _("no")
-            info.add_row(label, "" if value is None else str(value))
-        ports_table = Table(title=_("Exchange ports"))
-        for header in (_("exchange"), "IPv4", "IPv6", _("speed (Mb/s)"), _("route servers")):
-            ports_table.add_column(header)
-        for port in found.ports:
-            ports_table.add_row(
-                port["ix_name"],
-                port.get("ipaddr4") or "",
-                port.get("ipaddr6") or "",
-                str(port.get("speed") or ""),
-                _("yes") if port.get("is_rs_peer") else _("no"),
-            )
-        out = console()
-        out.print(info)
-        out.print(ports_table)
+        _print_network(found)
 
 
 @cli.command("prefill")
@@ -258,49 +214,94 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
 
     from lakou.registry import PeeringDBRegistryError, prefill_member
 
-    with language(ctx.lang), translation.override(ctx.lang), _open_cache(ctx) as cache:
+    with language(ctx.lang), translation.override(ctx.lang):
         try:
-            done = prefill_member(asn, slug, cache, apply=do_apply)
+            done = prefill_member(asn, slug, cache_path(ctx), apply=do_apply)
         except PeeringDBRegistryError as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":
             click.echo(json.dumps(done.as_dict(), indent=2, ensure_ascii=False, default=str))
             return
-        from rich.table import Table
-
-        title = (
-            _("AS%(asn)s: changes made") if do_apply else _("AS%(asn)s: what --apply would change")
-        ) % {"asn": asn}
-        table = Table(title=title)
-        for header in (_("object"), _("field"), _("registry now"), _("from PeeringDB")):
-            table.add_column(header)
-        for change in done.changes:
-            table.add_row(
-                _(change.target),
-                _field_label(change.target, change.field),
-                _shown(change.old),
-                _shown(change.new),
-            )
-        console().print(table)
-        if not done.changes:
-            click.echo(_("Nothing to change: the registry already agrees with PeeringDB."))
-        for note in done.prefill.notes:
-            click.echo(_("note: %(note)s") % {"note": note})
-        click.echo(_("Max-prefix values are PeeringDB's raw hints, without headroom."))
+        _print_prefill(done, asn)
 
 
-def _field_label(target: str, name: str) -> str:
-    """The registry field's own label (its verbose name, in the current language)."""
-    from django.core.exceptions import FieldDoesNotExist
+def _print_loaded(loaded: LoadedDump) -> None:
+    from rich.table import Table
 
-    from lakou.registry import models as m
+    table = Table(title=_("PeeringDB loaded from files"))
+    for header in (_("object"), _("in the files"), _("stored"), _("newest change")):
+        table.add_column(header)
+    for row in loaded.types:
+        table.add_row(row.obj, str(row.fetched), str(row.upserted), row.newest_day)
+    console().print(table)
+    if loaded.not_kept:
+        click.echo(
+            _("Not kept (lakou does not use these types): %(items)s")
+            % {"items": ", ".join(f"{k} ({n})" for k, n in sorted(loaded.not_kept.items()))}
+        )
 
-    model = m.Network if target == "network" else m.Member
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name
-    return str(getattr(field, "verbose_name", name))
+
+def _print_network(found: NetworkPorts) -> None:
+    from rich.table import Table
+
+    net = found.net or {}
+    asn = found.asn
+    info = Table(title=f"AS{asn} {net.get('name', '')}", show_header=False)
+    info.add_column()
+    info.add_column()
+    for label, key in (
+        (_("PeeringDB id"), "id"),
+        (_("website"), "website"),
+        (_("AS-SET"), "irr_as_set"),
+        (_("prefixes IPv4"), "info_prefixes4"),
+        (_("prefixes IPv6"), "info_prefixes6"),
+        (_("never via route servers"), "info_never_via_route_servers"),
+        (_("peering policy"), "policy_general"),
+        (_("updated"), "updated"),
+    ):
+        value = net.get(key)
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        info.add_row(label, "" if value is None else str(value))
+    ports_table = Table(title=_("Exchange ports"))
+    for header in (_("exchange"), "IPv4", "IPv6", _("speed (Mb/s)"), _("route servers")):
+        ports_table.add_column(header)
+    for port in found.ports:
+        ports_table.add_row(
+            port["ix_name"],
+            port.get("ipaddr4") or "",
+            port.get("ipaddr6") or "",
+            str(port.get("speed") or ""),
+            _("yes") if port.get("is_rs_peer") else _("no"),
+        )
+    out = console()
+    out.print(info)
+    out.print(ports_table)
+
+
+def _print_prefill(done: MemberPrefill, asn: int) -> None:
+    from rich.table import Table
+
+    do_apply = done.applied
+    title = (
+        _("AS%(asn)s: changes made") if do_apply else _("AS%(asn)s: what --apply would change")
+    ) % {"asn": asn}
+    table = Table(title=title)
+    for header in (_("object"), _("field"), _("registry now"), _("from PeeringDB")):
+        table.add_column(header)
+    for change in done.changes:
+        table.add_row(
+            _(change.target),
+            change.label,
+            _shown(change.old),
+            _shown(change.new),
+        )
+    console().print(table)
+    if not done.changes:
+        click.echo(_("Nothing to change: the registry already agrees with PeeringDB."))
+    for note in done.prefill.notes:
+        click.echo(_("note: %(note)s") % {"note": note})
+    click.echo(_("Max-prefix values are PeeringDB's raw hints, without headroom."))
 
 
 def _shown(value: Any) -> str:
@@ -323,9 +324,9 @@ def compare_cmd(ctx: Context, slug: str, fmt: str) -> None:
     from lakou.peeringdb import CompareError
     from lakou.registry import PeeringDBRegistryError, compare_with_peeringdb
 
-    with language(ctx.lang), translation.override(ctx.lang), _open_cache(ctx) as cache:
+    with language(ctx.lang), translation.override(ctx.lang):
         try:
-            rows = compare_with_peeringdb(slug, cache)
+            rows = compare_with_peeringdb(slug, cache_path(ctx))
         except (PeeringDBRegistryError, CompareError) as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 
 @click.group()
@@ -52,61 +56,72 @@ def build(
     include_global: bool | None,
 ) -> None:
     """List the territory's prefixes and networks, and the networks to invite."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from lakou.cli.output import console
-    from lakou.territory import EXPORTERS, build_inventory, discover
-
-    config = ctx.config.territory
-    directory = Path(data_dir or config.data_dir or _default_dir(ctx))
-    if not directory.is_dir():
-        raise click.ClickException(_("data directory not found: {path}").format(path=directory))
     from lakou.cli.exchanges import load_exchanges
-    from lakou.territory import read_ixf
+    from lakou.cli.output import console
+    from lakou.territory import TerritoryInputError, build_territory, read_ixf
 
-    exchanges = load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf)
-    files = discover(directory)
-    if files.count() == 0:
-        raise click.ClickException(_("no source file found in {path}").format(path=directory))
-    wanted = countries.split(",") if countries else None
     err = console(stderr=True)
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
-    ) as progress:
-        task = progress.add_task(_("reading sources"), total=None)
-        inventory = build_inventory(
-            files,
-            config,
-            exchanges,
-            progress=lambda message: progress.update(task, description=message),
-            countries=wanted,
-            include_global=include_global,
-        )
-    text = EXPORTERS[fmt](inventory)
+    with _Spinner(err) as spinner:
+        try:
+            built = build_territory(
+                _data_dir(ctx, data_dir),
+                ctx.config.territory,
+                lambda: load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf),
+                fmt=fmt,
+                countries=countries.split(",") if countries else None,
+                include_global=include_global,
+                progress=spinner.show,
+            )
+        except TerritoryInputError as exc:
+            raise click.ClickException(str(exc)) from None
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        classes = Counter(n.network_class for n in inventory.networks)
+        Path(out).write_text(built.text, encoding="utf-8")
+        counts = built.counts()
         err.print(
             _(
                 "{prefixes} prefixes, {networks} networks ({local} local, {regional} regional, "
                 "{glob} global, {elsewhere} elsewhere; {invite} to invite) -> {out}"
-            ).format(
-                prefixes=len(inventory.prefixes),
-                networks=len(inventory.networks),
-                local=classes["local"],
-                regional=classes["regional"],
-                glob=classes["global"],
-                elsewhere=classes["elsewhere"],
-                invite=len(inventory.invitations()),
-                out=out,
-            )
+            ).format(**counts, glob=counts["global"], out=out)
         )
     else:
-        click.echo(text, nl=False)
+        click.echo(built.text, nl=False)
 
 
-def _default_dir(ctx: Context) -> Path:
-    return Path(ctx.config.core.data_dir) / "territory"
+class _Spinner:
+    """A spinner on stderr showing the engine's last step, started at its first step."""
+
+    def __init__(self, err: Console) -> None:
+        self.err = err
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def show(self, message: str) -> None:
+        if self.bar is None:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=self.err,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(message, total=None)
+        elif self.task is not None:
+            self.bar.update(self.task, description=message)
+
+    def __enter__(self) -> _Spinner:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _data_dir(ctx: Context, given: str | None) -> Path:
+    from lakou.territory import territory_data_dir
+
+    return territory_data_dir(given, ctx.config.territory, ctx.config.core.data_dir)
 
 
 @cli.command()
@@ -131,44 +146,33 @@ def lookup(
     ctx: Context, ips: tuple[str, ...], index_file: str | None, data_dir: str | None, fmt: str
 ) -> None:
     """Print the origin AS, the territory and the matched prefix of each address."""
-    from lakou.territory import (
-        DataDirLookup,
-        PrefixIndex,
-        PrefixIndexError,
-        index_from_data_dir,
-        read_prefix_table,
-    )
+    from lakou.territory import TerritoryInputError, lookup_addresses
 
     try:
-        if index_file:
-            index: PrefixIndex | DataDirLookup = read_prefix_table(index_file)
-            source = index_file
-        else:
-            directory = Path(data_dir or ctx.config.territory.data_dir or _default_dir(ctx))
-            index, source = index_from_data_dir(directory, ctx.config.territory.countries)
-        results = index.lookup(list(ips))
-    except (PrefixIndexError, ValueError, OSError) as exc:
+        found = lookup_addresses(
+            ips,
+            _data_dir(ctx, data_dir),
+            ctx.config.territory.countries,
+            index_file=index_file,
+        )
+    except TerritoryInputError as exc:
         raise click.ClickException(str(exc)) from None
-    rows = [
-        {"ip": ip, "prefix": prefix, "asn": asn, "territory": territory, "source": source}
-        for ip, (prefix, asn, territory) in zip(ips, results, strict=True)
-    ]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(found.as_dicts(), indent=2))
         return
     from rich.table import Table
 
     from lakou.cli.output import console
 
-    table = Table(title=_("source: {source}").format(source=source))
+    table = Table(title=_("source: {source}").format(source=found.source))
     for column in (_("address"), _("prefix"), _("origin AS"), _("territory")):
         table.add_column(column)
-    for row in rows:
+    for row in found.rows:
         table.add_row(
-            str(row["ip"]),
-            str(row["prefix"] or "-"),
-            str(row["asn"]) if row["asn"] is not None else "-",
-            str(row["territory"] or "-"),
+            row.ip,
+            row.prefix or "-",
+            str(row.asn) if row.asn is not None else "-",
+            row.territory or "-",
         )
     console().print(table)
 
@@ -182,7 +186,7 @@ def update(ctx: Context, data_dir: str | None, only: tuple[str, ...]) -> None:
     from lakou.territory import download_all
 
     config = ctx.config.territory
-    directory = Path(data_dir or config.data_dir or _default_dir(ctx))
+    directory = _data_dir(ctx, data_dir)
     urls = {k: v for k, v in config.update_urls.items() if not only or k in only}
     for i, url in enumerate(config.geofeed_urls):
         if not only or f"geofeed-{i}.csv" in only:

@@ -8,7 +8,9 @@ side lives in ``lakou.registry.peeringdb``.
 
 The door: the cache (:class:`PeeringDBCache`, :class:`PeeringDBCacheError`,
 :func:`cache_file` its default location) and what the commands do with it
-(:func:`sync_cache`, whose network errors are :class:`PeeringDBError`;
+(:func:`sync_cache`, a :class:`SyncReport`, whose network errors are
+:class:`PeeringDBError`, limited to the types :func:`object_types` reads, refused with
+:class:`UnknownObjectTypes`;
 :func:`load_dumps` from PeeringDB's JSON files, refused with :class:`DumpError`;
 :func:`network_ports`); the object types kept (:data:`OBJECTS`); what the registry side
 uses (:func:`prefill_from_net` and its :class:`Prefill`, :func:`compare_exchange` and its
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 from lakou.doors import lazy_door
 
 if TYPE_CHECKING:
-    from lakou.peeringdb.cache import PeeringDBCache, PeeringDBCacheError
+    from lakou.peeringdb.cache import PeeringDBCache, PeeringDBCacheError, SyncReport
     from lakou.peeringdb.client import PeeringDBError
     from lakou.peeringdb.compare import CompareError, Disagreement
     from lakou.peeringdb.compare import compare as compare_exchange
@@ -30,9 +32,11 @@ if TYPE_CHECKING:
     from lakou.peeringdb.local import (
         LoadedDump,
         NetworkPorts,
+        UnknownObjectTypes,
         cache_file,
         load_dumps,
         network_ports,
+        object_types,
         sync_cache,
     )
     from lakou.peeringdb.prefill import Prefill, prefill_from_net
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
 _WHERE = {  # name -> "module" or "module:name there"
     "PeeringDBCache": "cache",
     "PeeringDBCacheError": "cache",
+    "SyncReport": "cache",
     "PeeringDBError": "client",
     "CompareError": "compare",
     "Disagreement": "compare",
@@ -51,6 +56,8 @@ _WHERE = {  # name -> "module" or "module:name there"
     "cache_file": "local",
     "load_dumps": "local",
     "network_ports": "local",
+    "object_types": "local",
+    "UnknownObjectTypes": "local",
     "sync_cache": "local",
     "Prefill": "prefill",
     "prefill_from_net": "prefill",
@@ -68,10 +75,13 @@ __all__ = [
     "PeeringDBCacheError",
     "PeeringDBError",
     "Prefill",
+    "SyncReport",
+    "UnknownObjectTypes",
     "cache_file",
     "compare_exchange",
     "load_dumps",
     "network_ports",
+    "object_types",
     "prefill_from_net",
     "sync_cache",
 ]

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +103,13 @@ class TypeReport:
     skipped: int = 0  # non-"ok" objects in a full answer (not stored, counted)
     cursor: int | None = None
     requests: int = 0
+
+    @property
+    def newest_day(self) -> str:
+        """The day (UTC, ``YYYY-MM-DD``) of the newest change seen; empty when none."""
+        if self.cursor is None:
+            return ""
+        return datetime.fromtimestamp(self.cursor, UTC).strftime("%Y-%m-%d")
 
 
 @dataclass

@@ -5,7 +5,8 @@
 otherwise). :func:`sync_cache` brings it up to date from the API, :func:`load_dumps`
 fills it from PeeringDB's JSON files (no network), :func:`network_ports` reads one
 network with its exchange ports. Each opens the cache and closes it again; the command
-line prints what they return.
+line prints what they return. :func:`object_types` reads the types a sync is limited to
+(``--only``), refusing unknown ones with :class:`UnknownObjectTypes`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lakou.i18n import gettext as _
 from lakou.peeringdb.cache import PeeringDBCache, Progress, SyncReport, TypeReport
 from lakou.peeringdb.client import PeeringDBClient
 from lakou.peeringdb.dump import read_dump
@@ -27,6 +29,21 @@ def cache_file(configured: str | Path | None, data_dir: str | Path) -> Path:
     """The cache's path: ``configured`` (``registry.peeringdb.cache_file``) if set, else
     ``peeringdb.sqlite3`` in ``data_dir`` (``core.data_dir``)."""
     return Path(configured) if configured else Path(data_dir) / CACHE_NAME
+
+
+class UnknownObjectTypes(ValueError):
+    """Object types lakou does not keep were asked for; the message names them."""
+
+
+def object_types(only: str) -> tuple[str, ...]:
+    """The object types of ``only`` (comma-separated; empty: all of :data:`OBJECTS`)."""
+    objects = tuple(o.strip() for o in only.split(",") if o.strip()) or OBJECTS
+    unknown = [o for o in objects if o not in OBJECTS]
+    if unknown:
+        raise UnknownObjectTypes(
+            _("unknown object types: %(items)s") % {"items": ", ".join(unknown)}
+        )
+    return objects
 
 
 def sync_cache(
@@ -92,6 +109,18 @@ class NetworkPorts:
 
     def as_dict(self) -> dict[str, Any]:
         return {"net": self.net, "netixlan": self.ports}
+
+    def why_missing(self) -> str:
+        """What to tell when the network is not in the cache, with the way to get it."""
+        hint = (
+            _("the cache is empty: run `lakou peeringdb sync` or `lakou peeringdb load`")
+            if self.cache_empty
+            else _("run `lakou peeringdb sync` if it was added recently")
+        )
+        return _("AS%(asn)s is not in the local PeeringDB cache (%(hint)s).") % {
+            "asn": self.asn,
+            "hint": hint,
+        }
 
 
 def network_ports(path: str | Path, asn: int) -> NetworkPorts:

@@ -7,7 +7,8 @@ command line's ``ctx.setup_django()`` does, before it is used):
 
 - the registry as the engines see it, typed and without Django objects
   (:mod:`lakou.exchange`): :func:`exchange_view` (one exchange by slug),
-  :func:`all_exchanges`, :func:`switch_addresses` (the sFlow agents of the exchange's
+  :func:`all_exchanges`, :func:`switch_addresses`; :func:`exchange_roll` (``exchange
+  list``'s typed rows, :class:`RollRow`, members counted) (the sFlow agents of the exchange's
   switches); :func:`registry_watchlist` (the LAN hygiene checks' ports and MACs),
   :func:`registry_contacts` (who the watch mails); :func:`registry_fingerprint` (one
   query telling whether anything in the registry changed, for the portal's caches);
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from lakou.registry.peeringdb import MemberPrefill, PeeringDBRegistryError, prefill_member
     from lakou.registry.peeringdb import compare as compare_with_peeringdb
     from lakou.registry.ports import port_members, ports_config, registered_macs
+    from lakou.registry.roll import RollRow, exchange_roll
     from lakou.registry.slugs import UnknownExchange, get_exchange, unknown_exchange
     from lakou.registry.watch_view import registry_contacts
 
@@ -70,6 +72,8 @@ _WHERE = {  # name -> "module" or "module:name there"
     "port_members": "ports",
     "ports_config": "ports",
     "registered_macs": "ports",
+    "RollRow": "roll",
+    "exchange_roll": "roll",
     "UnknownExchange": "slugs",
     "get_exchange": "slugs",
     "unknown_exchange": "slugs",
@@ -82,9 +86,11 @@ __all__ = [
     "ImportBusy",
     "MemberPrefill",
     "PeeringDBRegistryError",
+    "RollRow",
     "UnknownExchange",
     "all_exchanges",
     "compare_with_peeringdb",
+    "exchange_roll",
     "exchange_view",
     "export_clients",
     "export_exchange",

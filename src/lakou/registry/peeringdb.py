@@ -5,8 +5,10 @@ module is where its answers meet the database. :func:`plan_prefill` says what a
 pre-fill would change in a ``Network`` and ``Member`` (nothing written), and
 :func:`apply_prefill` makes exactly those changes in one transaction, after the
 models' own validation (``full_clean``); :func:`prefill_member` is the whole pre-fill
-of one member, planned or applied (``lakou peeringdb prefill``). :func:`compare` turns
-an exchange's rows into the engine's typed view and lists the disagreements.
+of one member, planned or applied (``lakou peeringdb prefill``), each change naming its
+field by the field's own label. :func:`compare` turns an exchange's rows into the
+engine's typed view and lists the disagreements. Both take the cache, or its file (then
+opened and closed again).
 
 A pre-fill fills from PeeringDB what PeeringDB gives: an empty PeeringDB value (no
 website, no AS-SET, max-prefix 0) never erases what the registry already has.
@@ -14,10 +16,13 @@ website, no AS-SET, max-prefix 0) never erases what the registry already has.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -46,8 +51,28 @@ class FieldChange:
     old: Any
     new: Any
 
+    @property
+    def label(self) -> str:
+        """The registry field's own label (its verbose name, in the current language)."""
+        model = m.Network if self.target == "network" else m.Member
+        try:
+            found = model._meta.get_field(self.field)
+        except FieldDoesNotExist:
+            return self.field
+        return str(getattr(found, "verbose_name", self.field))
+
     def as_dict(self) -> dict[str, Any]:
         return {"target": self.target, "field": self.field, "old": self.old, "new": self.new}
+
+
+@contextmanager
+def _opened(cache: PeeringDBCache | str | Path) -> Iterator[PeeringDBCache]:
+    """``cache`` itself, or the cache of that file, opened here and closed again."""
+    if isinstance(cache, PeeringDBCache):
+        yield cache
+        return
+    with PeeringDBCache(cache) as opened:
+        yield opened
 
 
 def prefill(asn: int, cache: PeeringDBCache) -> Prefill:
@@ -142,13 +167,14 @@ class MemberPrefill:
 
 
 def prefill_member(
-    asn: int, exchange_slug: str, cache: PeeringDBCache, *, apply: bool = False
+    asn: int, exchange_slug: str, cache: PeeringDBCache | str | Path, *, apply: bool = False
 ) -> MemberPrefill:
-    """Pre-fill ``asn`` as a member of the exchange from the local cache: what would
-    change, or (``apply``) the changes made. An unknown exchange is refused first (the
-    operator's typo to fix), then a network the cache lacks."""
-    _exchange(exchange_slug)
-    data = prefill(asn, cache)
+    """Pre-fill ``asn`` as a member of the exchange from the local cache (or its file):
+    what would change, or (``apply``) the changes made. An unknown exchange is refused
+    first (the operator's typo to fix), then a network the cache lacks."""
+    with _opened(cache) as opened:
+        _exchange(exchange_slug)
+        data = prefill(asn, opened)
     changes = apply_prefill(data, exchange_slug) if apply else plan_prefill(data, exchange_slug)
     return MemberPrefill(data, changes, apply)
 
@@ -159,8 +185,10 @@ def _messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-def compare(exchange: m.Exchange | str, cache: PeeringDBCache) -> list[Disagreement]:
-    """Where the registry's ``exchange`` and its PeeringDB ix disagree (typed rows)."""
+def compare(exchange: m.Exchange | str, cache: PeeringDBCache | str | Path) -> list[Disagreement]:
+    """Where the registry's ``exchange`` and its PeeringDB ix disagree (typed rows);
+    ``cache`` is the local cache or its file."""
     slug = exchange if isinstance(exchange, str) else exchange.slug
-    _exchange(slug)
-    return compare_exchange(exchange_view(slug), cache)
+    with _opened(cache) as opened:
+        _exchange(slug)
+        return compare_exchange(exchange_view(slug), opened)

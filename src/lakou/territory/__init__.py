@@ -5,8 +5,11 @@ The door for readers of a built inventory (the portal's territory page) is
 of neighbouring territories. The prefix index (longest-prefix match
 of addresses to origin AS and territory, which the flows and paths engines use, and which
 saves and loads itself) is :class:`PrefixIndex`; :func:`read_prefix_table` reads one from
-a prefix table CSV or an inventory. ``lakou territory build`` runs :func:`discover` and
-:func:`build_inventory` and writes one of :data:`EXPORTERS`; the data-directory lookups
+a prefix table CSV or an inventory. ``lakou territory build`` calls :func:`build_territory`
+(:func:`discover`, :func:`build_inventory`, one of :data:`EXPORTERS`: a
+:class:`BuiltTerritory`) and ``territory lookup`` :func:`lookup_addresses` (an
+:class:`AddressLookup`), both refusing with :class:`TerritoryInputError`, in the
+directory :func:`territory_data_dir` names; the data-directory lookups
 (:func:`index_from_data_dir`) serve ``territory lookup`` and the paths engine; readers of
 public files raise :class:`SourceError` and count what they skip in :class:`Counters`
 (:func:`open_binary` and :func:`open_text` open a plain, gzip or bzip2 file by its magic
@@ -24,6 +27,14 @@ from typing import TYPE_CHECKING
 from lakou.doors import lazy_door
 
 if TYPE_CHECKING:
+    from lakou.territory.commands import (
+        AddressLookup,
+        BuiltTerritory,
+        TerritoryInputError,
+        build_territory,
+        lookup_addresses,
+        territory_data_dir,
+    )
     from lakou.territory.exports import EXPORTERS
     from lakou.territory.index import PrefixIndex, PrefixIndexError, save_arrays
     from lakou.territory.inventory import build_inventory, discover
@@ -42,6 +53,12 @@ if TYPE_CHECKING:
     from lakou.territory.update import download_all
 
 _WHERE = {
+    "AddressLookup": "commands",
+    "BuiltTerritory": "commands",
+    "TerritoryInputError": "commands",
+    "build_territory": "commands",
+    "lookup_addresses": "commands",
+    "territory_data_dir": "commands",
     "InventoryFileError": "report",
     "TerritoryReport": "report",
     "read_territory_report": "report",
@@ -68,6 +85,8 @@ _WHERE = {
 
 __all__ = [
     "EXPORTERS",
+    "AddressLookup",
+    "BuiltTerritory",
     "Counters",
     "DataDirLookup",
     "InventoryFileError",
@@ -76,12 +95,15 @@ __all__ = [
     "PrefixIndexError",
     "RegionalView",
     "SourceError",
+    "TerritoryInputError",
     "TerritoryReport",
     "build_inventory",
+    "build_territory",
     "discover",
     "download_all",
     "index_from_data_dir",
     "ixp_directory",
+    "lookup_addresses",
     "open_binary",
     "open_text",
     "read_ixf",
@@ -89,6 +111,7 @@ __all__ = [
     "read_territory_report",
     "regional_view",
     "save_arrays",
+    "territory_data_dir",
 ]
 
 
