@@ -18,7 +18,6 @@ from typing import Any
 
 from lakou.i18n import gettext as _
 from lakou.peeringdb.cache import PeeringDBCache, Progress, SyncReport, TypeReport
-from lakou.peeringdb.client import PeeringDBClient
 from lakou.peeringdb.dump import read_dump
 from lakou.peeringdb.schema import OBJECTS
 
@@ -61,6 +60,9 @@ def sync_cache(
     Raises :class:`~lakou.peeringdb.client.PeeringDBError` or
     :class:`~lakou.peeringdb.cache.PeeringDBCacheError`, the failing type left as it was.
     """
+    # httpx comes with the sync only: a build asks this module for the cache's place alone
+    from lakou.peeringdb.client import PeeringDBClient
+
     with (
         PeeringDBCache(path) as cache,
         PeeringDBClient.from_config(settings, on_retry=on_retry) as client,
