@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.whole import RESULTS_ENV
+from benchmarks.whole import RESULTS_ENV, ratio_text
 
 HERE = Path(__file__).resolve().parent
 
@@ -75,8 +75,8 @@ def whole_command_lines(results: Path, name: str) -> list[str]:
             continue
         ours, theirs = record["lakou"], record["theirs"]
         lines.append(
-            f"    {record['case']}: lakou speed-up {record['wall_ratio']:.2f}x wall, "
-            f"{record['cpu_ratio']:.2f}x CPU vs {record['reference']} "
+            f"    {record['case']}: lakou speed-up {ratio_text(record['wall_ratio'])} wall, "
+            f"{ratio_text(record['cpu_ratio'])} CPU vs {record['reference']} "
             f"(peak {ours['peak_mb']:.0f} MB vs {theirs['peak_mb']:.0f} MB)"
         )
     return lines

@@ -113,6 +113,11 @@ def median_of(
     )
 
 
+def ratio_text(ratio: float) -> str:
+    """A ratio with three significant figures: 0.004x is not printed as 0.00x."""
+    return f"{ratio:.3g}x"
+
+
 def compare(
     component: str,
     case: str,
@@ -138,7 +143,8 @@ def compare(
         f"{case}, whole command (median of {ours.runs}): lakou {ours.wall:.2f} s wall, "
         f"{ours.cpu:.2f} s CPU, {ours.peak_mb:.0f} MB peak; {reference} {theirs.wall:.2f} s "
         f"wall, {theirs.cpu:.2f} s CPU, {theirs.peak_mb:.0f} MB peak; lakou speed-up "
-        f"{wall_ratio:.2f}x wall, {cpu_ratio:.2f}x CPU{unit}" + (f" ({note})" if note else ""),
+        f"{ratio_text(wall_ratio)} wall, {ratio_text(cpu_ratio)} CPU{unit}"
+        + (f" ({note})" if note else ""),
         flush=True,
     )
     record = {

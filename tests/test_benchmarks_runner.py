@@ -64,3 +64,12 @@ def test_a_failing_command_ends_the_benchmark_with_its_error() -> None:
 
     with pytest.raises(SystemExit, match="boom"):
         timed([sys.executable, "-c", "import sys; sys.exit('boom')"])
+
+
+def test_small_ratios_keep_their_figures() -> None:
+    """A start-up-bound command 200 times slower than its reference is not shown as 0.00x."""
+    from benchmarks.whole import ratio_text
+
+    assert ratio_text(0.004321) == "0.00432x"
+    assert ratio_text(2.71828) == "2.72x"
+    assert ratio_text(36.4) == "36.4x"
