@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,7 +14,8 @@ from lakou.i18n import gettext as _
 from lakou.i18n import language
 
 if TYPE_CHECKING:
-    from lakou.routeserver import ConfigDiff
+    from lakou.exchange import Exchange
+    from lakou.routeserver import ConfigDiff, WrittenConfig
     from lakou.routeserver.config import Config as RouteServerConfig
 
 
@@ -87,69 +88,37 @@ def _rs_config(ctx: Context) -> RouteServerConfig:
     help="PeeringDB cache (default: the one `lakou peeringdb sync` fills, when it exists).",
 )
 @pass_context
-def build(
-    ctx: Context,
-    slug: str | None,
-    route_server: str | None,
-    clients_file: Path | None,
-    policy_file: Path | None,
-    daemon: str | None,
-    target_version: str | None,
-    irr_server: str | None,
-    irr_sources: str | None,
-    rpsl_dir: Path | None,
-    no_irr: bool,
-    rpki_json: Path | None,
-    log_file: str | None,
-    out: Path,
-    page: Path | None,
-    check: bool,
-    allow_missing_irr: bool,
-    peeringdb_cache: Path | None,
-) -> None:
+def build(ctx: Context, slug: str | None, **options: Any) -> None:
     """Build a route-server configuration from the registry or from clients.yml."""
     from lakou.cli.peeringdb import cache_path
-    from lakou.routeserver import BuildError, ConfigNotWritten, write_config
+    from lakou.routeserver import BuildRequest, ConfigNotWritten, write_config
 
     settings = _rs_config(ctx)  # this section only: a build imports no other component
-    if bool(slug) == bool(clients_file):
+    if bool(slug) == bool(options["clients_file"]):
         raise click.UsageError(_("give either --exchange SLUG or --clients FILE"))
-    exchange = None
-    if slug:
-        from lakou.cli.exchanges import load_exchanges
-
-        (exchange,) = load_exchanges(ctx, slug=slug)
+    exchange = _exchange(ctx, slug)
+    options["peeringdb_cache"] = options["peeringdb_cache"] or cache_path(ctx)
+    request = BuildRequest(exchange=exchange, page_language=ctx.lang, **options)
     try:
-        written = write_config(
-            settings,
-            ctx.core.data_dir,
-            out,
-            exchange=exchange,
-            clients_file=clients_file,
-            route_server=route_server,
-            policy_file=policy_file,
-            daemon=daemon,
-            target_version=target_version,
-            irr_server=irr_server,
-            irr_sources=irr_sources,
-            rpsl_dir=rpsl_dir,
-            no_irr=no_irr,
-            rpki_json=rpki_json,
-            log_file=log_file,
-            check=check,
-            allow_missing_irr=allow_missing_irr,
-            peeringdb_cache=peeringdb_cache or cache_path(ctx),
-            page=page,
-            page_language=ctx.lang,
-        )
-    except BuildError as exc:
-        for line in exc.lines:
-            click.echo(_("error: {text}").format(text=line), err=True)
-        raise click.ClickException(
-            _("no configuration written ({count} problem(s) above)").format(count=len(exc.lines))
-        ) from None
+        written = write_config(settings, ctx.core.data_dir, request)
     except ConfigNotWritten as exc:
+        for line in exc.problems:
+            click.echo(_("error: {text}").format(text=line), err=True)
         raise click.ClickException(str(exc)) from None
+    _say_written(written)
+
+
+def _exchange(ctx: Context, slug: str | None) -> Exchange | None:
+    """The registry's exchange ``slug`` (None without one); an unknown slug ends here."""
+    if not slug:
+        return None
+    from lakou.cli.exchanges import load_exchanges
+
+    (exchange,) = load_exchanges(ctx, slug=slug)
+    return exchange
+
+
+def _say_written(written: WrittenConfig) -> None:
     result = written.result
     if not written.checked:
         click.echo(
@@ -174,7 +143,7 @@ def build(
             clients=len(result.plan.clients),
             sessions=len(result.plan.sessions),
             size=written.size,
-            out=out,
+            out=written.path,
         )
     )
 

@@ -4,9 +4,10 @@ deployed with a gate, compared, explained.
 
 The door for other components and the command line:
 
-- building: :func:`write_config` (``rs build`` whole: settings resolved, built, checked by
-  the daemon, written), or its parts :func:`clients_from_exchange`, :func:`read_clients`,
-  :func:`policy_for_exchange`, :func:`load_policy` / :class:`Policy`,
+- building: :func:`write_config` (``rs build`` whole, asked by a :class:`BuildRequest`:
+  settings resolved, built, checked by the daemon, written; :class:`WrittenConfig`), or its
+  parts :func:`clients_from_exchange`, :func:`read_clients`, :func:`policy_for_exchange`,
+  :func:`load_policy` / :class:`Policy`,
   :func:`enrich_clients` (IRR, RPKI, PeeringDB data), :func:`build_config`; their errors
   (:class:`BuildError`, :class:`ConfigNotWritten`, :class:`ClientsError`, :class:`PolicyError`,
   :class:`EnrichError`, :class:`IrrError`, :class:`RpkiFileError`) and the filter reasons
@@ -79,7 +80,12 @@ if TYPE_CHECKING:
     from lakou.routeserver.policy import Policy, PolicyError, load_policy
     from lakou.routeserver.rollout import DeployRefused, DeployRun, run_deploy
     from lakou.routeserver.staged import Stage, StageOutcome, deploy_staged
-    from lakou.routeserver.write import ConfigNotWritten, WrittenConfig, write_config
+    from lakou.routeserver.write import (
+        BuildRequest,
+        ConfigNotWritten,
+        WrittenConfig,
+        write_config,
+    )
 
 _WHERE = {  # name -> "module" or "module:name there"
     "BuildError": "build",
@@ -140,6 +146,7 @@ _WHERE = {  # name -> "module" or "module:name there"
     "Stage": "staged",
     "StageOutcome": "staged",
     "deploy_staged": "staged",
+    "BuildRequest": "write",
     "ConfigNotWritten": "write",
     "WrittenConfig": "write",
     "write_config": "write",
@@ -152,6 +159,7 @@ __all__ = [
     "BirdError",
     "BirdSocket",
     "BuildError",
+    "BuildRequest",
     "ClientsError",
     "ConfigDiff",
     "ConfigNotWritten",
