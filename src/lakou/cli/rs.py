@@ -15,7 +15,7 @@ from lakou.i18n import language
 
 if TYPE_CHECKING:
     from lakou.exchange import Exchange
-    from lakou.routeserver import ConfigDiff, WrittenConfig
+    from lakou.routeserver import ConfigDiff, DeployRun, WrittenConfig
     from lakou.routeserver.config import Config as RouteServerConfig
 
 
@@ -158,7 +158,7 @@ def _say_written(written: WrittenConfig) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The running configuration file (default from lakou.yml).",
 )
-@click.option("--socket", "socket_path", type=click.Path(path_type=Path), help="Control socket.")
+@click.option("--socket", "socket", type=click.Path(path_type=Path), help="Control socket.")
 @click.option(
     "--history", type=click.Path(file_okay=False, path_type=Path), help="History directory."
 )
@@ -172,7 +172,6 @@ def _say_written(written: WrittenConfig) -> None:
 )
 @click.option(
     "--exchange",
-    "slug",
     metavar="SLUG",
     help="Staged deploy to every server of routeserver.deploy_servers with this exchange.",
 )
@@ -181,7 +180,13 @@ def _say_written(written: WrittenConfig) -> None:
     type=click.FloatRange(0, min_open=True),
     help="Seconds to wait for sessions and routes.",
 )
-@click.option("--no-session-check", is_flag=True, help="Do not wait for sessions after reload.")
+@click.option(
+    "--no-session-check",
+    "require_sessions",
+    flag_value=False,
+    default=True,
+    help="Do not wait for sessions after reload.",
+)
 @click.option(
     "--max-drop-share",
     type=click.FloatRange(0, 1),
@@ -192,25 +197,16 @@ def _say_written(written: WrittenConfig) -> None:
     type=click.FloatRange(0, min_open=True),
     help="Seconds the route counts must stay unchanged.",
 )
-@click.option("--no-route-check", is_flag=True, help="Do not compare accepted routes.")
+@click.option(
+    "--no-route-check",
+    "check_routes",
+    flag_value=False,
+    default=True,
+    help="Do not compare accepted routes.",
+)
 @click.option("--force", is_flag=True, help="Deploy even when the new config drops routes.")
 @pass_context
-def deploy(
-    ctx: Context,
-    config_file: Path | None,
-    daemon: str | None,
-    target: Path | None,
-    socket_path: Path | None,
-    history: Path | None,
-    stages: tuple[str, ...],
-    slug: str | None,
-    timeout: float | None,
-    no_session_check: bool,
-    max_drop_share: float | None,
-    settle: float | None,
-    no_route_check: bool,
-    force: bool,
-) -> None:
+def deploy(ctx: Context, **options: Any) -> None:
     """Check CONFIG_FILE with the daemon, swap it in, reload, verify; roll back on failure.
 
     Verified means: every session established before is back, and the accepted routes
@@ -219,48 +215,37 @@ def deploy(
     servers are deployed one after the other, stopping at the first failure.
     """
     with language(ctx.lang):
-        from lakou.routeserver import DeployError, DeployRefused, run_deploy
+        from lakou.routeserver import DeployError, DeployRefused, DeployRequest, run_deploy
 
+        request = DeployRequest(**options)
         try:
-            run = run_deploy(
-                ctx.config.routeserver,
-                ctx.config.core.data_dir,
-                config_file,
-                daemon=daemon,
-                target=target,
-                socket=socket_path,
-                history=history,
-                stages=stages,
-                exchange=slug,
-                timeout=timeout,
-                require_sessions=not no_session_check,
-                max_drop_share=max_drop_share,
-                settle=settle,
-                check_routes=not no_route_check,
-                force=force,
-            )
+            run = run_deploy(ctx.config.routeserver, ctx.config.core.data_dir, request)
         except DeployRefused as exc:
             raise click.UsageError(str(exc)) from None
         except DeployError as exc:
             raise click.ClickException(str(exc)) from None
-        if run.result is not None:
-            for error in run.metrics_errors.values():
-                _metrics_warning(error)
-            for line in run.result.log:
-                click.echo(line)
-            click.echo(_("deployed {name}").format(name=run.result.deployed.name))
-            return
-        for outcome in run.outcomes:
-            if outcome.name in run.metrics_errors:
-                _metrics_warning(run.metrics_errors[outcome.name])
-            for line in outcome.result.log if outcome.result else ():
-                click.echo(f"{outcome.name}: {line}")
-            for line in outcome.error.splitlines():
-                click.echo(f"{outcome.name}: {line}", err=True)
-        for outcome in run.outcomes:
-            click.echo(outcome.line(), err=run.failed)
+        _say_deployed(run)
         if run.failed:
             raise click.ClickException(_("staged deploy stopped at the first failure"))
+
+
+def _say_deployed(run: DeployRun) -> None:
+    if run.result is not None:
+        for error in run.metrics_errors.values():
+            _metrics_warning(error)
+        for line in run.result.log:
+            click.echo(line)
+        click.echo(_("deployed {name}").format(name=run.result.deployed.name))
+        return
+    for outcome in run.outcomes:
+        if outcome.name in run.metrics_errors:
+            _metrics_warning(run.metrics_errors[outcome.name])
+        for line in outcome.result.log if outcome.result else ():
+            click.echo(f"{outcome.name}: {line}")
+        for line in outcome.error.splitlines():
+            click.echo(f"{outcome.name}: {line}", err=True)
+    for outcome in run.outcomes:
+        click.echo(outcome.line(), err=run.failed)
 
 
 def _metrics_warning(exc: OSError) -> None:

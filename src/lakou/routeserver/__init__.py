@@ -12,8 +12,9 @@ The door for other components and the command line:
   (:class:`BuildError`, :class:`ConfigNotWritten`, :class:`ClientsError`, :class:`PolicyError`,
   :class:`EnrichError`, :class:`IrrError`, :class:`RpkiFileError`) and the filter reasons
   (:class:`FilterReason`, the ``x`` of ``RS:1101:x``);
-- deploying: :func:`run_deploy` (``rs deploy`` whole: settings resolved, one server or
-  each in turn, the figures recorded; :class:`DeployRun`, :class:`DeployRefused`), or its
+- deploying: :func:`run_deploy` (``rs deploy`` whole, asked by a :class:`DeployRequest`:
+  settings resolved, one server or each in turn, the figures recorded; :class:`DeployRun`,
+  :class:`DeployRefused`), or its
   parts :func:`deploy_config`, :class:`RouteGate`, :class:`Bird` / :class:`OpenBgpd`
   (:class:`Daemon`), staged over several servers with :func:`deploy_staged` /
   :class:`Stage` (:class:`StageOutcome`); the figures left for ``/metrics`` (:func:`record_deploy`);
@@ -78,7 +79,7 @@ if TYPE_CHECKING:
         split_cfg,
     )
     from lakou.routeserver.policy import Policy, PolicyError, load_policy
-    from lakou.routeserver.rollout import DeployRefused, DeployRun, run_deploy
+    from lakou.routeserver.rollout import DeployRefused, DeployRequest, DeployRun, run_deploy
     from lakou.routeserver.staged import Stage, StageOutcome, deploy_staged
     from lakou.routeserver.write import (
         BuildRequest,
@@ -141,6 +142,7 @@ _WHERE = {  # name -> "module" or "module:name there"
     "PolicyError": "policy",
     "load_policy": "policy",
     "DeployRefused": "rollout",
+    "DeployRequest": "rollout",
     "DeployRun": "rollout",
     "run_deploy": "rollout",
     "Stage": "staged",
@@ -167,6 +169,7 @@ __all__ = [
     "Daemon",
     "DeployError",
     "DeployRefused",
+    "DeployRequest",
     "DeployRun",
     "EnrichError",
     "FilterReason",
