@@ -15,7 +15,13 @@ from lakou.i18n import language
 
 if TYPE_CHECKING:
     from lakou.exchange import Exchange
-    from lakou.routeserver import ConfigDiff, DeployRun, WrittenConfig
+    from lakou.routeserver import (
+        ConfigDiff,
+        DeployRun,
+        RouteServerEndpoint,
+        RouteView,
+        WrittenConfig,
+    )
     from lakou.routeserver.config import Config as RouteServerConfig
 
 
@@ -335,18 +341,13 @@ def _diff_lines(result: ConfigDiff) -> list[str]:
 
 
 def _endpoints(ctx: Context, socket_path: Path | None, rs_asn: int | None) -> list:
-    from lakou.routeserver import RouteServerEndpoint
+    """The route servers to ask (``--socket`` and ``--rs-asn``, else lakou.yml's)."""
+    from lakou.routeserver import ServersRefused, lg_servers
 
-    if socket_path:
-        if rs_asn is None:
-            raise click.UsageError(_("--socket needs --rs-asn"))
-        return [RouteServerEndpoint(name="rs", socket=socket_path, rs_asn=rs_asn)]
-    servers = list(ctx.config.routeserver.route_servers)
-    if not servers:
-        raise click.UsageError(
-            _("no route servers configured (routeserver.route_servers in lakou.yml, or --socket)")
-        )
-    return servers
+    try:
+        return lg_servers(ctx.config.routeserver, socket_path, rs_asn)
+    except ServersRefused as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @cli.command()
@@ -381,20 +382,26 @@ def explain(
         click.echo()
         return
     with language(ctx.lang):
-        if not views:
-            click.echo(
-                _("{prefix} was not received from AS{asn} by any route server.").format(
-                    prefix=prefix, asn=number
-                )
+        _say_explained(views, servers, prefix, number)
+
+
+def _say_explained(
+    views: list[RouteView], servers: list[RouteServerEndpoint], prefix: str, asn: int
+) -> None:
+    if not views:
+        click.echo(
+            _("{prefix} was not received from AS{asn} by any route server.").format(
+                prefix=prefix, asn=asn
             )
-            return
-        asn_of = {s.name: s.rs_asn for s in servers}
-        for view in views:
-            rs = asn_of.get(view.route_server, 0)
-            state = _("FILTERED") if view.filtered else _("accepted")
-            click.echo(f"{view.route_server} {view.session} {view.prefix}: {state}")
-            click.echo(f"  AS_PATH {view.as_path}  NEXT_HOP {view.next_hop}")
-            for reason in view.reasons:
-                click.echo(f"  - {reason.text} ({rs}:1101:{reason.code})")
-            for tag in view.tags:
-                click.echo(f"  · {tag.text} ({rs}:1000:{tag.code})")
+        )
+        return
+    asn_of = {s.name: s.rs_asn for s in servers}
+    for view in views:
+        rs = asn_of.get(view.route_server, 0)
+        state = _("FILTERED") if view.filtered else _("accepted")
+        click.echo(f"{view.route_server} {view.session} {view.prefix}: {state}")
+        click.echo(f"  AS_PATH {view.as_path}  NEXT_HOP {view.next_hop}")
+        for reason in view.reasons:
+            click.echo(f"  - {reason.text} ({rs}:1101:{reason.code})")
+        for tag in view.tags:
+            click.echo(f"  · {tag.text} ({rs}:1000:{tag.code})")

@@ -22,7 +22,8 @@ The door for other components and the command line:
   :class:`ConfigReadError`);
 - the looking glass: ``lg_neighbours``, ``lg_routes``, ``lg_exported``, ``lg_routes_page``,
   ``lg_exported_page``, ``lg_search``, ``lg_explain`` over :class:`RouteServerEndpoint`
-  answering :class:`Neighbour`, :class:`RouteView`, :class:`RoutePage`; BIRD's socket
+  (which ones: ``lg_servers``, or :class:`ServersRefused` naming the option) answering
+  :class:`Neighbour`, :class:`RouteView`, :class:`RoutePage`; BIRD's socket
   (:class:`BirdSocket`, :class:`BirdError` and its reasons ``BIRD_TIMEOUT``,
   ``BIRD_UNREACHABLE``);
 - the client options' one schema, which the registry's clients.yml import and its admin
@@ -64,6 +65,8 @@ if TYPE_CHECKING:
     from lakou.routeserver.lg.birdsock import UNREACHABLE as BIRD_UNREACHABLE
     from lakou.routeserver.lg.birdsock import BirdError, BirdSocket
     from lakou.routeserver.lg.model import Neighbour, RoutePage, RouteServerEndpoint, RouteView
+    from lakou.routeserver.lg.servers import ServersRefused
+    from lakou.routeserver.lg.servers import route_servers as lg_servers
     from lakou.routeserver.options import (
         Notes,
         OptionError,
@@ -122,6 +125,8 @@ _WHERE = {  # name -> "module" or "module:name there"
     "lg_routes": "lg.api:routes",
     "lg_routes_page": "lg.api:routes_page",
     "lg_search": "lg.api:search",
+    "ServersRefused": "lg.servers",
+    "lg_servers": "lg.servers:route_servers",
     "BIRD_TIMEOUT": "lg.birdsock:TIMEOUT",
     "BIRD_UNREACHABLE": "lg.birdsock:UNREACHABLE",
     "BirdError": "lg.birdsock",
@@ -185,6 +190,7 @@ __all__ = [
     "RouteServerEndpoint",
     "RouteView",
     "RpkiFileError",
+    "ServersRefused",
     "SetChange",
     "Stage",
     "StageOutcome",
@@ -209,6 +215,7 @@ __all__ = [
     "lg_routes",
     "lg_routes_page",
     "lg_search",
+    "lg_servers",
     "list_of",
     "load_policy",
     "merge_cfg",
