@@ -377,17 +377,21 @@ def explain(
         views = lg_explain(servers, prefix, number, lang=ctx.lang)
     except BirdError as exc:
         raise click.ClickException(str(exc)) from None
+    with language(ctx.lang):
+        _say_explained(views, servers, prefix, number, as_json)
+
+
+def _say_explained(
+    views: list[RouteView],
+    servers: list[RouteServerEndpoint],
+    prefix: str,
+    asn: int,
+    as_json: bool,
+) -> None:
     if as_json:
         json.dump([v.model_dump() for v in views], sys.stdout, indent=2, ensure_ascii=False)
         click.echo()
         return
-    with language(ctx.lang):
-        _say_explained(views, servers, prefix, number)
-
-
-def _say_explained(
-    views: list[RouteView], servers: list[RouteServerEndpoint], prefix: str, asn: int
-) -> None:
     if not views:
         click.echo(
             _("{prefix} was not received from AS{asn} by any route server.").format(
