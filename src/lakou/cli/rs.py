@@ -104,7 +104,7 @@ def build(ctx: Context, slug: str | None, **options: Any) -> None:
         raise click.UsageError(_("give either --exchange SLUG or --clients FILE"))
     exchange = _exchange(ctx, slug)
     options["peeringdb_cache"] = options["peeringdb_cache"] or cache_path(ctx)
-    request = BuildRequest(exchange=exchange, page_language=ctx.lang, **options)
+    request = BuildRequest(exchange=exchange, page_language=ctx.lang, **options)  # alike named
     try:
         written = write_config(settings, ctx.core.data_dir, request)
     except ConfigNotWritten as exc:
@@ -223,7 +223,7 @@ def deploy(ctx: Context, **options: Any) -> None:
     with language(ctx.lang):
         from lakou.routeserver import DeployError, DeployRefused, DeployRequest, run_deploy
 
-        request = DeployRequest(**options)
+        request = DeployRequest(**options)  # the options are named as its fields
         try:
             run = run_deploy(ctx.config.routeserver, ctx.config.core.data_dir, request)
         except DeployRefused as exc:
