@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests.live import rsworld as w
 
-from lakou.routeserver import DeployRefused, run_deploy
+from lakou.routeserver import DeployRefused, DeployRequest, run_deploy
 from lakou.routeserver.config import Config, DeployServer
 from lakou.routeserver.plan import make_plan
 from lakou.routeserver.render.bird2 import render_bird
@@ -25,20 +25,21 @@ def test_what_cannot_be_carried_out_is_refused_before_any_change(tmp_path: Path)
     new = tmp_path / "new.conf"
     new.write_text("# new\n")
     with pytest.raises(DeployRefused, match="give CONFIG_FILE"):
-        run_deploy(Config(), tmp_path)
+        run_deploy(Config(), tmp_path, DeployRequest())
     with pytest.raises(DeployRefused, match="unknown daemon 'bird'"):
-        run_deploy(Config(daemon="bird"), tmp_path, new, target=tmp_path / "running.conf")
+        request = DeployRequest(new, target=tmp_path / "running.conf")
+        run_deploy(Config(daemon="bird"), tmp_path, request)
     with pytest.raises(DeployRefused, match="give no CONFIG_FILE"):
-        run_deploy(Config(), tmp_path, new, stages=(f"rs1={new}",))
+        run_deploy(Config(), tmp_path, DeployRequest(new, stages=(f"rs1={new}",)))
     with pytest.raises(DeployRefused, match="no route server of exchange 'sxm'"):
-        run_deploy(Config(), tmp_path, exchange="sxm")
+        run_deploy(Config(), tmp_path, DeployRequest(exchange="sxm"))
     with pytest.raises(DeployRefused, match="rs1 has no new_config"):
         server = DeployServer(
             name="rs1", exchange="sxm", config_path=new, control_socket=tmp_path / "ctl"
         )
-        run_deploy(Config(deploy_servers=[server]), tmp_path, exchange="sxm")
+        run_deploy(Config(deploy_servers=[server]), tmp_path, DeployRequest(exchange="sxm"))
     with pytest.raises(DeployRefused, match="not both"):
-        run_deploy(Config(), tmp_path, stages=(f"rs1={new}",), exchange="sxm")
+        run_deploy(Config(), tmp_path, DeployRequest(stages=(f"rs1={new}",), exchange="sxm"))
     assert not (tmp_path / "running.conf").exists()
     assert not (tmp_path / "routeserver").exists()  # no history, no figures
 
@@ -59,7 +60,9 @@ def test_a_staged_deploy_stops_at_the_first_server_down(tmp_path: Path) -> None:
                 new_config=tmp_path / f"{name}.new.conf",
             )
         )
-    run = run_deploy(Config(deploy_servers=servers), tmp_path / "data", exchange="sxm")
+    run = run_deploy(
+        Config(deploy_servers=servers), tmp_path / "data", DeployRequest(exchange="sxm")
+    )
     assert run.result is None and run.failed
     assert [(o.name, o.state) for o in run.outcomes] == [
         ("rs1", "refused"),

@@ -9,11 +9,13 @@ target. ``tests/routeserver/test_cli_build*.py`` run the same path through ``rs 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from lakou.routeserver import BuildError, ConfigNotWritten, write_config
+from lakou.routeserver import BuildRequest, ConfigNotWritten, write_config
 from lakou.routeserver.config import Config
 
 CLIENTS = (
@@ -48,9 +50,8 @@ def test_the_file_is_put_in_place_with_its_page_and_figures(
     out = tmp_path / "bgpd.conf"
     page = tmp_path / "policy.md"
     data = tmp_path / "data"
-    written = write_config(
-        Config(daemon="openbgpd"), data, out, clients_file=clients, no_irr=True, page=page
-    )
+    request = BuildRequest(out, clients_file=clients, no_irr=True, page=page)
+    written = write_config(Config(daemon="openbgpd"), data, request)
     text = out.read_text(encoding="utf-8")
     assert "neighbor 192.0.2.11" in text and "neighbor 192.0.2.22" in text
     assert written.path == out and written.result.daemon == "openbgpd"
@@ -67,13 +68,11 @@ def test_the_file_is_put_in_place_with_its_page_and_figures(
 def test_settings_fill_what_is_not_given(tmp_path: Path, clients: Path) -> None:
     out = tmp_path / "bgpd.conf"
     settings = Config(daemon="openbgpd", target_version="8.4")
-    written = write_config(settings, tmp_path, out, clients_file=clients, no_irr=True, check=False)
+    request = BuildRequest(out, clients_file=clients, no_irr=True, check=False)
+    written = write_config(settings, tmp_path, request)
     assert (written.result.daemon, written.result.version) == ("openbgpd", (8, 4))
     assert written.checked is True  # not asked: nothing left unchecked to say
-    given = write_config(
-        settings, tmp_path, out, clients_file=clients, no_irr=True, check=False,
-        target_version="7.9",
-    )  # fmt: skip
+    given = write_config(settings, tmp_path, replace(request, target_version="7.9"))
     assert given.result.version == (7, 9)
 
 
@@ -89,13 +88,12 @@ def test_a_wrong_input_is_one_message_and_no_file(
 ) -> None:
     (tmp_path / "policy.yml").write_text("rpki: {enabled: maybe}\n", encoding="utf-8")
     out = tmp_path / "bgpd.conf"
-    given: dict[str, object] = {option: tmp_path / value if option == "policy_file" else value}
+    given: dict[str, Any] = {option: tmp_path / value if option == "policy_file" else value}
+    request = BuildRequest(out, clients_file=clients, no_irr=True, check=False, **given)
     with pytest.raises(ConfigNotWritten) as caught:
-        write_config(
-            Config(daemon="openbgpd"), tmp_path, out, clients_file=clients, no_irr=True,
-            check=False, **given,
-        )  # fmt: skip
+        write_config(Config(daemon="openbgpd"), tmp_path, request)
     assert said in str(caught.value) and "\n" not in str(caught.value).strip()
+    assert caught.value.problems == ()
     assert not out.exists() and not leftovers(tmp_path)
 
 
@@ -103,8 +101,9 @@ def test_a_clients_file_refused_names_the_entry(tmp_path: Path) -> None:
     clients = tmp_path / "clients.yml"
     clients.write_text("clients:\n  - asn: 1\n    ip: 192.0.2.1\n  - asn: 2\n    ip: 192.0.2.1\n")
     out = tmp_path / "bgpd.conf"
+    request = BuildRequest(out, clients_file=clients, no_irr=True)
     with pytest.raises(ConfigNotWritten, match=r"clients\[1\] \(AS2\)\.ip\[0\]"):
-        write_config(Config(daemon="openbgpd"), tmp_path, out, clients_file=clients, no_irr=True)
+        write_config(Config(daemon="openbgpd"), tmp_path, request)
     assert not out.exists()
 
 
@@ -117,9 +116,11 @@ def test_an_option_no_daemon_can_write_is_a_line_per_client(tmp_path: Path) -> N
         encoding="utf-8",
     )
     out = tmp_path / "bgpd.conf"
-    with pytest.raises(BuildError) as caught:
-        write_config(Config(daemon="openbgpd"), tmp_path, out, clients_file=clients, no_irr=True)
-    assert [line.split(":")[0] for line in caught.value.lines] == ["AS3333", "AS10745"]
+    request = BuildRequest(out, clients_file=clients, no_irr=True)
+    with pytest.raises(ConfigNotWritten) as caught:
+        write_config(Config(daemon="openbgpd"), tmp_path, request)
+    assert [line.split(":")[0] for line in caught.value.problems] == ["AS3333", "AS10745"]
+    assert str(caught.value) == "no configuration written (2 problem(s) above)"
     assert not out.exists() and not leftovers(tmp_path)
 
 
@@ -128,9 +129,7 @@ def test_a_failure_after_the_text_is_written_leaves_no_temporary_file(
 ) -> None:
     out = tmp_path / "taken"
     out.mkdir()  # the text cannot be renamed over a directory
+    request = BuildRequest(out, clients_file=clients, no_irr=True, check=False)
     with pytest.raises(OSError):
-        write_config(
-            Config(daemon="openbgpd"), tmp_path, out, clients_file=clients, no_irr=True,
-            check=False,
-        )  # fmt: skip
+        write_config(Config(daemon="openbgpd"), tmp_path, request)
     assert out.is_dir() and not leftovers(tmp_path)

@@ -53,6 +53,10 @@ def neighbours(ctx: Context, as_json: bool) -> None:
             rows += lg_neighbours(rs)
         except BirdError as exc:
             raise click.ClickException(str(exc)) from None
+    _print_neighbours(rows, as_json)
+
+
+def _print_neighbours(rows: list[Any], as_json: bool) -> None:
     if as_json:
         _dump([r.model_dump() for r in rows])
         return
@@ -114,6 +118,10 @@ def exported(ctx: Context, neighbour: str, as_json: bool) -> None:
             views += lg_exported(rs, neighbour, lang=ctx.lang)
     except BirdError as exc:
         raise click.ClickException(str(exc)) from None
+    _print_exported(views, as_json)
+
+
+def _print_exported(views: list[Any], as_json: bool) -> None:
     if as_json:
         _dump([v.model_dump() for v in views])
         return

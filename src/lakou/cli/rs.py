@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,7 +14,14 @@ from lakou.i18n import gettext as _
 from lakou.i18n import language
 
 if TYPE_CHECKING:
-    from lakou.routeserver import ConfigDiff
+    from lakou.exchange import Exchange
+    from lakou.routeserver import (
+        ConfigDiff,
+        DeployRun,
+        RouteServerEndpoint,
+        RouteView,
+        WrittenConfig,
+    )
     from lakou.routeserver.config import Config as RouteServerConfig
 
 
@@ -87,69 +94,37 @@ def _rs_config(ctx: Context) -> RouteServerConfig:
     help="PeeringDB cache (default: the one `lakou peeringdb sync` fills, when it exists).",
 )
 @pass_context
-def build(
-    ctx: Context,
-    slug: str | None,
-    route_server: str | None,
-    clients_file: Path | None,
-    policy_file: Path | None,
-    daemon: str | None,
-    target_version: str | None,
-    irr_server: str | None,
-    irr_sources: str | None,
-    rpsl_dir: Path | None,
-    no_irr: bool,
-    rpki_json: Path | None,
-    log_file: str | None,
-    out: Path,
-    page: Path | None,
-    check: bool,
-    allow_missing_irr: bool,
-    peeringdb_cache: Path | None,
-) -> None:
+def build(ctx: Context, slug: str | None, **options: Any) -> None:
     """Build a route-server configuration from the registry or from clients.yml."""
     from lakou.cli.peeringdb import cache_path
-    from lakou.routeserver import BuildError, ConfigNotWritten, write_config
+    from lakou.routeserver import BuildRequest, ConfigNotWritten, write_config
 
     settings = _rs_config(ctx)  # this section only: a build imports no other component
-    if bool(slug) == bool(clients_file):
+    if bool(slug) == bool(options["clients_file"]):
         raise click.UsageError(_("give either --exchange SLUG or --clients FILE"))
-    exchange = None
-    if slug:
-        from lakou.cli.exchanges import load_exchanges
-
-        (exchange,) = load_exchanges(ctx, slug=slug)
+    exchange = _exchange(ctx, slug)
+    options["peeringdb_cache"] = options["peeringdb_cache"] or cache_path(ctx)
+    request = BuildRequest(exchange=exchange, page_language=ctx.lang, **options)  # alike named
     try:
-        written = write_config(
-            settings,
-            ctx.core.data_dir,
-            out,
-            exchange=exchange,
-            clients_file=clients_file,
-            route_server=route_server,
-            policy_file=policy_file,
-            daemon=daemon,
-            target_version=target_version,
-            irr_server=irr_server,
-            irr_sources=irr_sources,
-            rpsl_dir=rpsl_dir,
-            no_irr=no_irr,
-            rpki_json=rpki_json,
-            log_file=log_file,
-            check=check,
-            allow_missing_irr=allow_missing_irr,
-            peeringdb_cache=peeringdb_cache or cache_path(ctx),
-            page=page,
-            page_language=ctx.lang,
-        )
-    except BuildError as exc:
-        for line in exc.lines:
-            click.echo(_("error: {text}").format(text=line), err=True)
-        raise click.ClickException(
-            _("no configuration written ({count} problem(s) above)").format(count=len(exc.lines))
-        ) from None
+        written = write_config(settings, ctx.core.data_dir, request)
     except ConfigNotWritten as exc:
+        for line in exc.problems:
+            click.echo(_("error: {text}").format(text=line), err=True)
         raise click.ClickException(str(exc)) from None
+    _say_written(written)
+
+
+def _exchange(ctx: Context, slug: str | None) -> Exchange | None:
+    """The registry's exchange ``slug`` (None without one); an unknown slug ends here."""
+    if not slug:
+        return None
+    from lakou.cli.exchanges import load_exchanges
+
+    (exchange,) = load_exchanges(ctx, slug=slug)
+    return exchange
+
+
+def _say_written(written: WrittenConfig) -> None:
     result = written.result
     if not written.checked:
         click.echo(
@@ -174,7 +149,7 @@ def build(
             clients=len(result.plan.clients),
             sessions=len(result.plan.sessions),
             size=written.size,
-            out=out,
+            out=written.path,
         )
     )
 
@@ -189,7 +164,7 @@ def build(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The running configuration file (default from lakou.yml).",
 )
-@click.option("--socket", "socket_path", type=click.Path(path_type=Path), help="Control socket.")
+@click.option("--socket", "socket", type=click.Path(path_type=Path), help="Control socket.")
 @click.option(
     "--history", type=click.Path(file_okay=False, path_type=Path), help="History directory."
 )
@@ -203,7 +178,6 @@ def build(
 )
 @click.option(
     "--exchange",
-    "slug",
     metavar="SLUG",
     help="Staged deploy to every server of routeserver.deploy_servers with this exchange.",
 )
@@ -212,7 +186,13 @@ def build(
     type=click.FloatRange(0, min_open=True),
     help="Seconds to wait for sessions and routes.",
 )
-@click.option("--no-session-check", is_flag=True, help="Do not wait for sessions after reload.")
+@click.option(
+    "--no-session-check",
+    "require_sessions",
+    flag_value=False,
+    default=True,
+    help="Do not wait for sessions after reload.",
+)
 @click.option(
     "--max-drop-share",
     type=click.FloatRange(0, 1),
@@ -223,25 +203,16 @@ def build(
     type=click.FloatRange(0, min_open=True),
     help="Seconds the route counts must stay unchanged.",
 )
-@click.option("--no-route-check", is_flag=True, help="Do not compare accepted routes.")
+@click.option(
+    "--no-route-check",
+    "check_routes",
+    flag_value=False,
+    default=True,
+    help="Do not compare accepted routes.",
+)
 @click.option("--force", is_flag=True, help="Deploy even when the new config drops routes.")
 @pass_context
-def deploy(
-    ctx: Context,
-    config_file: Path | None,
-    daemon: str | None,
-    target: Path | None,
-    socket_path: Path | None,
-    history: Path | None,
-    stages: tuple[str, ...],
-    slug: str | None,
-    timeout: float | None,
-    no_session_check: bool,
-    max_drop_share: float | None,
-    settle: float | None,
-    no_route_check: bool,
-    force: bool,
-) -> None:
+def deploy(ctx: Context, **options: Any) -> None:
     """Check CONFIG_FILE with the daemon, swap it in, reload, verify; roll back on failure.
 
     Verified means: every session established before is back, and the accepted routes
@@ -250,48 +221,37 @@ def deploy(
     servers are deployed one after the other, stopping at the first failure.
     """
     with language(ctx.lang):
-        from lakou.routeserver import DeployError, DeployRefused, run_deploy
+        from lakou.routeserver import DeployError, DeployRefused, DeployRequest, run_deploy
 
+        request = DeployRequest(**options)  # the options are named as its fields
         try:
-            run = run_deploy(
-                ctx.config.routeserver,
-                ctx.config.core.data_dir,
-                config_file,
-                daemon=daemon,
-                target=target,
-                socket=socket_path,
-                history=history,
-                stages=stages,
-                exchange=slug,
-                timeout=timeout,
-                require_sessions=not no_session_check,
-                max_drop_share=max_drop_share,
-                settle=settle,
-                check_routes=not no_route_check,
-                force=force,
-            )
+            run = run_deploy(ctx.config.routeserver, ctx.config.core.data_dir, request)
         except DeployRefused as exc:
             raise click.UsageError(str(exc)) from None
         except DeployError as exc:
             raise click.ClickException(str(exc)) from None
-        if run.result is not None:
-            for error in run.metrics_errors.values():
-                _metrics_warning(error)
-            for line in run.result.log:
-                click.echo(line)
-            click.echo(_("deployed {name}").format(name=run.result.deployed.name))
-            return
-        for outcome in run.outcomes:
-            if outcome.name in run.metrics_errors:
-                _metrics_warning(run.metrics_errors[outcome.name])
-            for line in outcome.result.log if outcome.result else ():
-                click.echo(f"{outcome.name}: {line}")
-            for line in outcome.error.splitlines():
-                click.echo(f"{outcome.name}: {line}", err=True)
-        for outcome in run.outcomes:
-            click.echo(outcome.line(), err=run.failed)
+        _say_deployed(run)
         if run.failed:
             raise click.ClickException(_("staged deploy stopped at the first failure"))
+
+
+def _say_deployed(run: DeployRun) -> None:
+    if run.result is not None:
+        for error in run.metrics_errors.values():
+            _metrics_warning(error)
+        for line in run.result.log:
+            click.echo(line)
+        click.echo(_("deployed {name}").format(name=run.result.deployed.name))
+        return
+    for outcome in run.outcomes:
+        if outcome.name in run.metrics_errors:
+            _metrics_warning(run.metrics_errors[outcome.name])
+        for line in outcome.result.log if outcome.result else ():
+            click.echo(f"{outcome.name}: {line}")
+        for line in outcome.error.splitlines():
+            click.echo(f"{outcome.name}: {line}", err=True)
+    for outcome in run.outcomes:
+        click.echo(outcome.line(), err=run.failed)
 
 
 def _metrics_warning(exc: OSError) -> None:
@@ -381,18 +341,13 @@ def _diff_lines(result: ConfigDiff) -> list[str]:
 
 
 def _endpoints(ctx: Context, socket_path: Path | None, rs_asn: int | None) -> list:
-    from lakou.routeserver import RouteServerEndpoint
+    """The route servers to ask (``--socket`` and ``--rs-asn``, else lakou.yml's)."""
+    from lakou.routeserver import ServersRefused, lg_servers
 
-    if socket_path:
-        if rs_asn is None:
-            raise click.UsageError(_("--socket needs --rs-asn"))
-        return [RouteServerEndpoint(name="rs", socket=socket_path, rs_asn=rs_asn)]
-    servers = list(ctx.config.routeserver.route_servers)
-    if not servers:
-        raise click.UsageError(
-            _("no route servers configured (routeserver.route_servers in lakou.yml, or --socket)")
-        )
-    return servers
+    try:
+        return lg_servers(ctx.config.routeserver, socket_path, rs_asn)
+    except ServersRefused as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @cli.command()
@@ -422,25 +377,35 @@ def explain(
         views = lg_explain(servers, prefix, number, lang=ctx.lang)
     except BirdError as exc:
         raise click.ClickException(str(exc)) from None
+    with language(ctx.lang):
+        _say_explained(views, servers, prefix, number, as_json)
+
+
+def _say_explained(
+    views: list[RouteView],
+    servers: list[RouteServerEndpoint],
+    prefix: str,
+    asn: int,
+    as_json: bool,
+) -> None:
     if as_json:
         json.dump([v.model_dump() for v in views], sys.stdout, indent=2, ensure_ascii=False)
         click.echo()
         return
-    with language(ctx.lang):
-        if not views:
-            click.echo(
-                _("{prefix} was not received from AS{asn} by any route server.").format(
-                    prefix=prefix, asn=number
-                )
+    if not views:
+        click.echo(
+            _("{prefix} was not received from AS{asn} by any route server.").format(
+                prefix=prefix, asn=asn
             )
-            return
-        asn_of = {s.name: s.rs_asn for s in servers}
-        for view in views:
-            rs = asn_of.get(view.route_server, 0)
-            state = _("FILTERED") if view.filtered else _("accepted")
-            click.echo(f"{view.route_server} {view.session} {view.prefix}: {state}")
-            click.echo(f"  AS_PATH {view.as_path}  NEXT_HOP {view.next_hop}")
-            for reason in view.reasons:
-                click.echo(f"  - {reason.text} ({rs}:1101:{reason.code})")
-            for tag in view.tags:
-                click.echo(f"  · {tag.text} ({rs}:1000:{tag.code})")
+        )
+        return
+    asn_of = {s.name: s.rs_asn for s in servers}
+    for view in views:
+        rs = asn_of.get(view.route_server, 0)
+        state = _("FILTERED") if view.filtered else _("accepted")
+        click.echo(f"{view.route_server} {view.session} {view.prefix}: {state}")
+        click.echo(f"  AS_PATH {view.as_path}  NEXT_HOP {view.next_hop}")
+        for reason in view.reasons:
+            click.echo(f"  - {reason.text} ({rs}:1101:{reason.code})")
+        for tag in view.tags:
+            click.echo(f"  · {tag.text} ({rs}:1000:{tag.code})")

@@ -4,15 +4,17 @@ deployed with a gate, compared, explained.
 
 The door for other components and the command line:
 
-- building: :func:`write_config` (``rs build`` whole: settings resolved, built, checked by
-  the daemon, written), or its parts :func:`clients_from_exchange`, :func:`read_clients`,
-  :func:`policy_for_exchange`, :func:`load_policy` / :class:`Policy`,
+- building: :func:`write_config` (``rs build`` whole, asked by a :class:`BuildRequest`:
+  settings resolved, built, checked by the daemon, written; :class:`WrittenConfig`), or its
+  parts :func:`clients_from_exchange`, :func:`read_clients`, :func:`policy_for_exchange`,
+  :func:`load_policy` / :class:`Policy`,
   :func:`enrich_clients` (IRR, RPKI, PeeringDB data), :func:`build_config`; their errors
   (:class:`BuildError`, :class:`ConfigNotWritten`, :class:`ClientsError`, :class:`PolicyError`,
   :class:`EnrichError`, :class:`IrrError`, :class:`RpkiFileError`) and the filter reasons
   (:class:`FilterReason`, the ``x`` of ``RS:1101:x``);
-- deploying: :func:`run_deploy` (``rs deploy`` whole: settings resolved, one server or
-  each in turn, the figures recorded; :class:`DeployRun`, :class:`DeployRefused`), or its
+- deploying: :func:`run_deploy` (``rs deploy`` whole, asked by a :class:`DeployRequest`:
+  settings resolved, one server or each in turn, the figures recorded; :class:`DeployRun`,
+  :class:`DeployRefused`), or its
   parts :func:`deploy_config`, :class:`RouteGate`, :class:`Bird` / :class:`OpenBgpd`
   (:class:`Daemon`), staged over several servers with :func:`deploy_staged` /
   :class:`Stage` (:class:`StageOutcome`); the figures left for ``/metrics`` (:func:`record_deploy`);
@@ -20,7 +22,8 @@ The door for other components and the command line:
   :class:`ConfigReadError`);
 - the looking glass: ``lg_neighbours``, ``lg_routes``, ``lg_exported``, ``lg_routes_page``,
   ``lg_exported_page``, ``lg_search``, ``lg_explain`` over :class:`RouteServerEndpoint`
-  answering :class:`Neighbour`, :class:`RouteView`, :class:`RoutePage`; BIRD's socket
+  (which ones: ``lg_servers``, or :class:`ServersRefused` naming the option) answering
+  :class:`Neighbour`, :class:`RouteView`, :class:`RoutePage`; BIRD's socket
   (:class:`BirdSocket`, :class:`BirdError` and its reasons ``BIRD_TIMEOUT``,
   ``BIRD_UNREACHABLE``);
 - the client options' one schema, which the registry's clients.yml import and its admin
@@ -62,6 +65,8 @@ if TYPE_CHECKING:
     from lakou.routeserver.lg.birdsock import UNREACHABLE as BIRD_UNREACHABLE
     from lakou.routeserver.lg.birdsock import BirdError, BirdSocket
     from lakou.routeserver.lg.model import Neighbour, RoutePage, RouteServerEndpoint, RouteView
+    from lakou.routeserver.lg.servers import ServersRefused
+    from lakou.routeserver.lg.servers import route_servers as lg_servers
     from lakou.routeserver.options import (
         Notes,
         OptionError,
@@ -77,9 +82,14 @@ if TYPE_CHECKING:
         split_cfg,
     )
     from lakou.routeserver.policy import Policy, PolicyError, load_policy
-    from lakou.routeserver.rollout import DeployRefused, DeployRun, run_deploy
+    from lakou.routeserver.rollout import DeployRefused, DeployRequest, DeployRun, run_deploy
     from lakou.routeserver.staged import Stage, StageOutcome, deploy_staged
-    from lakou.routeserver.write import ConfigNotWritten, WrittenConfig, write_config
+    from lakou.routeserver.write import (
+        BuildRequest,
+        ConfigNotWritten,
+        WrittenConfig,
+        write_config,
+    )
 
 _WHERE = {  # name -> "module" or "module:name there"
     "BuildError": "build",
@@ -115,6 +125,8 @@ _WHERE = {  # name -> "module" or "module:name there"
     "lg_routes": "lg.api:routes",
     "lg_routes_page": "lg.api:routes_page",
     "lg_search": "lg.api:search",
+    "ServersRefused": "lg.servers",
+    "lg_servers": "lg.servers:route_servers",
     "BIRD_TIMEOUT": "lg.birdsock:TIMEOUT",
     "BIRD_UNREACHABLE": "lg.birdsock:UNREACHABLE",
     "BirdError": "lg.birdsock",
@@ -135,11 +147,13 @@ _WHERE = {  # name -> "module" or "module:name there"
     "PolicyError": "policy",
     "load_policy": "policy",
     "DeployRefused": "rollout",
+    "DeployRequest": "rollout",
     "DeployRun": "rollout",
     "run_deploy": "rollout",
     "Stage": "staged",
     "StageOutcome": "staged",
     "deploy_staged": "staged",
+    "BuildRequest": "write",
     "ConfigNotWritten": "write",
     "WrittenConfig": "write",
     "write_config": "write",
@@ -152,6 +166,7 @@ __all__ = [
     "BirdError",
     "BirdSocket",
     "BuildError",
+    "BuildRequest",
     "ClientsError",
     "ConfigDiff",
     "ConfigNotWritten",
@@ -159,6 +174,7 @@ __all__ = [
     "Daemon",
     "DeployError",
     "DeployRefused",
+    "DeployRequest",
     "DeployRun",
     "EnrichError",
     "FilterReason",
@@ -174,6 +190,7 @@ __all__ = [
     "RouteServerEndpoint",
     "RouteView",
     "RpkiFileError",
+    "ServersRefused",
     "SetChange",
     "Stage",
     "StageOutcome",
@@ -198,6 +215,7 @@ __all__ = [
     "lg_routes",
     "lg_routes_page",
     "lg_search",
+    "lg_servers",
     "list_of",
     "load_policy",
     "merge_cfg",

@@ -1,13 +1,13 @@
 """Deploy route-server configurations: all of ``lakou rs deploy`` in one call.
 
-The command line passes its options as given (None when not given); :func:`run_deploy`
-takes each missing one from lakou.yml's ``routeserver`` section: the route gate
-(``max_drop_share``, ``settle_seconds``), the history directory (default
-``<data_dir>/routeserver/history``), the session timeout, and for a staged deploy the
-servers (``--to NAME=NEW[,TARGET,SOCKET]`` or every server of ``--exchange SLUG`` in
-``deploy_servers``). It then deploys one configuration (:func:`deploy`) or each server in
-turn (:func:`deploy_staged`), and leaves the figures of each successful deploy for
-``/metrics`` (never fatal: a :class:`DeployRun` names what could not be written).
+The command line puts its options in a :class:`DeployRequest` as given (None when not
+given); :func:`run_deploy` takes each missing one from lakou.yml's ``routeserver``
+section: the route gate (``max_drop_share``, ``settle_seconds``), the history directory
+(default ``<data_dir>/routeserver/history``), the session timeout, and for a staged
+deploy the servers (``--to NAME=NEW[,TARGET,SOCKET]`` or every server of ``--exchange
+SLUG`` in ``deploy_servers``). It then deploys one configuration (:func:`deploy`) or each
+server in turn (:func:`deploy_staged`), and leaves the figures of each successful deploy
+for ``/metrics`` (never fatal: a :class:`DeployRun` names what could not be written).
 
 Two errors, each for the caller to say: :class:`DeployRefused` (the request as given
 cannot be carried out; the message names the option; nothing was touched) and
@@ -27,11 +27,35 @@ from lakou.routeserver.deploy import Bird, Daemon, DeployResult, OpenBgpd, Route
 from lakou.routeserver.exposition import record_deploy
 from lakou.routeserver.staged import Stage, StageOutcome, deploy_staged
 
-__all__ = ["DeployRefused", "DeployRun", "run_deploy"]
+__all__ = ["DeployRefused", "DeployRequest", "DeployRun", "run_deploy"]
 
 
 class DeployRefused(ValueError):
     """The deploy asked for cannot be carried out as given; nothing was touched."""
+
+
+@dataclass(frozen=True)
+class DeployRequest:
+    """What ``rs deploy`` is asked: each option as given, None where lakou.yml decides.
+
+    One configuration (``config_file`` to ``target`` through ``socket``), or a staged
+    deploy: ``stages`` (``NAME=NEW[,TARGET,SOCKET]``, in order) or every server of
+    ``exchange`` in ``deploy_servers``.
+    """
+
+    config_file: Path | None = None
+    daemon: str | None = None
+    target: Path | None = None
+    socket: Path | None = None
+    history: Path | None = None
+    stages: tuple[str, ...] = ()
+    exchange: str | None = None
+    timeout: float | None = None
+    require_sessions: bool = True
+    max_drop_share: float | None = None
+    settle: float | None = None
+    check_routes: bool = True
+    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,48 +73,32 @@ class DeployRun:
         return any(o.error for o in self.outcomes)
 
 
-def run_deploy(
-    settings: Config,
-    data_dir: Path,
-    config_file: Path | None = None,
-    *,
-    daemon: str | None = None,
-    target: Path | None = None,
-    socket: Path | None = None,
-    history: Path | None = None,
-    stages: tuple[str, ...] = (),
-    exchange: str | None = None,
-    timeout: float | None = None,
-    require_sessions: bool = True,
-    max_drop_share: float | None = None,
-    settle: float | None = None,
-    check_routes: bool = True,
-    force: bool = False,
-) -> DeployRun:
-    """Deploy ``config_file`` (or the staged ``stages`` / servers of ``exchange``).
+def run_deploy(settings: Config, data_dir: Path, request: DeployRequest) -> DeployRun:
+    """Deploy what ``request`` asks: one configuration, or each server of a staged deploy.
 
     ``settings`` is the ``routeserver`` section, which fills every option left None;
     ``data_dir`` is ``core.data_dir`` (the default history, the metrics).
     """
+    r = request
     gate = RouteGate(
-        max_drop_share=settings.max_drop_share if max_drop_share is None else max_drop_share,
-        settle=settle or settings.settle_seconds,
-        force=force,
-        enabled=check_routes,
+        max_drop_share=settings.max_drop_share if r.max_drop_share is None else r.max_drop_share,
+        settle=r.settle or settings.settle_seconds,
+        force=r.force,
+        enabled=r.check_routes,
     )
-    hist = history or settings.history_dir or data_dir / "routeserver" / "history"
-    wait = timeout or settings.session_timeout
-    if stages or exchange:
-        if config_file or target or socket:
+    hist = r.history or settings.history_dir or data_dir / "routeserver" / "history"
+    wait = r.timeout or settings.session_timeout
+    if r.stages or r.exchange:
+        if r.config_file or r.target or r.socket:
             raise DeployRefused(
                 _("with --to or --exchange, give no CONFIG_FILE, --target or --socket")
             )
-        plan = _staged_plan(settings, stages, exchange, daemon, history, hist)
+        plan = _staged_plan(settings, r.stages, r.exchange, r.daemon, r.history, hist)
         outcomes = deploy_staged(
             plan,
             timeout=wait,
             keep=settings.history_keep,
-            require_sessions=require_sessions,
+            require_sessions=r.require_sessions,
             gate=gate,
         )
         errors = {}
@@ -100,19 +108,19 @@ def run_deploy(
                 if error is not None:
                     errors[outcome.name] = error
         return DeployRun(outcomes=outcomes, metrics_errors=errors)
-    if config_file is None:
+    if r.config_file is None:
         raise DeployRefused(_("give CONFIG_FILE, or --to NAME=FILE, or --exchange SLUG"))
-    target = target or settings.config_path
-    sock = socket or settings.control_socket
+    target = r.target or settings.config_path
+    sock = r.socket or settings.control_socket
     started = time.monotonic()
     result = deploy(
-        config_file,
+        r.config_file,
         target,
-        _daemon(daemon or settings.daemon, sock, target),
+        _daemon(r.daemon or settings.daemon, sock, target),
         hist,
         timeout=wait,
         keep=settings.history_keep,
-        require_sessions=require_sessions,
+        require_sessions=r.require_sessions,
         gate=gate,
     )
     error = _record(data_dir, target.stem, time.monotonic() - started, result)

@@ -1,17 +1,19 @@
 """Write a route-server configuration file: all of ``lakou rs build`` in one call.
 
-The command line passes its options as given (None when not given); :func:`write_config`
-takes each missing one from lakou.yml's ``routeserver`` section, reads the clients (an
-exchange of the registry, or arouteserver's clients.yml) and the policy, enriches, builds,
-has the daemon check the result (``bird -p``, ``bgpd -n``) and only then puts it in place:
-the text is written beside the file first and renamed over it, so a refused or failed build
-leaves the old file as it was and no temporary file. It then writes the optional policy
-page and leaves the build's figures for ``/metrics`` (:mod:`lakou.routeserver.exposition`).
+The command line puts its options in a :class:`BuildRequest` as given (None when not
+given); :func:`write_config` takes each missing one from lakou.yml's ``routeserver``
+section, reads the clients (an exchange of the registry, or arouteserver's clients.yml) and
+the policy, enriches, builds, has the daemon check the result (``bird -p``, ``bgpd -n``)
+and only then puts it in place: the text is written beside the file first and renamed over
+it, so a refused or failed build leaves the old file as it was and no temporary file. It
+then writes the optional policy page and leaves the build's figures for ``/metrics``
+(:mod:`lakou.routeserver.exposition`).
 
-Two errors, each for the caller to say: :class:`BuildError` (a line per problem: a client,
-an option, a value the daemon cannot express) and :class:`ConfigNotWritten` (one message:
-the clients file, the policy, the daemon version, an IRR, ROA or PeeringDB source, or the
-daemon refusing the result). Nothing is written when either is raised.
+One error for the caller to say: :class:`ConfigNotWritten`, whose message says why in one
+line (the clients file, the policy, the daemon version, an IRR, ROA or PeeringDB source,
+or the daemon refusing the result), and whose ``problems`` list, when the build itself
+refused, a line per problem (a client, an option, a value the daemon cannot express).
+Nothing is written when it is raised.
 """
 
 from __future__ import annotations
@@ -36,14 +38,52 @@ from lakou.routeserver.exposition import record_build
 from lakou.routeserver.policy import Policy, PolicyError, load_policy
 from lakou.routeserver.version import VersionError, bird_target, openbgpd_target
 
-__all__ = ["BuildError", "ConfigNotWritten", "WrittenConfig", "write_config"]
+__all__ = ["BuildRequest", "ConfigNotWritten", "WrittenConfig", "write_config"]
 
 # What stops a build with one message of its own (BuildError has a line per problem).
 _ONE_LINE = (ClientsError, PolicyError, VersionError, EnrichError, IrrError, RpkiFileError)
 
 
 class ConfigNotWritten(Exception):
-    """No configuration written: the message says why, in one line (or the daemon's own)."""
+    """No configuration written: the message says why, in one line (or the daemon's own).
+
+    ``problems`` holds a line per problem when the build refused several things (the
+    message then counts them), and is empty otherwise.
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What ``rs build`` is asked: each option as given, None where lakou.yml decides.
+
+    The clients come from ``exchange`` (of the registry) or from ``clients_file``
+    (arouteserver's clients.yml). ``irr_sources`` is the comma-separated list as typed;
+    ``peeringdb_cache`` is used when the file exists; ``page`` (``.md``, or
+    ``.html``/``.htm``) gets the policy page in ``page_language``.
+    """
+
+    out: Path
+    exchange: Exchange | None = None
+    clients_file: Path | None = None
+    route_server: str | None = None
+    policy_file: Path | None = None
+    daemon: str | None = None
+    target_version: str | None = None
+    irr_server: str | None = None
+    irr_sources: str | None = None
+    rpsl_dir: Path | None = None
+    no_irr: bool = False
+    rpki_json: Path | None = None
+    log_file: str | None = None
+    check: bool = True
+    allow_missing_irr: bool = False
+    peeringdb_cache: Path | None = None
+    page: Path | None = None
+    page_language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -60,67 +100,30 @@ class WrittenConfig:
         return len(self.result.text.encode())
 
 
-def write_config(
-    settings: Config,
-    data_dir: Path,
-    out: Path,
-    *,
-    exchange: Exchange | None = None,
-    clients_file: Path | None = None,
-    route_server: str | None = None,
-    policy_file: Path | None = None,
-    daemon: str | None = None,
-    target_version: str | None = None,
-    irr_server: str | None = None,
-    irr_sources: str | None = None,
-    rpsl_dir: Path | None = None,
-    no_irr: bool = False,
-    rpki_json: Path | None = None,
-    log_file: str | None = None,
-    check: bool = True,
-    allow_missing_irr: bool = False,
-    peeringdb_cache: Path | None = None,
-    page: Path | None = None,
-    page_language: str = "en",
-) -> WrittenConfig:
-    """Build the configuration of ``exchange`` (or of ``clients_file``) into ``out``.
+def write_config(settings: Config, data_dir: Path, request: BuildRequest) -> WrittenConfig:
+    """Build the configuration ``request`` asks for into ``request.out``.
 
     ``settings`` is the ``routeserver`` section, which fills every option left None;
     ``data_dir`` is ``core.data_dir`` (the default enrichment cache, the metrics).
-    ``irr_sources`` is the comma-separated list as typed. ``peeringdb_cache`` is used when
-    the file exists. ``page`` (``.md``, or ``.html``/``.htm``) gets the policy page in
-    ``page_language``.
     """
     started = time.monotonic()
-    daemon = daemon or settings.daemon
+    daemon = request.daemon or settings.daemon
     cache_dir = settings.cache_dir or data_dir / "routeserver" / "cache"
     try:
-        result = _build(
-            settings,
-            cache_dir,
-            exchange=exchange,
-            clients_file=clients_file,
-            route_server=route_server,
-            policy_file=policy_file,
-            daemon=daemon,
-            target_version=target_version,
-            irr_server=irr_server,
-            irr_sources=irr_sources,
-            rpsl_dir=rpsl_dir,
-            no_irr=no_irr,
-            rpki_json=rpki_json,
-            log_file=log_file,
-            allow_missing_irr=allow_missing_irr,
-            peeringdb_cache=peeringdb_cache,
-        )
-    except BuildError:
-        raise
+        result = _build(settings, cache_dir, request, daemon)
+    except BuildError as exc:
+        raise ConfigNotWritten(
+            _("no configuration written ({count} problem(s) above)").format(count=len(exc.lines)),
+            tuple(exc.lines),
+        ) from None
     except (*_ONE_LINE, ValueError) as exc:
         raise ConfigNotWritten(str(exc)) from None
-    checked = _put_in_place(result.text, out, settings, daemon, check)
+    out = request.out
+    checked = _put_in_place(result.text, out, settings, daemon, request.check)
     metrics_error = None
     try:
-        name = route_server or (exchange.slug if exchange else None) or out.stem
+        exchange = request.exchange
+        name = request.route_server or (exchange.slug if exchange else None) or out.stem
         record_build(
             data_dir,
             name,
@@ -131,61 +134,48 @@ def write_config(
         )
     except OSError as exc:  # never fatal: the configuration is in place
         metrics_error = exc
-    if page:
+    if request.page:
         from lakou.routeserver.render.page import render_page
 
+        page = request.page
         fmt = "html" if page.suffix.lower() in (".html", ".htm") else "markdown"
-        page.write_text(render_page(result.plan, fmt, page_language, daemon), encoding="utf-8")
+        text = render_page(result.plan, fmt, request.page_language, daemon)
+        page.write_text(text, encoding="utf-8")
     return WrittenConfig(out, result, checked, metrics_error)
 
 
-def _build(
-    settings: Config,
-    cache_dir: Path,
-    *,
-    exchange: Exchange | None,
-    clients_file: Path | None,
-    route_server: str | None,
-    policy_file: Path | None,
-    daemon: str,
-    target_version: str | None,
-    irr_server: str | None,
-    irr_sources: str | None,
-    rpsl_dir: Path | None,
-    no_irr: bool,
-    rpki_json: Path | None,
-    log_file: str | None,
-    allow_missing_irr: bool,
-    peeringdb_cache: Path | None,
-) -> BuildResult:
+def _build(settings: Config, cache_dir: Path, request: BuildRequest, daemon: str) -> BuildResult:
     """Clients and policy read, enriched, rendered: the text, not written yet."""
-    policy_path = policy_file or settings.policy_file
+    policy_path = request.policy_file or settings.policy_file
     policy = load_policy(policy_path) if policy_path else Policy()
-    if exchange is not None:
-        policy = policy_for_exchange(exchange, policy, route_server)
-        clients = clients_from_exchange(exchange)
-    elif clients_file is not None:
-        clients = read_clients(clients_file)
+    if request.exchange is not None:
+        policy = policy_for_exchange(request.exchange, policy, request.route_server)
+        clients = clients_from_exchange(request.exchange)
+    elif request.clients_file is not None:
+        clients = read_clients(request.clients_file)
     else:
         raise TypeError("write_config: give the exchange or the clients file")
-    version_text = target_version or settings.target_version
+    version_text = request.target_version or settings.target_version
     version = bird_target(version_text) if daemon == "bird2" else openbgpd_target(version_text)
-    sources = [s for s in (irr_sources.split(",") if irr_sources else settings.irr_sources) if s]
-    rpki_file = rpki_json or settings.rpki_json
+    typed = request.irr_sources.split(",") if request.irr_sources else settings.irr_sources
+    sources = [s for s in typed if s]
+    rpki_file = request.rpki_json or settings.rpki_json
     if rpki_file is not None and policy.rpki.source != "file":
         # --rpki-json means what it says: the ROAs come from that file.
         policy = policy.model_copy(
             update={"rpki": policy.rpki.model_copy(update={"source": "file", "enabled": True})}
         )
+    no_irr = request.no_irr
+    pdb = request.peeringdb_cache
     enriched = enrich_clients(
         clients,
-        irr_server=None if no_irr else (irr_server or settings.irr_server),
+        irr_server=None if no_irr else (request.irr_server or settings.irr_server),
         irr_sources=sources,
-        rpsl_dir=None if no_irr else (rpsl_dir or settings.rpsl_dir),
+        rpsl_dir=None if no_irr else (request.rpsl_dir or settings.rpsl_dir),
         rpki_json=rpki_file,
         cache_dir=cache_dir,
         workers=settings.workers,
-        peeringdb_cache=peeringdb_cache if peeringdb_cache and peeringdb_cache.is_file() else None,
+        peeringdb_cache=pdb if pdb and pdb.is_file() else None,
     )
     return build_config(
         clients,
@@ -193,9 +183,9 @@ def _build(
         enriched,
         daemon=daemon,
         version=version,
-        log_file=log_file,
+        log_file=request.log_file,
         set_cache_dir=cache_dir / "prefix-sets",
-        allow_missing_irr=allow_missing_irr,
+        allow_missing_irr=request.allow_missing_irr,
     )
 
 
