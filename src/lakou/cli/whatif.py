@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.refusals import bad_parameter, one_line, refusals
 from lakou.i18n import _
 from lakou.i18n import gettext_noop as N_
 
@@ -86,26 +87,14 @@ def _warn(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _input_errors(f: Any) -> Any:
-    """The engine's refusals end the command in one line: an AS the graph lacks is a bad
-    parameter, no AS-relationship file a usage error, anything else about the files an
-    error."""
-    import functools
-
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from lakou.whatif import NoAsRelError, UnknownAsError, WhatifInputError
-
-        try:
-            return f(*args, **kwargs)
-        except UnknownAsError as exc:
-            raise click.BadParameter(str(exc)) from None
-        except NoAsRelError:
-            raise click.UsageError(_(_NO_ASREL)) from None
-        except WhatifInputError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
+# The engine's refusals end the command in one line: an AS the graph lacks is a bad
+# parameter, no AS-relationship file a usage error, anything else about the files an error.
+_input_errors = refusals(
+    "lakou.whatif",
+    UnknownAsError=bad_parameter,
+    NoAsRelError=lambda exc: click.UsageError(_(_NO_ASREL)),
+    WhatifInputError=one_line,
+)
 
 
 @click.group()
