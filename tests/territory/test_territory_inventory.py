@@ -23,7 +23,7 @@ from lakou.territory.config import Config, Declaration
 from lakou.territory.exports import to_bird, to_csv, to_pmacct_networks
 from lakou.territory.index import PrefixIndex
 from lakou.territory.inventory import build_inventory, discover
-from lakou.territory.update import download_all
+from lakou.territory.update import download_all, update_public_files
 
 pytestmark = pytest.mark.data
 
@@ -219,6 +219,22 @@ def test_update_downloads_and_keeps_going(http_server: str, tmp_path: Path) -> N
         "unchanged",
         *[v for v in again.values() if v.startswith("updated")],
     )
+
+
+def test_update_fetches_the_configured_files_or_only_those_named(
+    http_server: str, tmp_path: Path
+) -> None:
+    config = Config(
+        update_urls={"delegated-test": f"{http_server}/delegated-test", "gone": f"{http_server}/x"},
+        geofeed_urls=[f"{http_server}/delegated-test"],
+    )
+    report = update_public_files(config, tmp_path / "all")
+    assert list(report) == ["delegated-test", "gone", "geofeed-0.csv"]
+    assert report["gone"].startswith("error: HTTP 404")
+    assert (tmp_path / "all" / "geofeed-0.csv").read_text().startswith("2|lacnic")
+    only = update_public_files(config, tmp_path / "one", ["geofeed-0.csv"])
+    assert list(only) == ["geofeed-0.csv"] and only["geofeed-0.csv"].startswith("updated")
+    assert [p.name for p in (tmp_path / "one").iterdir()] == ["geofeed-0.csv"]
 
 
 # networks the public tables place on the islands only through a sliver of their space

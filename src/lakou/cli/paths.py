@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.refusals import one_line, refusals
 from lakou.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from lakou.paths import PathsAnalysis
 
 
 @click.group()
@@ -56,6 +61,7 @@ def cli() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Build the IP indexes afresh, keep nothing.")
 @pass_context
+@refusals("lakou.paths", PathsInputError=one_line)
 def analyze(
     ctx: Context,
     files: tuple[str, ...],
@@ -73,38 +79,32 @@ def analyze(
 ) -> None:
     """Per traceroute: exchange crossings, left the territory or not, and the evidence."""
     from lakou.cli.exchanges import load_exchanges
-    from lakou.paths import PathsInputError, analyze_files
+    from lakou.paths import analyze_files
     from lakou.paths.config import Config as PathsConfig
     from lakou.territory import read_ixf
     from lakou.territory.config import Config as TerritoryConfig
 
     # the sections this command reads, validated alone (not every component's config)
-    wanted = (
-        countries.split(",") if countries else ctx.section("territory", TerritoryConfig).countries
+    analysis = analyze_files(
+        files,
+        countries.split(",") if countries else ctx.section("territory", TerritoryConfig).countries,
+        data_dir=data_dir,
+        territory=territory_csv,
+        exchanges=load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf),
+        config=ctx.section("paths", PathsConfig),
+        cache_dir=None if no_cache else Path(cache_dir or ctx.core.data_dir / "cache"),
+        strict=not lenient,
+        warn=lambda message: click.echo(_("warning: {m}").format(m=message), err=True),
     )
-    exchanges = load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf)
-    try:
-        analysis = analyze_files(
-            files,
-            wanted,
-            data_dir=data_dir,
-            territory=territory_csv,
-            exchanges=exchanges,
-            config=ctx.section("paths", PathsConfig),
-            cache_dir=None if no_cache else Path(cache_dir or ctx.core.data_dir / "cache"),
-            strict=not lenient,
-            warn=lambda message: click.echo(_("warning: {m}").format(m=message), err=True),
-        )
-    except PathsInputError as exc:
-        raise click.ClickException(str(exc)) from None
+    _deliver(analysis, fmt, out, mesh_out)
+
+
+def _deliver(analysis: PathsAnalysis, fmt: str, out: str | None, mesh_out: str | None) -> None:
+    """What was skipped (stderr), the probe matrix into ``mesh_out``, the results in
+    ``fmt`` into ``out`` or on stdout."""
     if analysis.skipped_malformed:
         click.echo(_("skipped: {d}").format(d=json.dumps(analysis.counters.as_dict())), err=True)
-    if fmt == "json":
-        text = analysis.to_json()
-    elif fmt == "jsonl":
-        text = analysis.to_jsonl()
-    else:
-        text = analysis.to_html()
+    text = analysis.render(fmt)
     if mesh_out:
         Path(mesh_out).write_text(analysis.mesh_json())
     if out:

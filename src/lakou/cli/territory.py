@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.refusals import one_line, refusals
 from lakou.i18n import gettext as _
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
+
+    from lakou.territory import AddressLookup, BuiltTerritory
 
 
 @click.group()
@@ -45,6 +48,7 @@ def cli() -> None:
     "(default: territory.invite_global, off).",
 )
 @pass_context
+@refusals("lakou.territory", TerritoryInputError=one_line)
 def build(
     ctx: Context,
     countries: str | None,
@@ -58,33 +62,35 @@ def build(
     """List the territory's prefixes and networks, and the networks to invite."""
     from lakou.cli.exchanges import load_exchanges
     from lakou.cli.output import console
-    from lakou.territory import TerritoryInputError, build_territory, read_ixf
+    from lakou.territory import build_territory, read_ixf
 
     err = console(stderr=True)
     with _Spinner(err) as spinner:
-        try:
-            built = build_territory(
-                _data_dir(ctx, data_dir),
-                ctx.config.territory,
-                lambda: load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf),
-                fmt=fmt,
-                countries=countries.split(",") if countries else None,
-                include_global=include_global,
-                progress=spinner.show,
-            )
-        except TerritoryInputError as exc:
-            raise click.ClickException(str(exc)) from None
-    if out:
-        Path(out).write_text(built.text, encoding="utf-8")
-        counts = built.counts()
-        err.print(
-            _(
-                "{prefixes} prefixes, {networks} networks ({local} local, {regional} regional, "
-                "{glob} global, {elsewhere} elsewhere; {invite} to invite) -> {out}"
-            ).format(**counts, glob=counts["global"], out=out)
+        built = build_territory(
+            _data_dir(ctx, data_dir),
+            ctx.config.territory,
+            lambda: load_exchanges(ctx, registry=registry, files=ixf, read=read_ixf),
+            fmt=fmt,
+            countries=countries.split(",") if countries else None,
+            include_global=include_global,
+            progress=spinner.show,
         )
-    else:
+    _deliver(built, out, err)
+
+
+def _deliver(built: BuiltTerritory, out: str | None, err: Console) -> None:
+    """The built text into ``out`` (its counts said on stderr), else on stdout."""
+    if not out:
         click.echo(built.text, nl=False)
+        return
+    Path(out).write_text(built.text, encoding="utf-8")
+    counts = built.counts()
+    err.print(
+        _(
+            "{prefixes} prefixes, {networks} networks ({local} local, {regional} regional, "
+            "{glob} global, {elsewhere} elsewhere; {invite} to invite) -> {out}"
+        ).format(**counts, glob=counts["global"], out=out)
+    )
 
 
 class _Spinner:
@@ -142,24 +148,24 @@ def _data_dir(ctx: Context, given: str | None) -> Path:
     "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
 )
 @pass_context
+@refusals("lakou.territory", TerritoryInputError=one_line)
 def lookup(
     ctx: Context, ips: tuple[str, ...], index_file: str | None, data_dir: str | None, fmt: str
 ) -> None:
     """Print the origin AS, the territory and the matched prefix of each address."""
-    from lakou.territory import TerritoryInputError, lookup_addresses
+    from lakou.territory import lookup_addresses
 
-    try:
-        found = lookup_addresses(
-            ips,
-            _data_dir(ctx, data_dir),
-            ctx.config.territory.countries,
-            index_file=index_file,
-        )
-    except TerritoryInputError as exc:
-        raise click.ClickException(str(exc)) from None
+    found = lookup_addresses(
+        ips, _data_dir(ctx, data_dir), ctx.config.territory.countries, index_file=index_file
+    )
     if fmt == "json":
         click.echo(json.dumps(found.as_dicts(), indent=2))
-        return
+    else:
+        _print_lookups(found)
+
+
+def _print_lookups(found: AddressLookup) -> None:
+    """The lookups as a table titled with their source."""
     from rich.table import Table
 
     from lakou.cli.output import console
@@ -183,18 +189,11 @@ def lookup(
 @pass_context
 def update(ctx: Context, data_dir: str | None, only: tuple[str, ...]) -> None:
     """Download the latest public files from their official sources."""
-    from lakou.territory import download_all
+    from lakou.territory import update_public_files
 
-    config = ctx.config.territory
-    directory = _data_dir(ctx, data_dir)
-    urls = {k: v for k, v in config.update_urls.items() if not only or k in only}
-    for i, url in enumerate(config.geofeed_urls):
-        if not only or f"geofeed-{i}.csv" in only:
-            urls[f"geofeed-{i}.csv"] = url
-    report = download_all(urls, directory, timeout=config.download_timeout_seconds)
-    failed = 0
+    report = update_public_files(ctx.config.territory, _data_dir(ctx, data_dir), only)
     for name, outcome in report.items():
         click.echo(f"{name}: {outcome}")
-        failed += outcome.startswith("error")
+    failed = sum(outcome.startswith("error") for outcome in report.values())
     if failed:
         raise click.ClickException(_("{n} download(s) failed").format(n=failed))

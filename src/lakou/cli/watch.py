@@ -9,13 +9,17 @@ import os
 import time
 from ipaddress import ip_network
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.refusals import one_line, refusals
 from lakou.i18n import gettext as _
 from lakou.i18n import gettext_noop as N_
+
+if TYPE_CHECKING:
+    from lakou.watch import LanWatch, SessionWatch, Smtp
 
 
 @click.group()
@@ -96,6 +100,7 @@ def cli() -> None:
 @click.option("--exchange-name", default="lakou", show_default=True, help=N_("Shown in subjects."))
 @click.option("--now", type=int, help=N_("Run as at this time (seconds since 1970)."))
 @pass_context
+@refusals("lakou.watch", WatchError=one_line, EventBookError=one_line, NotifyError=one_line)
 def run(
     ctx: Context,
     state: str,
@@ -121,60 +126,98 @@ def run(
     now: int | None,
 ) -> None:
     """Observe, fold into the event book, mail the changes; prints them as JSON."""
-    from lakou.watch import (
-        EventBookError,
-        LanWatch,
-        NotifyError,
-        SessionWatch,
-        Smtp,
-        WatchError,
-        watch_run,
+    from lakou.watch import watch_run
+
+    _refuse_combinations(
+        store_dir,
+        sessions or bool(socket_path),
+        peering_lans,
+        smtp_host,
+        bool(contacts) or registry_contacts,
     )
-
-    if peering_lans and not (sessions or socket_path):
-        raise click.UsageError(_("--peering-lan needs --sessions or --socket"))
-    if not (store_dir or sessions or socket_path):
-        raise click.UsageError(_("observe something: --store DIR and/or --sessions (--socket)"))
-    if smtp_host and not (contacts or registry_contacts):
-        raise click.UsageError(_("--smtp-host needs --contacts or --registry-contacts"))
-    lan = None
-    if store_dir:
-        from lakou.cli.lan import _watchlist
-
-        watchlist = _watchlist(ctx, members, registry)
-        lan = LanWatch(store_dir, watchlist, window_minutes * 60, silent_minutes * 60)
-    observed = None
-    if sessions or socket_path:
-        from lakou.cli.rs import _endpoints
-
-        servers = _endpoints(ctx, socket_path, rs_asn)
-        observed = SessionWatch(servers, _peering_lans(ctx, peering_lans, registry))
-    smtp = None
-    if smtp_host:
-        smtp = Smtp(
-            host=smtp_host,
-            port=smtp_port,
-            sender=smtp_from,
-            starttls=smtp_starttls,
-            username=smtp_user,
-            password=os.environ.get("LAKOU_SMTP_PASSWORD", ""),
-            ca_file=smtp_ca,
-        )
-    try:
-        report = watch_run(
-            state,
-            int(time.time()) if now is None else now,
-            lan=lan,
-            sessions=observed,
-            contacts_file=contacts,
-            more_contacts=_registry_contacts(ctx) if registry_contacts else (),
-            smtp=smtp,
-            exchange=exchange_name,
-            settle_seconds=settle_minutes * 60,
-        )
-    except (WatchError, EventBookError, NotifyError) as exc:
-        raise click.ClickException(str(exc)) from None
+    report = watch_run(
+        state,
+        int(time.time()) if now is None else now,
+        lan=_lan_watch(ctx, store_dir, members, registry, window_minutes, silent_minutes),
+        sessions=_session_watch(ctx, sessions, socket_path, rs_asn, peering_lans, registry),
+        contacts_file=contacts,
+        more_contacts=_registry_contacts(ctx) if registry_contacts else (),
+        smtp=_smtp(smtp_host, smtp_port, smtp_from, smtp_starttls, smtp_user, smtp_ca),
+        exchange=exchange_name,
+        settle_seconds=settle_minutes * 60,
+    )
     click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+
+
+def _refuse_combinations(
+    store_dir: str | None,
+    sessions: bool,
+    peering_lans: tuple[str, ...],
+    smtp_host: str | None,
+    contacts: bool,
+) -> None:
+    """Options that mean nothing without others are usage errors."""
+    if peering_lans and not sessions:
+        raise click.UsageError(_("--peering-lan needs --sessions or --socket"))
+    if not (store_dir or sessions):
+        raise click.UsageError(_("observe something: --store DIR and/or --sessions (--socket)"))
+    if smtp_host and not contacts:
+        raise click.UsageError(_("--smtp-host needs --contacts or --registry-contacts"))
+
+
+def _lan_watch(
+    ctx: Context,
+    store_dir: str | None,
+    members: str | None,
+    registry: bool,
+    window_minutes: int,
+    silent_minutes: int,
+) -> LanWatch | None:
+    """The flow store's LAN tables to observe, with the members' watchlist (or None)."""
+    if not store_dir:
+        return None
+    from lakou.cli.lan import _watchlist
+    from lakou.watch import LanWatch
+
+    watchlist = _watchlist(ctx, members, registry)
+    return LanWatch(store_dir, watchlist, window_minutes * 60, silent_minutes * 60)
+
+
+def _session_watch(
+    ctx: Context,
+    sessions: bool,
+    socket_path: Path | None,
+    rs_asn: int | None,
+    peering_lans: tuple[str, ...],
+    registry: bool,
+) -> SessionWatch | None:
+    """The route servers' sessions to observe, and the peering LANs (or None)."""
+    if not (sessions or socket_path):
+        return None
+    from lakou.cli.rs import _endpoints
+    from lakou.watch import SessionWatch
+
+    servers = _endpoints(ctx, socket_path, rs_asn)
+    return SessionWatch(servers, _peering_lans(ctx, peering_lans, registry))
+
+
+def _smtp(
+    host: str | None, port: int, sender: str, starttls: bool, user: str, ca_file: str | None
+) -> Smtp | None:
+    """The SMTP client (its password from $LAKOU_SMTP_PASSWORD), or None: nothing mailed."""
+    if not host:
+        return None
+    from lakou.watch import Smtp
+
+    return Smtp(
+        host=host,
+        port=port,
+        sender=sender,
+        starttls=starttls,
+        username=user,
+        password=os.environ.get("LAKOU_SMTP_PASSWORD", ""),
+        ca_file=ca_file,
+    )
 
 
 def _registry_contacts(ctx: Context) -> list[Any]:

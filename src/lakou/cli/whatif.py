@@ -9,13 +9,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lakou.cli.context import Context, pass_context
-from lakou.i18n import _, language
+from lakou.cli.refusals import bad_parameter, one_line, refusals
+from lakou.i18n import _
 from lakou.i18n import gettext_noop as N_
+
+if TYPE_CHECKING:
+    from lakou.whatif import AllRoutes, RouteTable
 
 
 def _console() -> Any:
@@ -83,23 +87,14 @@ def _warn(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _input_errors(f: Any) -> Any:
-    """The engine's refusals end the command in one line: an AS the graph lacks is a bad
-    parameter, anything else about the files an error."""
-    import functools
-
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from lakou.whatif import UnknownAsError, WhatifInputError
-
-        try:
-            return f(*args, **kwargs)
-        except UnknownAsError as exc:
-            raise click.BadParameter(str(exc)) from None
-        except WhatifInputError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
+# The engine's refusals end the command in one line: an AS the graph lacks is a bad
+# parameter, no AS-relationship file a usage error, anything else about the files an error.
+_input_errors = refusals(
+    "lakou.whatif",
+    UnknownAsError=bad_parameter,
+    NoAsRelError=lambda exc: click.UsageError(_(_NO_ASREL)),
+    WhatifInputError=one_line,
+)
 
 
 @click.group()
@@ -124,51 +119,57 @@ def routes(
     ctx: Context, asrel: str | None, dest: str, fmt: str, full_path: bool, limit: int | None
 ) -> None:
     """Every AS's route to DEST: type, AS-path length (hops), next hop."""
-    from lakou.whatif import ROUTE_TYPE_NAMES, route_table
+    from lakou.whatif import route_table
 
-    if limit is None:
-        limit = 0 if fmt == "json" else 50
     found = route_table(
         _asrel_path(ctx, asrel),
         dest,
         strict=ctx.config.whatif.strict_asrel,
         full_path=full_path,
-        limit=limit,
+        limit=(0 if fmt == "json" else 50) if limit is None else limit,
         warn=_warn,
     )
-    routes, total = found.routes, found.total
     if fmt == "json":
-        click.echo(json.dumps(routes, separators=(",", ":")))
-        if len(routes) < total:
-            with language(ctx.lang):
-                click.echo(_more(total - len(routes)), err=True)
-        return
+        _print_routes_json(found)
+    else:
+        _print_routes_table(found, full_path)
+
+
+def _print_routes_json(found: RouteTable) -> None:
+    """The routes as one JSON line; how many were left out, on stderr."""
+    click.echo(json.dumps(found.routes, separators=(",", ":")))
+    if len(found.routes) < found.total:
+        click.echo(_more(found.total - len(found.routes)), err=True)
+
+
+def _print_routes_table(found: RouteTable, full_path: bool) -> None:
+    """The routes as a table, then how many were left out."""
     from rich.table import Table
 
     from lakou.cli.output import console
+    from lakou.whatif import ROUTE_TYPE_NAMES
 
-    with language(ctx.lang):
-        table = Table(title=_("Routes to AS{dest}").format(dest=found.dest))
-        for col in (_("AS"), _("route"), _("length"), _("next hop")) + (
-            (_("AS path"),) if full_path else ()
-        ):
-            table.add_column(col)
-        for label, entry in routes.items():
-            if entry is None:
-                table.add_row(label, _(ROUTE_TYPE_NAMES["none"]), "", "")
-                continue
-            row = [
-                label,
-                _(ROUTE_TYPE_NAMES[str(entry["type"])]),
-                str(entry["length"]),
-                "" if entry["next_hop"] is None else str(entry["next_hop"]),
-            ]
-            if full_path:
-                row.append(" ".join(str(x) for x in entry["path"]))  # type: ignore[attr-defined]
-            table.add_row(*row)
-        console().print(table)
-        if len(routes) < total:
-            click.echo(_more(total - len(routes)))
+    table = Table(title=_("Routes to AS{dest}").format(dest=found.dest))
+    for col in (_("AS"), _("route"), _("length"), _("next hop")) + (
+        (_("AS path"),) if full_path else ()
+    ):
+        table.add_column(col)
+    for label, entry in found.routes.items():
+        if entry is None:
+            table.add_row(label, _(ROUTE_TYPE_NAMES["none"]), "", "")
+            continue
+        row = [
+            label,
+            _(ROUTE_TYPE_NAMES[str(entry["type"])]),
+            str(entry["length"]),
+            "" if entry["next_hop"] is None else str(entry["next_hop"]),
+        ]
+        if full_path:
+            row.append(" ".join(str(x) for x in entry["path"]))  # type: ignore[attr-defined]
+        table.add_row(*row)
+    console().print(table)
+    if len(found.routes) < found.total:
+        click.echo(_more(found.total - len(found.routes)))
 
 
 def _more(hidden: int) -> str:
@@ -197,17 +198,21 @@ def reach(
     )
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
-        return
-    with language(ctx.lang):
-        for row in rows:
-            if row["reachable"]:
-                click.echo(
-                    _("AS{a} reaches AS{b}: {path}").format(
-                        a=row["from"], b=row["to"], path=" ".join(row["path"])
-                    )
+    else:
+        _print_reach(rows)
+
+
+def _print_reach(rows: list[dict[str, Any]]) -> None:
+    """One sentence per (source, destination): the path, or none."""
+    for row in rows:
+        if row["reachable"]:
+            click.echo(
+                _("AS{a} reaches AS{b}: {path}").format(
+                    a=row["from"], b=row["to"], path=" ".join(row["path"])
                 )
-            else:
-                click.echo(_("AS{a} cannot reach AS{b}").format(a=row["from"], b=row["to"]))
+            )
+        else:
+            click.echo(_("AS{a} cannot reach AS{b}").format(a=row["from"], b=row["to"]))
 
 
 @cli.command()
@@ -217,50 +222,30 @@ def reach(
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option("--registry", is_flag=True, help="Take the exchanges and members from the registry.")
 @pass_context
+@_input_errors
 def scenario(
     ctx: Context, scenario_file: str, asrel: str | None, fmt: str, out: str | None, registry: bool
 ) -> None:
     """Run a scenario: pairs of local networks before/after, with/without the exchanges."""
-    from lakou.whatif import (
-        NoAsRelError,
-        WhatifInputError,
-        headline,
-        render_html,
-        run_scenario_files,
-        scenario_summary,
-    )
+    from lakou.cli.exchanges import load_exchanges
+    from lakou.whatif import render_report, run_scenario_files
 
-    exchanges = None
-    if registry:
-        from lakou.cli.exchanges import load_exchanges
+    exchanges = load_exchanges(ctx, registry=True) if registry else None
+    with _Bar(_("routing")) as bar:
+        result = run_scenario_files(
+            scenario_file,
+            asrel or ctx.config.whatif.asrel,
+            exchanges=exchanges,
+            route_server_family=ctx.config.whatif.route_server_family,
+            strict_asrel=ctx.config.whatif.strict_asrel,
+            warn=_warn,
+            progress=lambda what, steps: bar.advance(1, steps, what),
+        )
+    _deliver(render_report(result, fmt, ctx.lang), out)
 
-        exchanges = load_exchanges(ctx, registry=True)
-    with language(ctx.lang), _Bar(_("routing")) as bar:
 
-        def step(what: str, steps: int) -> None:
-            bar.advance(1, steps, what)
-
-        try:
-            result = run_scenario_files(
-                scenario_file,
-                asrel or ctx.config.whatif.asrel,
-                exchanges=exchanges,
-                route_server_family=ctx.config.whatif.route_server_family,
-                strict_asrel=ctx.config.whatif.strict_asrel,
-                warn=_warn,
-                progress=step,
-            )
-        except NoAsRelError:
-            raise click.UsageError(_(_NO_ASREL)) from None
-        except WhatifInputError as exc:
-            raise click.ClickException(str(exc)) from None
-    with language(ctx.lang):
-        if fmt == "html":
-            text = render_html(result, ctx.lang)
-        elif fmt == "json":
-            text = json.dumps(scenario_summary(result), indent=2, ensure_ascii=False)
-        else:
-            text = "\n".join(headline(result))
+def _deliver(text: str, out: str | None) -> None:
+    """The report into ``out`` (said on stderr), else on stdout."""
     if out:
         Path(out).write_text(text, encoding="utf-8")
         click.echo(_("report written to {path}").format(path=out), err=True)
@@ -282,7 +267,7 @@ def all_cmd(
     from lakou.whatif import route_all
 
     path = _asrel_path(ctx, asrel)
-    with language(ctx.lang), _Bar(_("destinations")) as bar:
+    with _Bar(_("destinations")) as bar:
         total = route_all(
             path,
             strict=ctx.config.whatif.strict_asrel,
@@ -293,20 +278,24 @@ def all_cmd(
             progress=bar.advance,
             warn=_warn,
         )
-    with language(ctx.lang):
-        click.echo(
-            _(
-                "{d} destinations, {p} (source, destination) pairs with a route, {n} without."
-            ).format(d=total.destinations, p=total.with_route, n=total.without_route)
+    _print_totals(total)
+
+
+def _print_totals(total: AllRoutes) -> None:
+    """The totals of every destination's routes, and the ASes most crossed."""
+    click.echo(
+        _("{d} destinations, {p} (source, destination) pairs with a route, {n} without.").format(
+            d=total.destinations, p=total.with_route, n=total.without_route
         )
-        click.echo(
-            _("routes via a customer: {c}, via a peer: {q}, via a provider: {v}").format(
-                c=total.via_customer, q=total.via_peer, v=total.via_provider
-            )
+    )
+    click.echo(
+        _("routes via a customer: {c}, via a peer: {q}, via a provider: {v}").format(
+            c=total.via_customer, q=total.via_peer, v=total.via_provider
         )
-        click.echo(_("ASes crossed by the most paths:"))
-        for label, count in total.top_transit:
-            click.echo(f"  AS{label}\t{count}")
+    )
+    click.echo(_("ASes crossed by the most paths:"))
+    for label, count in total.top_transit:
+        click.echo(f"  AS{label}\t{count}")
 
 
 @cli.command()
@@ -320,10 +309,9 @@ def cycles(ctx: Context, asrel: str | None) -> None:
     found = provider_customer_cycles(
         _asrel_path(ctx, asrel), strict=ctx.config.whatif.strict_asrel, warn=_warn
     )
-    with language(ctx.lang):
-        if not found:
-            click.echo(_("no provider-customer cycle"))
-            return
-        for cycle in found:
-            click.echo(" > ".join(f"AS{x}" for x in [*cycle, cycle[0]]))
+    if not found:
+        click.echo(_("no provider-customer cycle"))
+        return
+    for cycle in found:
+        click.echo(" > ".join(f"AS{x}" for x in [*cycle, cycle[0]]))
     sys.exit(1)

@@ -10,7 +10,9 @@ member networks (Saint-Martin, Saint-Barthélemy, Sint Maarten). The demo
   the flow store (:func:`load_demo_traffic`; no Django), marking the store as the demo's
   (the flow store's own marker, :func:`lakou.flows.read_demo_marker`);
 - starts a live BIRD route server for one exchange with its members' BGP speakers
-  (:func:`start_demo_route_server`).
+  (:func:`start_demo_route_server`);
+- does all of it and serves the portal until stopped, in one call (:func:`run_demo`,
+  all of ``lakou demo``; :class:`DemoRefused` when the portal will not serve).
 
 It uses the registry, the flow engine, the territory's prefix index and the route-server
 engine through their doors; nothing below it imports it. Names are loaded on first use,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
         missing_daemon,
         start_demo_route_server,
     )
+    from lakou.demo.serve import DemoRefused, run_demo
     from lakou.demo.traffic import (
         DemoTraffic,
         DemoTrafficError,
@@ -56,6 +59,8 @@ _WHERE = {
     "clean_leftovers": "routeserver",
     "missing_daemon": "routeserver",
     "start_demo_route_server": "routeserver",
+    "DemoRefused": "serve",
+    "run_demo": "serve",
     "DemoTraffic": "traffic",
     "DemoTrafficError": "traffic",
     "load_demo_traffic": "traffic",
@@ -66,6 +71,7 @@ _WHERE = {
 __all__ = [
     "DEMO_IRR_DIR",
     "DemoDataError",
+    "DemoRefused",
     "DemoRouteServer",
     "DemoRouteServerError",
     "DemoSummary",
@@ -80,6 +86,7 @@ __all__ = [
     "read_exchanges",
     "read_table",
     "replay_demo_traffic",
+    "run_demo",
     "start_demo_route_server",
     "switch_agents",
 ]

@@ -5,7 +5,8 @@ assembles the annotator (:func:`~lakou.paths.loading.build_annotator`: IP indexe
 a data directory, the territory's prefix table, the exchanges), analyses each
 traceroute and builds the probe matrix. A file or prefix table that cannot be read
 raises :class:`~lakou.paths.territory_report.PathsInputError` naming it; the command
-line chooses the output (:meth:`PathsAnalysis.to_json`, ``to_jsonl``, ``to_html``).
+line chooses the output (:meth:`PathsAnalysis.render`: ``to_json``, ``to_jsonl``,
+``to_html``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ class PathsAnalysis:
         from lakou.paths.report import to_html
 
         return to_html(self.results, self.mesh, self.sources)
+
+    def render(self, fmt: str = "json") -> str:
+        """The results in ``fmt``: ``json``, ``jsonl`` (one line each) or ``html``."""
+        if fmt == "jsonl":
+            return self.to_jsonl()
+        return self.to_html() if fmt == "html" else self.to_json()
 
     def mesh_json(self) -> str:
         """The probe matrix with its sources (``--mesh-out``)."""

@@ -15,6 +15,8 @@ public files raise :class:`SourceError` and count what they skip in :class:`Coun
 (:func:`open_binary` and :func:`open_text` open a plain, gzip or bzip2 file by its magic
 bytes). The exchanges known from the registry, PeeringDB and PCH (the paths engine's
 exchange crossings) are an :class:`IxpDirectory`, assembled by :func:`ixp_directory`.
+``territory update`` fetches the public files with :func:`update_public_files` (each
+through :func:`download_all`).
 
 Names are loaded on first use, so reading the settings (``lakou.territory.config``)
 stays cheap.
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
     from lakou.territory.sources.ixf import read_ixf
     from lakou.territory.sources.ixp import IxpDirectory, ixp_directory
     from lakou.territory.table import read_prefix_table
-    from lakou.territory.update import download_all
+    from lakou.territory.update import download_all, update_public_files
 
 _WHERE = {
     "AddressLookup": "commands",
@@ -81,6 +83,7 @@ _WHERE = {
     "IxpDirectory": "sources.ixp",
     "ixp_directory": "sources.ixp",
     "download_all": "update",
+    "update_public_files": "update",
 }
 
 __all__ = [
@@ -112,6 +115,7 @@ __all__ = [
     "regional_view",
     "save_arrays",
     "territory_data_dir",
+    "update_public_files",
 ]
 
 

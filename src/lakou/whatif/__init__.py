@@ -13,10 +13,10 @@ types named by :data:`ROUTE_TYPE_NAMES`), :func:`reachability` (valley-free path
 :func:`provider_customer_cycles`, and :func:`run_scenario_files` (the portal's what-if
 page and ``whatif scenario``), whose :class:`ScenarioResult` :func:`headline`,
 :func:`state_title`, :func:`who`, :func:`scenario_summary` (JSON) and
-:func:`render_html` put in words. Unusable files raise :class:`WhatifInputError`
-(:class:`UnknownAsError`: an AS the graph lacks; :class:`NoAsRelError`: no
-AS-relationship file). Names are loaded on first use, so reading the settings
-(``lakou.whatif.config``) stays cheap.
+:func:`render_html` put in words (:func:`render_report`: the report in text, JSON or
+HTML). Unusable files raise :class:`WhatifInputError` (:class:`UnknownAsError`: an AS the
+graph lacks; :class:`NoAsRelError`: no AS-relationship file). Names are loaded on first
+use, so reading the settings (``lakou.whatif.config``) stays cheap.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
         run_scenario_files,
     )
     from lakou.whatif.kernel import ROUTE_TYPE_NAMES
-    from lakou.whatif.report import headline, render_html, state_title, who
+    from lakou.whatif.report import headline, render_html, render_report, state_title, who
     from lakou.whatif.report import summary as scenario_summary
     from lakou.whatif.scenario import STATES, ScenarioResult
 
@@ -59,6 +59,7 @@ _WHERE = {  # name -> "module" or "module:name there"
     "ROUTE_TYPE_NAMES": "kernel",
     "headline": "report",
     "render_html": "report",
+    "render_report": "report",
     "scenario_summary": "report:summary",
     "state_title": "report",
     "who": "report",
@@ -80,6 +81,7 @@ __all__ = [
     "reachability",
     "read_graph",
     "render_html",
+    "render_report",
     "route_all",
     "route_table",
     "run_scenario_files",

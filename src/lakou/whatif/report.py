@@ -443,3 +443,16 @@ def render_html(result: ScenarioResult, lang: str = "en") -> str:
             pct=_pct,
             changed=result.changed_paths("before", "after"),
         )
+
+
+def render_report(result: ScenarioResult, fmt: str = "text", lang: str = "en") -> str:
+    """The scenario's report in ``fmt``: ``text`` (the headline), ``json``
+    (:func:`summary`) or ``html`` (:func:`render_html`), in ``lang``."""
+    import json
+
+    if fmt == "html":
+        return render_html(result, lang)
+    with language(lang):
+        if fmt == "json":
+            return json.dumps(summary(result), indent=2, ensure_ascii=False)
+        return "\n".join(headline(result))
