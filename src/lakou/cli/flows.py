@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.refusals import refusals
 from lakou.i18n import gettext as _
 from lakou.i18n import gettext_noop as N_
 
@@ -53,21 +54,12 @@ def _exchanges(ctx: Context, members: str | None, registry: bool) -> list[Exchan
     return load_exchanges(ctx, registry=registry, files=files)
 
 
-def _engine_errors(f: Any) -> Any:
-    """A store that cannot be reached or written, or an input the intake or the
-    collector refuses, ends the command with its message."""
-    import functools
+# A store that cannot be reached or written, or an input the intake or the collector
+# refuses, ends the command with its message.
+_engine_errors = refusals("lakou.flows", "FlowStoreError", "CollectorError")
 
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from lakou.flows import CollectorError, FlowStoreError
 
-        try:
-            return f(*args, **kwargs)
-        except (FlowStoreError, CollectorError) as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
+_INTAKE_OPTIONS = ("store_dir", "backend", "prefixes", "max_clock_skew", "clock_skew_action")
 
 
 def _intake_request(f: Any) -> Any:
@@ -76,28 +68,13 @@ def _intake_request(f: Any) -> Any:
     import functools
 
     @functools.wraps(f)
-    def wrapper(
-        *args: Any,
-        store_dir: str | None,
-        backend: str | None,
-        prefixes: str | None,
-        max_clock_skew: int | None,
-        clock_skew_action: str | None,
-        no_lan: bool,
-        **kwargs: Any,
-    ) -> Any:
+    def wrapper(*args: Any, no_lan: bool, **kwargs: Any) -> Any:
         from lakou.flows import IntakeRequest
         from lakou.lan import lan_recorder
 
-        intake = IntakeRequest(
-            store_dir=store_dir,
-            backend=backend,
-            prefixes=prefixes,
-            max_clock_skew=max_clock_skew,
-            clock_skew_action=clock_skew_action,
-            lan_sink=None if no_lan else lan_recorder,
-        )
-        return f(*args, intake=intake, **kwargs)
+        options = {name: kwargs.pop(name) for name in _INTAKE_OPTIONS}
+        lan_sink = None if no_lan else lan_recorder
+        return f(*args, intake=IntakeRequest(**options, lan_sink=lan_sink), **kwargs)
 
     return wrapper
 
@@ -289,15 +266,10 @@ def report(
     from lakou.flows import report_from_store
 
     exchanges = _exchanges(ctx, members, registry)
+    period = _parse_time(since), _parse_time(until)
     with console(stderr=True).status(_("Computing the report"), spinner="dots"):
         result = report_from_store(
-            ctx.config.flows,
-            ctx.config.core.data_dir,
-            exchanges,
-            store_dir=store_dir,
-            backend=backend,
-            since=_parse_time(since),
-            until=_parse_time(until),
+            ctx.config.flows, ctx.config.core.data_dir, exchanges, store_dir, backend, *period
         )
     _print_report(ctx, result, fmt, output)
 

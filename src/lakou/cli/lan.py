@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.refusals import refusals
 from lakou.i18n import gettext as _
 from lakou.i18n import gettext_noop as N_
 
@@ -45,21 +46,8 @@ def _store_dir(ctx: Context, store_dir: str | None) -> str:
     return str(where.directory)
 
 
-def _lan_errors(f: Any) -> Any:
-    """LAN tables that cannot be read, or hold nothing yet, end the command with their
-    message."""
-    import functools
-
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from lakou.lan import LanStoreError
-
-        try:
-            return f(*args, **kwargs)
-        except LanStoreError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
+# LAN tables that cannot be read, or hold nothing yet, end the command with their message.
+_lan_errors = refusals("lakou.lan", "LanStoreError")
 
 
 def _when(seconds: int | None) -> str:

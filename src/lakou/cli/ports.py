@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.refusals import refusals
 from lakou.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -229,6 +230,7 @@ def _print_round(r: Any) -> None:
 @click.option("--member", help="One member's ports instead of the whole exchange.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
+@refusals("lakou.ports", "PortStoreError")
 def report(
     ctx: Context,
     store: str | None,
@@ -239,13 +241,10 @@ def report(
     as_json: bool,
 ) -> None:
     """Exchange (or member) traffic: mean, peak, 95th percentile, utilisation."""
-    from lakou.ports import PortStoreError, port_report
+    from lakou.ports import port_report
 
     config = _load(switches_file) if switches_file else None
-    try:
-        found = port_report(_store_dir(ctx, config, store, exchange), period, member)
-    except PortStoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    found = port_report(_store_dir(ctx, config, store, exchange), period, member)
     if as_json:
         json.dump(found, sys.stdout, indent=2)
         click.echo()

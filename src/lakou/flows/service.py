@@ -181,7 +181,6 @@ def report_from_store(
     config: Config,
     data_dir: Path,
     exchanges: Iterable[Exchange],
-    *,
     store_dir: str | None = None,
     backend: str | None = None,
     since: int | None = None,
