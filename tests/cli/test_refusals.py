@@ -7,6 +7,7 @@ import sys
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from lakou.cli.refusals import bad_parameter, one_line, refusals
 from lakou.paths import PathsInputError
@@ -60,3 +61,31 @@ def test_decorating_loads_no_engine_module() -> None:
     sys.modules.pop("lakou.territory.commands", None)
     refusals("lakou.territory", TerritoryInputError=one_line)(lambda: None)
     assert "lakou.territory.commands" not in sys.modules
+
+
+def _lan_command(error: Exception) -> click.Command:
+    @click.command()
+    @refusals("lakou.lan", LanStoreError=one_line)
+    def cmd() -> None:
+        raise error
+
+    return cmd
+
+
+def test_a_refusal_ends_a_real_command_in_one_line_with_status_1() -> None:
+    from lakou.lan import LanStoreError
+
+    out = CliRunner().invoke(_lan_command(LanStoreError("store/lan: unreadable")))
+    assert (out.exit_code, out.output) == (1, "Error: store/lan: unreadable\n")
+    out = CliRunner().invoke(_lan_command(KeyError("x")))
+    assert isinstance(out.exception, KeyError)
+
+
+def test_a_rule_naming_an_error_the_door_lacks_fails_loudly() -> None:
+    @click.command()
+    @refusals("lakou.lan", NoSuchError=one_line)
+    def cmd() -> None:
+        raise ValueError("boom")
+
+    with pytest.raises(AttributeError, match="NoSuchError"):
+        CliRunner().invoke(cmd, catch_exceptions=False)

@@ -6,7 +6,8 @@ import ipaddress
 import json
 import sys
 import time
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,17 +15,21 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.refusals import one_line, refusals
 from lakou.i18n import gettext as _
 from lakou.i18n import gettext_noop as N_
 
 if TYPE_CHECKING:
     from lakou.exchange import Exchange
-    from lakou.flows import FlowStore
+    from lakou.flows import IntakeRequest, TrafficReport
+    from lakou.flows.config import Listener
 
 
-def _parse_time(value: str | None, default: int) -> int:
+def _parse_time(value: str | None) -> int | None:
+    """--since and --until: seconds since 1970, an ISO time, or 24h / 7d ago (None:
+    not given, the engine's default)."""
     if not value:
-        return default
+        return None
     if value.isdigit():
         return int(value)
     units = {"m": 60, "h": 3600, "d": 86400}
@@ -49,26 +54,45 @@ def _exchanges(ctx: Context, members: str | None, registry: bool) -> list[Exchan
     return load_exchanges(ctx, registry=registry, files=files)
 
 
-def _store_errors(f: Any) -> Any:
-    """A store that cannot be reached or written ends the command with its message."""
+# A store that cannot be reached or written, or an input the intake or the collector
+# refuses, ends the command with its message.
+_engine_errors = refusals("lakou.flows", FlowStoreError=one_line, CollectorError=one_line)
+
+
+_INTAKE_OPTIONS = ("store_dir", "backend", "prefixes", "max_clock_skew", "clock_skew_action")
+
+
+def _intake_request(f: Any) -> Any:
+    """The intake's options (--store, --backend, --prefixes, the clock skew, --no-lan)
+    handed to the command as one :class:`lakou.flows.IntakeRequest`, ``intake``."""
     import functools
 
     @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from lakou.flows import FlowStoreError
+    def wrapper(*args: Any, no_lan: bool, **kwargs: Any) -> Any:
+        from lakou.flows import IntakeRequest
+        from lakou.lan import lan_recorder
 
-        try:
-            return f(*args, **kwargs)
-        except FlowStoreError as exc:
-            raise click.ClickException(str(exc)) from None
+        options = {name: kwargs.pop(name) for name in _INTAKE_OPTIONS}
+        lan_sink = None if no_lan else lan_recorder
+        return f(*args, intake=IntakeRequest(**options, lan_sink=lan_sink), **kwargs)
 
     return wrapper
 
 
-def _store(ctx: Context, store_dir: str | None, backend: str | None) -> FlowStore:
-    from lakou.flows import open_store
+_store_options = [
+    click.option(
+        "--store", "store_dir", type=click.Path(file_okay=False), help=N_("Flow store directory.")
+    ),
+    click.option(
+        "--backend", type=click.Choice(["duckdb", "clickhouse"]), help=N_("Store backend.")
+    ),
+]
 
-    return open_store(ctx.config.flows, ctx.config.core.data_dir, store_dir, backend)
+
+def _with_store(f: Any) -> Any:
+    for opt in reversed(_store_options):
+        f = opt(f)
+    return f
 
 
 _common = [
@@ -149,28 +173,21 @@ def decode(pcaps: tuple[str, ...], fmt: str) -> None:
 
 @cli.command()
 @click.argument("pcaps", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--store", "store_dir", type=click.Path(file_okay=False), help=N_("Flow store directory.")
-)
-@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=N_("Store backend."))
+@_with_store
 @click.option(
     "--now", is_flag=True, help=N_("Stamp flows with the replay time, not the capture's.")
 )
 @_with_clock
 @_with_common
 @pass_context
-@_store_errors
+@_engine_errors
+@_intake_request
 def replay(
     ctx: Context,
     pcaps: tuple[str, ...],
-    store_dir: str | None,
-    backend: str | None,
     now: bool,
-    max_clock_skew: int | None,
-    clock_skew_action: str | None,
-    no_lan: bool,
+    intake: IntakeRequest,
     members: str | None,
-    prefixes: str | None,
     registry: bool,
 ) -> None:
     """Feed captures through the collector's pipeline into the store.
@@ -181,60 +198,44 @@ def replay(
     Every exporter in the captures is accepted; records keep the capture's time, and a
     NetFlow/IPFIX record whose own time is beyond the allowed skew of its packet's
     capture time is counted (clock_skew) and re-dated or dropped."""
-    from lakou.flows import CollectorError, open_intake, replay_summary
-    from lakou.flows import replay as replay_captures
-    from lakou.lan import lan_recorder
+    from lakou.flows import replay_captures
 
     exchanges = _exchanges(ctx, members, registry)
-    try:
-        intake = open_intake(
+    with _progress(pcaps) as advance:
+        summary = replay_captures(
             ctx.config.flows,
             ctx.config.core.data_dir,
             exchanges,
-            prefixes=prefixes,
-            store_dir=store_dir,
-            backend=backend,
-            max_clock_skew=max_clock_skew,
-            clock_skew_action=clock_skew_action,
-            lan_sink=None if no_lan else lan_recorder,
+            intake,
+            pcaps,
+            now=now,
+            advance=advance,
+            warn=_warn,
         )
-    except CollectorError as exc:
-        raise click.ClickException(str(exc)) from None
-    pipeline = intake.pipeline
-
-    def warn(error: str) -> None:
-        click.echo(_("warning: {error}").format(error=error), err=True)
-
-    batch = ctx.config.flows.batch_datagrams
-    if sys.stderr.isatty():  # rich's progress bar costs its import: only for a person
-        from rich.progress import Progress
-
-        total = sum(Path(p).stat().st_size for p in pcaps)
-        with Progress(transient=True) as progress:
-            task = progress.add_task(_("Replaying"), total=total)
-            stats = replay_captures(
-                pipeline,
-                pcaps,
-                now=now,
-                batch_size=batch,
-                advance=lambda nbytes: progress.advance(task, nbytes),
-                warn=warn,
-            )
-    else:
-        stats = replay_captures(pipeline, pcaps, now=now, batch_size=batch, warn=warn)
-    try:
-        pipeline.flush()
-    finally:
-        intake.store.close()
-    summary = replay_summary(pipeline, stats, intake.lan_where, intake.lan_frames)
     click.echo(json.dumps(summary, sort_keys=True))
 
 
+def _warn(error: str) -> None:
+    click.echo(_("warning: {error}").format(error=error), err=True)
+
+
+@contextmanager
+def _progress(pcaps: tuple[str, ...]) -> Iterator[Callable[[int], object]]:
+    """A progress bar over the captures' bytes, for a person at a terminal only (rich's
+    bar costs its import); elsewhere the bytes read are told to nobody."""
+    if not sys.stderr.isatty():
+        yield lambda nbytes: None
+        return
+    from rich.progress import Progress
+
+    total = sum(Path(p).stat().st_size for p in pcaps)
+    with Progress(transient=True) as progress:
+        task = progress.add_task(_("Replaying"), total=total)
+        yield lambda nbytes: progress.advance(task, nbytes)
+
+
 @cli.command()
-@click.option(
-    "--store", "store_dir", type=click.Path(file_okay=False), help=N_("Flow store directory.")
-)
-@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=N_("Store backend."))
+@_with_store
 @click.option("--since", help=N_("Start: epoch seconds, ISO time, or 24h / 7d ago (default: all)."))
 @click.option("--until", help=N_("End (default: now)."))
 @click.option(
@@ -247,7 +248,7 @@ def replay(
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to this file."))
 @_with_common
 @pass_context
-@_store_errors
+@_engine_errors
 def report(
     ctx: Context,
     store_dir: str | None,
@@ -261,44 +262,45 @@ def report(
     registry: bool,
 ) -> None:
     """Local share, member rates and matrix, trombones, networks to invite, savings."""
-    from lakou.cli.output import console as make_console
-    from lakou.flows import MemberTable, build_report, print_report, report_to_html, report_to_json
+    from lakou.cli.output import console
+    from lakou.flows import report_from_store
 
-    names = MemberTable.from_exchanges(_exchanges(ctx, members, registry)).names
-    store = _store(ctx, store_dir, backend)
-    try:
-        with make_console(stderr=True).status(_("Computing the report"), spinner="dots"):
-            result = build_report(
-                store,
-                ctx.config.flows,
-                _parse_time(since, 0),
-                _parse_time(until, int(time.time())),
-                names,
-            )
-    finally:
-        store.close()
-    if fmt == "json":
-        text = report_to_json(result)
-    elif fmt == "html":
-        text = report_to_html(result)
-    else:
-        console = make_console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
-        with ctx_language(ctx):
-            print_report(result, console)
+    exchanges = _exchanges(ctx, members, registry)
+    period = _parse_time(since), _parse_time(until)
+    with console(stderr=True).status(_("Computing the report"), spinner="dots"):
+        result = report_from_store(
+            ctx.config.flows, ctx.config.core.data_dir, exchanges, store_dir, backend, *period
+        )
+    _print_report(ctx, result, fmt, output)
+
+
+def _print_report(ctx: Context, result: TrafficReport, fmt: str, output: str | None) -> None:
+    """The report as JSON, HTML or a terminal table (in the command's language), on
+    stdout or in ``output``."""
+    from lakou.cli.output import console
+    from lakou.flows import print_report, report_to_html, report_to_json
+    from lakou.i18n import language
+
+    if fmt == "table":
+        out = console(file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
+        with language(ctx.lang):
+            print_report(result, out)
         return
+    text = report_to_json(result) if fmt == "json" else report_to_html(result)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text)
 
 
-def ctx_language(ctx: Context) -> AbstractContextManager[str]:
-    from lakou.i18n import language
+def _listeners(
+    _ctx: click.Context, _param: click.Parameter, items: tuple[str, ...]
+) -> tuple[Listener, ...]:
+    """--listen, read as the options are parsed."""
+    return tuple(_listener(item) for item in items)
 
-    return language(ctx.lang)
 
-
-def _listener(item: str) -> Any:
+def _listener(item: str) -> Listener:
     """ADDRESS:PORT[:PROTOCOL], the address in brackets when it is IPv6 ([::1]:6343)."""
     from pydantic import ValidationError
 
@@ -325,24 +327,22 @@ def _listener(item: str) -> Any:
         ) from None
 
 
-def _switches(ctx: Context, registry: bool) -> list[str]:
+def _switches(ctx: Context, registry: bool) -> tuple[str, ...]:
     """The management addresses of the registry's switches (--registry): their sFlow."""
     if not registry:
-        return []
+        return ()
     ctx.setup_django()
     from lakou.registry import switch_addresses
 
-    return switch_addresses()
+    return tuple(switch_addresses())
 
 
 @cli.command()
-@click.option(
-    "--store", "store_dir", type=click.Path(file_okay=False), help=N_("Flow store directory.")
-)
-@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=N_("Store backend."))
+@_with_store
 @click.option(
     "--listen",
     multiple=True,
+    callback=_listeners,
     help=N_(
         "ADDRESS:PORT[:sflow|netflow|auto], repeatable; [::1]:6343 for IPv6 "
         "(default: flows.listeners)."
@@ -357,18 +357,14 @@ def _switches(ctx: Context, registry: bool) -> list[str]:
 @_with_clock
 @_with_common
 @pass_context
-@_store_errors
+@_engine_errors
+@_intake_request
 def collect(
     ctx: Context,
-    store_dir: str | None,
-    backend: str | None,
-    listen: tuple[str, ...],
+    listen: tuple[Listener, ...],
     allow_exporter: tuple[str, ...],
-    max_clock_skew: int | None,
-    clock_skew_action: str | None,
-    no_lan: bool,
+    intake: IntakeRequest,
     members: str | None,
-    prefixes: str | None,
     registry: bool,
 ) -> None:
     """Listen for sFlow, NetFlow and IPFIX and write per-minute sums to the store.
@@ -377,40 +373,24 @@ def collect(
     flows.exporters, the registry's switches with --registry); others are counted as
     unknown_exporter. Records are dated on receipt, or by the exporter's clock while it
     is within the allowed skew."""
-    from lakou.flows import CollectorError, run_collector
-    from lakou.lan import lan_recorder
+    from lakou.flows import CollectRequest, run_collector
 
-    listeners = [_listener(item) for item in listen]
-    switches = _switches(ctx, registry)
+    request = CollectRequest(intake, listen, allow_exporter, _switches(ctx, registry))
     exchanges = _exchanges(ctx, members, registry)
-    try:
-        summary = run_collector(
-            ctx.config.flows,
-            ctx.config.core.data_dir,
-            exchanges,
-            listeners=listeners,
-            allow=allow_exporter,
-            switches=switches,
-            prefixes=prefixes,
-            store_dir=store_dir,
-            backend=backend,
-            max_clock_skew=max_clock_skew,
-            clock_skew_action=clock_skew_action,
-            lan_sink=None if no_lan else lan_recorder,
-            say=lambda line: click.echo(line, err=True),
-        )
-    except CollectorError as exc:
-        raise click.ClickException(str(exc)) from None
+    summary = run_collector(
+        ctx.config.flows, ctx.config.core.data_dir, exchanges, request, say=_say
+    )
     click.echo(json.dumps(summary, sort_keys=True), err=True)
 
 
+def _say(line: str) -> None:
+    click.echo(line, err=True)
+
+
 @cli.command()
-@click.option(
-    "--store", "store_dir", type=click.Path(file_okay=False), help=N_("Flow store directory.")
-)
-@click.option("--backend", type=click.Choice(["duckdb", "clickhouse"]), help=N_("Store backend."))
+@_with_store
 @pass_context
-@_store_errors
+@_engine_errors
 def maintain(ctx: Context, store_dir: str | None, backend: str | None) -> None:
     """Roll finished minutes up into hours and days, and apply retention."""
     from lakou.flows import maintain_store

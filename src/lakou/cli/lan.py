@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.refusals import one_line, refusals
 from lakou.i18n import gettext as _
 from lakou.i18n import gettext_noop as N_
+
+if TYPE_CHECKING:
+    from lakou.lan import Finding, QuarantineReview, QuarantineStatus
 
 
 def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
@@ -43,17 +46,8 @@ def _store_dir(ctx: Context, store_dir: str | None) -> str:
     return str(where.directory)
 
 
-def _has_data(path: str) -> None:
-    """A store without LAN tables is no proof of a clean LAN: say so, do not report."""
-    from lakou.lan import has_lan_data
-
-    if not has_lan_data(path):
-        raise click.ClickException(
-            _(
-                "{path}/lan: no LAN hygiene data yet; run lakou flows collect or "
-                "lakou flows replay with --store {path}"
-            ).format(path=path)
-        )
+# LAN tables that cannot be read, or hold nothing yet, end the command with their message.
+_lan_errors = refusals("lakou.lan", LanStoreError=one_line)
 
 
 def _when(seconds: int | None) -> str:
@@ -111,6 +105,7 @@ def cli() -> None:
 @click.option("--since", type=int, default=0, help=N_("Start, in seconds since 1970."))
 @click.option("--until", type=int, default=2**62, help=N_("End, in seconds since 1970."))
 @pass_context
+@_lan_errors
 def report(
     ctx: Context,
     store_dir: str | None,
@@ -123,16 +118,15 @@ def report(
     until: int,
 ) -> None:
     """Findings per member: what its port sent that a peering LAN must not carry."""
-    from lakou.lan import LanStoreError, Thresholds, lan_report
+    from lakou.lan import Thresholds, hygiene_findings
 
     watchlist = _watchlist(ctx, members, registry)
-    _has_data(_store_dir(ctx, store_dir))
-    try:
-        findings = lan_report(
-            _store_dir(ctx, store_dir), watchlist, since, until, Thresholds(max_macs, broadcast_pps)
-        )
-    except LanStoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    thresholds = Thresholds(max_macs, broadcast_pps)
+    findings = hygiene_findings(_store_dir(ctx, store_dir), watchlist, since, until, thresholds)
+    _print_findings(findings, fmt)
+
+
+def _print_findings(findings: list[Finding], fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
         return
@@ -165,6 +159,7 @@ def report(
     help=N_("With --registry: move the quarantined MACs of ready ports to production."),
 )
 @pass_context
+@_lan_errors
 def quarantine(
     ctx: Context,
     store_dir: str | None,
@@ -180,40 +175,36 @@ def quarantine(
     """Quarantined ports: clean for N hours and ready for production, or what blocks them."""
     if promote and not registry:
         raise click.UsageError(_("--promote needs --registry (it changes the registry)"))
-    from lakou.lan import LanStoreError, Thresholds, quarantine_report
+    from lakou.lan import Thresholds, review_quarantine
 
     watchlist = _watchlist(ctx, members, registry)
-    _has_data(_store_dir(ctx, store_dir))
-    when = int(time.time()) if now is None else now
-    try:
-        statuses = quarantine_report(
-            _store_dir(ctx, store_dir),
-            watchlist,
-            clean_hours,
-            when,
-            Thresholds(max_macs, broadcast_pps),
-        )
-    except LanStoreError as exc:
-        raise click.ClickException(str(exc)) from None
-    _print_quarantine(statuses, fmt, clean_hours, when)
+    thresholds = Thresholds(max_macs, broadcast_pps)
+    review = review_quarantine(_store_dir(ctx, store_dir), watchlist, clean_hours, now, thresholds)
+    _print_quarantine(review, fmt)
     if promote:
-        from lakou.accounts import promote_ready
-
-        moved = promote_ready(statuses)
-        if fmt != "json":
-            for mac in moved:
-                click.echo(_("{mac}: moved to production").format(mac=mac))
+        _promote(review.statuses, fmt)
 
 
-def _print_quarantine(statuses: list[Any], fmt: str, clean_hours: float, when: int) -> None:
+def _promote(statuses: list[QuarantineStatus], fmt: str) -> None:
+    """Move the quarantined MACs of the ready ports to production, in the registry."""
+    from lakou.accounts import promote_ready
+
+    moved = promote_ready(statuses)
+    if fmt != "json":
+        for mac in moved:
+            click.echo(_("{mac}: moved to production").format(mac=mac))
+
+
+def _print_quarantine(review: QuarantineReview, fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps([s.as_dict() for s in statuses], indent=2, ensure_ascii=False))
+        statuses = [s.as_dict() for s in review.statuses]
+        click.echo(json.dumps(statuses, indent=2, ensure_ascii=False))
         return
-    if not statuses:
+    if not review.statuses:
         click.echo(_("No port is in quarantine."))
         return
-    hours = f"{clean_hours:g}"
-    for s in statuses:
+    hours = f"{review.clean_hours:g}"
+    for s in review.statuses:
         who = f"AS{s.asn} {s.member} ({s.port})"
         if s.status == "ready":
             click.echo(
@@ -227,9 +218,8 @@ def _print_quarantine(statuses: list[Any], fmt: str, clean_hours: float, when: i
         elif s.seen_since is None:
             click.echo(_("{who}: not seen yet in the samples").format(who=who))
         else:
-            seen = max(0.0, (when - s.seen_since) / 3600)
             click.echo(
                 _("{who}: clean, but seen for {seen:.1f} of {hours} hours").format(
-                    who=who, seen=seen, hours=hours
+                    who=who, seen=review.seen_hours(s), hours=hours
                 )
             )

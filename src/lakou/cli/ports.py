@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.refusals import one_line, refusals
 from lakou.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from lakou.ports import MacFinding, SwitchPoll
 
 
 @click.group()
@@ -71,20 +75,26 @@ def poll(targets: tuple[str, ...], what: str, fmt: str, **opts: Any) -> None:
     switches = [_switch_from_options(t, **opts) for t in targets]
     full = what == "all"
     results = poll_switches(switches, lags=full, lldp=full, forwarding=full)
-    failed = [r for r in results if not r.ok]
-    for r in failed:
-        click.echo(r.error, err=True)
-    if fmt == "json":
-        if full:
-            data: Any = [r.as_dict() for r in results]
-        else:
-            data = [p.as_dict() for r in results for p in r.ports]
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-        click.echo()
-    else:
-        _table(results)
-    if failed:
+    _print_poll(results, fmt, full)
+    if any(not r.ok for r in results):
         sys.exit(1)
+
+
+def _print_poll(results: list[SwitchPoll], fmt: str, full: bool) -> None:
+    """The switches that did not answer on stderr, then the counters (with LAGs, LLDP
+    and forwarding tables when ``full``) as JSON or a table."""
+    for r in results:
+        if not r.ok:
+            click.echo(r.error, err=True)
+    if fmt != "json":
+        _table(results)
+        return
+    if full:
+        data: Any = [r.as_dict() for r in results]
+    else:
+        data = [p.as_dict() for r in results for p in r.ports]
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    click.echo()
 
 
 def _table(results: list[Any]) -> None:
@@ -185,26 +195,26 @@ def collect(
     if bool(switches_file) == bool(exchange):
         raise click.UsageError(_("give either --switches FILE or --exchange SLUG"))
     config = _load(switches_file) if switches_file else _from_registry(ctx, exchange or "")
-
-    def report(r: Any) -> None:
-        click.echo(
-            _(
-                "round: {switches} switches, {ports} ports, {rows} rates stored in {seconds:.2f} s"
-            ).format(switches=r.switches, ports=r.ports, rows=r.rows, seconds=r.seconds)
-        )
-        for failure in r.failed:
-            click.echo(f"  {failure}", err=True)
-
     counts = run_collector(
         config,
         _store_dir(ctx, config, store, exchange),
         interval=interval,
         rounds=rounds,
         sflow_port=sflow_port,
-        on_round=report,
+        on_round=_print_round,
     )
     if counts:
         click.echo(_("intervals by outcome: {counts}").format(counts=counts))
+
+
+def _print_round(r: Any) -> None:
+    click.echo(
+        _(
+            "round: {switches} switches, {ports} ports, {rows} rates stored in {seconds:.2f} s"
+        ).format(switches=r.switches, ports=r.ports, rows=r.rows, seconds=r.seconds)
+    )
+    for failure in r.failed:
+        click.echo(f"  {failure}", err=True)
 
 
 @cli.command()
@@ -220,6 +230,7 @@ def collect(
 @click.option("--member", help="One member's ports instead of the whole exchange.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
+@refusals("lakou.ports", PortStoreError=one_line)
 def report(
     ctx: Context,
     store: str | None,
@@ -230,17 +241,18 @@ def report(
     as_json: bool,
 ) -> None:
     """Exchange (or member) traffic: mean, peak, 95th percentile, utilisation."""
-    from lakou.ports import PortStoreError, port_report
+    from lakou.ports import port_report
 
     config = _load(switches_file) if switches_file else None
-    try:
-        found = port_report(_store_dir(ctx, config, store, exchange), period, member)
-    except PortStoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    found = port_report(_store_dir(ctx, config, store, exchange), period, member)
     if as_json:
         json.dump(found, sys.stdout, indent=2)
         click.echo()
-        return
+    else:
+        _print_port_report(found, period, member)
+
+
+def _print_port_report(found: dict[str, Any], period: str, member: str | None) -> None:
     stats, series, checks = found["statistics"], found["series"], found["cross_check"]
     click.echo(
         _("{period}: {ports} ports, {members} members, {points} points").format(
@@ -283,8 +295,6 @@ def _bits(bps: float) -> str:
 @pass_context
 def macs(ctx: Context, exchange: str, as_json: bool, show_all: bool) -> None:
     """MACs the switches learned behind members' ports beside the registered ones."""
-    from dataclasses import asdict
-
     from lakou.ports import mac_findings
     from lakou.registry import port_members, registered_macs
 
@@ -292,6 +302,16 @@ def macs(ctx: Context, exchange: str, as_json: bool, show_all: bool) -> None:
     findings, errors = mac_findings(
         config.switches, registered_macs(exchange), port_members(exchange)
     )
+    _print_macs(findings, errors, as_json, show_all)
+
+
+def _print_macs(
+    findings: list[MacFinding], errors: list[str], as_json: bool, show_all: bool
+) -> None:
+    """The switches that could not be read on stderr, then the MACs that do not match
+    (all of them with ``show_all``) as JSON or one line each."""
+    from dataclasses import asdict
+
     for error in errors:
         click.echo(error, err=True)
     shown = [f for f in findings if show_all or f.kind != "ok"]

@@ -8,11 +8,14 @@ The door other components (the CLI, the portal, the demo, LAN hygiene) go throug
 - the pipeline: :meth:`Enricher.from_config` (members, MACs, prefix table, roles),
   :meth:`Pipeline.from_config`, :func:`replay` (captures through the pipeline) and
   :func:`replay_summary`; :func:`load_members` reads a members file;
-- what the commands run: :func:`open_intake` (the store, the pipeline and the LAN and BGP
-  sinks beside it, an :class:`Intake`), :func:`run_collector` (the whole ``flows
-  collect``, with :func:`allowed_exporters`; :class:`CollectorError`),
-  :func:`maintain_store` (roll-ups and retention); :func:`read_bgp_sessions` (the
-  bilateral sessions the collector saw);
+- what the commands run, one call each: :func:`replay_captures` (the whole ``flows
+  replay``), :func:`run_collector` (the whole ``flows collect``, with
+  :func:`allowed_exporters`), both asked with a typed request (:class:`IntakeRequest`,
+  :class:`CollectRequest`) and refused with :class:`CollectorError`;
+  :func:`report_from_store` (``flows report``'s figures), :func:`maintain_store` (roll-ups
+  and retention); :func:`open_intake` (the store, the pipeline and the LAN and BGP sinks
+  beside it, an :class:`Intake`); :func:`read_bgp_sessions` (the bilateral sessions the
+  collector saw);
 - the sFlow encoder (:class:`SampledFrame`, :func:`flow_sample`) the demo makes traffic with;
 - the figures: :func:`build_report` gives a typed :class:`TrafficReport` (its parts:
   :class:`Period`, :class:`Totals`, :class:`MemberRate`, :class:`MatrixCell`,
@@ -55,10 +58,14 @@ if TYPE_CHECKING:
     )
     from lakou.flows.service import (
         CollectorError,
+        CollectRequest,
         Intake,
+        IntakeRequest,
         allowed_exporters,
         maintain_store,
         open_intake,
+        replay_captures,
+        report_from_store,
         run_collector,
     )
     from lakou.flows.sflow import decode as decode_sflow
@@ -97,11 +104,15 @@ _WHERE = {  # name -> "module" or "module:name there"
     "decode_sflow": "sflow:decode",
     "sampled_headers": "sflow",
     "CollectorError": "service",
+    "CollectRequest": "service",
     "Intake": "service",
+    "IntakeRequest": "service",
     "allowed_exporters": "service",
     "maintain_store": "service",
     "open_intake": "service",
+    "replay_captures": "service",
     "run_collector": "service",
+    "report_from_store": "service",
     "decode_captures": "decode",
     "Enricher": "enrich",
     "MemberTable": "enrich",
@@ -143,6 +154,7 @@ __all__ = [
     "DEMO_MARKER",
     "CaptureError",
     "CaptureStats",
+    "CollectRequest",
     "CollectorError",
     "Enricher",
     "ExchangeTraffic",
@@ -150,6 +162,7 @@ __all__ = [
     "FlowStore",
     "FlowStoreError",
     "Intake",
+    "IntakeRequest",
     "InviteRow",
     "LanSink",
     "LocalFigures",
@@ -185,7 +198,9 @@ __all__ = [
     "read_bgp_sessions",
     "read_demo_marker",
     "replay",
+    "replay_captures",
     "replay_summary",
+    "report_from_store",
     "report_to_html",
     "report_to_json",
     "run_collector",

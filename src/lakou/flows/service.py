@@ -8,8 +8,15 @@ addresses), and the pipeline. :func:`run_collector` is the whole ``collect``: it
 the exporters it hears (lakou.yml, the command line, the registry's switches: refused
 when there are none, before the store is opened), opens the intake, binds the
 listeners, says where it listens, runs until SIGINT or SIGTERM, stops without losing
-what it received and returns its counters. :func:`maintain_store` rolls finished
-minutes up and applies retention, to the LAN tables beside the store too.
+what it received and returns its counters. :func:`replay_captures` is the whole
+``replay``: the intake, the captures through its pipeline, the store flushed and closed,
+the summary. :func:`report_from_store` is ``report``'s figures, read from the store.
+:func:`maintain_store` rolls finished minutes up and applies retention, to the LAN
+tables beside the store too.
+
+What a command asks is one typed request: :class:`IntakeRequest` (the store, the
+prefix table, the clock-skew rule, the LAN sink) and, for the collector,
+:class:`CollectRequest` (the listeners and the exporters it allows besides).
 
 The LAN hygiene side is given as functions (``lakou.lan.lan_recorder``,
 ``lakou.lan.expire_lan_tables``), so this engine does not import the LAN hygiene
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
     from lakou.flows.config import Config, Listener
     from lakou.flows.pipeline import LanSink, Pipeline
     from lakou.flows.store import FlowStore
+    from lakou.flows.traffic_report import TrafficReport
     from lakou.flows.trust import ExporterAllowList
 
 
@@ -41,6 +49,33 @@ class CollectorError(ValueError):
 
 # The LAN hygiene sink writing under a flow store's directory: lakou.lan.lan_recorder.
 LanSinkFactory = Callable[[Path], "LanSink"]
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    """What ``replay`` and ``collect`` ask of the intake, over lakou.yml's ``flows``:
+    the store (``store_dir``, ``backend``), the prefix table file, the clock-skew rule
+    (``max_clock_skew`` seconds, ``clock_skew_action`` ``redate`` or ``drop``) and the
+    LAN hygiene sink made beside the store (None: the LAN tables are not kept)."""
+
+    store_dir: str | None = None
+    backend: str | None = None
+    prefixes: str | None = None
+    max_clock_skew: int | None = None
+    clock_skew_action: str | None = None
+    lan_sink: LanSinkFactory | None = None
+
+
+@dataclass(frozen=True)
+class CollectRequest:
+    """What ``collect`` asks: the intake, the ``listeners`` (none: ``flows.listeners``),
+    and the exporters allowed besides lakou.yml's: ``allow`` (``--allow-exporter``) and
+    the registry's ``switches``."""
+
+    intake: IntakeRequest = IntakeRequest()
+    listeners: tuple[Listener, ...] = ()
+    allow: tuple[str, ...] = ()
+    switches: tuple[str, ...] = ()
 
 
 @dataclass
@@ -62,17 +97,11 @@ def open_intake(
     config: Config,
     data_dir: Path,
     exchanges: Iterable[Exchange],
-    *,
-    prefixes: str | None = None,
-    store_dir: str | None = None,
-    backend: str | None = None,
-    max_clock_skew: int | None = None,
-    clock_skew_action: str | None = None,
-    lan_sink: LanSinkFactory | None = None,
+    request: IntakeRequest = IntakeRequest(),
 ) -> Intake:
-    """The store ``config`` (the ``flows`` section), ``store_dir`` and ``backend`` name,
-    the pipeline writing to it (``max_clock_skew``, ``clock_skew_action`` over the
-    section's), and the LAN sink ``lan_sink`` makes beside it (None: not kept).
+    """The store ``config`` (the ``flows`` section) and ``request`` name, the pipeline
+    writing to it (the request's clock-skew rule over the section's), and the LAN sink
+    the request's ``lan_sink`` makes beside it (None: not kept).
 
     Raises :class:`~lakou.flows.store.FlowStoreError` when the store cannot be opened and
     :class:`CollectorError` when the prefix table cannot be read (the message names it).
@@ -82,9 +111,10 @@ def open_intake(
     from lakou.flows.pipeline import Pipeline
     from lakou.flows.store import open_store, store_location
 
+    store_dir, backend, lan_sink = request.store_dir, request.backend, request.lan_sink
     store = open_store(config, data_dir, store_dir, backend)
     try:
-        enricher = Enricher.from_config(config, exchanges, prefixes)
+        enricher = Enricher.from_config(config, exchanges, request.prefixes)
     except (ValueError, OSError) as exc:  # the prefix table: PrefixIndexError names it
         store.close()
         raise CollectorError(str(exc)) from None
@@ -104,8 +134,75 @@ def open_intake(
     routers = enricher.members.by_lan_ip
     if routers and directory is not None:
         lan = BgpSessionSink(directory, routers, lan)
-    pipeline = Pipeline.from_config(config, enricher, store, lan, max_clock_skew, clock_skew_action)
+    pipeline = Pipeline.from_config(
+        config, enricher, store, lan, request.max_clock_skew, request.clock_skew_action
+    )
     return Intake(store, pipeline, lan, lan_where)
+
+
+def replay_captures(
+    config: Config,
+    data_dir: Path,
+    exchanges: Iterable[Exchange],
+    request: IntakeRequest,
+    pcaps: Sequence[str | Path],
+    *,
+    now: bool = False,
+    advance: Callable[[int], object] = lambda nbytes: None,
+    warn: Callable[[str], object] = lambda message: None,
+) -> dict[str, Any]:
+    """All of ``lakou flows replay``: the intake ``request`` names (:func:`open_intake`),
+    each of ``pcaps`` through its pipeline (``flows.batch_datagrams`` datagrams at a
+    time, dated by the capture or, with ``now``, by the clock), the store flushed and
+    closed; returns the summary (:func:`~lakou.flows.capture_replay.replay_summary`).
+    ``advance`` is told the capture bytes read, ``warn`` each capture that breaks (the
+    datagrams read before the break are kept). Raises :class:`CollectorError` and
+    :class:`~lakou.flows.store.FlowStoreError` (nothing is replayed)."""
+    from lakou.flows.capture_replay import replay, replay_summary
+
+    intake = open_intake(config, data_dir, exchanges, request)
+    pipeline = intake.pipeline
+    try:
+        stats = replay(
+            pipeline,
+            pcaps,
+            now=now,
+            batch_size=config.batch_datagrams,
+            advance=advance,
+            warn=warn,
+        )
+        pipeline.flush()
+    finally:
+        intake.store.close()
+    return replay_summary(pipeline, stats, intake.lan_where, intake.lan_frames)
+
+
+def report_from_store(
+    config: Config,
+    data_dir: Path,
+    exchanges: Iterable[Exchange],
+    store_dir: str | None = None,
+    backend: str | None = None,
+    since: int | None = None,
+    until: int | None = None,
+) -> TrafficReport:
+    """``lakou flows report``'s figures: the report of ``[since, until)`` (``since``
+    None: the whole store; ``until`` None: now) from the store ``store_dir`` and
+    ``backend`` name, members named after ``exchanges``. Raises
+    :class:`~lakou.flows.store.FlowStoreError`."""
+    import time
+
+    from lakou.flows.enrich import MemberTable
+    from lakou.flows.reporting import build_report
+    from lakou.flows.store import open_store
+
+    names = MemberTable.from_exchanges(exchanges).names
+    store = open_store(config, data_dir, store_dir, backend)
+    try:
+        end = int(time.time()) if until is None else until
+        return build_report(store, config, since or 0, end, names)
+    finally:
+        store.close()
 
 
 def allowed_exporters(
@@ -142,43 +239,23 @@ def run_collector(
     config: Config,
     data_dir: Path,
     exchanges: Iterable[Exchange],
-    *,
-    listeners: Sequence[Listener] = (),
-    allow: Sequence[str] = (),
-    switches: Sequence[str] = (),
-    prefixes: str | None = None,
-    store_dir: str | None = None,
-    backend: str | None = None,
-    max_clock_skew: int | None = None,
-    clock_skew_action: str | None = None,
-    lan_sink: LanSinkFactory | None = None,
+    request: CollectRequest = CollectRequest(),
     say: Callable[[str], object] = print,
 ) -> dict[str, Any]:
     """Collect until SIGINT or SIGTERM; returns the collector's counters.
 
-    ``listeners`` (default ``flows.listeners``) are bound once the exporters are known
-    (:func:`allowed_exporters` of ``allow`` and ``switches``) and the intake is open
-    (:func:`open_intake`, the other keywords). ``say`` is told each listening address,
+    The request's ``listeners`` (default ``flows.listeners``) are bound once the
+    exporters are known (:func:`allowed_exporters` of its ``allow`` and ``switches``) and
+    the intake is open (:func:`open_intake`). ``say`` is told each listening address,
     a socket buffer smaller than asked, the exporters allowed and where the LAN tables
     go. Raises :class:`CollectorError` (nothing is listened to) and
     :class:`~lakou.flows.store.FlowStoreError`.
     """
-    allowed = allowed_exporters(config, allow, switches)
-    intake = open_intake(
-        config,
-        data_dir,
-        exchanges,
-        prefixes=prefixes,
-        store_dir=store_dir,
-        backend=backend,
-        max_clock_skew=max_clock_skew,
-        clock_skew_action=clock_skew_action,
-        lan_sink=lan_sink,
-    )
+    allowed = allowed_exporters(config, request.allow, request.switches)
+    intake = open_intake(config, data_dir, exchanges, request.intake)
+    listeners = list(request.listeners or config.listeners)
     try:
-        return asyncio.run(
-            _collect(config, data_dir, intake, list(listeners or config.listeners), allowed, say)
-        )
+        return asyncio.run(_collect(config, data_dir, intake, listeners, allowed, say))
     finally:
         intake.store.close()
 
