@@ -10,17 +10,16 @@ get 404 for A's; an expired or a revoked key of B gets 401.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from tests.live.helpers import lab
+from tests.live.helpers import rsworld as w
 
 from lakou.accounts import keys, manage
 from lakou.accounts.models import ApiKey
@@ -31,19 +30,6 @@ from lakou.routeserver.render.bird2 import render_bird
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db]
 
-
-def _live_helper(name: str) -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "live" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"lakou_live_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-lab = _live_helper("lab")
-w = _live_helper("rsworld")
 
 if lab.missing_tools("bird", "ip"):
     pytestmark = [*pytestmark, pytest.mark.skip(reason="needs bird and ip")]

@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from .lab import can_make_namespaces, missing_tools
+from tests.live.helpers.lab import can_make_namespaces, missing_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 

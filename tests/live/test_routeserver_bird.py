@@ -13,15 +13,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from lakou.routeserver.lg import api
-from lakou.routeserver.lg.bird_parse import parse_routes
-from lakou.routeserver.lg.birdsock import NETWORK_NOT_FOUND, BirdError, BirdSocket
-from lakou.routeserver.plan import make_plan
-from lakou.routeserver.render.bird2 import render_bird
-
-from . import rsworld as w
-from .lab import (
+from tests.live.helpers import rsworld as w
+from tests.live.helpers.lab import (
     Bird,
     Lab,
     can_make_namespaces,
@@ -31,6 +24,12 @@ from .lab import (
     start_exabgp,
     wait_for,
 )
+
+from lakou.routeserver.lg import api
+from lakou.routeserver.lg.bird_parse import parse_routes
+from lakou.routeserver.lg.birdsock import NETWORK_NOT_FOUND, BirdError, BirdSocket
+from lakou.routeserver.plan import make_plan
+from lakou.routeserver.render.bird2 import render_bird
 
 pytestmark = pytest.mark.live
 

@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from lakou.routeserver.lg import api
-
-from . import rsworld as w
-from .lab import (
+from tests.live.helpers import rsworld as w
+from tests.live.helpers.lab import (
     Lab,
     can_make_namespaces,
     member_bird_config,
@@ -26,6 +23,8 @@ from .lab import (
     start_exabgp,
     wait_for,
 )
+
+from lakou.routeserver.lg import api
 
 pytestmark = pytest.mark.live
 if missing_tools("bird", "bgpq4", "exabgp", "ip"):

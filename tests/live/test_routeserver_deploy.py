@@ -6,14 +6,20 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.live.helpers import rsworld as w
+from tests.live.helpers.lab import (
+    Lab,
+    can_make_namespaces,
+    member_bird_config,
+    missing_tools,
+    start_bird,
+    wait_for,
+)
 
 from lakou.routeserver.deploy import Bird as BirdDaemon
 from lakou.routeserver.deploy import DeployError, RouteGate, deploy
 from lakou.routeserver.plan import make_plan
 from lakou.routeserver.render.bird2 import render_bird
-
-from . import rsworld as w
-from .lab import Lab, can_make_namespaces, member_bird_config, missing_tools, start_bird, wait_for
 
 pytestmark = pytest.mark.live
 if missing_tools("bird", "ip"):

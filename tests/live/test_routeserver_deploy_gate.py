@@ -18,6 +18,8 @@ from ipaddress import ip_address
 from pathlib import Path
 
 import pytest
+from tests.live.helpers import rsworld as w
+from tests.live.helpers.lab import Lab, can_make_namespaces, missing_tools, start_bird, wait_for
 
 from lakou.routeserver.clients import RouteServerClient
 from lakou.routeserver.deploy import Bird as BirdDaemon
@@ -29,9 +31,6 @@ from lakou.routeserver.policy import Policy
 from lakou.routeserver.render.bird2 import render_bird
 from lakou.routeserver.render.openbgpd import render_openbgpd
 from lakou.routeserver.staged import Stage, deploy_staged
-
-from . import rsworld as w
-from .lab import Lab, can_make_namespaces, missing_tools, start_bird, wait_for
 
 pytestmark = pytest.mark.live
 if missing_tools("bird", "ip"):

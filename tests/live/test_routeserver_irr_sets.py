@@ -17,12 +17,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.live.helpers.lab import missing_tools, stop, wait_for
 
 from lakou.routeserver.lg.birdsock import BirdSocket
 from lakou.routeserver.render.bird2 import SetNames, _irr_functions
 from lakou.routeserver.render.prefixsets import irr_sets_by_length
-
-from .lab import missing_tools, stop, wait_for
 
 pytestmark = pytest.mark.live
 if missing_tools("bird"):

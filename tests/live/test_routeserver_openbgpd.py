@@ -6,13 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-
-from lakou.routeserver.lg.bgpctl import bgpctl_json, rib_routes
-from lakou.routeserver.plan import make_plan
-from lakou.routeserver.render.openbgpd import render_openbgpd
-
-from . import rsworld as w
-from .lab import (
+from tests.live.helpers import rsworld as w
+from tests.live.helpers.lab import (
     Lab,
     can_make_namespaces,
     member_bird_config,
@@ -21,6 +16,11 @@ from .lab import (
     start_exabgp,
     wait_for,
 )
+
+from lakou.routeserver.lg.bgpctl import bgpctl_json, rib_routes
+from lakou.routeserver.plan import make_plan
+from lakou.routeserver.render.openbgpd import render_openbgpd
+
 from .test_routeserver_bird import World
 
 pytestmark = pytest.mark.live

@@ -12,14 +12,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
-from lakou.cli import main
-from lakou.routeserver.lg import api
-from lakou.routeserver.plan import make_plan
-from lakou.routeserver.render.bird2 import render_bird
-
-from . import rsworld as w
-from .lab import (
+from tests.live.helpers import rsworld as w
+from tests.live.helpers.lab import (
     Lab,
     can_make_namespaces,
     member_bird_config,
@@ -28,6 +22,11 @@ from .lab import (
     stop,
     wait_for,
 )
+
+from lakou.cli import main
+from lakou.routeserver.lg import api
+from lakou.routeserver.plan import make_plan
+from lakou.routeserver.render.bird2 import render_bird
 
 pytestmark = pytest.mark.live
 MISSING = missing_tools("bird", "ip")

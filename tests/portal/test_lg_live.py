@@ -16,20 +16,19 @@ then the reverse, and the uptime must be the same small number of seconds both w
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from tests.live.helpers import lab
+from tests.live.helpers import rsworld as w
 
 from lakou.registry import models as m
 from lakou.routeserver.lg import api as lg
@@ -39,20 +38,6 @@ from lakou.routeserver.render.openbgpd import render_openbgpd
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db]
 
-
-def _live_helper(name: str) -> ModuleType:
-    """``tests/live/<name>.py`` (the namespaced peering LAN), loaded by path."""
-    path = Path(__file__).resolve().parent.parent / "live" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"lakou_live_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-lab = _live_helper("lab")
-w = _live_helper("rsworld")
 
 if lab.missing_tools("bird", "bgpd", "bgpctl", "ip"):
     pytestmark = [*pytestmark, pytest.mark.skip(reason="needs bird, openbgpd and ip")]

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.live import rsworld as w
+from tests.live.helpers import rsworld as w
 
 from lakou.routeserver import DeployRefused, run_deploy
 from lakou.routeserver.config import Config, DeployServer
