@@ -3,7 +3,7 @@
 The shipped RPSL and ROA files are read by lakou's own readers (no problem, every member
 prefix registered, none of the extra routes); the members' BIRD configurations are checked
 by the real ``bird -p`` when BIRD is installed; without BIRD the demo names the apt-get line
-and leaves nothing behind. The live run is ``tests/live/test_demo_routeserver.py``.
+and leaves nothing behind. The live run is ``tests/live/demo/test_routeserver.py``.
 """
 
 from __future__ import annotations

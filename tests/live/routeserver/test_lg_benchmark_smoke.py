@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from tests.live.helpers.lab import can_make_namespaces, missing_tools
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.live
 if missing_tools("bird", "birdc", "exabgp", "ip"):

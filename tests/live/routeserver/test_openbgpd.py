@@ -21,7 +21,7 @@ from lakou.routeserver.lg.bgpctl import bgpctl_json, rib_routes
 from lakou.routeserver.plan import make_plan
 from lakou.routeserver.render.openbgpd import render_openbgpd
 
-from .test_routeserver_bird import World
+from .test_bird import World
 
 pytestmark = pytest.mark.live
 if missing_tools("bgpd", "bgpctl", "bird", "exabgp", "ip"):
