@@ -13,7 +13,7 @@ import pytest
 
 from lakou.ports.testing import snmpsim_data_dir
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.live

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from django_otp.oath import totp
-from tests.portal.test_browser import browser, free_port, wait_for_http
+from tests.live.portal.test_browser import browser, free_port, wait_for_http
 
 pytestmark = pytest.mark.live
 __all__ = ["browser"]  # the Chromium fixture, shared with the portal's browser tests

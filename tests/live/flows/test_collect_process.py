@@ -22,7 +22,7 @@ from lakou.flows.reporting import build_report
 from lakou.flows.store import ParquetStore
 from lakou.flows.testing import SampledFrame, datagram
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FRAME = SampledFrame("02:00:00:00:00:01", "02:00:00:00:00:02", "192.0.2.1", "198.51.100.1", vlan=10)
 
 

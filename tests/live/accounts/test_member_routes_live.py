@@ -1,7 +1,7 @@
 """A member's API key against a real BIRD route server (live).
 
 The route server runs lakou's own BIRD configuration in a network namespace on a peering
-LAN with two members, real BIRDs (``tests/live``, as ``tests/portal/test_lg_live.py``):
+LAN with two members, real BIRDs (``tests/live``, as ``tests/live/portal/test_lg_live.py``):
 B announces an accepted route and one that fails three checks (a private ASN in its path,
 a prefix and an origin outside B's IRR data); A announces one accepted route. B's key
 must read B's sessions and filtered routes (every reason, in English and French), and

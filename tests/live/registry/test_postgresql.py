@@ -20,7 +20,7 @@ import pytest
 from lakou.registry.testing import PostgreSQLServer, PostgreSQLUnavailable, postgresql_server
 
 pytestmark = pytest.mark.live
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BACKEND_FREE = (
     # the backups' round trips and the two-writer tests point their commands at SQLite files
     "tests/registry/test_backup.py",

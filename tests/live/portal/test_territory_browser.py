@@ -18,16 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-from territory_fixtures import (
+from tests.live.portal.test_browser import CSP_WATCH, browser, free_port, wait_for_http
+from tests.portal.territory_fixtures import (
     COUNTRIES,
     EXAMPLES,
     make_data_dir,
     make_inventory,
     make_scenario,
 )
-from test_browser import CSP_WATCH, browser, free_port, wait_for_http
 
 pytestmark = pytest.mark.live
 __all__ = ["browser"]  # the Chromium fixture, shared with test_browser.py
