@@ -1,16 +1,13 @@
-"""The inventory on real files, its exports checked by the real tools, and the CLI."""
+"""The inventory on real files, its exports checked by the real tools (nfacctd: in
+``tests/live/territory``), and the CLI."""
 
 from __future__ import annotations
 
 import http.server
 import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,44 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from lakou.cli import main
-from lakou.exchange import Exchange, Member
-from lakou.territory.config import Config, Declaration
 from lakou.territory.exports import to_bird, to_csv, to_pmacct_networks
 from lakou.territory.index import PrefixIndex
-from lakou.territory.inventory import build_inventory, discover
 from lakou.territory.update import download_all
 
 pytestmark = pytest.mark.data
-
-
-@pytest.fixture(scope="module")
-def data_dir(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory of symlinks to a subset of the public files (read in seconds)."""
-    root = tmp_path_factory.mktemp("territory-data")
-    for name in (
-        "geo/geo-whois-asn-country-ipv4.csv",
-        "bgp/asn-ipv4.csv",
-        "rir/delegated-lacnic-extended-20190910",
-        "bgp/mrt/quagga_rib",
-    ):
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(shared_data / name)
-    return root
-
-
-@pytest.fixture(scope="module")
-def inventory(data_dir: Path):  # type: ignore[no-untyped-def]
-    smart_ix = Exchange(
-        slug="smart-ix", name="Smart-IX", country="MF", members=(Member(asn=27974, name="OCIX"),)
-    )
-    config = Config(
-        declarations=[Declaration(prefix="192.0.2.0/24", territory="GP", asn=64500, note="test")]
-    )
-    steps: list[str] = []
-    result = build_inventory(discover(data_dir), config, [smart_ix], progress=steps.append)
-    assert steps  # progress was reported
-    return result
 
 
 def test_inventory_finds_the_territorys_networks(inventory) -> None:  # type: ignore[no-untyped-def]
@@ -100,43 +64,6 @@ def test_pmacct_and_csv_exports(inventory, tmp_path: Path) -> None:  # type: ign
     table.write_text(to_csv(inventory))
     index = PrefixIndex.from_csv(table)
     assert index.lookup(["200.0.22.1"]) == [("200.0.22.0/23", 27974, "SX")]
-
-
-@pytest.mark.live
-@pytest.mark.skipif(shutil.which("nfacctd") is None, reason="pmacct (Debian) not installed")
-def test_nfacctd_loads_the_networks_file(inventory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The real nfacctd reads the exported networks_file without complaint."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    networks = tmp_path / "networks.lst"
-    networks.write_text(to_pmacct_networks(inventory))
-    conf = tmp_path / "nfacctd.conf"
-    log = tmp_path / "nfacctd.log"
-    conf.write_text(
-        f"nfacctd_ip: 127.0.0.1\nnfacctd_port: {port}\nnetworks_file: {networks}\n"
-        "plugins: print\naggregate: src_as\nprint_output_file: /dev/null\ndebug: true\n"
-    )
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            ["nfacctd", "-f", str(conf)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while (
-            time.monotonic() < deadline
-            and "Networks Cache successfully created" not in log.read_text()
-        ):
-            time.sleep(0.2)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # the group nfacctd and its plugin run in
-        proc.wait(timeout=10)
-    text = log.read_text()
-    assert "IPv4 Networks Cache successfully created" in text, text[-2000:]
-    assert f"[{networks}:" not in text  # pmacct names file:line for each line it rejects
 
 
 def test_cli_build_and_lookup(data_dir: Path, tmp_path: Path) -> None:

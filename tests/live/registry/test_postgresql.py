@@ -12,12 +12,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from lakou.registry.testing import PostgreSQLServer, PostgreSQLUnavailable, postgresql_server
+from lakou.registry.testing import PostgreSQLServer
 
 pytestmark = pytest.mark.live
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,15 +29,6 @@ BACKEND_FREE = (
     # probes would prove nothing more on PostgreSQL
     "tests/registry/test_admin_secrets.py::test_no_admin_filter_is_an_oracle_on_a_secret",
 )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PostgreSQLServer]:
-    try:
-        with postgresql_server() as running:
-            yield running
-    except PostgreSQLUnavailable as exc:
-        pytest.skip(str(exc))
 
 
 def environment(server: PostgreSQLServer, home: Path) -> dict[str, str]:
