@@ -1,5 +1,5 @@
 """Fixtures of the territory tests: a data directory of public files, the inventory built
-from it (shared with the daemon test ``tests/live/territory/test_territory_inventory.py``)."""
+from it (shared with the daemon test ``tests/live/territory/test_inventory.py``)."""
 
 from __future__ import annotations
 

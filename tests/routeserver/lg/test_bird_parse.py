@@ -14,7 +14,7 @@ from lakou.routeserver.communities import Reason, reasons_in
 from lakou.routeserver.lg.bird_parse import parse_protocols, parse_routes
 from lakou.routeserver.lg.birdsock import BirdError, BirdSocket
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 class FakeBird:

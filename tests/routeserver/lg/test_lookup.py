@@ -113,7 +113,7 @@ def _captured(name: str) -> list[ReplyLine]:
 
     from lakou.routeserver.lg.birdsock import BirdSocket
 
-    raw = (Path(__file__).parent / "data" / name).read_bytes()
+    raw = (Path(__file__).parent.parent / "data" / name).read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bird.ctl"
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
