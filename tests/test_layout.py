@@ -33,15 +33,15 @@ ALLOWED_NAMES = {"cli"}
 
 
 def packages(src: Path) -> dict[str, set[str]]:
-    """Each package under ``src`` (``"routeserver/enrich"``; ``""`` for the top) -> the names
-    of its modules and subpackages."""
+    """Each package under ``src`` (``"routeserver/enrich"``; ``""`` for the top; a directory
+    of modules without ``__init__.py`` too, as ``routeserver/render``) -> the names of its
+    modules and subpackages."""
     found: dict[str, set[str]] = {}
-    for init in src.rglob("__init__.py"):
-        directory = init.parent
+    for directory in {p.parent for p in src.rglob("*.py")}:
         if "migrations" in directory.relative_to(src).parts:
             continue
         names = {p.stem for p in directory.glob("*.py") if p.stem != "__init__"}
-        names |= {p.name for p in directory.iterdir() if (p / "__init__.py").is_file()}
+        names |= {p.name for p in directory.iterdir() if p.is_dir() and any(p.glob("*.py"))}
         found[directory.relative_to(src).as_posix().removeprefix(".")] = names
     return found
 
