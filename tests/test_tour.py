@@ -55,11 +55,11 @@ def shared_data_dir() -> Path:
 README = ROOT / "README.md"
 
 NEEDS_A_DAEMON = {
-    "rs deploy": "needs a running BIRD to reload (tests/live/test_routeserver_deploy.py)",
-    "rs explain": "asks a running route server's BIRD (tests/live/test_routeserver_bird.py)",
-    "lg neighbours": "asks running route servers (tests/portal/test_lg_live.py)",
-    "flows collect": "a daemon waiting for exporters (tests/flows/test_collector_e2e.py)",
-    "ports poll": "needs a switch answering SNMP (tests/ports/test_snmpd.py, a real snmpd)",
+    "rs deploy": "needs a running BIRD to reload (tests/live/routeserver/test_deploy.py)",
+    "rs explain": "asks a running route server's BIRD (tests/live/routeserver/test_bird.py)",
+    "lg neighbours": "asks running route servers (tests/live/portal/test_lg_live.py)",
+    "flows collect": "a daemon waiting for exporters (tests/live/flows/test_collector_e2e.py)",
+    "ports poll": "needs a switch answering SNMP (tests/live/ports/test_snmpd.py, a real snmpd)",
     "ports collect": "polls switches.yml's switches each minute (tests/ports/test_collect.py)",
 }
 # Lines whose checker judges the exit status itself (a refusal or a diagnosis is the point).
@@ -111,13 +111,14 @@ DOCS_NOT_RUN: dict[tuple[str, str], str] = {
     ("41-looking-glass.md", "lg search"): NEEDS_A_DAEMON["lg neighbours"],
     ("41-looking-glass.md", "lg exported"): NEEDS_A_DAEMON["lg neighbours"],
     ("41-looking-glass.md", "rs explain"): NEEDS_A_DAEMON["rs explain"],
-    ("41-looking-glass.md", "demo"): "serves until stopped (tests/live/test_demo_routeserver.py)",
+    ("41-looking-glass.md", "demo"): "serves until stopped (tests/live/demo/test_routeserver.py)",
     ("50-flows.md", "flows decode"): USAGE,
     ("50-flows.md", "flows replay"): USAGE,
     ("50-flows.md", "flows collect"): NEEDS_A_DAEMON["flows collect"],
-    ("50-flows.md", "flows report"): USAGE + " (ClickHouse: tests/flows/test_clickhouse_store.py)",
+    ("50-flows.md", "flows report"): USAGE
+    + " (ClickHouse: tests/live/flows/test_clickhouse_store.py)",
     ("50-flows.md", "flows maintain"): USAGE
-    + " (ClickHouse: tests/flows/test_clickhouse_store.py)",
+    + " (ClickHouse: tests/live/flows/test_clickhouse_store.py)",
     ("51-lan-hygiene.md", "flows replay"): USAGE,
     ("51-lan-hygiene.md", "flows collect"): NEEDS_A_DAEMON["flows collect"],
     ("51-lan-hygiene.md", "lan report"): USAGE,

@@ -6,7 +6,7 @@ route servers' configurations from it (``make_plan`` + ``render_bird``) for thre
 the big one (AS20000, ExaBGP), which announces ``routes`` of those prefixes, a few per cent
 with a private ASN in the path or unregistered (filtered, with their reasons), and two
 small BIRD members that announce a little and import nothing. Everything runs in network
-namespaces on a peering LAN (``tests/live/lab.py``); routes go over real BGP sessions.
+namespaces on a peering LAN (``tests/live/helpers/lab.py``); routes go over real BGP sessions.
 ExaBGP gets them through its API as ``announce attributes ... nlri`` lines (one UPDATE
 for many prefixes that share a path), which is what makes a million routes feasible.
 """
@@ -43,8 +43,8 @@ NLRI_PER_LINE = 400
 
 
 def load_lab() -> ModuleType:
-    """``tests/live/lab.py`` (namespaces, daemons started and always stopped), by path."""
-    path = ROOT / "tests" / "live" / "lab.py"
+    """``tests/live/helpers/lab.py`` (namespaces, daemons started and always stopped), by path."""
+    path = ROOT / "tests" / "live" / "helpers" / "lab.py"
     spec = importlib.util.spec_from_file_location("lakou_bench_lab", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from tests.accounts.conftest import World, verified_client
-from tests.portal.test_lg import DAUPHIN, RS_ASN, FakeEngine
+from tests.portal.test_lg_pages import DAUPHIN, RS_ASN, FakeEngine
 
 from lakou.accounts import keys, manage
 from lakou.accounts.models import ApiKey

@@ -1,7 +1,7 @@
 """A member's traffic: its row and column of the matrix, its p95, its port graphs.
 
 The flow store is filled by the real pipeline from the demo's generated sFlow (three hours
-on the Saint-Barthélemy exchange, as ``tests/portal/test_traffic.py``); the figures must be
+on the Saint-Barthélemy exchange, as ``tests/portal/test_traffic_pages.py``); the figures must be
 exactly the flow engine's report (``lakou flows report``), cut to the member. The port store
 is filled by the ports engine's demo (sFlow counters through its collector).
 """

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from tests.lan.conftest import X, Z, members_yaml, stream
 from tests.lan.test_hygiene import T0, write_stream
-from tests.lan.test_registry import registry_members
+from tests.registry.test_lan_view import registry_members
 
 from lakou.cli import main
 from lakou.registry import models as m

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.flows.conftest import clickhouse  # noqa: F401  (the ClickHouse server fixture)
 
 from lakou.lan import testing as t
 

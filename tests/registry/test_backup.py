@@ -4,7 +4,8 @@ Run as an operator would, with the real command in subprocesses: install A loads
 demo, gets a BGP password (encrypted with A's key), route-server history and a
 configuration file, and is backed up; install B, fresh (its own data directory, no key),
 is restored from the archive. ``dumpdata`` of the registry and the accounts must be
-identical, on SQLite and on the real PostgreSQL server the tests start.
+identical, on SQLite (here) and on the real PostgreSQL server the tests start
+(``tests/live/registry/test_backup.py``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,7 @@ import stat
 import subprocess
 import sys
 import tarfile
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-
-from lakou.registry.testing import PostgreSQLServer, PostgreSQLUnavailable, postgresql_server
 
 SET_PASSWORD = (
     "import django; django.setup()\n"
@@ -135,25 +131,6 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path: Path) -> None:
     bogus.write_bytes(b"not an archive")
     proc = run(["restore", str(bogus)], environment(tmp_path), tmp_path)
     assert proc.returncode == 1 and "not a lakou backup" in proc.stderr
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PostgreSQLServer]:
-    try:
-        with postgresql_server() as running:
-            yield running
-    except PostgreSQLUnavailable as exc:
-        pytest.skip(str(exc))
-
-
-@pytest.mark.live
-def test_backup_and_restore_on_postgresql(server: PostgreSQLServer, tmp_path: Path) -> None:
-    import psycopg
-
-    with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute("CREATE DATABASE lakou_restored")
-    target = server.url.rsplit("/", 1)[0] + "/lakou_restored"
-    round_trip(tmp_path, server.url, target)
 
 
 def test_with_flows_saves_and_restores_the_flow_store(tmp_path: Path) -> None:

@@ -1,18 +1,10 @@
-"""Registry link of port traffic: switch SNMP settings and connections -> ports or LAGs,
-and ``lakou ports macs`` on a recorded switch (HPE ProCurve) against registered MACs."""
+"""Registry link of port traffic: switch SNMP settings and connections -> ports or LAGs
+(``lakou ports macs`` on a recorded switch: ``tests/live/registry/test_ports_registry.py``)."""
 
 from __future__ import annotations
 
-import json
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
 
-from lakou.cli import main
-from lakou.ports.testing import Agent, run_snmpsim, snmpsim_data_dir, switch_recordings
 from lakou.registry import models as m
 from lakou.registry.ports import port_members, ports_config, registered_macs
 
@@ -67,28 +59,3 @@ def test_registry_gives_switches_members_and_macs() -> None:
         "00:00:0c:07:ac:32": "AS64500",
         "02:00:00:00:00:01": "AS64501",
     }
-
-
-@pytest.fixture
-def procurve(tmp_path: Path) -> Iterator[Agent]:
-    if shutil.which("snmpsim-command-responder") is None or snmpsim_data_dir() is None:
-        pytest.skip("snmpsim and snmpsim-data are not installed")
-    if shutil.which("snmpget") is None:
-        pytest.skip("snmpget is not installed (Debian package snmp)")
-    switch_recordings(tmp_path / "data", {"hpe": "hpe"})
-    with run_snmpsim(tmp_path / "data", tmp_path / "cache") as agents:
-        yield agents[0]
-
-
-@pytest.mark.live
-def test_ports_macs_flags_differences(procurve: Agent) -> None:
-    _exchange(procurve.port)
-    result = CliRunner().invoke(
-        main, ["--language", "en", "ports", "macs", "--exchange", "smart-ix", "--json", "--all"]
-    )
-    assert result.exit_code == 0, result.output
-    findings = {(f["mac"], f["kind"]) for f in json.loads(result.output)}
-    assert ("00:00:0c:07:ac:32", "ok") in findings
-    assert ("02:00:00:00:00:01", "not_seen") in findings
-    unregistered = [f for f in json.loads(result.output) if f["kind"] == "unregistered"]
-    assert unregistered and all(f["seen_at"].startswith("sw1:") for f in unregistered)

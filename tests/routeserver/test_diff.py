@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.live import rsworld as w
+from tests.live.helpers import rsworld as w
 
 from lakou.cli import main
 from lakou.routeserver.confread import ConfigReadError, format_prefix, read_config

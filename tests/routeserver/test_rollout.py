@@ -3,7 +3,7 @@
 What is refused before anything is touched (``DeployRefused``, naming the option), and a
 staged deploy whose first daemon is not running: its outcomes say the first failed with
 nothing changed and the next was not attempted, and no figures were left. Successful
-deploys run against a real BIRD in ``tests/live/test_routeserver_deploy.py``;
+deploys run against a real BIRD in ``tests/live/routeserver/test_deploy.py``;
 ``test_cli_deploy.py`` runs the same path through ``rs deploy``.
 """
 
@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.live import rsworld as w
+from tests.live.helpers import rsworld as w
 
 from lakou.routeserver import DeployRefused, DeployRequest, run_deploy
 from lakou.routeserver.config import Config, DeployServer

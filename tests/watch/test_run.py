@@ -4,7 +4,7 @@ A LAN store observed, folded and mailed through a real SMTP server (aiosmtpd) on
 loopback, with the caller's contacts added to the contacts file's (the file's entry wins
 for the same address); a second run at the same time changes nothing. A source that
 cannot be read is one ``WatchError`` naming it, and the book is not written.
-``test_notify.py`` and ``tests/live/test_watch_sessions.py`` run the same path through
+``test_notify.py`` and ``tests/live/watch/test_sessions.py`` run the same path through
 ``lakou watch run``.
 """
 

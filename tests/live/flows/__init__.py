@@ -1,0 +1,1 @@
+"""The daemon tests of lakou.flows."""
