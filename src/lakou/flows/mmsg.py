@@ -56,8 +56,11 @@ class _MMsgHdr(ctypes.Structure):
 
 
 def _libc() -> Any:
+    # Called through PyDLL, keeping the GIL: the call never blocks (MSG_DONTWAIT) and
+    # takes microseconds, while giving the GIL up would cost the receive thread up to
+    # a switch interval to take it back whenever the worker is busy in Python.
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
+        libc = ctypes.PyDLL(None, use_errno=True)
         fn = libc.recvmmsg
     except (OSError, AttributeError):
         return None
@@ -179,7 +182,7 @@ class MultiReader:
         return host
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True)  # keeps the GIL: a short copy, as the receive thread's other steps
 def lay_end_to_end(data, overflow, lengths, chosen, dst, pos):
     """Copy the chosen slots' datagrams (slot, then overflow) into ``dst`` from ``pos``;
     returns their ends."""
