@@ -133,3 +133,37 @@ def test_without_cap_net_admin_the_buffer_falls_back_to_rmem_max() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) == rmem_max()
+
+
+def test_unpack_reads_what_the_numpy_readers_read() -> None:
+    if not mmsg.available():
+        pytest.skip("the C library has no recvmmsg")
+    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rx.bind(("127.0.0.1", 0))
+    reader = mmsg.MultiReader(rx, slots=64)
+    one = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    one.bind(("127.0.0.1", 0))
+    other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    other.bind(("127.0.0.2", 0))
+    try:
+        for senders in ([one], [one, other]):
+            for i in range(30):
+                senders[i % len(senders)].sendto(b"x" * (1 + 300 * i), rx.getsockname())
+            got = 0
+            for _ in range(1000):
+                got = reader.read()
+                if got == 30:
+                    break
+            assert got == 30
+            lengths, times, alone = reader.unpack(got, 0.0)
+            assert (
+                lengths.tolist() == reader.lengths(got).tolist() == [1 + 300 * i for i in range(30)]
+            )
+            assert times.tolist() == reader.times(got, 0.0).tolist()
+            assert (times > 0).all()  # the kernel's stamps
+            names, _which = reader.senders(got)
+            assert alone == (len(names) == 1) == (len(senders) == 1)
+            assert reader.first_sender() == "127.0.0.1"
+    finally:
+        for s in (rx, one, other):
+            s.close()
