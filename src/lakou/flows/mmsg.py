@@ -152,7 +152,7 @@ class MultiReader:
         (``now`` where it did not say), and whether they all came from one sender (then
         :meth:`senders` is not needed: :meth:`first_sender` names it)."""
         key_at, key_len = (4, 4) if self.family == socket.AF_INET else (8, 20)
-        return _unpack(  # type: ignore[no-any-return]
+        return _unpack(
             self._view,
             _MMsgHdr.msg_len.offset,
             _MsgHdr.msg_controllen.offset,
