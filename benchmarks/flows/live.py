@@ -45,7 +45,17 @@ FRAMES = [
     SampledFrame("02:00:00:00:00:01", "02:00:00:00:00:02", f"192.0.2.{i}", "198.51.100.1", vlan=10)
     for i in range(1, SAMPLES + 1)
 ]
-SOCKET_BUFFER = 8 * 1024 * 1024  # lakou's default flows.socket_buffer_bytes, given to both
+SOCKET_BUFFER = 8 * 1024 * 1024  # lakou's default flows.socket_buffer_bytes, asked by both
+
+
+def granted_buffer(asked: int = SOCKET_BUFFER) -> int:
+    """The receive buffer ``sfacctd`` gets when it asks for ``asked``: pmacct sets
+    ``SO_RCVBUF``, which the kernel caps at ``net.core.rmem_max`` (lakou, as root, would
+    get all of it through ``SO_RCVBUFFORCE``: it is given the same, for an even match)."""
+    try:
+        return min(asked, int(Path("/proc/sys/net/core/rmem_max").read_text()))
+    except (OSError, ValueError):
+        return asked
 
 
 def free_port() -> int:
@@ -199,8 +209,8 @@ class Phase:
 class Lakou:
     name = "lakou"
 
-    def __init__(self, work: Path, lan: bool = True) -> None:
-        self.work, self.lan = work, lan
+    def __init__(self, work: Path, lan: bool = True, buffer: int = 0) -> None:
+        self.work, self.lan, self.buffer = work, lan, buffer  # buffer 0: lakou's default
 
     def start(self, port: int) -> subprocess.Popen[str]:
         store = self.work / f"store-{port}"
@@ -214,6 +224,8 @@ class Lakou:
         if not self.lan:
             command.append("--no-lan")
         env = {**os.environ, "LAKOU_CORE__DATA_DIR": str(self.work / "data")}
+        if self.buffer:
+            env["LAKOU_FLOWS__SOCKET_BUFFER_BYTES"] = str(self.buffer)
         return subprocess.Popen(
             command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
         )
@@ -323,12 +335,19 @@ def phase(daemon: Lakou | Sfacctd, rate: float, seconds: float, startup: bool) -
 
 
 def run(
-    rates: list[int], seconds: float, runs: int, lan: bool = True, least: int = 20_000
+    rates: list[int],
+    seconds: float,
+    runs: int,
+    lan: bool = True,
+    least: int = 20_000,
+    buffer: int | None = None,
 ) -> list[dict[str, float]]:
+    """``buffer``: lakou's receive buffer (None: what sfacctd gets, 0: lakou's default)."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        lakou, pmacct = Lakou(work, lan), Sfacctd(work)
+        lakou = Lakou(work, lan, granted_buffer() if buffer is None else buffer)
+        pmacct = Sfacctd(work)
         # compile/load lakou's kernels once, outside the figures
         phase(lakou, 100, 0.2, startup=False)
         for rate in rates:
@@ -358,11 +377,18 @@ def run(
     return rows
 
 
-def print_rows(rows: list[dict[str, float]], runs: int, lan: bool) -> None:
+def print_rows(
+    rows: list[dict[str, float]], runs: int, lan: bool, buffer: int | None = None
+) -> None:
     hook = "with its LAN hygiene hook" if lan else "--no-lan"
     print(
         f"Live collector on loopback: `lakou flows collect` ({hook}) vs `sfacctd` (print plugin), "
         f"sFlow datagrams of {SAMPLES} samples; medians of {runs} runs"
+    )
+    theirs = granted_buffer() // 1024
+    ours = theirs if buffer is None else (buffer or SOCKET_BUFFER) // 1024
+    print(
+        f"receive buffers: sfacctd {theirs} KiB (SO_RCVBUF, capped by rmem_max), lakou {ours} KiB"
     )
     print(
         f"{'rate/s':>8} {'loss % lakou':>12} {'sfacctd':>8} {'CPU us/dgram lakou':>18} "
@@ -396,6 +422,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per rate (medians)")
     parser.add_argument("--no-lan", action="store_true", help="lakou without its LAN hook")
     parser.add_argument(
+        "--lakou-buffer",
+        type=int,
+        default=None,
+        help="lakou's receive buffer in bytes (default: what sfacctd gets; 0: lakou's own)",
+    )
+    parser.add_argument(
         "--least", type=int, default=20_000, help="datagrams a phase sends at least (≤ 20 s)"
     )
     args = parser.parse_args(args_in)
@@ -403,8 +435,8 @@ def main(argv: list[str] | None = None) -> None:
         print("live collector: skipped, pmacct (sfacctd) is not installed")
         return
     rates = [int(x) for x in args.rates.split(",") if x]
-    rows = run(rates, args.seconds, args.runs, not args.no_lan, args.least)
-    print_rows(rows, args.runs, not args.no_lan)
+    rows = run(rates, args.seconds, args.runs, not args.no_lan, args.least, args.lakou_buffer)
+    print_rows(rows, args.runs, not args.no_lan, args.lakou_buffer)
 
 
 if __name__ == "__main__":

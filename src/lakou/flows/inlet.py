@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import Counter, deque
@@ -73,6 +74,11 @@ class Collector:
     metrics_file: Path | None = None
     metrics_errors: int = 0
     warm_up_seconds: float = 0.0
+    # How long the worker may hold the GIL while a receive thread waits for it (Python's
+    # default, 5 ms, is 1,000 datagrams at 200,000 a second, each time a receive thread
+    # comes back from waiting); set for the process while the collector runs.
+    switch_interval: float = 0.0005
+    _switch_interval_before: float | None = None
     _kernel_drops_at_stop: int | None = None
     _sockets: list[socket.socket] = field(default_factory=list)
     _receivers: list[Receiver] = field(default_factory=list)
@@ -105,6 +111,9 @@ class Collector:
                 sock.close()
             self._sockets.clear()
             raise
+        if self.switch_interval and self.switch_interval < sys.getswitchinterval():
+            self._switch_interval_before = sys.getswitchinterval()
+            sys.setswitchinterval(self.switch_interval)
         self._worker = threading.Thread(target=self._work, name="lakou-collector", daemon=True)
         self._worker.start()
         for sock, listener in zip(self._sockets, self.listeners, strict=True):
@@ -254,6 +263,9 @@ class Collector:
         if self._worker is not None:
             self._worker.join()
             self._worker = None
+        if self._switch_interval_before is not None:
+            sys.setswitchinterval(self._switch_interval_before)
+            self._switch_interval_before = None
         self._flush()
 
     def write_metrics(self) -> None:
@@ -344,6 +356,7 @@ def warm_up(pipeline: Pipeline) -> None:
         np.array([now, now], dtype=np.float64),
     )
     scratch.summed()
+    settle_arrow()
     from lakou.flows.mmsg import lay_end_to_end
 
     lay_end_to_end(  # the receive threads' copy kernel
@@ -354,6 +367,19 @@ def warm_up(pipeline: Pipeline) -> None:
         np.zeros(8, dtype=np.uint8),
         0,
     )
+
+
+def settle_arrow() -> None:
+    """Have pyarrow do, before any socket is bound, the imports it would otherwise do in
+    the worker on the first batch or the first flush: its one look for pandas (made the
+    first time it converts Python or numpy values: the LAN census, the LAN tables' names;
+    0.25 s of CPU with pandas installed) and Acero (the LAN sums' group-by). Done while
+    datagrams arrive, either stalls the worker for longer than the queue lasts at
+    200,000 datagrams a second."""
+    import pyarrow as pa
+    import pyarrow.acero  # loaded now, for its side effect
+
+    pa.array([0])
 
 
 def _ipfix_datagram(when: int) -> bytes:

@@ -32,7 +32,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -68,6 +68,31 @@ class LanSink(Protocol):
     ) -> None: ...
 
     def flush(self) -> int: ...
+
+
+class Payloads(Sequence[bytes]):
+    """A batch's payloads, each made only when indexed: the LAN sink reads the few
+    datagrams that carry control frames, not one Python object per datagram."""
+
+    def __init__(self, batch: DatagramBatch) -> None:
+        self.batch = batch
+
+    def __len__(self) -> int:
+        return len(self.batch)
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[bytes]: ...
+
+    def __getitem__(self, i: int | slice) -> bytes | list[bytes]:
+        if isinstance(i, slice):
+            return [self.batch.payload(k) for k in range(len(self))[i]]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(i)
+        return self.batch.payload(i % n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +213,7 @@ class Pipeline:
             batch, status, counter_samples = decode_batch(buf, offsets, index)
             datagram = batch["time"].astype(np.int64)
             batch.columns["time"] = times[datagram]
-            self.lan.observe(batch, datagram, items.payloads(), items.exporters)
+            self.lan.observe(batch, datagram, Payloads(items), items.exporters)
         bad = np.nonzero(status)[0]
         for i in bad.tolist():
             # The fast path says only where; the reference decoder says why.

@@ -212,22 +212,31 @@ class Receiver(threading.Thread):
 
     def _place(self, reader: MultiReader, got: int) -> None:
         """Put the datagrams just read from allowed exporters into batches."""
-        lengths = reader.lengths(got)
-        names, which = reader.senders(got)
+        # One kernel call reads the lengths and times and tells whether one exporter
+        # sent them all (the usual case: then no per-datagram sender work at all).
+        lengths, stamps, one = reader.unpack(got, time.time())
         accepted, door = self.door.accepted, self.door
         hosts: list[str | None] = []
-        for k, raw in enumerate(names):
-            host = accepted.get(raw)
+        which: npt.NDArray[np.int64] | None = None
+        if one:
+            raw = reader.first_sender()
+            host = accepted.get(raw) or door.admit(raw, got)
             if host is None:
-                count = int(np.count_nonzero(which == k)) if len(names) > 1 else got
-                host = door.admit(raw, count)
+                return
             hosts.append(host)
-        if None in hosts:
-            allowed = np.array([h is not None for h in hosts], dtype=bool)
-            chosen = np.nonzero(allowed[which])[0]
-        else:
             chosen = np.arange(got)
-        stamps = reader.times(got, time.time())
+        else:
+            names, which = reader.senders(got)
+            for k, raw in enumerate(names):
+                host = accepted.get(raw)
+                if host is None:
+                    host = door.admit(raw, int(np.count_nonzero(which == k)))
+                hosts.append(host)
+            if None in hosts:
+                allowed = np.array([h is not None for h in hosts], dtype=bool)
+                chosen = np.nonzero(allowed[which])[0]
+            else:
+                chosen = np.arange(got)
         while len(chosen):
             b = self.current
             if b is None:
@@ -254,7 +263,10 @@ class Receiver(threading.Thread):
                 b.opened = time.monotonic()
             b.times.append(stamps[take])
             b.ends.extend(ends.tolist())
-            b.hosts.extend([hosts[k] or "" for k in which[take].tolist()])
+            if which is None:
+                b.hosts.extend([hosts[0] or ""] * fit)
+            else:
+                b.hosts.extend([hosts[k] or "" for k in which[take].tolist()])
             chosen = chosen[fit:]
             if len(b) >= self.batch or len(b.buffer) - b.ends[-1] < MAX_DATAGRAM:
                 self._flush()
