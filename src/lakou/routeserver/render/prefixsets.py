@@ -229,15 +229,15 @@ def _fold(nets: U64, length: int) -> list[tuple[U64, int]]:
     level = length
     while current.size and level > 0:
         bit = np.uint64(1 << (64 - level))
-        is_left = (current & bit) == 0
-        left = current[is_left]
-        right = current[~is_left]
-        pair = np.isin(left | bit, right, assume_unique=True)
-        right_paired = np.isin(right ^ bit, left, assume_unique=True)
-        rest = np.concatenate((left[~pair], right[~right_paired]))
+        # sorted, a prefix and its sibling are neighbours: no search needed
+        opens = ((current[:-1] & bit) == 0) & (current[1:] == (current[:-1] | bit))
+        paired = np.zeros(current.size, dtype=bool)
+        paired[:-1] = opens
+        paired[1:] |= opens
+        rest = current[~paired]
         if rest.size:
             out.append((rest, level))
-        current = left[pair]
+        current = current[:-1][opens]
         level -= 1
     if current.size:
         out.append((current, level))
