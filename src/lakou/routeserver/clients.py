@@ -12,7 +12,6 @@ and addresses outside the peering LANs are refused, never silently dropped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
@@ -23,6 +22,7 @@ from lakou.exchange import Exchange
 from lakou.i18n import gettext as _
 from lakou.inputs import InputError, load_yaml
 from lakou.routeserver.options import ClientOptions, OptionError, check_password
+from lakou.routeserver.sessionnames import session_client as session_client  # re-exported
 from lakou.vocabulary import is_as_set
 
 
@@ -48,19 +48,6 @@ class RouteServerClient:
         """The daemon's protocol name for the session on ``ip``: ``AS64500_4_1``."""
         same_family = [a for a in self.ips if a.version == ip.version]
         return f"AS{self.asn}_{ip.version}_{same_family.index(ip) + 1}"
-
-
-_SESSION_NAME = re.compile(r"AS([0-9]+)_([46])_([0-9]+)")
-
-
-def session_client(name: str) -> tuple[int, int, int] | None:
-    """``AS64500_4_1`` → (64500, 4, 1); other names → None (the looking glass uses it)."""
-    # Only ASCII digits: int() would also take " 1", "1_0" or "²", and the name goes into
-    # BIRD commands.
-    match = _SESSION_NAME.fullmatch(name)
-    if match is None:
-        return None
-    return int(match[1]), int(match[2]), int(match[3])
 
 
 _ACTIONS = {"shutdown": "disable", "restart": "restart", "block": "block", "warning": "warn"}

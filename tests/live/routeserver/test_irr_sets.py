@@ -1,6 +1,6 @@
 """The per-length IRR sets and their two functions, evaluated by the real BIRD.
 
-``irr_sets_by_length`` writes each route object once; the exact check (normal routes)
+``irr_set_bodies`` writes each route object once; the exact check (normal routes)
 and the RFC 7999 coverage check (longer blackholes) are two functions over the same
 sets. This runs both, as rendered, inside BIRD 2 on thousands of routes (folded and
 plain lists, IPv4 and IPv6) and compares what BIRD accepts with the definition: a normal
@@ -21,7 +21,7 @@ from tests.live.helpers.lab import missing_tools, stop, wait_for
 
 from lakou.routeserver.lg.birdsock import BirdSocket
 from lakou.routeserver.render.bird2 import SetNames, _irr_functions
-from lakou.routeserver.render.prefixsets import irr_sets_by_length
+from lakou.routeserver.render.prefixsets import irr_set_bodies
 
 pytestmark = pytest.mark.live
 if missing_tools("bird"):
@@ -87,7 +87,7 @@ def test_bird_answers_exact_and_covering(tmp_path: Path, fold: bool) -> None:
     for v in (4, 6):
         registered = _registered(rng, v, 2500)
         full = 32 if v == 4 else 128
-        sets = irr_sets_by_length([str(n) for n in registered], v, full, fold=fold)
+        sets = irr_set_bodies([str(n) for n in registered], v, full, fold=fold)
         parts.append(_irr_functions(names, v, sets, cover=True))
         probes = _probes(rng, registered, v)
         expected |= {str(p) for p in probes if _expected(registered, p, bounds[v])}

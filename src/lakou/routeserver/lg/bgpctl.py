@@ -19,12 +19,12 @@ from typing import Any
 
 from lakou.i18n import gettext as _
 from lakou.i18n import language
-from lakou.routeserver.clients import session_client
 from lakou.routeserver.communities import REJECT_FUNCTION, parse_large_community
 from lakou.routeserver.lg.bird_parse import Route
 from lakou.routeserver.lg.birdsock import TIMEOUT, UNREACHABLE, BirdError
 from lakou.routeserver.lg.lookup import Wanted, longest_match
 from lakou.routeserver.lg.model import Neighbour, Reason, RouteServerEndpoint, RouteView, view
+from lakou.routeserver.sessionnames import session_client
 from lakou.vocabulary import parse_asn
 
 

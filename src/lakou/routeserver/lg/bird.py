@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from lakou.i18n import gettext as _
 from lakou.i18n import language
-from lakou.routeserver.clients import session_client
 from lakou.routeserver.lg.bird_parse import (
     Protocol,
     Route,
@@ -33,6 +32,7 @@ from lakou.routeserver.lg.model import (
     RouteView,
     view,
 )
+from lakou.routeserver.sessionnames import session_client
 from lakou.vocabulary import parse_asn
 
 MASTER = {4: "master4", 6: "master6"}  # BIRD's default tables, the pipes' other end

@@ -359,10 +359,10 @@ def _prefix_sets(
     fold = len(prefixes) >= FOLD_FROM
 
     def build() -> str:
-        from lakou.routeserver.render.prefixsets import irr_sets_by_length
+        from lakou.routeserver.render.prefixsets import irr_set_bodies
 
-        by_length = irr_sets_by_length(prefixes, v, bh_max, fold=fold)
-        return _irr_functions(names, v, by_length, bh_max is not None)
+        bodies = irr_set_bodies(prefixes, v, bh_max, fold=fold)
+        return _irr_functions(names, v, bodies, bh_max is not None)
 
     if cache is None or not fold:
         # Short lists are faster to write than to look up.
@@ -371,9 +371,10 @@ def _prefix_sets(
     return cache.get(key, prefixes, build)
 
 
-def _irr_functions(names: SetNames, v: int, by_length: dict[int, list[str]], cover: bool) -> str:
+def _irr_functions(names: SetNames, v: int, by_length: dict[int, str], cover: bool) -> str:
+    """The per-length sets (their bodies already joined) and the two functions."""
     base = names.prefixes[v]
-    out = [define_set(f"{base}_{length}", entries) for length, entries in by_length.items()]
+    out = [f"define {base}_{length} = [\n  {body}\n];\n" for length, body in by_length.items()]
     arms = "".join(f"    {length}: return net ~ {base}_{length};\n" for length in by_length)
     out.append(
         f"function {names.exact_fn[v]}()\n{{\n  case net.len {{\n{arms}  }}\n  return false;\n}}\n"

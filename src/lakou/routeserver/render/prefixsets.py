@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Sequence
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy is imported by the folding only: short lists never load it
@@ -34,7 +34,8 @@ def _parse(prefixes: Sequence[str], family: int) -> tuple[U64, npt.NDArray[np.in
     """Addresses (top 64 bits, left-aligned), lengths, and prefixes too long for 64 bits.
 
     No Python statement per prefix: IPv4 texts are read as numbers by numpy in one call,
-    IPv6 addresses by ``inet_pton`` mapped over them in C.
+    IPv6 texts (canonical, up to /64) byte by byte by numpy (:func:`_parse_v6`); other IPv6
+    texts by ``inet_pton`` mapped over them in C.
     """
     import numpy as np
 
@@ -45,6 +46,9 @@ def _parse(prefixes: Sequence[str], family: int) -> tuple[U64, npt.NDArray[np.in
         if parsed is not None:
             return parsed[0], parsed[1], []
         return _parse_slow(prefixes, family)
+    parsed = _parse_v6(prefixes)
+    if parsed is not None:
+        return parsed[0], parsed[1], []
     joined = "\n".join(prefixes)
     addresses = _ADDRESS.findall(joined)
     lengths = np.array(_LENGTH.findall(joined)).astype(np.int64)
@@ -57,6 +61,106 @@ def _parse(prefixes: Sequence[str], family: int) -> tuple[U64, npt.NDArray[np.in
         return nets, lengths, []
     short = lengths <= 64
     return nets[short], lengths[short], [prefixes[i] for i in long_at.tolist()]
+
+
+def _parse_v6(prefixes: Sequence[str]) -> tuple[U64, npt.NDArray[np.int64]] | None:
+    """IPv6 prefixes up to /64 written as ``inet_ntop`` writes them, read with numpy.
+
+    Such an address is up to four hexadecimal groups then ``::`` (its low 64 bits are zero,
+    the longest run of zeros), or ``::`` alone. The text is read as bytes: the colons are
+    found, each run of 1 to 4 hex digits before a colon is a group, its line and rank come
+    from counting. None when any line is another form (upper case, longer than /64, a
+    typo): the caller then reads them one by one.
+    """
+    import numpy as np
+
+    try:
+        data = ("\n".join(prefixes) + "\n").encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    n = len(prefixes)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buf == _NL)
+    slashes = np.flatnonzero(buf == _SLASH)
+    if ends.size != n or slashes.size != n:
+        return None
+    starts = np.zeros(n, dtype=np.int64)
+    starts[1:] = ends[:-1] + 1
+    # one slash per line, after at least "::", followed by 1 to 3 decimal digits
+    if ((slashes < starts + 2) | (slashes > ends - 2) | (slashes < ends - 4)).any():
+        return None
+    if ((buf[slashes - 1] != _COLON) | (buf[slashes - 2] != _COLON)).any():
+        return None
+    lengths = np.zeros(n, dtype=np.int64)
+    for k in (1, 2, 3):
+        here = slashes + k < ends
+        digit = buf[slashes[here] + k].astype(np.int64) - 48
+        if ((digit < 0) | (digit > 9)).any():
+            return None
+        lengths[here] = lengths[here] * 10 + digit
+    if (lengths > 64).any() or ((ends - slashes > 2) & (buf[slashes + 1] == 48)).any():
+        return None
+    # The colons of each line (all before its slash: what follows it is digits).
+    colons = np.flatnonzero(buf == _COLON)
+    first = np.searchsorted(colons, starts)
+    count = np.searchsorted(colons, slashes) - first
+    line = np.repeat(np.arange(n), count)
+    previous = np.empty(colons.size, dtype=np.int64)
+    previous[1:] = colons[:-1]
+    opens = first[count > 0]
+    previous[opens] = starts[count > 0] - 1
+    digits = colons - previous - 1  # the run before each colon: a group, or nothing
+    if (digits > 4).any():
+        return None
+    is_group = digits > 0
+    ge = colons[is_group]
+    digits = digits[is_group]
+    line = line[is_group]
+    del colons, previous, is_group, first  # (a 1.5-million-prefix list: tens of MB each)
+    # the four bytes before each group's colon, in one gather (a window over the bytes)
+    padded = np.concatenate((np.full(4, _NL, dtype=np.uint8), buf))
+    windows = np.lib.stride_tricks.as_strided(padded, (buf.size + 1, 4), (1, 1))
+    quads = _hex_table()[windows[ge]]
+    quads[np.arange(4) < (4 - digits)[:, None]] = 0  # bytes before the group
+    if (quads == 255).any():
+        return None
+    del padded, windows
+    wide = quads.astype(np.uint16)
+    del quads
+    values = ((wide[:, 0] << 12) | (wide[:, 1] << 8) | (wide[:, 2] << 4) | wide[:, 3]).astype(
+        np.uint64
+    )
+    del wide, digits, ge
+    groups = np.bincount(line, minlength=n)
+    none = groups == 0
+    if (none & (slashes - starts != 2)).any() or ((~none) & (count != groups + 1)).any():
+        return None
+    if (groups > 4).any():
+        return None
+    index = np.arange(line.size)
+    new_line = np.ones(line.size, dtype=bool)
+    new_line[1:] = line[1:] != line[:-1]
+    rank = index - np.maximum.accumulate(np.where(new_line, index, 0))
+    del index
+    shifted = values << (np.uint64(48) - np.uint64(16) * rank.astype(np.uint64))
+    nets = np.zeros(n, dtype=np.uint64)
+    some = groups > 0
+    nets[some] = np.bitwise_or.reduceat(shifted, np.flatnonzero(new_line)) if line.size else 0
+    return nets, lengths
+
+
+_NL, _SLASH, _COLON = 10, 47, 58
+
+
+@cache
+def _hex_table() -> npt.NDArray[np.uint8]:
+    """Each byte's value as a lower-case hex digit; 255 for any other byte."""
+    import numpy as np
+
+    table = np.full(256, 255, dtype=np.uint8)
+    for i, ch in enumerate(b"0123456789abcdef"):
+        table[ch] = i
+    return table
 
 
 _ADDRESS = re.compile(r"^([^/\n]*)/", re.MULTILINE)
@@ -115,48 +219,6 @@ def _parse_slow(
     return np.array(nets, dtype=np.uint64), np.array(lengths, dtype=np.int64), long
 
 
-def _format(nets: U64, family: int) -> npt.NDArray[np.str_]:
-    """The addresses as text, written the way ``inet_ntoa``/``inet_ntop`` write them,
-    with numpy's string functions (no Python statement per address)."""
-    import numpy as np
-
-    add = np.strings.add
-    if family == 4:
-        octets = _table(256, "d")
-        text = octets[(nets >> np.uint64(56)).astype(np.intp)]
-        for shift in (48, 40, 32):
-            text = add(add(text, "."), octets[((nets >> np.uint64(shift)) & 255).astype(np.intp)])
-        return text
-    # the top 64 bits only (the low ones are zero): the zeros at the end are the longest
-    # run (four groups at least, and a run inside the first four is shorter), so the text is
-    # the groups up to the last non-zero one, then "::" (as inet_ntop and ipaddress write)
-    hexes = _table(65536, "x")
-    groups = [((nets >> np.uint64(48 - 16 * k)) & 0xFFFF).astype(np.intp) for k in range(4)]
-    last = np.full(nets.size, -1, dtype=np.int64)
-    for k in range(4):
-        last[groups[k] != 0] = k
-    text = np.full(nets.size, "::", dtype="<U39")
-    written = hexes[groups[0]]
-    for k in range(4):
-        if k:
-            written = add(add(written, ":"), hexes[groups[k]])
-        here = last == k
-        text[here] = add(written[here], "::")
-    return text
-
-
-_TABLES: dict[tuple[int, str], npt.NDArray[np.str_]] = {}
-
-
-def _table(size: int, spec: str) -> npt.NDArray[np.str_]:
-    """``format(i, spec)`` for every i below ``size``, as a numpy array (made once)."""
-    import numpy as np
-
-    if (size, spec) not in _TABLES:
-        _TABLES[size, spec] = np.array([format(i, spec) for i in range(size)])
-    return _TABLES[size, spec]
-
-
 def _fold(nets: U64, length: int) -> list[tuple[U64, int]]:
     """Sorted unique prefixes of one length folded into their largest complete parents:
     ``parent/plen{length,length}`` matches exactly the input."""
@@ -167,38 +229,119 @@ def _fold(nets: U64, length: int) -> list[tuple[U64, int]]:
     level = length
     while current.size and level > 0:
         bit = np.uint64(1 << (64 - level))
-        is_left = (current & bit) == 0
-        left = current[is_left]
-        right = current[~is_left]
-        pair = np.isin(left | bit, right, assume_unique=True)
-        right_paired = np.isin(right ^ bit, left, assume_unique=True)
-        rest = np.concatenate((left[~pair], right[~right_paired]))
+        # sorted, a prefix and its sibling are neighbours: no search needed
+        opens = ((current[:-1] & bit) == 0) & (current[1:] == (current[:-1] | bit))
+        paired = np.zeros(current.size, dtype=bool)
+        paired[:-1] = opens
+        paired[1:] |= opens
+        rest = current[~paired]
         if rest.size:
             out.append((rest, level))
-        current = left[pair]
+        current = current[:-1][opens]
         level -= 1
     if current.size:
         out.append((current, level))
     return out
 
 
-def _entries(groups: list[tuple[U64, int, str]], family: int) -> list[str]:
+# Entries are written as rows of a byte matrix, one column range per piece (an octet, a
+# hex group, the length, the range suffix, the separator), each piece left-aligned in its
+# columns and padded with NUL bytes; the matrix's bytes with the NULs deleted are the text.
+_SEPARATOR = ",\n  "  # between two entries of a set, as define_set writes them
+
+
+@cache
+def _digits_table(base: int, size: int, width: int) -> npt.NDArray[np.uint8]:
+    """``format(i, "d"|"x")`` for every i below ``size`` as left-aligned ASCII, NUL-padded."""
+    import numpy as np
+
+    values = np.arange(size, dtype=np.int64)
+    count = np.ones(size, dtype=np.int64)
+    for k in range(1, width):
+        count += values >= base**k
+    table = np.zeros((size, width), dtype=np.uint8)
+    chars = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    for column in range(width):
+        power = count - 1 - column  # the digit written in this column, from the left
+        here = power >= 0
+        digit = (values[here] // base ** power[here]) % base
+        table[here, column] = chars[digit]
+    return table
+
+
+def _text_table(texts: Sequence[str]) -> npt.NDArray[np.uint8]:
+    """Short ASCII texts as NUL-padded rows."""
+    import numpy as np
+
+    width = max(1, *map(len, texts))
+    table = np.zeros((len(texts), width), dtype=np.uint8)
+    for i, text in enumerate(texts):
+        table[i, : len(text)] = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    return table
+
+
+def _address_columns(nets: U64, family: int) -> list[npt.NDArray[np.uint8]]:
+    """The addresses as ``inet_ntoa``/``inet_ntop`` write them, as NUL-padded columns.
+
+    IPv6: the top 64 bits only (the low ones are zero), so the zeros at the end are the
+    longest run (four groups at least, and a run inside the first four is shorter): the
+    text is the groups up to the last non-zero one, then ``::``.
+    """
+    import numpy as np
+
+    m = nets.size
+    if family == 4:
+        octets = _digits_table(10, 256, 3)
+        dot = np.full((m, 1), ord("."), dtype=np.uint8)
+        out = [octets[(nets >> np.uint64(56)).astype(np.intp)]]
+        for shift in (48, 40, 32):
+            out += [dot, octets[((nets >> np.uint64(shift)) & np.uint64(255)).astype(np.intp)]]
+        return out
+    hexes = _digits_table(16, 65536, 4)
+    groups = [
+        ((nets >> np.uint64(48 - 16 * k)) & np.uint64(0xFFFF)).astype(np.intp) for k in range(4)
+    ]
+    last = np.full(m, -1, dtype=np.int64)
+    for k in range(4):
+        last[groups[k] != 0] = k
+    out = []
+    for k in range(4):
+        shown = (last >= k)[:, None]
+        out.append(hexes[groups[k]] * shown)
+        out.append(np.where(shown, np.uint8(ord(":")), np.uint8(0)))
+    out.append(np.full((m, 1), ord(":"), dtype=np.uint8))
+    out.append(np.where((last < 0)[:, None], np.uint8(ord(":")), np.uint8(0)))
+    return out
+
+
+def _entries_text(groups: list[tuple[U64, int, str]], family: int) -> str:
+    """The folded entries of one set, sorted by address then length, joined by
+    :data:`_SEPARATOR`: the body of its ``define``."""
     import numpy as np
 
     if not groups:
-        return []
+        return ""
     nets = np.concatenate([g[0] for g in groups])
-    plens = np.concatenate([np.full(g[0].size, g[1], dtype=np.int64) for g in groups])
+    plens = np.concatenate([np.full(g[0].size, g[1], dtype=np.intp) for g in groups])
     suffix_ids = np.concatenate(
         [np.full(g[0].size, i, dtype=np.intp) for i, g in enumerate(groups)]
     )
     order = np.lexsort((plens, nets))
-    add = np.strings.add
-    texts = add(_format(nets[order], family), "/")
-    texts = add(texts, _table(129, "d")[plens[order]])
-    suffixes = np.array([g[2] for g in groups])
-    entries: list[str] = add(texts, suffixes[suffix_ids[order]]).tolist()
-    return entries
+    nets, plens, suffix_ids = nets[order], plens[order], suffix_ids[order]
+    suffixes = _text_table([g[2] + _SEPARATOR for g in groups])
+    lengths = _digits_table(10, 256, 3)
+    chunks = []
+    for at in range(0, nets.size, _ROWS):  # in slices: the matrix stays a few MB
+        part = slice(at, at + _ROWS)
+        columns = _address_columns(nets[part], family)
+        columns.append(np.full((columns[0].shape[0], 1), ord("/"), dtype=np.uint8))
+        columns.append(lengths[plens[part]])
+        columns.append(suffixes[suffix_ids[part]])
+        chunks.append(np.concatenate(columns, axis=1).tobytes().translate(None, b"\0"))
+    return b"".join(chunks)[: -len(_SEPARATOR)].decode("ascii")
+
+
+_ROWS = 1 << 17
 
 
 def _sorted_unique(values: U64) -> U64:
@@ -233,13 +376,24 @@ def irr_sets_by_length(
     siblings folded like ``bgpq4 -A`` (``p/23{24,B}`` for two registered /24s); without
     it (short lists) no numpy is used.
     """
+    bodies = irr_set_bodies(prefixes, family, blackhole_max, fold)
+    return {length: body.split(_SEPARATOR) for length, body in bodies.items()}
+
+
+def irr_set_bodies(
+    prefixes: Sequence[str], family: int, blackhole_max: int | None, fold: bool = True
+) -> dict[int, str]:
+    """:func:`irr_sets_by_length` with each set's entries already joined by ``,\\n  ``
+    (the body of its ``define``): the folded sets are written as one text, never one
+    Python string per entry."""
     full = 32 if family == 4 else 128
-    out: dict[int, list[str]] = {}
+    lists: dict[int, list[str]] = {}
     if not fold:
         for text in prefixes:
             length = int(text.partition("/")[2])
-            out.setdefault(length, []).append(text + _range(length, length, blackhole_max, full))
-        return dict(sorted(out.items()))
+            lists.setdefault(length, []).append(text + _range(length, length, blackhole_max, full))
+        return {length: _SEPARATOR.join(lists[length]) for length in sorted(lists)}
+    out: dict[int, str] = {}
     nets, lengths, long = _parse(prefixes, family)
     for length in _lengths_present(lengths):
         same = _sorted_unique(nets[lengths == length])
@@ -247,10 +401,12 @@ def irr_sets_by_length(
             (parents, plen, _range(plen, length, blackhole_max, full))
             for parents, plen in _fold(same, length)
         ]
-        out[length] = _entries(groups, family)
+        out[length] = _entries_text(groups, family)
+    # (IPv6 longer than /64: lengths the folded sets never have)
     for text in sorted(set(long)):
         length = int(text.partition("/")[2])
-        out.setdefault(length, []).append(text + _range(length, length, blackhole_max, full))
+        lists.setdefault(length, []).append(text + _range(length, length, blackhole_max, full))
+    out.update((length, _SEPARATOR.join(items)) for length, items in lists.items())
     return dict(sorted(out.items()))
 
 
