@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from lakou import yamlload
 from lakou.i18n import gettext as _
 
 MAX_DEPTH = 64  # no real IX-F, clients.yml or scenario nests more than about ten levels
@@ -266,6 +267,39 @@ def _yaml_place(exc: yaml.YAMLError) -> tuple[str, int | None, int | None]:
     return _("line %(line)d, column %(column)d") % {"line": line, "column": column}, line, column
 
 
+_COLLECTION_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_COLLECTION_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _fast_yaml(text: str, max_depth: int) -> tuple[bool, Any]:
+    """libyaml's loader when it is safe and succeeds: ``(True, document)``, else ``(False, None)``.
+
+    libyaml composes nodes recursively in C, so the depth is measured first on its event
+    stream (an event per collection, scalar or alias: no node built) and only a document
+    whose every node stands at most ``max_depth`` deep is composed there. Anything else (too
+    deep, not valid YAML, a refused character, a huge integer) goes to the pure-Python
+    loader, which gives the precise error with its place. What the pure loader builds,
+    libyaml builds the same (PyYAML's safe constructor and resolver serve both); libyaml
+    also reads some flow syntax the pure loader refuses (a ``?`` key in a flow mapping). A
+    tab sends the text to the pure loader too: libyaml accepts tabs in places PyYAML refuses
+    them (a differential test on damaged real files found it)."""
+    if not yamlload.FAST or "\t" in text:  # libyaml takes tabs where PyYAML refuses some
+        return False, None
+    try:
+        depth = deepest = 0
+        for event in yaml.parse(text, Loader=yamlload.SafeLoader):
+            if isinstance(event, _COLLECTION_STARTS):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, _COLLECTION_ENDS):
+                depth -= 1
+        if deepest + 1 > max_depth:  # a scalar in the deepest collection is one more node deep
+            return False, None
+        return True, yamlload.safe_load(text)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return False, None
+
+
 def load_yaml(data: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
     """Parse YAML from outside (safe loader); :class:`InputError` names the line or path."""
     if isinstance(data, bytes):
@@ -275,6 +309,10 @@ def load_yaml(data: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
             raise InputError(
                 _("byte %(n)d") % {"n": exc.start}, _("not UTF-8 text; save the file as UTF-8")
             ) from None
+    fast, doc = _fast_yaml(data, max_depth)
+    if fast:
+        check_tree(doc, max_depth)
+        return doc
     loader: _DepthLoader | None = None
     try:
         loader = _DepthLoader(data)  # checks the characters first (ReaderError)
