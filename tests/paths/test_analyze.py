@@ -258,3 +258,13 @@ def test_differential_against_traixroute(shared_data: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     ours = sum(1 for r in json.loads(result.output) if r["ixp_crossings"])
     assert ours == theirs == 0  # see docs/61-paths.md: neither finds a crossing in these 19
+
+
+def test_the_analysis_renders_in_the_format_asked() -> None:
+    from lakou.paths import PathsAnalysis
+    from lakou.territory import Counters
+
+    analysis = PathsAnalysis([{"probe": 1}, {"probe": 2}], {}, ["pch"], Counters())
+    assert analysis.render() == analysis.render("json") == analysis.to_json()
+    assert json.loads(analysis.render("json")) == [{"probe": 1}, {"probe": 2}]
+    assert analysis.render("jsonl") == '{"probe": 1}\n{"probe": 2}\n'

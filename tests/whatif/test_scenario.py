@@ -14,7 +14,7 @@ from lakou.exchange import Exchange, Member, PeeringLanAddress
 from lakou.i18n import language
 from lakou.whatif.exchanges import add_exchanges, route_server_clients
 from lakou.whatif.graph import AsGraph
-from lakou.whatif.report import headline, render_html, summary
+from lakou.whatif.report import headline, render_html, render_report, summary
 from lakou.whatif.scenario import run_scenario
 from lakou.whatif.scenario_file import ScenarioError, load_scenario
 
@@ -80,6 +80,20 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
     assert "Plotly.newPlot" in html and "plotly.js" in html.lower()
     assert "https://cdn" not in html.split("<body>")[0]
     assert "Ce que cela signifie" in html
+
+
+def test_the_report_in_each_format_and_language(tmp_path: Path) -> None:
+    result = _small(tmp_path)
+    assert render_report(result) == "\n".join(headline(result))
+    fr = render_report(result, "text", "fr")
+    assert "Après l'événement" in fr and "After the event" not in fr
+    data = json.loads(render_report(result, "json", "es"))
+    assert (
+        data["states"]["after"]["reachable_pairs"] == 2
+        and data["headline"] != summary(result)["headline"]
+    )
+    html = render_report(result, "html", "fr")
+    assert html.startswith("<!DOCTYPE html>") and 'lang="fr"' in html
 
 
 @pytest.mark.parametrize(
