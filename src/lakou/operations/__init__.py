@@ -10,12 +10,13 @@ The door for the command line and the portal:
 
 - the jobs: :data:`JOBS` (name -> what it runs), :func:`run_job` (run one and record it;
   returns the ``JobRun`` row), :func:`last_runs` and :func:`latest_per_job` (the record);
-- ``lakou doctor``: :func:`run_checks` gives each :class:`Check`, whose status is
-  :data:`CHECK_OK`, :data:`CHECK_WARN` or :data:`CHECK_FAIL`;
+- ``lakou doctor``: :func:`checkup` (a :class:`Checkup`: the checks and the verdict);
+  :func:`run_checks` gives each :class:`Check`, whose status is :data:`CHECK_OK`,
+  :data:`CHECK_WARN` or :data:`CHECK_FAIL`;
 - :func:`metrics_view`, the portal's ``/metrics`` page.
 
-Every name but :data:`JOBS` and :func:`run_checks` needs Django set up. Names are loaded
-on first use: importing the app's package imports no model.
+Every name but :data:`JOBS`, :func:`checkup` and :func:`run_checks` needs Django set up.
+Names are loaded on first use: importing the app's package imports no model.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from lakou.operations.doctor import FAIL as CHECK_FAIL
     from lakou.operations.doctor import OK as CHECK_OK
     from lakou.operations.doctor import WARN as CHECK_WARN
-    from lakou.operations.doctor import Check, run_checks
+    from lakou.operations.doctor import Check, Checkup, checkup, run_checks
     from lakou.operations.jobs import JOBS
     from lakou.operations.metrics import metrics as metrics_view
     from lakou.operations.record import last_runs, latest_per_job
@@ -39,6 +40,8 @@ _WHERE = {  # name -> "module" or "module:name there"
     "CHECK_OK": "doctor:OK",
     "CHECK_WARN": "doctor:WARN",
     "Check": "doctor",
+    "Checkup": "doctor",
+    "checkup": "doctor",
     "run_checks": "doctor",
     "JOBS": "jobs",
     "metrics_view": "metrics:metrics",
@@ -53,6 +56,8 @@ __all__ = [
     "CHECK_WARN",
     "JOBS",
     "Check",
+    "Checkup",
+    "checkup",
     "last_runs",
     "latest_per_job",
     "metrics_view",

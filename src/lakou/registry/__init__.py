@@ -22,7 +22,8 @@ command line's ``ctx.setup_django()`` does, before it is used):
   given one, :class:`ExportInvalid`) and :func:`import_document` (IX-F,
   :class:`ImportBusy`), :func:`import_clients` and :func:`export_clients` (arouteserver's
   clients.yml, :class:`ClientsError`);
-- :func:`make_backup` and :func:`restore_backup` (:class:`BackupError`);
+- :func:`make_backup` and :func:`restore_backup` (a :class:`RestoreReport`;
+  :class:`BackupError`);
 - PeeringDB's side: :func:`prefill_member` (a :class:`MemberPrefill`),
   :func:`compare_with_peeringdb`, :class:`PeeringDBRegistryError`;
 - for ``lakou ports``: :func:`ports_config` (the switches to poll and the members'
@@ -40,7 +41,7 @@ from lakou.doors import lazy_door
 
 if TYPE_CHECKING:
     from lakou.registry.arouteserver import ClientsError, export_clients, import_clients
-    from lakou.registry.backup import BackupError
+    from lakou.registry.backup import BackupError, RestoreReport
     from lakou.registry.backup import backup as make_backup
     from lakou.registry.backup import restore as restore_backup
     from lakou.registry.engines import all_exchanges, exchange_view, switch_addresses
@@ -61,6 +62,7 @@ _WHERE = {  # name -> "module" or "module:name there"
     "export_clients": "arouteserver",
     "import_clients": "arouteserver",
     "BackupError": "backup",
+    "RestoreReport": "backup",
     "make_backup": "backup:backup",
     "restore_backup": "backup:restore",
     "all_exchanges": "engines",
@@ -101,6 +103,7 @@ __all__ = [
     "MemberRow",
     "NotAMember",
     "PeeringDBRegistryError",
+    "RestoreReport",
     "RollRow",
     "UnknownExchange",
     "all_exchanges",
