@@ -12,7 +12,8 @@ The door for the command line, the portal and the peering manager:
 - accounts (``lakou user``): :func:`invite_user` (all of ``user add``: an
   :class:`Invitation`), :func:`add_user`, :func:`find_user`, :func:`set_password`,
   :func:`set_password_path`, :class:`AccountError`; API keys: :func:`create_api_key`,
-  :func:`revoke_api_key`, :class:`ApiKeyError`;
+  :func:`revoke_api_key`, :func:`list_api_keys` (an :class:`ApiKeyState` each),
+  :class:`ApiKeyError`;
 - who may read what: :func:`may_read_member`, :func:`admin_asns`, :func:`is_staff`,
   :func:`network_or_404` (a member network, or the page's 404);
 - mail through ``portal.smtp``: :func:`mail_enabled`, :func:`compose_mail`,
@@ -35,8 +36,9 @@ from lakou.doors import lazy_door
 
 if TYPE_CHECKING:
     from lakou.accounts.api import router as members_api_router
-    from lakou.accounts.keys import ApiKeyError
+    from lakou.accounts.keys import ApiKeyError, ApiKeyState
     from lakou.accounts.keys import create_key as create_api_key
+    from lakou.accounts.keys import list_keys as list_api_keys
     from lakou.accounts.keys import revoke as revoke_api_key
     from lakou.accounts.mail import MailError, Reminder, site_name
     from lakou.accounts.mail import compose as compose_mail
@@ -61,6 +63,8 @@ if TYPE_CHECKING:
 _WHERE = {  # name -> "module" or "module:name there"
     "members_api_router": "api:router",
     "ApiKeyError": "keys",
+    "ApiKeyState": "keys",
+    "list_api_keys": "keys:list_keys",
     "create_api_key": "keys:create_key",
     "revoke_api_key": "keys:revoke",
     "MailError": "mail",
@@ -89,6 +93,7 @@ _WHERE = {  # name -> "module" or "module:name there"
 __all__ = [
     "AccountError",
     "ApiKeyError",
+    "ApiKeyState",
     "Invitation",
     "MailError",
     "Reminder",
@@ -101,6 +106,7 @@ __all__ = [
     "invitation_mail",
     "invite_user",
     "is_staff",
+    "list_api_keys",
     "mail_enabled",
     "may_read_member",
     "member_read_api_router",

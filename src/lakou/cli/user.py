@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING
 import click
 
 from lakou.cli.context import Context, pass_context
-from lakou.i18n import _
+from lakou.i18n import _, gettext_noop
 from lakou.vocabulary import parse_asn
 
 if TYPE_CHECKING:
     from lakou.accounts import Invitation, Reminder
 
 ROLE_CHOICE = click.Choice(["member-admin", "member-user", "regulator", "staff"])
+# A key's state as the accounts give it, translated when shown.
+KEY_STATES = (gettext_noop("revoked"), gettext_noop("expired"), gettext_noop("live"))
 
 
 def _asn(text: str | None) -> int | None:
@@ -158,19 +160,14 @@ def revoke_key(ctx: Context, username: str, prefix: str) -> None:
 def list_keys(ctx: Context, username: str) -> None:
     """List USERNAME's API keys: prefix, scope, expiry, state."""
     ctx.setup_django()
-    from django.utils import timezone
-
-    from lakou.accounts import AccountError, find_user
-    from lakou.accounts.models import ApiKey
+    from lakou.accounts import AccountError, list_api_keys
 
     try:
-        user = find_user(username)
+        keys = list_api_keys(username)
     except AccountError as err:
         raise click.ClickException(str(err)) from None
-    now = timezone.now()
-    for row in ApiKey.objects.filter(user=user):
-        state = _("revoked") if row.revoked else _("expired") if row.expires <= now else _("live")
-        click.echo(f"{row.prefix}  {row.scope:5}  {row.expires.date().isoformat()}  {state}")
+    for row in keys:
+        click.echo(f"{row.prefix}  {row.scope:5}  {row.expires.date().isoformat()}  {_(row.state)}")
 
 
 @cli.command("remind-keys")

@@ -9,7 +9,8 @@ after the other as child processes, stopping at the first failure; systemd timer
 The door for the command line and the portal:
 
 - the jobs: :data:`JOBS` (name -> what it runs), :func:`run_job` (run one and record it;
-  returns the ``JobRun`` row), :func:`last_runs` and :func:`latest_per_job` (the record);
+  returns the ``JobRun`` row), :func:`last_runs` and :func:`latest_per_job` (the record),
+  :func:`job_roll` and :func:`run_as_dict` (what ``lakou jobs list|last`` print);
 - ``lakou doctor``: :func:`checkup` (a :class:`Checkup`: the checks and the verdict);
   :func:`run_checks` gives each :class:`Check`, whose status is :data:`CHECK_OK`,
   :data:`CHECK_WARN` or :data:`CHECK_FAIL`;
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from lakou.operations.doctor import Check, Checkup, checkup, run_checks
     from lakou.operations.jobs import JOBS
     from lakou.operations.metrics import metrics as metrics_view
-    from lakou.operations.record import last_runs, latest_per_job
+    from lakou.operations.record import job_roll, last_runs, latest_per_job, run_as_dict
     from lakou.operations.record import run_and_record as run_job
 
 _WHERE = {  # name -> "module" or "module:name there"
@@ -45,8 +46,10 @@ _WHERE = {  # name -> "module" or "module:name there"
     "run_checks": "doctor",
     "JOBS": "jobs",
     "metrics_view": "metrics:metrics",
+    "job_roll": "record",
     "last_runs": "record",
     "latest_per_job": "record",
+    "run_as_dict": "record",
     "run_job": "record:run_and_record",
 }
 
@@ -58,9 +61,11 @@ __all__ = [
     "Check",
     "Checkup",
     "checkup",
+    "job_roll",
     "last_runs",
     "latest_per_job",
     "metrics_view",
+    "run_as_dict",
     "run_checks",
     "run_job",
 ]
