@@ -46,14 +46,8 @@ def _print_roll(rows: list[RollRow]) -> None:
     from lakou.cli.output import console as make_console
 
     table = Table(title=_("Exchanges"))
-    for header in (
-        _("slug"),
-        _("name"),
-        _("country"),
-        _("members"),
-        _("peering LANs"),
-        _("bridged to"),
-    ):
+    names = (_("slug"), _("name"), _("country"), _("members"), _("peering LANs"), _("bridged to"))
+    for header in names:
         table.add_column(header)
     for row in rows:
         table.add_row(
