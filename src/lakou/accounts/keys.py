@@ -3,6 +3,7 @@
 A key reads ``lakou_<prefix>_<secret>``; the prefix (kept in clear) names the key in
 lists and revocations, the whole key's digest is what authenticates. Keys carry a scope
 (read, or write which includes read) and expire after at most 365 days.
+:func:`list_keys` is a user's keys as ``lakou user keys`` lists them (prefixes only).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -73,3 +75,30 @@ def revoke(user: Any, prefix: str) -> int:
     return ApiKey.objects.filter(user=user, prefix=prefix, revoked__isnull=True).update(
         revoked=timezone.now()
     )
+
+
+@dataclass(frozen=True)
+class ApiKeyState:
+    """One key of :func:`list_keys`: never the key, only its prefix."""
+
+    prefix: str
+    scope: str
+    expires: datetime
+    state: str  # "revoked", "expired" or "live" (words translated when shown)
+
+
+def list_keys(username: str) -> list[ApiKeyState]:
+    """The keys of ``username`` (or :class:`~lakou.accounts.manage.AccountError`)."""
+    from lakou.accounts.manage import find_user
+
+    user = find_user(username)
+    now = timezone.now()
+    return [
+        ApiKeyState(
+            row.prefix,
+            row.scope,
+            row.expires,
+            "revoked" if row.revoked else "expired" if row.expires <= now else "live",
+        )
+        for row in ApiKey.objects.filter(user=user)
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from lakou.cli.context import Context, pass_context
 from lakou.config import ConfigError, find_config_file
 from lakou.i18n import gettext as _
 from lakou.i18n import language
+
+if TYPE_CHECKING:
+    from lakou.operations import Check
 
 
 @click.command()
@@ -28,25 +32,25 @@ def cli(ctx: Context, timeout: float, fmt: str) -> None:
             config_file = find_config_file(ctx.config_path, os.environ)
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
-        config = ctx.config
         ctx.setup_django()
-        from lakou.operations import CHECK_FAIL, CHECK_OK, CHECK_WARN, run_checks
+        from lakou.operations import checkup
 
-        checks = run_checks(config, Path(config_file) if config_file else None, timeout)
-        failed = [c for c in checks if c.status == CHECK_FAIL]
-        if fmt == "json":
-            click.echo(json.dumps([c.__dict__ for c in checks], indent=2))
-        else:
-            marks = {CHECK_OK: "ok  ", CHECK_WARN: "warn", CHECK_FAIL: "FAIL"}
-            for c in checks:
-                click.echo(f"{marks[c.status]}  {c.name:<16} {c.detail}")
-                if c.fix:
-                    click.echo(f"      {_('fix:')} {c.fix}")
-        if failed:
-            raise click.ClickException(
-                _("{n} problem(s) to fix: {names}").format(
-                    n=len(failed), names=", ".join(dict.fromkeys(c.name for c in failed))
-                )
-            )
+        found = checkup(ctx.config, Path(config_file) if config_file else None, timeout)
+        _print_checks(found.checks, fmt)
+        if found.problems:
+            raise click.ClickException(found.problems)
         if fmt == "text":
             click.echo(_("healthy"))
+
+
+def _print_checks(checks: list[Check], fmt: str) -> None:
+    from lakou.operations import CHECK_FAIL, CHECK_OK, CHECK_WARN
+
+    if fmt == "json":
+        click.echo(json.dumps([c.__dict__ for c in checks], indent=2))
+        return
+    marks = {CHECK_OK: "ok  ", CHECK_WARN: "warn", CHECK_FAIL: "FAIL"}
+    for c in checks:
+        click.echo(f"{marks[c.status]}  {c.name:<16} {c.detail}")
+        if c.fix:
+            click.echo(f"      {_('fix:')} {c.fix}")

@@ -1,18 +1,22 @@
 """``lakou exchange``: list and inspect the registry's exchanges.
 
 ``list`` is the roll of exchanges; ``show`` is one exchange as the engines see it (the
-typed view :func:`lakou.registry.engines.exchange_view`): its identity, peering LANs,
-member count and route servers, in JSON for scripts or as tables for people.
+registry's :func:`~lakou.registry.exchange_summary`): its identity, peering LANs, member
+count and route servers, in JSON for scripts or as tables for people.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.i18n import _, language
+
+if TYPE_CHECKING:
+    from lakou.registry import RollRow
 
 
 @click.group()
@@ -32,73 +36,29 @@ def list_exchanges(ctx: Context, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
         return
+    with language(ctx.lang):
+        _print_roll(rows)
+
+
+def _print_roll(rows: list[RollRow]) -> None:
     from rich.table import Table
 
     from lakou.cli.output import console as make_console
-    from lakou.i18n import _, language
 
-    with language(ctx.lang):
-        table = Table(title=_("Exchanges"))
-        for header in (
-            _("slug"),
-            _("name"),
-            _("country"),
-            _("members"),
-            _("peering LANs"),
-            _("bridged to"),
-        ):
-            table.add_column(header)
-        for row in rows:
-            table.add_row(
-                row.slug,
-                row.name,
-                row.country,
-                str(row.members),
-                ", ".join(filter(None, (lan.prefixes for lan in row.lans))),
-                ", ".join(row.bridged_to),
-            )
-        make_console().print(table)
-
-
-def exchange_summary(ex: Any) -> dict[str, Any]:
-    """One exchange (a :class:`lakou.exchange.Exchange`) as the JSON ``show`` prints.
-
-    The same on SQLite and PostgreSQL. The keys ``list`` also prints mean the same here
-    (``members`` is a count, a LAN's ``ipv4``/``ipv6`` are its prefixes); route servers
-    give name, ASN, daemon and addresses.
-    """
-    return {
-        "slug": ex.slug,
-        "name": ex.name,
-        "country": ex.country,
-        "city": ex.city,
-        "asn": ex.asn,
-        "ixf_id": ex.ixf_id,
-        "peeringdb_ix_id": ex.peeringdb_ix_id,
-        "bridged_to": list(ex.bridged_to),
-        "members": len(ex.members),
-        "lans": [
-            {
-                "name": lan.name,
-                "vlan": lan.vlan,
-                "ipv4": str(lan.ipv4_prefix) if lan.ipv4_prefix else None,
-                "ipv6": str(lan.ipv6_prefix) if lan.ipv6_prefix else None,
-                "mtu": lan.mtu,
-            }
-            # by VLAN then name, untagged last, whatever the database's NULL ordering
-            for lan in sorted(ex.lans, key=lambda x: (x.vlan is None, x.vlan or 0, x.name))
-        ],
-        "route_servers": [
-            {
-                "name": rs.name,
-                "asn": rs.asn,
-                "daemon": rs.daemon,
-                "ipv4": str(rs.ipv4) if rs.ipv4 else None,
-                "ipv6": str(rs.ipv6) if rs.ipv6 else None,
-            }
-            for rs in ex.route_servers
-        ],
-    }
+    table = Table(title=_("Exchanges"))
+    names = (_("slug"), _("name"), _("country"), _("members"), _("peering LANs"), _("bridged to"))
+    for header in names:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(
+            row.slug,
+            row.name,
+            row.country,
+            str(row.members),
+            ", ".join(filter(None, (lan.prefixes for lan in row.lans))),
+            ", ".join(row.bridged_to),
+        )
+    make_console().print(table)
 
 
 @cli.command("show")
@@ -108,14 +68,12 @@ def exchange_summary(ex: Any) -> dict[str, Any]:
 def show_exchange(ctx: Context, slug: str, fmt: str) -> None:
     """Show one exchange: identity, peering LANs, member count and route servers."""
     ctx.setup_django()
-    from lakou.i18n import language
-    from lakou.registry import exchange_view
-    from lakou.registry import models as m
+    from lakou.registry import UnknownExchange, exchange_summary
 
     with language(ctx.lang):
         try:
-            row = exchange_summary(exchange_view(slug))
-        except m.Exchange.DoesNotExist as exc:
+            row = exchange_summary(slug)
+        except UnknownExchange as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":
             click.echo(json.dumps(row, indent=2, ensure_ascii=False))
@@ -127,7 +85,6 @@ def _print_exchange(row: dict[str, Any]) -> None:
     from rich.table import Table
 
     from lakou.cli.output import console as make_console
-    from lakou.i18n import _
 
     console = make_console()
     about = Table(title=f"{row['name']} ({row['slug']})", show_header=False)

@@ -10,17 +10,19 @@ the official schema); with one, ``export`` checks what it writes.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import _, language
+
+if TYPE_CHECKING:
+    from lakou.ixf import ImportReport
 
 SCHEMA_OPTION = click.option(
     "--schema",
@@ -31,17 +33,29 @@ SCHEMA_OPTION = click.option(
         "registry.ixf_schema_dir, then $LAKOU_IXF_SCHEMA_DIR."
     ),
 )
-SCHEMA_DIR_ENV = "LAKOU_IXF_SCHEMA_DIR"
 
 
 def schema_folder(ctx: Context, given: str | None) -> Path | None:
-    """--schema, else the configuration's ``registry.ixf_schema_dir``, else the environment."""
-    chosen = given or ctx.config.registry.ixf_schema_dir or os.environ.get(SCHEMA_DIR_ENV)
-    if not chosen:
-        return None
-    folder = Path(chosen)
-    if not folder.is_dir():
+    """--schema, else the configuration's ``registry.ixf_schema_dir``, else the environment
+    (``$LAKOU_IXF_SCHEMA_DIR``)."""
+    from lakou.ixf import schema_dir
+
+    folder = schema_dir(given or ctx.config.registry.ixf_schema_dir)
+    if folder is not None and not folder.is_dir():
         raise click.ClickException(_("the IX-F schema folder %s does not exist") % folder)
+    return folder
+
+
+def required_schema_folder(ctx: Context, given: str | None) -> Path:
+    """:func:`schema_folder`, refused when none is given (``validate`` needs one)."""
+    folder = schema_folder(ctx, given)
+    if folder is None:
+        raise click.ClickException(
+            _(
+                "give --schema DIR (or registry.ixf_schema_dir in lakou.yml, or "
+                "$LAKOU_IXF_SCHEMA_DIR): the official IX-F schemas"
+            )
+        )
     return folder
 
 
@@ -84,32 +98,32 @@ def export_cmd(
 ) -> None:
     """Write the IX-F Member Export of an exchange (or all of them)."""
     ctx.setup_django()
-    from lakou.ixf import schema_errors
-    from lakou.registry import export_exchange
-    from lakou.registry import models as m
+    from lakou.registry import ExportInvalid, UnknownExchange, export_exchange
 
     with translated(ctx):
         try:
-            document = export_exchange(slug, version=version, include_contacts=with_contacts)
-        except m.Exchange.DoesNotExist as exc:
-            raise click.ClickException(str(exc)) from None
-        folder = schema_folder(ctx, schema)
-        if folder is not None:
-            errors = schema_errors(document, folder, version)
-            if errors:
-                raise click.ClickException(
-                    _("the export does not validate:") + "\n" + "\n".join(map(str, errors))
-                )
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        if out:
-            Path(out).write_text(text, encoding="utf-8")
-            click.echo(
-                _("wrote %(file)s (%(members)d members)")
-                % {"file": out, "members": len(document["member_list"])},
-                err=True,
+            document = export_exchange(
+                slug,
+                version=version,
+                include_contacts=with_contacts,
+                schema_dir=schema_folder(ctx, schema),
             )
-        else:
-            sys.stdout.write(text)
+        except (UnknownExchange, ExportInvalid) as exc:
+            raise click.ClickException(str(exc)) from None
+        _write_export(document, out)
+
+
+def _write_export(document: dict[str, Any], out: str | None) -> None:
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(
+            _("wrote %(file)s (%(members)d members)")
+            % {"file": out, "members": len(document["member_list"])},
+            err=True,
+        )
+    else:
+        sys.stdout.write(text)
 
 
 def phase_label(phase: str, dry_run: bool) -> str:
@@ -178,20 +192,32 @@ def import_cmd(
                 progress=progress,
                 reading=progress,
             )
-        except IxfError as exc:
-            raise click.ClickException(
-                _("%(file)s: %(path)s: %(problem)s; nothing was changed")
-                % {"file": file, "path": exc.path, "problem": exc.problem}
-            ) from None
-        except ImportBusy as exc:
-            raise click.ClickException(f"{file}: {exc}") from None
-        for line in report.lines():
-            if not quiet or not line.startswith(("+", "~", "-")):
-                click.echo(line)
-        if dry_run:
-            click.echo(_("dry run: nothing was changed"))
-        elif not report.changed and not sum(report.deleted.values()):
-            click.echo(_("no changes"))
+        except (IxfError, ImportBusy) as exc:
+            raise click.ClickException(_import_refused(file, exc)) from None
+        _print_import(report, quiet=quiet, dry_run=dry_run)
+
+
+def _import_refused(file: str, exc: Exception) -> str:
+    """One line naming the file: where the document is wrong, or why the import waited."""
+    from lakou.ixf import IxfError
+
+    if isinstance(exc, IxfError):
+        return _("%(file)s: %(path)s: %(problem)s; nothing was changed") % {
+            "file": file,
+            "path": exc.path,
+            "problem": exc.problem,
+        }
+    return f"{file}: {exc}"
+
+
+def _print_import(report: ImportReport, *, quiet: bool, dry_run: bool) -> None:
+    for line in report.lines():
+        if not quiet or not line.startswith(("+", "~", "-")):
+            click.echo(line)
+    if dry_run:
+        click.echo(_("dry run: nothing was changed"))
+    elif not report.changed and not sum(report.deleted.values()):
+        click.echo(_("no changes"))
 
 
 @cli.command("validate")
@@ -200,39 +226,14 @@ def import_cmd(
 @pass_context
 def validate_cmd(ctx: Context, file: str, schema: str | None) -> None:
     """Check an IX-F JSON file against the official schema and lakou's rules."""
-    from lakou.ixf import (
-        ImportReport,
-        IxfError,
-        detect_version,
-        parse_json,
-        read_document,
-        schema_errors,
-        tolerate,
-    )
+    from lakou.ixf import validate_file
 
     with language(ctx.lang):
-        folder = schema_folder(ctx, schema)
-        if folder is None:
-            raise click.ClickException(
-                _(
-                    "give --schema DIR (or registry.ixf_schema_dir in lakou.yml, or "
-                    "$LAKOU_IXF_SCHEMA_DIR): the official IX-F schemas"
-                )
-            )
-        report = ImportReport()
-        try:
-            raw = parse_json(Path(file).read_bytes())
-            version = detect_version(raw)
-            # the official schema judges the file as published, without lakou's repairs
-            errors = schema_errors(raw, folder, "0.4" if version == "0.3" else version)
-            if not errors:
-                read_document(tolerate(raw, version, report), version, report)
-        except IxfError as exc:
-            errors = [exc]
-        for warning in report.warnings:
+        found = validate_file(Path(file).read_bytes(), required_schema_folder(ctx, schema))
+        for warning in found.warnings:
             click.echo(_("warning: %s") % warning)
-        if errors:
-            for err in errors:
-                click.echo(f"{file}: {err}")
-            raise click.ClickException(_("%(n)d problem(s) found") % {"n": len(errors)})
-        click.echo(_("%(file)s: valid IX-F %(version)s") % {"file": file, "version": version})
+        for problem in found.problems:
+            click.echo(f"{file}: {problem}")
+        if found.problems:
+            raise click.ClickException(_("%(n)d problem(s) found") % {"n": len(found.problems)})
+        click.echo(_("%(file)s: valid IX-F %(version)s") % {"file": file, "version": found.version})

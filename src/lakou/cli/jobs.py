@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,9 @@ from lakou.cli.context import Context, pass_context
 from lakou.i18n import gettext as _
 from lakou.i18n import language
 from lakou.operations import JOBS
+
+if TYPE_CHECKING:
+    from lakou.operations.models import JobRun
 
 
 @click.group()
@@ -41,32 +45,16 @@ def run(ctx: Context, name: str) -> None:
 def list_jobs(ctx: Context, fmt: str) -> None:
     """The jobs, what each does, and how its last run ended."""
     with language(ctx.lang):
-        _list_jobs(ctx, fmt)
+        ctx.setup_django()
+        from lakou.operations import job_roll
 
-
-def _list_jobs(ctx: Context, fmt: str) -> None:
-    ctx.setup_django()
-    from lakou.operations import latest_per_job
-
-    latest = latest_per_job()
-    rows = []
-    for name, job in JOBS.items():
-        last, ok = latest[name]["last"], latest[name]["last_success"]
-        rows.append(
-            {
-                "job": name,
-                "description": _(job.description),
-                "last_outcome": last.outcome if last else None,
-                "last_started": last.started_at.isoformat() if last else None,
-                "last_success": ok.ended_at.isoformat() if ok and ok.ended_at else None,
-            }
-        )
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-        return
-    for row in rows:
-        state = _(row["last_outcome"]) if row["last_outcome"] else _("never run")
-        click.echo(f"{row['job']:<18} {state:<10} {row['description']}")
+        rows = job_roll()
+        if fmt == "json":
+            click.echo(json.dumps(rows, indent=2))
+            return
+        for row in rows:
+            state = _(row["last_outcome"]) if row["last_outcome"] else _("never run")
+            click.echo(f"{row['job']:<18} {state:<10} {row['description']}")
 
 
 @cli.command("last")
@@ -77,28 +65,17 @@ def _list_jobs(ctx: Context, fmt: str) -> None:
 def last(ctx: Context, name: str | None, limit: int, fmt: str) -> None:
     """The last runs (of every job, or of NAME), newest first."""
     with language(ctx.lang):
-        _last(ctx, name, limit, fmt)
+        ctx.setup_django()
+        from lakou.operations import last_runs, run_as_dict
+
+        runs = last_runs(name, limit)
+        if fmt == "json":
+            click.echo(json.dumps([run_as_dict(r) for r in runs], indent=2))
+            return
+        _print_runs(runs)
 
 
-def _last(ctx: Context, name: str | None, limit: int, fmt: str) -> None:
-    ctx.setup_django()
-    from lakou.operations import last_runs
-
-    runs = last_runs(name, limit)
-    if fmt == "json":
-        out = [
-            {
-                "job": r.job,
-                "started_at": r.started_at.isoformat(),
-                "ended_at": r.ended_at.isoformat() if r.ended_at else None,
-                "outcome": r.outcome,
-                "message": r.message,
-                "steps": r.steps.splitlines(),
-            }
-            for r in runs
-        ]
-        click.echo(json.dumps(out, indent=2))
-        return
+def _print_runs(runs: list[JobRun]) -> None:
     if not runs:
         click.echo(_("no run recorded yet"))
     for r in runs:

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from lakou.cli.context import Context, pass_context
+from lakou.cli.ixf import translated
 from lakou.cli.output import console
 from lakou.i18n import _, gettext_noop, language
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-    from lakou.peeringdb import LoadedDump, NetworkPorts, SyncReport
+    from lakou.peeringdb import Disagreement, LoadedDump, NetworkPorts, SyncReport
     from lakou.registry import MemberPrefill
 
 # Words the engine returns as data, translated when shown.
@@ -58,42 +59,45 @@ def cli() -> None:
 @pass_context
 def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
     """Bring the local cache up to date, within PeeringDB's rate limit."""
-    from lakou.peeringdb import (
-        PeeringDBCacheError,
-        PeeringDBError,
-        UnknownObjectTypes,
-        object_types,
-        sync_cache,
-    )
+    from lakou.peeringdb import PeeringDBCacheError, PeeringDBError, UnknownObjectTypes, sync_cache
 
     settings = ctx.config.registry.peeringdb
     with language(ctx.lang):
         try:
-            objects = object_types(only)
-        except UnknownObjectTypes as exc:
-            raise click.BadParameter(str(exc), param_hint="--only") from None
-        with _SyncProgress(transient=fmt == "json") as shown:
-            try:
+            with _SyncProgress(transient=fmt == "json") as shown:
                 report = sync_cache(
                     cache_path(ctx),
                     settings,
                     full=full,
-                    objects=objects,
+                    only=only,
                     progress=shown.progress,
                     on_retry=shown.retrying,
                 )
-            except (PeeringDBError, PeeringDBCacheError) as exc:
-                raise click.ClickException(
-                    str(exc) + "\n" + _("The cache was left as it was for the failing type.")
-                ) from None
+        except (UnknownObjectTypes, PeeringDBError, PeeringDBCacheError) as exc:
+            raise _sync_refused(exc) from None
         if fmt == "json":
             click.echo(json.dumps(report.as_dict(), indent=2))
             return
         _print_sync(report)
 
 
+def _sync_refused(exc: Exception) -> click.ClickException:
+    """An unknown type is a wrong ``--only``; anything else left the cache as it was."""
+    from lakou.peeringdb import UnknownObjectTypes
+
+    if isinstance(exc, UnknownObjectTypes):
+        return click.BadParameter(str(exc), param_hint="--only")
+    return click.ClickException(
+        str(exc) + "\n" + _("The cache was left as it was for the failing type.")
+    )
+
+
 class _SyncProgress:
-    """The sync's progress on stderr: one line per object type, and each wait."""
+    """The sync's progress on stderr: one line per object type, and each wait.
+
+    The bar starts with the first type fetched: a sync refused before (``--only``) shows
+    nothing.
+    """
 
     def __init__(self, *, transient: bool) -> None:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -108,11 +112,15 @@ class _SyncProgress:
             transient=transient,
         )
         self.tasks: dict[str, TaskID] = {}
+        self.started = False
 
     def retrying(self, why: str, seconds: float) -> None:
         self.err.print(_("%(why)s; trying again in %(s)s s") % {"why": why, "s": round(seconds, 1)})
 
     def progress(self, obj: str, fetched: int, finished: bool) -> None:
+        if not self.started:
+            self.bar.__enter__()
+            self.started = True
         if obj not in self.tasks:
             self.tasks[obj] = self.bar.add_task(obj, total=None)
         self.bar.update(self.tasks[obj], completed=fetched)
@@ -120,11 +128,11 @@ class _SyncProgress:
             self.bar.update(self.tasks[obj], total=fetched, completed=fetched)
 
     def __enter__(self) -> _SyncProgress:
-        self.bar.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.bar.__exit__(*exc)
+        if self.started:
+            self.bar.__exit__(*exc)
 
 
 def _print_sync(report: SyncReport) -> None:
@@ -210,11 +218,9 @@ def show(ctx: Context, asn: int, fmt: str) -> None:
 def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> None:
     """Pre-fill a member from PeeringDB: what would be filled, or --apply it."""
     ctx.setup_django()
-    from django.utils import translation
-
     from lakou.registry import PeeringDBRegistryError, prefill_member
 
-    with language(ctx.lang), translation.override(ctx.lang):
+    with translated(ctx):
         try:
             done = prefill_member(asn, slug, cache_path(ctx), apply=do_apply)
         except PeeringDBRegistryError as exc:
@@ -319,12 +325,10 @@ def _shown(value: Any) -> str:
 def compare_cmd(ctx: Context, slug: str, fmt: str) -> None:
     """Show where the registry and PeeringDB disagree about an exchange's members."""
     ctx.setup_django()
-    from django.utils import translation
-
     from lakou.peeringdb import CompareError
     from lakou.registry import PeeringDBRegistryError, compare_with_peeringdb
 
-    with language(ctx.lang), translation.override(ctx.lang):
+    with translated(ctx):
         try:
             rows = compare_with_peeringdb(slug, cache_path(ctx))
         except (PeeringDBRegistryError, CompareError) as exc:
@@ -332,12 +336,16 @@ def compare_cmd(ctx: Context, slug: str, fmt: str) -> None:
         if fmt == "json":
             click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
             return
-        from rich.table import Table
+        _print_compare(rows, slug)
 
-        table = Table(title=_("%(slug)s: registry versus PeeringDB") % {"slug": slug})
-        for header in (_("ASN"), _("name"), _("difference"), _("registry"), _("PeeringDB")):
-            table.add_column(header)
-        for row in rows:
-            table.add_row(str(row.asn), row.name, row.label, row.registry, row.peeringdb)
-        console().print(table)
-        click.echo(_("%(n)s differences") % {"n": len(rows)})
+
+def _print_compare(rows: list[Disagreement], slug: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=_("%(slug)s: registry versus PeeringDB") % {"slug": slug})
+    for header in (_("ASN"), _("name"), _("difference"), _("registry"), _("PeeringDB")):
+        table.add_column(header)
+    for row in rows:
+        table.add_row(str(row.asn), row.name, row.label, row.registry, row.peeringdb)
+    console().print(table)
+    click.echo(_("%(n)s differences") % {"n": len(rows)})

@@ -7,11 +7,15 @@ calls it, and prints what was restored and what the operator still has to do.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lakou.cli.context import Context, pass_context
 from lakou.i18n import _, language
+
+if TYPE_CHECKING:
+    from lakou.registry import RestoreReport
 
 
 @click.command()
@@ -28,17 +32,19 @@ def cli(ctx: Context, archive: Path, force: bool) -> None:
             report = restore_backup(ctx.config, archive, force=force)
         except BackupError as exc:
             raise click.ClickException(str(exc)) from None
-        click.echo(_("Restored from %(file)s:") % {"file": archive})
-        for part in report.restored:
-            click.echo(f"  {part}")
-        if report.config_copy is not None:
-            click.echo(
-                _(
-                    "The saved configuration is in %(file)s: compare it with this "
-                    "install's before using it."
-                )
-                % {"file": report.config_copy}
-            )
+        _print_restored(report, archive)
+
+
+def _print_restored(report: RestoreReport, archive: Path) -> None:
+    click.echo(_("Restored from %(file)s:") % {"file": archive})
+    for part in report.restored:
+        click.echo(f"  {part}")
+    if report.config_copy is not None:
         click.echo(
-            _("If the backup comes from an older lakou, apply its migrations: lakou db migrate")
+            _(
+                "The saved configuration is in %(file)s: compare it with this "
+                "install's before using it."
+            )
+            % {"file": report.config_copy}
         )
+    click.echo(_("If the backup comes from an older lakou, apply its migrations: lakou db migrate"))

@@ -38,16 +38,20 @@ def cli(ctx: Context, listen: str | None, threads: int) -> None:
     from lakou.portal import collect_static, refusals_to_serve, serve
 
     with language(ctx.lang):
-        problems = refusals_to_serve(ctx.config)
-        if problems:
-            for problem in problems:
-                click.echo(_("lakou serve: refused: %(problem)s") % {"problem": problem}, err=True)
-            raise SystemExit(1)
+        _refuse(refusals_to_serve(ctx.config))
     collect_static()
     click.echo(
         _("lakou: serving %(url)s (Ctrl-C to stop)") % {"url": f"http://{_url_host(host)}:{port}/"}
     )
     serve(host, port, threads=threads, behind_proxy=ctx.config.portal.behind_proxy)
+
+
+def _refuse(problems: list[str]) -> None:
+    """Each reason not to serve on stderr, then exit 1 (nothing when there is none)."""
+    for problem in problems:
+        click.echo(_("lakou serve: refused: %(problem)s") % {"problem": problem}, err=True)
+    if problems:
+        raise SystemExit(1)
 
 
 def _url_host(host: str) -> str:

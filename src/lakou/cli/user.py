@@ -8,15 +8,20 @@ never again; ``revoke-key`` ends one; ``keys`` lists them (prefixes only).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from lakou.cli.context import Context, pass_context
-from lakou.i18n import _
+from lakou.i18n import _, gettext_noop
 from lakou.vocabulary import parse_asn
 
+if TYPE_CHECKING:
+    from lakou.accounts import Invitation, Reminder
+
 ROLE_CHOICE = click.Choice(["member-admin", "member-user", "regulator", "staff"])
+# A key's state as the accounts give it, translated when shown.
+KEY_STATES = (gettext_noop("revoked"), gettext_noop("expired"), gettext_noop("live"))
 
 
 def _asn(text: str | None) -> int | None:
@@ -43,54 +48,38 @@ def add(ctx: Context, username: str, member: str | None, role: str, email: str) 
     """Create USERNAME (or give it one more role)."""
     asn = _asn(member)
     ctx.setup_django()
-    from lakou.accounts import AccountError, add_user, set_password_path
+    from lakou.accounts import AccountError, invite_user
 
     try:
-        user, created = add_user(username, role, asn, email)
+        done = invite_user(username, role, asn, email, portal=ctx.config.portal, lang=ctx.lang)
     except AccountError as err:
         raise click.ClickException(str(err)) from None
-    what = f"AS{asn}" if asn else role
-    if created:
-        click.echo(
-            _("Created user %(user)s (%(role)s, %(what)s).")
-            % {"user": username, "role": role, "what": what}
-        )
+    _print_invitation(done)
+
+
+def _print_invitation(done: Invitation) -> None:
+    values = {"user": done.username, "role": done.role}
+    values["what"] = f"AS{done.asn}" if done.asn else done.role
+    if done.created:
+        click.echo(_("Created user %(user)s (%(role)s, %(what)s).") % values)
     else:
-        click.echo(
-            _("User %(user)s now also has %(role)s (%(what)s).")
-            % {"user": username, "role": role, "what": what}
-        )
-    origin = (ctx.config.portal.trusted_origins or [f"http://{ctx.config.portal.listen}"])[0]
-    link = f"{origin.rstrip('/')}{set_password_path(user)}"
+        click.echo(_("User %(user)s now also has %(role)s (%(what)s).") % values)
     click.echo(_("To choose a password, the user opens (once, within 3 days):"))
-    click.echo(f"  {link}")
-    _mail_invitation(user, asn, link, ctx.lang)
-    click.echo(_("or you set one now: lakou user password %s") % username)
-    if role in ("staff", "member-admin"):
+    click.echo(f"  {done.link}")
+    if done.mail_error:
+        click.echo(_("warning: the address was not mailed: %s") % done.mail_error, err=True)
+    elif done.mailed_to:
+        click.echo(_("The address was also mailed to %s.") % done.mailed_to)
+    click.echo(_("or you set one now: lakou user password %s") % done.username)
+    if done.two_factor:
         click.echo(
             _(
                 "At the first sign-in (%s/account/login/) the portal shows a key to add "
                 "to an authenticator app (TOTP) and ten recovery codes: two-factor "
                 "authentication is required for this role."
             )
-            % origin.rstrip("/")
+            % done.origin
         )
-
-
-def _mail_invitation(user: Any, asn: int | None, link: str, lang: str) -> None:
-    """Mail the address too when the user has an e-mail and portal.smtp is set."""
-    from lakou.accounts import MailError, deliver_mail, invitation_mail, mail_enabled
-    from lakou.registry.models import Network
-
-    if not user.email or user.has_usable_password() or not mail_enabled():
-        return
-    network = Network.objects.filter(asn=asn).first() if asn else None
-    try:
-        deliver_mail([invitation_mail(user, network, link, None, lang)])
-    except MailError as err:
-        click.echo(_("warning: the address was not mailed: %s") % err, err=True)
-    else:
-        click.echo(_("The address was also mailed to %s.") % user.email)
 
 
 @cli.command("password")
@@ -171,19 +160,14 @@ def revoke_key(ctx: Context, username: str, prefix: str) -> None:
 def list_keys(ctx: Context, username: str) -> None:
     """List USERNAME's API keys: prefix, scope, expiry, state."""
     ctx.setup_django()
-    from django.utils import timezone
-
-    from lakou.accounts import AccountError, find_user
-    from lakou.accounts.models import ApiKey
+    from lakou.accounts import AccountError, list_api_keys
 
     try:
-        user = find_user(username)
+        keys = list_api_keys(username)
     except AccountError as err:
         raise click.ClickException(str(err)) from None
-    now = timezone.now()
-    for row in ApiKey.objects.filter(user=user):
-        state = _("revoked") if row.revoked else _("expired") if row.expires <= now else _("live")
-        click.echo(f"{row.prefix}  {row.scope:5}  {row.expires.date().isoformat()}  {state}")
+    for row in keys:
+        click.echo(f"{row.prefix}  {row.scope:5}  {row.expires.date().isoformat()}  {_(row.state)}")
 
 
 @cli.command("remind-keys")
@@ -204,6 +188,10 @@ def remind_keys(ctx: Context, days: int) -> None:
         reminders = remind_key_owners(ctx.core.data_dir, days=days, lang=ctx.lang)
     except MailError as err:
         raise click.ClickException(str(err)) from None
+    _print_reminders(reminders, days)
+
+
+def _print_reminders(reminders: list[Reminder], days: int) -> None:
     for r in reminders:
         values = {"prefix": r.prefix, "user": r.username, "email": r.email}
         values["date"] = r.expires.date().isoformat()

@@ -7,6 +7,9 @@ typed records (:class:`Document`), naming the JSON path of anything it refuses
 territory and flow engines turn them into :mod:`lakou.exchange` objects with
 :func:`exchanges` and :func:`members_exchange`. The shapes the exporter writes (versions,
 policies, the untagged-VLAN numbering) are in :mod:`lakou.ixf.common`.
+:func:`validate_file` is ``lakou ixf validate``: the official schema's verdict on a file
+as published, then lakou's rules (a :class:`Validation`); :func:`schema_dir` is the
+schema folder given, else ``$LAKOU_IXF_SCHEMA_DIR``.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from lakou.ixf.records import (
     VlanIfDoc,
 )
 from lakou.ixf.schema import schema_dir, schema_errors
+from lakou.ixf.validation import Validation, validate_file
 
 __all__ = [
     "EXPORT_VERSIONS",
@@ -66,6 +70,7 @@ __all__ = [
     "PortDoc",
     "Progress",
     "SwitchDoc",
+    "Validation",
     "VlanDoc",
     "VlanIfDoc",
     "detect_version",
@@ -79,4 +84,5 @@ __all__ = [
     "schema_dir",
     "schema_errors",
     "tolerate",
+    "validate_file",
 ]

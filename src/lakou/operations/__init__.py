@@ -9,13 +9,15 @@ after the other as child processes, stopping at the first failure; systemd timer
 The door for the command line and the portal:
 
 - the jobs: :data:`JOBS` (name -> what it runs), :func:`run_job` (run one and record it;
-  returns the ``JobRun`` row), :func:`last_runs` and :func:`latest_per_job` (the record);
-- ``lakou doctor``: :func:`run_checks` gives each :class:`Check`, whose status is
-  :data:`CHECK_OK`, :data:`CHECK_WARN` or :data:`CHECK_FAIL`;
+  returns the ``JobRun`` row), :func:`last_runs` and :func:`latest_per_job` (the record),
+  :func:`job_roll` and :func:`run_as_dict` (what ``lakou jobs list|last`` print);
+- ``lakou doctor``: :func:`checkup` (a :class:`Checkup`: the checks and the verdict);
+  :func:`run_checks` gives each :class:`Check`, whose status is :data:`CHECK_OK`,
+  :data:`CHECK_WARN` or :data:`CHECK_FAIL`;
 - :func:`metrics_view`, the portal's ``/metrics`` page.
 
-Every name but :data:`JOBS` and :func:`run_checks` needs Django set up. Names are loaded
-on first use: importing the app's package imports no model.
+Every name but :data:`JOBS`, :func:`checkup` and :func:`run_checks` needs Django set up.
+Names are loaded on first use: importing the app's package imports no model.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ if TYPE_CHECKING:
     from lakou.operations.doctor import FAIL as CHECK_FAIL
     from lakou.operations.doctor import OK as CHECK_OK
     from lakou.operations.doctor import WARN as CHECK_WARN
-    from lakou.operations.doctor import Check, run_checks
+    from lakou.operations.doctor import Check, Checkup, checkup, run_checks
     from lakou.operations.jobs import JOBS
     from lakou.operations.metrics import metrics as metrics_view
-    from lakou.operations.record import last_runs, latest_per_job
+    from lakou.operations.record import job_roll, last_runs, latest_per_job, run_as_dict
     from lakou.operations.record import run_and_record as run_job
 
 _WHERE = {  # name -> "module" or "module:name there"
@@ -39,11 +41,15 @@ _WHERE = {  # name -> "module" or "module:name there"
     "CHECK_OK": "doctor:OK",
     "CHECK_WARN": "doctor:WARN",
     "Check": "doctor",
+    "Checkup": "doctor",
+    "checkup": "doctor",
     "run_checks": "doctor",
     "JOBS": "jobs",
     "metrics_view": "metrics:metrics",
+    "job_roll": "record",
     "last_runs": "record",
     "latest_per_job": "record",
+    "run_as_dict": "record",
     "run_job": "record:run_and_record",
 }
 
@@ -53,9 +59,13 @@ __all__ = [
     "CHECK_WARN",
     "JOBS",
     "Check",
+    "Checkup",
+    "checkup",
+    "job_roll",
     "last_runs",
     "latest_per_job",
     "metrics_view",
+    "run_as_dict",
     "run_checks",
     "run_job",
 ]

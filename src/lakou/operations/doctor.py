@@ -34,6 +34,28 @@ class Check:
     fix: str = ""
 
 
+@dataclass(frozen=True)
+class Checkup:
+    """Every check of :func:`checkup`, and the verdict: ``problems`` is "" when healthy,
+    else the line naming the failed checks (the command then exits 1)."""
+
+    checks: list[Check]
+
+    @property
+    def problems(self) -> str:
+        failed = [c for c in self.checks if c.status == FAIL]
+        if not failed:
+            return ""
+        return _("{n} problem(s) to fix: {names}").format(
+            n=len(failed), names=", ".join(dict.fromkeys(c.name for c in failed))
+        )
+
+
+def checkup(config: Any, config_file: Path | None, timeout: float = 3.0) -> Checkup:
+    """All of ``lakou doctor``: :func:`run_checks` and its verdict."""
+    return Checkup(run_checks(config, config_file, timeout))
+
+
 def run_checks(config: Any, config_file: Path | None, timeout: float = 3.0) -> list[Check]:
     """Every check, in the order a person would fix things (Django set up by the caller)."""
     checks: list[Check] = []

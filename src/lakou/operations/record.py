@@ -1,5 +1,9 @@
 """Record job runs: a row when the run starts (so a run that dies is seen as running,
-then stale), the outcome and message when it ends, old rows pruned."""
+then stale), the outcome and message when it ends, old rows pruned.
+
+What ``lakou jobs`` prints: :func:`job_roll` (each job, what it does, how its last run
+ended) and :func:`run_as_dict` (one run, the JSON of ``jobs last``).
+"""
 
 from __future__ import annotations
 
@@ -98,3 +102,33 @@ def latest_per_job() -> dict[str, dict[str, JobRun | None]]:
             "last_success": runs.filter(outcome=SUCCEEDED).first(),
         }
     return out
+
+
+def job_roll() -> list[dict[str, Any]]:
+    """Each job with its description (in the current language) and its last runs' times."""
+    latest = latest_per_job()
+    rows = []
+    for name, job in JOBS.items():
+        last, ok = latest[name]["last"], latest[name]["last_success"]
+        rows.append(
+            {
+                "job": name,
+                "description": _(job.description),
+                "last_outcome": last.outcome if last else None,
+                "last_started": last.started_at.isoformat() if last else None,
+                "last_success": ok.ended_at.isoformat() if ok and ok.ended_at else None,
+            }
+        )
+    return rows
+
+
+def run_as_dict(run: JobRun) -> dict[str, Any]:
+    """One run as ``lakou jobs last --format json`` prints it."""
+    return {
+        "job": run.job,
+        "started_at": run.started_at.isoformat(),
+        "ended_at": run.ended_at.isoformat() if run.ended_at else None,
+        "outcome": run.outcome,
+        "message": run.message,
+        "steps": run.steps.splitlines(),
+    }

@@ -6,7 +6,8 @@ otherwise). :func:`sync_cache` brings it up to date from the API, :func:`load_du
 fills it from PeeringDB's JSON files (no network), :func:`network_ports` reads one
 network with its exchange ports. Each opens the cache and closes it again; the command
 line prints what they return. :func:`object_types` reads the types a sync is limited to
-(``--only``), refusing unknown ones with :class:`UnknownObjectTypes`.
+(``--only``, given to :func:`sync_cache` as it is), refusing unknown ones with
+:class:`UnknownObjectTypes`.
 """
 
 from __future__ import annotations
@@ -50,16 +51,19 @@ def sync_cache(
     settings: Any,
     *,
     full: bool = False,
-    objects: Sequence[str] = OBJECTS,
+    only: str = "",
     progress: Progress | None = None,
     on_retry: Callable[[str, float], None] | None = None,
 ) -> SyncReport:
     """Sync the cache at ``path`` from the PeeringDB of ``settings`` (a
-    :class:`lakou.registry.config.PeeringDBConfig`); ``on_retry`` hears each wait.
+    :class:`lakou.registry.config.PeeringDBConfig`), the types of ``only`` (``--only``,
+    comma-separated; empty: all) or all; ``on_retry`` hears each wait.
 
+    Refuses unknown types with :class:`UnknownObjectTypes` before anything is fetched.
     Raises :class:`~lakou.peeringdb.client.PeeringDBError` or
     :class:`~lakou.peeringdb.cache.PeeringDBCacheError`, the failing type left as it was.
     """
+    objects = object_types(only)
     # httpx comes with the sync only: a build asks this module for the cache's place alone
     from lakou.peeringdb.client import PeeringDBClient
 

@@ -1,8 +1,10 @@
-"""The roll of the registry's exchanges: one typed row each, for ``lakou exchange list``.
+"""The roll of the registry's exchanges (``lakou exchange list``) and one of them (``show``).
 
 :func:`exchange_roll` counts each exchange's members and gathers its peering LANs and the
 exchanges it is bridged to, by slug; :class:`RollRow` is one row, and ``as_dict`` the JSON
-the command prints (LAN prefixes as the registry stores them).
+the command prints (LAN prefixes as the registry stores them). :func:`exchange_summary`
+is one exchange as the engines see it (:func:`~lakou.registry.engines.exchange_view`),
+in the JSON ``exchange show`` prints.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from django.db.models import Count
 
 from lakou.registry import models as m
+from lakou.registry.engines import exchange_view
 
 
 @dataclass(frozen=True)
@@ -80,3 +83,46 @@ def exchange_roll() -> list[RollRow]:
         )
         for ex in m.Exchange.objects.annotate(n_members=Count("members")).order_by("slug")
     ]
+
+
+def exchange_summary(slug: str) -> dict[str, Any]:
+    """The exchange ``slug`` (or :class:`~lakou.registry.slugs.UnknownExchange`) as the
+    JSON ``show`` prints.
+
+    The same on SQLite and PostgreSQL. The keys ``list`` also prints mean the same here
+    (``members`` is a count, a LAN's ``ipv4``/``ipv6`` are its prefixes); route servers
+    give name, ASN, daemon and addresses.
+    """
+    ex = exchange_view(slug)
+    return {
+        "slug": ex.slug,
+        "name": ex.name,
+        "country": ex.country,
+        "city": ex.city,
+        "asn": ex.asn,
+        "ixf_id": ex.ixf_id,
+        "peeringdb_ix_id": ex.peeringdb_ix_id,
+        "bridged_to": list(ex.bridged_to),
+        "members": len(ex.members),
+        "lans": [
+            {
+                "name": lan.name,
+                "vlan": lan.vlan,
+                "ipv4": str(lan.ipv4_prefix) if lan.ipv4_prefix else None,
+                "ipv6": str(lan.ipv6_prefix) if lan.ipv6_prefix else None,
+                "mtu": lan.mtu,
+            }
+            # by VLAN then name, untagged last, whatever the database's NULL ordering
+            for lan in sorted(ex.lans, key=lambda x: (x.vlan is None, x.vlan or 0, x.name))
+        ],
+        "route_servers": [
+            {
+                "name": rs.name,
+                "asn": rs.asn,
+                "daemon": rs.daemon,
+                "ipv4": str(rs.ipv4) if rs.ipv4 else None,
+                "ipv6": str(rs.ipv6) if rs.ipv6 else None,
+            }
+            for rs in ex.route_servers
+        ],
+    }

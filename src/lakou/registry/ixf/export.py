@@ -29,12 +29,14 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
-from lakou.ixf import EXPORT_VERSIONS, POLICIES, UNTAGGED_VLAN_BASE
+from lakou.i18n import gettext as _
+from lakou.ixf import EXPORT_VERSIONS, POLICIES, UNTAGGED_VLAN_BASE, schema_errors
 from lakou.registry import models as m
 
 RS_DAEMON_NAMES = {"bird2": "bird", "openbgpd": "openbgpd"}
@@ -50,14 +52,21 @@ def date_time(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
+class ExportInvalid(ValueError):
+    """The export does not validate against the official schema; the message lists why."""
+
+
 def export_exchange(
     slug: str | None,
     *,
     version: str = "1.0",
     include_contacts: bool = False,
     now: datetime | None = None,
+    schema_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """The IX-F document of exchange ``slug`` (all the install's exchanges if ``None``)."""
+    """The IX-F document of exchange ``slug`` (all the install's exchanges if ``None``),
+    checked against the official schema in ``schema_dir`` when given
+    (:class:`ExportInvalid`)."""
     exchanges = m.Exchange.objects.all()
     if slug is not None:
         exchanges = exchanges.filter(slug=slug)
@@ -65,7 +74,13 @@ def export_exchange(
             from lakou.registry.slugs import unknown_exchange
 
             raise unknown_exchange(slug)
-    return export_document(exchanges, version=version, include_contacts=include_contacts, now=now)
+    document = export_document(
+        exchanges, version=version, include_contacts=include_contacts, now=now
+    )
+    errors = schema_errors(document, schema_dir, version) if schema_dir is not None else []
+    if errors:
+        raise ExportInvalid(_("the export does not validate:") + "\n" + "\n".join(map(str, errors)))
+    return document
 
 
 def export_document(
