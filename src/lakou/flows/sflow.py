@@ -94,7 +94,7 @@ class _Reader:
         if pos + 4 * n > self.end:
             return tuple(self.u32() for _ in range(n))
         self.pos = pos + 4 * n
-        return _WORDS[n](self.data, pos)  # type: ignore[no-any-return]
+        return _WORDS[n](self.data, pos)
 
     def u64(self, what: str = "field") -> int:
         self.need(8, what)
