@@ -4,7 +4,7 @@ pmacct's ``sfacctd`` / ``nfacctd`` read the capture with ``pcap_savefile`` and s
 the print plugin (written at exit), as the in-process benchmark runs them; lakou's
 ``flows replay --no-lan`` reads, decodes, enriches, sums and writes the Parquet store
 (pmacct keeps no LAN census either). Cases: the big captures of the in-process
-benchmark, one datagram (the fixed cost of a command; a capture of at most 48 kB runs
+benchmark, one datagram (the fixed cost of a command; a capture of at most 128 kB runs
 the kernels as Python, without numba), the same with the LAN tables kept (the LAN
 hygiene's fixed cost), and ``flows decode`` (one JSON
 object per sample) against ``sfacctd`` printing JSON (pmacct's nearest: it still sums
