@@ -1,6 +1,7 @@
-"""The MAC census the LAN hook keeps per batch (numpy: a sort of packed keys) sums
-exactly what the group-by it replaced summed, on random batches with every kind of key
-collision, and the recorder keeps at most a bounded number of tables between flushes."""
+"""The MAC census the LAN hook keeps per batch (numpy: a sort of packed keys) and its
+sums between flushes sum exactly what the group-by they replaced summed, on random
+batches with every kind of key collision, and the recorder keeps at most a bounded
+number of tables between flushes."""
 
 from __future__ import annotations
 
@@ -52,7 +53,20 @@ def group_by(b: FlowBatch) -> pa.Table:
             "time": b["time"].astype(np.int64),
         }
     )
-    return LanRecorder._sum(table)
+    return arrow_sum(table)
+
+
+def arrow_sum(table: pa.Table) -> pa.Table:
+    """The sums as the recorder made them before: Arrow's group-by."""
+    sums = ["samples", "packets", "broadcast_packets", "multicast_packets"]
+    if "time" in table.column_names:
+        table = table.append_column("first_seen", table["time"]).append_column(
+            "last_seen", table["time"]
+        )
+    grouped = table.group_by(KEYS).aggregate(
+        [(s, "sum") for s in sums] + [("first_seen", "min"), ("last_seen", "max")]
+    )
+    return grouped.rename_columns(KEYS + sums + ["first_seen", "last_seen"])
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -63,6 +77,22 @@ def test_numpy_census_equals_the_group_by(seed: int) -> None:
     order = [(k, "ascending") for k in KEYS]
     assert got.sort_by(order).equals(want.sort_by(order))
     assert int(pa.compute.sum(got["samples"]).as_py()) == 4000
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_numpy_sums_of_census_tables_equal_the_group_by(seed: int) -> None:
+    """The recorder's sums of several batches' census tables (numpy) are Arrow's group-by
+    of them, row for row in the order the keys first occur."""
+    tables = pa.concat_tables([census(random_batch(seed * 10 + i, 700)) for i in range(6)])
+    want, got = arrow_sum(tables), LanRecorder._sum(tables)
+    assert got.schema == want.schema
+    order = [(k, "ascending") for k in KEYS]
+    assert got.sort_by(order).equals(want.sort_by(order))
+    first_keys = {}
+    for row in tables.select(KEYS).to_pylist():
+        first_keys.setdefault(tuple(row.values()), len(first_keys))
+    assert [tuple(r.values()) for r in got.select(KEYS).to_pylist()] == list(first_keys)
+    assert LanRecorder._sum(tables.slice(0, 0)).num_rows == 0
 
 
 def test_the_census_between_flushes_stays_bounded() -> None:

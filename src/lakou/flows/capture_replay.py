@@ -4,7 +4,9 @@ Every datagram of each capture (pcap or pcapng, read by the columnar reader
 :mod:`lakou.flows.capture`, no Python object per packet) goes to the same
 :class:`~lakou.flows.pipeline.Pipeline` the live collector feeds, a batch of
 ``batch_size`` at a time (:meth:`~lakou.flows.pipeline.Pipeline.process_batch`), dated by
-the capture (or by the clock with ``now``). A capture that
+the capture (or by the clock with ``now``). Captures of at most
+:data:`~lakou.flows.jit.INTERPRETED_BYTES` in all run the kernels as Python, without
+loading numba (0.4 CPU-s, more than such a replay's work). A capture that
 breaks before its end is reported through ``warn`` with the place, and the datagrams
 read before the break are kept. :func:`replay_summary` is what the command prints.
 """
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lakou.flows.capture import read_batches
+from lakou.flows.jit import INTERPRETED_BYTES, interpreted
 from lakou.flows.pcap import CaptureError, CaptureStats
 from lakou.flows.pipeline import Pipeline
 
@@ -33,16 +36,28 @@ def replay(
     """Feed ``pcaps`` to ``pipeline`` (not flushed: the caller flushes and closes the
     store). ``advance`` is told the capture bytes read, ``warn`` each capture error."""
     stats = CaptureStats()
+    with interpreted(_total_size(pcaps) <= INTERPRETED_BYTES):
+        for path in pcaps:
+            try:
+                for datagrams, size in read_batches(path, stats, batch_size):
+                    if now:
+                        datagrams.times[:] = time.time()
+                    pipeline.process_batch(datagrams)
+                    advance(size)
+            except CaptureError as exc:
+                warn(str(exc))
+    return stats
+
+
+def _total_size(pcaps: Sequence[str | Path]) -> int:
+    """The captures' bytes (one that cannot be read counts as large: the reader says why)."""
+    total = 0
     for path in pcaps:
         try:
-            for datagrams, size in read_batches(path, stats, batch_size):
-                if now:
-                    datagrams.times[:] = time.time()
-                pipeline.process_batch(datagrams)
-                advance(size)
-        except CaptureError as exc:
-            warn(str(exc))
-    return stats
+            total += Path(path).stat().st_size
+        except OSError:
+            return 1 << 62
+    return total
 
 
 def replay_summary(

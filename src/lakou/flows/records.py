@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from ipaddress import IPv4Address, IPv6Address, ip_address
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    COLUMNS: dict[str, type]  # the columns' numpy types, made on first use
 
 # Which export protocol a record came from.
 SOURCE_SFLOW = 1
@@ -31,30 +33,49 @@ SOURCE_NAMES = {
     SOURCE_IPFIX: "ipfix",
 }
 
-COLUMNS: dict[str, type] = {
-    "time": np.uint32,
-    "source": np.uint8,
-    "exporter_hi": np.uint64,
-    "exporter_lo": np.uint64,
-    "sampling_rate": np.uint32,
-    "in_if": np.uint32,
-    "out_if": np.uint32,
-    "bytes": np.uint64,
-    "packets": np.uint64,
-    "src_mac": np.uint64,
-    "dst_mac": np.uint64,
-    "vlan": np.uint16,
-    "etype": np.uint16,
-    "src_hi": np.uint64,
-    "src_lo": np.uint64,
-    "dst_hi": np.uint64,
-    "dst_lo": np.uint64,
-    "proto": np.uint8,
-    "src_port": np.uint16,
-    "dst_port": np.uint16,
-    "src_as": np.uint32,
-    "dst_as": np.uint32,
+# Each column and its numpy type (``COLUMNS``, made on first use: reading a capture
+# with the reference decoders, as ``flows decode`` does, needs no numpy).
+_TYPES = {
+    "time": "uint32",
+    "source": "uint8",
+    "exporter_hi": "uint64",
+    "exporter_lo": "uint64",
+    "sampling_rate": "uint32",
+    "in_if": "uint32",
+    "out_if": "uint32",
+    "bytes": "uint64",
+    "packets": "uint64",
+    "src_mac": "uint64",
+    "dst_mac": "uint64",
+    "vlan": "uint16",
+    "etype": "uint16",
+    "src_hi": "uint64",
+    "src_lo": "uint64",
+    "dst_hi": "uint64",
+    "dst_lo": "uint64",
+    "proto": "uint8",
+    "src_port": "uint16",
+    "dst_port": "uint16",
+    "src_as": "uint32",
+    "dst_as": "uint32",
 }
+_columns: dict[str, type] = {}
+
+
+def columns() -> dict[str, type]:
+    """:data:`COLUMNS`: each column's numpy type, in column order."""
+    if not _columns:
+        import numpy as np
+
+        _columns.update({name: getattr(np, kind) for name, kind in _TYPES.items()})
+    return _columns
+
+
+def __getattr__(name: str) -> Any:
+    if name == "COLUMNS":
+        return columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _V4_MAPPED = 0xFFFF << 32
 
@@ -127,7 +148,9 @@ class FlowBatch:
 
     @classmethod
     def empty(cls, size: int = 0) -> FlowBatch:
-        return cls({name: np.zeros(size, dtype=dtype) for name, dtype in COLUMNS.items()})
+        import numpy as np
+
+        return cls({name: np.zeros(size, dtype=dtype) for name, dtype in columns().items()})
 
     @classmethod
     def from_rows(cls, rows: list[FlowRow]) -> FlowBatch:
@@ -147,7 +170,9 @@ class FlowBatch:
     def concat(cls, batches: list[FlowBatch]) -> FlowBatch:
         if not batches:
             return cls.empty()
-        return cls({name: np.concatenate([b.columns[name] for b in batches]) for name in COLUMNS})
+        import numpy as np
+
+        return cls({name: np.concatenate([b.columns[name] for b in batches]) for name in columns()})
 
     def take(self, index: npt.NDArray[Any] | slice) -> FlowBatch:
         return FlowBatch({k: v[index] for k, v in self.columns.items()})

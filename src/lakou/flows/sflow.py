@@ -27,6 +27,9 @@ from lakou.flows.counters import BAD_FIELD, BAD_LENGTH, BAD_VERSION, TRUNCATED
 from lakou.flows.packet import ip_fields, parse_ethernet, parse_ip
 from lakou.flows.records import SOURCE_SFLOW, FlowRow, mac_to_int
 
+_U32 = struct.Struct("!I").unpack_from
+_WORDS = {n: struct.Struct(f"!{n}I").unpack_from for n in range(1, 11)}
+
 FLOW_SAMPLE = 1
 COUNTER_SAMPLE = 2
 EXPANDED_FLOW_SAMPLE = 3
@@ -77,10 +80,21 @@ class _Reader:
             raise MalformedDatagram(f"truncated {what}", self.pos)
 
     def u32(self, what: str = "field") -> int:
-        self.need(4, what)
-        value: int = struct.unpack_from("!I", self.data, self.pos)[0]
-        self.pos += 4
+        pos = self.pos
+        if pos + 4 > self.end:
+            raise MalformedDatagram(f"truncated {what}", pos)
+        self.pos = pos + 4
+        value: int = _U32(self.data, pos)[0]
         return value
+
+    def words(self, n: int) -> tuple[int, ...]:
+        """``n`` 32-bit fields at once; short of room, the error :meth:`u32` gives at the
+        first field that does not fit."""
+        pos = self.pos
+        if pos + 4 * n > self.end:
+            return tuple(self.u32() for _ in range(n))
+        self.pos = pos + 4 * n
+        return _WORDS[n](self.data, pos)
 
     def u64(self, what: str = "field") -> int:
         self.need(8, what)
@@ -147,21 +161,27 @@ def decode(payload: bytes) -> dict[str, Any]:
 
 
 def _flow_sample(r: _Reader, expanded: bool) -> dict[str, Any]:
-    s: dict[str, Any] = {"type": "expanded_flow_sample" if expanded else "flow_sample"}
-    s["sequence_number"] = r.u32()
-    s["source_id_class"], s["source_id_index"] = _source_id(r, expanded)
-    s["sampling_rate"] = r.u32()
-    s["sample_pool"] = r.u32()
-    s["dropped_packets"] = r.u32()
+    s: dict[str, Any]
     if expanded:
-        s["input_interface_format"] = r.u32()
-        s["input_interface"] = r.u32()
-        s["output_interface_format"] = r.u32()
-        s["output_interface"] = r.u32()
+        seq, cls, index, rate, pool, dropped, in_fmt, inp, out_fmt, outp = r.words(10)
     else:
-        inp, outp = r.u32(), r.u32()
-        s["input_interface_format"], s["input_interface"] = inp >> 30, inp & 0x3FFFFFFF
-        s["output_interface_format"], s["output_interface"] = outp >> 30, outp & 0x3FFFFFFF
+        seq, source, rate, pool, dropped, inp, outp = r.words(7)
+        cls, index = source >> 24, source & 0xFFFFFF
+        in_fmt, inp = inp >> 30, inp & 0x3FFFFFFF
+        out_fmt, outp = outp >> 30, outp & 0x3FFFFFFF
+    s = {
+        "type": "expanded_flow_sample" if expanded else "flow_sample",
+        "sequence_number": seq,
+        "source_id_class": cls,
+        "source_id_index": index,
+        "sampling_rate": rate,
+        "sample_pool": pool,
+        "dropped_packets": dropped,
+        "input_interface_format": in_fmt,
+        "input_interface": inp,
+        "output_interface_format": out_fmt,
+        "output_interface": outp,
+    }
     records = []
     for rec, sub in _records(r, "flow record"):
         if rec["enterprise"] == 0:
@@ -200,10 +220,13 @@ def _records(r: _Reader, what: str) -> Iterator[tuple[dict[str, Any], _Reader]]:
 
 def _flow_record(r: _Reader, kind: int) -> dict[str, Any]:
     if kind == RAW_PACKET_HEADER:
-        rec: dict[str, Any] = {"type": "raw_packet_header"}
-        rec["header_protocol"] = r.u32()
-        rec["frame_length"] = r.u32()
-        rec["payload_stripped"] = r.u32()
+        protocol, frame_length, stripped = r.words(3)
+        rec: dict[str, Any] = {
+            "type": "raw_packet_header",
+            "header_protocol": protocol,
+            "frame_length": frame_length,
+            "payload_stripped": stripped,
+        }
         header = r.opaque("sampled header")
         rec["sampled_header_length"] = len(header)
         rec["header_bytes"] = header.hex()
@@ -239,12 +262,13 @@ def _flow_record(r: _Reader, kind: int) -> dict[str, Any]:
             "tos": r.u32(),
         }
     if kind == EXTENDED_SWITCH:
+        src_vlan, src_priority, dst_vlan, dst_priority = r.words(4)
         return {
             "type": "extended_switch",
-            "src_vlan": r.u32(),
-            "src_priority": r.u32(),
-            "dst_vlan": r.u32(),
-            "dst_priority": r.u32(),
+            "src_vlan": src_vlan,
+            "src_priority": src_priority,
+            "dst_vlan": dst_vlan,
+            "dst_priority": dst_priority,
         }
     if kind == EXTENDED_ROUTER:
         return {

@@ -27,13 +27,13 @@ if TYPE_CHECKING:
     from lakou.lan.checks import Finding, Thresholds
     from lakou.lan.observe import LanRecorder
     from lakou.lan.quarantine import QuarantineStatus
+    from lakou.lan.recorder import lan_recorder
     from lakou.lan.service import QuarantineReview, hygiene_findings, review_quarantine
     from lakou.lan.store import LanStoreError
     from lakou.lan.tables import (
         expire_lan_tables,
         has_lan_data,
         lan_last_seen,
-        lan_recorder,
         lan_report,
         quarantine_report,
     )
@@ -51,7 +51,7 @@ _WHERE = {  # name -> "module" or "module:name there"
     "expire_lan_tables": "tables",
     "has_lan_data": "tables",
     "lan_last_seen": "tables",
-    "lan_recorder": "tables",
+    "lan_recorder": "recorder",
     "lan_report": "tables",
     "quarantine_report": "tables",
     "WatchedPort": "watchlist",

@@ -29,6 +29,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from lakou.flows import FlowBatch, halves_to_ip, sampled_headers
+from lakou.lan import arrow
 from lakou.lan.frames import FrameFinding, classify
 from lakou.lan.store import FRAMES, MACS, LanStore
 
@@ -95,22 +96,22 @@ def census(b: FlowBatch) -> pa.Table:
     def total(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         return np.add.reduceat(values[order], bounds)
 
-    return pa.table(
-        {
-            "minute": minute[first],
-            "exporter_hi": b["exporter_hi"][first],
-            "exporter_lo": b["exporter_lo"][first],
-            "in_if": b["in_if"][first].astype(np.int64),
-            "vlan": b["vlan"][first].astype(np.int32),
-            "mac": b["src_mac"][first].astype(np.int64),
-            "samples": np.diff(np.append(bounds, len(order))).astype(np.int64),
-            "packets": total(rate),
-            "broadcast_packets": total(np.where(broadcast, rate, 0)),
-            "multicast_packets": total(np.where(multicast, rate, 0)),
-            "first_seen": np.minimum.reduceat(when[order], bounds),
-            "last_seen": np.maximum.reduceat(when[order], bounds),
-        }
-    )
+    columns = {
+        "minute": minute[first],
+        "exporter_hi": b["exporter_hi"][first],
+        "exporter_lo": b["exporter_lo"][first],
+        "in_if": b["in_if"][first].astype(np.int64),
+        "vlan": b["vlan"][first].astype(np.int32),
+        "mac": b["src_mac"][first].astype(np.int64),
+        "samples": np.diff(np.append(bounds, len(order))).astype(np.int64),
+        "packets": total(rate),
+        "broadcast_packets": total(np.where(broadcast, rate, 0)),
+        "multicast_packets": total(np.where(multicast, rate, 0)),
+        "first_seen": np.minimum.reduceat(when[order], bounds),
+        "last_seen": np.maximum.reduceat(when[order], bounds),
+    }
+    # From the buffers: pa.table would import pandas (see lakou.lan.arrow).
+    return pa.Table.from_arrays([arrow.numbers(v) for v in columns.values()], names=list(columns))
 
 
 @dataclass
@@ -220,17 +221,36 @@ class LanRecorder:
 
     @staticmethod
     def _sum(table: pa.Table) -> pa.Table:
+        """Census rows summed per minute, switch, port, VLAN and MAC, in the order the
+        keys first occur (what Arrow's group-by gives; numpy here, because the group-by
+        loads Arrow's dataset module, which imports pandas)."""
         keys = ["minute", "exporter_hi", "exporter_lo", "in_if", "vlan", "mac"]
         sums = ["samples", "packets", "broadcast_packets", "multicast_packets"]
+        col = {name: arrow.values(table[name]) for name in keys + sums}
         if "time" in table.column_names:
-            table = table.append_column("first_seen", table["time"]).append_column(
-                "last_seen", table["time"]
-            )
-        grouped = table.group_by(keys).aggregate(
-            [(s, "sum") for s in sums] + [("first_seen", "min"), ("last_seen", "max")]
-        )
+            col["first_seen"] = col["last_seen"] = arrow.values(table["time"])
+        else:
+            col["first_seen"] = arrow.values(table["first_seen"])
+            col["last_seen"] = arrow.values(table["last_seen"])
         names = keys + sums + ["first_seen", "last_seen"]
-        return grouped.rename_columns(names)
+        if not table.num_rows:
+            return pa.Table.from_arrays([arrow.numbers(col[n]) for n in names], names=names)
+        order = np.lexsort([col[k] for k in reversed(keys)])
+        same = np.ones(len(order), dtype=bool)
+        for k in keys:
+            w = col[k][order]
+            same[1:] &= w[1:] == w[:-1]
+        starts = ~same
+        starts[0] = True
+        bounds = np.nonzero(starts)[0]
+        first = order[starts]  # the sort is stable: each group's first row
+        seen = np.argsort(first, kind="stable")
+        out = {k: col[k][first][seen] for k in keys}
+        for s in sums:
+            out[s] = np.add.reduceat(col[s][order], bounds)[seen]
+        out["first_seen"] = np.minimum.reduceat(col["first_seen"][order], bounds)[seen]
+        out["last_seen"] = np.maximum.reduceat(col["last_seen"][order], bounds)[seen]
+        return pa.Table.from_arrays([arrow.numbers(out[n]) for n in names], names=names)
 
     def flush(self) -> int:
         """Write what was kept; returns rows written (frames and census)."""
@@ -242,15 +262,15 @@ class LanRecorder:
             his, los = summed["exporter_hi"].to_pylist(), summed["exporter_lo"].to_pylist()
             exporters = [halves_to_ip(hi, lo) for hi, lo in zip(his, los, strict=True)]
             summed = summed.drop_columns(["mac", "exporter_hi", "exporter_lo"])
-            summed = summed.append_column("src_mac", pa.array(macs))
-            summed = summed.append_column("exporter", pa.array(exporters, pa.string()))
+            summed = summed.append_column("src_mac", arrow.strings(macs))
+            summed = summed.append_column("exporter", arrow.strings(exporters))
             summed = summed.select(MACS.names)
             if self.store is not None:
                 self.store.write("macs", summed)
             written += summed.num_rows
             self.census = []
         if self.frames:
-            table = pa.Table.from_pylist(self.frames, schema=FRAMES)
+            table = arrow.rows_to_table(self.frames, FRAMES)
             if self.store is not None:
                 self.store.write("frames", table)
             written += table.num_rows

@@ -26,12 +26,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lakou.flows import FlowStoreError
 from lakou.i18n import gettext as _
+from lakou.lan import arrow
 
 FRAMES = pa.schema(
     [
@@ -84,16 +85,23 @@ class LanStore:
             return
         table = table.cast(TABLES[name])
         column = "time" if name == "frames" else "minute"
-        days: dict[str, list[int]] = {}
-        for i, t in enumerate(table.column(column).to_pylist()):
-            days.setdefault(f"day={datetime.fromtimestamp(int(t), UTC):%Y-%m-%d}", []).append(i)
-        for day, rows in days.items():
+        # Rows per UTC day, days in the order they first occur; numpy, and the rows taken
+        # with an Arrow index array (a Python list would make Arrow import pandas).
+        number = arrow.values(table.column(column)).astype(np.int64) // 86400
+        found, first = np.unique(number, return_index=True)
+        for d in found[np.argsort(first, kind="stable")].tolist():
+            day = f"day={datetime.fromtimestamp(d * 86400, UTC):%Y-%m-%d}"
+            picked = (
+                table
+                if len(found) == 1
+                else table.take(arrow.numbers(np.nonzero(number == d)[0].astype(np.int64)))
+            )
             folder = self.root / name / day
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 part = f"part-{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.parquet"
                 tmp = folder / f".{part}.tmp"
-                pq.write_table(table.take(rows), tmp, compression="zstd")
+                pq.write_table(picked, tmp, compression="zstd")
                 os.replace(tmp, folder / part)
             except OSError as exc:
                 raise LanStoreError(
@@ -107,6 +115,8 @@ class LanStore:
             return []
         column = "time" if name == "frames" else "minute"
         glob = str(base / "*" / "*.parquet").replace("'", "''")
+        import duckdb
+
         con = duckdb.connect()
         try:
             rel = con.execute(
@@ -128,6 +138,8 @@ class LanStore:
         if not any(base.glob("*/*.parquet")):
             return []
         glob = str(base / "*" / "*.parquet").replace("'", "''")
+        import duckdb
+
         con = duckdb.connect()
         try:
             rel = con.execute(
@@ -153,6 +165,8 @@ class LanStore:
         if not any(base.glob("*/*.parquet")):
             return None
         glob = str(base / "*" / "*.parquet").replace("'", "''")
+        import duckdb
+
         con = duckdb.connect()
         try:
             row = con.execute(

@@ -1,8 +1,10 @@
-"""The LAN hygiene tables under a flow store directory: the sink that writes them, the
-reports that read them, and their upkeep (what the ``lakou.lan`` door offers).
+"""The LAN hygiene tables under a flow store directory: the reports that read them and
+their upkeep (what the ``lakou.lan`` door offers).
 
 The tables are :class:`~lakou.lan.store.LanStore`'s, under ``DIR/lan`` (``DIR`` the flow
-store directory); the collector's pipeline feeds the :class:`~lakou.lan.observe.LanRecorder`.
+store directory); the collector's pipeline feeds the :class:`~lakou.lan.observe.LanRecorder`
+that :func:`lakou.lan.recorder.lan_recorder` makes (a module of its own, so that
+``--no-lan`` imports none of this).
 """
 
 from __future__ import annotations
@@ -10,17 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from lakou.lan.checks import Finding, Thresholds, find
-from lakou.lan.observe import LanRecorder
 from lakou.lan.quarantine import QuarantineStatus, quarantine_status
 from lakou.lan.store import LanStore
 from lakou.lan.watchlist import Watchlist
 
 FOREVER = 2**62
-
-
-def lan_recorder(store_dir: str | Path) -> LanRecorder:
-    """The sink the flow pipeline feeds, writing under ``store_dir/lan``."""
-    return LanRecorder(LanStore(Path(store_dir)))
 
 
 def lan_report(
