@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.live import rsworld as w
+from tests.live.helpers import rsworld as w
 
 from lakou.cli import main
 from lakou.routeserver.plan import make_plan
