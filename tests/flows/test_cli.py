@@ -108,3 +108,11 @@ def test_queue_full_drops_are_counted() -> None:
     assert c.received == 20 and c.queue_drops == 15
     assert c.pipeline.counters["sflow_samples"] == 5
     assert c.pipeline.counters["rows_written"] >= 1
+
+
+def test_report_offers_no_prefix_table_it_would_not_use(tmp_path: Path) -> None:
+    """Flows are classified when stored: a report given --prefixes would drop it silently."""
+    table = tmp_path / "prefixes.csv"
+    table.write_text("prefix,asn,territory\n192.0.2.0/24,64500,GP\n")
+    out = CliRunner().invoke(main, ["flows", "report", "--prefixes", str(table)])
+    assert out.exit_code == 2 and "No such option '--prefixes'" in out.output

@@ -144,6 +144,14 @@ def _with_common(f: Any) -> Any:
     return f
 
 
+def _with_members(f: Any) -> Any:
+    """--members and --registry alone: a report reads flows already classified, so it
+    offers no --prefixes it would not use."""
+    for opt in reversed([_common[0], _common[2]]):
+        f = opt(f)
+    return f
+
+
 @click.group()
 def cli() -> None:
     """Collect, decode, store and report traffic flows (sFlow, NetFlow, IPFIX)."""
@@ -246,7 +254,7 @@ def _progress(pcaps: tuple[str, ...]) -> Iterator[Callable[[int], object]]:
     show_default=True,
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to this file."))
-@_with_common
+@_with_members
 @pass_context
 @_engine_errors
 def report(
@@ -258,7 +266,6 @@ def report(
     fmt: str,
     output: str | None,
     members: str | None,
-    prefixes: str | None,
     registry: bool,
 ) -> None:
     """Local share, member rates and matrix, trombones, networks to invite, savings."""

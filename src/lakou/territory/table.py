@@ -3,7 +3,7 @@
 ``territory build --format csv`` writes ``prefix,asn,territory``; ``territory build
 --out territory.json`` writes the whole inventory, whose ``prefixes`` carry the same
 three fields. Both are accepted wherever a prefix table is read (``territory lookup
---index``, ``paths analyze --territory``, ``flows replay|report --prefixes``), so the
+--index``, ``paths analyze --territory``, ``flows replay|collect --prefixes``), so the
 file the tour just built can be used as it is. Errors name the file and the place.
 """
 
