@@ -61,3 +61,18 @@ def test_the_review_judges_at_the_time_given_or_now(tmp_path: Path) -> None:
     later = review_quarantine(store, watchlist, 2, None, Thresholds())
     assert int(time.time()) - 60 <= later.when <= int(time.time())
     assert later.seen_hours(later.statuses[0]) == (later.when - T0) / 3600
+
+
+def test_a_port_gone_silent_is_told_as_such_not_as_seen_for_weeks(tmp_path: Path) -> None:
+    """Seen for an hour a long time ago: not "seen for 1760 of 2 hours", but silent."""
+    datagrams = [
+        t.sflow_datagram(AGENT, clean_traffic(Z, X) + clean_traffic(X, Z), sequence=i + 1)
+        for i in range(7)
+    ]
+    store = _replayed(tmp_path, datagrams, step=600)
+    watchlist = load_watchlist(members_yaml(tmp_path / "members.yaml", quarantine=(Z["asn"],)))
+    during = review_quarantine(store, watchlist, 2, T0 + 3600, Thresholds())
+    assert not during.silent(during.statuses[0])
+    weeks_later = review_quarantine(store, watchlist, 2, T0 + 30 * 86400, Thresholds())
+    (status,) = weeks_later.statuses
+    assert status.status == "watching" and weeks_later.silent(status)

@@ -217,6 +217,12 @@ def _print_quarantine(review: QuarantineReview, fmt: str) -> None:
             click.echo(_("{who}: blocked by {findings}").format(who=who, findings=kinds))
         elif s.seen_since is None:
             click.echo(_("{who}: not seen yet in the samples").format(who=who))
+        elif review.silent(s):
+            click.echo(
+                _("{who}: clean, but not seen in the last {hours} hours").format(
+                    who=who, hours=hours
+                )
+            )
         else:
             click.echo(
                 _("{who}: clean, but seen for {seen:.1f} of {hours} hours").format(

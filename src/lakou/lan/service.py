@@ -51,6 +51,11 @@ class QuarantineReview:
     clean_hours: float
     when: int
 
+    def silent(self, status: QuarantineStatus) -> bool:
+        """Seen once, but not within the clean period: watching for its return."""
+        start = self.when - int(self.clean_hours * 3600)
+        return status.last_seen is not None and status.last_seen < start
+
     def seen_hours(self, status: QuarantineStatus) -> float:
         """How long a port still being watched has been seen, in hours."""
         if status.seen_since is None:
