@@ -19,6 +19,7 @@ from lakou.i18n import normalise
 
 if TYPE_CHECKING:
     from lakou.config import LakouConfig
+    from lakou.flows.config import Config as FlowsConfig
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -58,6 +59,14 @@ class Context:
     @property
     def core(self) -> CoreConfig:
         return self.section("core", CoreConfig)
+
+    @property
+    def flows(self) -> FlowsConfig:
+        """The flows section alone (``flows replay``/``report``, ``lan``: commands a
+        script runs often, which need no other component's settings)."""
+        from lakou.flows.config import Config
+
+        return self.section("flows", Config)
 
     @property
     def lang(self) -> str:

@@ -50,7 +50,7 @@ def _exchanges(ctx: Context, members: str | None, registry: bool) -> list[Exchan
     """The exchanges whose members and MACs enrich the flows (--members, --registry)."""
     from lakou.cli.exchanges import load_exchanges
 
-    files = [members or ctx.config.flows.members_file]
+    files = [members or ctx.flows.members_file]
     return load_exchanges(ctx, registry=registry, files=files)
 
 
@@ -211,8 +211,8 @@ def replay(
     exchanges = _exchanges(ctx, members, registry)
     with _progress(pcaps) as advance:
         summary = replay_captures(
-            ctx.config.flows,
-            ctx.config.core.data_dir,
+            ctx.flows,
+            ctx.core.data_dir,
             exchanges,
             intake,
             pcaps,
@@ -276,7 +276,7 @@ def report(
     period = _parse_time(since), _parse_time(until)
     with console(stderr=True).status(_("Computing the report"), spinner="dots"):
         result = report_from_store(
-            ctx.config.flows, ctx.config.core.data_dir, exchanges, store_dir, backend, *period
+            ctx.flows, ctx.core.data_dir, exchanges, store_dir, backend, *period
         )
     _print_report(ctx, result, fmt, output)
 
@@ -385,7 +385,7 @@ def collect(
     request = CollectRequest(intake, listen, allow_exporter, _switches(ctx, registry))
     exchanges = _exchanges(ctx, members, registry)
     summary = run_collector(
-        ctx.config.flows, ctx.config.core.data_dir, exchanges, request, say=_say
+        ctx.flows, ctx.core.data_dir, exchanges, request, say=_say
     )
     click.echo(json.dumps(summary, sort_keys=True), err=True)
 
@@ -404,8 +404,8 @@ def maintain(ctx: Context, store_dir: str | None, backend: str | None) -> None:
     from lakou.lan import expire_lan_tables
 
     made, removed = maintain_store(
-        ctx.config.flows,
-        ctx.config.core.data_dir,
+        ctx.flows,
+        ctx.core.data_dir,
         int(time.time()),
         store_dir=store_dir,
         backend=backend,

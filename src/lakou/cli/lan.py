@@ -28,7 +28,7 @@ def _watchlist(ctx: Context, members: str | None, registry: bool) -> Any:
         from lakou.registry import registry_watchlist
 
         return registry_watchlist()
-    members = members or ctx.config.flows.members_file or None
+    members = members or ctx.flows.members_file or None
     if not members:
         raise click.UsageError(_("give --members FILE or --registry"))
     try:
@@ -42,7 +42,7 @@ def _store_dir(ctx: Context, store_dir: str | None) -> str:
     """The directory of the LAN tables' flow store (files, whichever the flow backend)."""
     from lakou.flows import store_location
 
-    where = store_location(ctx.config.flows, ctx.config.core.data_dir, store_dir, "duckdb")
+    where = store_location(ctx.flows, ctx.core.data_dir, store_dir, "duckdb")
     return str(where.directory)
 
 
