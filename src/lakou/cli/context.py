@@ -9,6 +9,7 @@ importing the other components (see :mod:`lakou.config_base`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
@@ -67,6 +68,15 @@ class Context:
         from lakou.flows.config import Config
 
         return self.section("flows", Config)
+
+    @property
+    def peeringdb_cache(self) -> Path:
+        """The local PeeringDB cache (``registry.peeringdb.cache_file``, else the default
+        in ``core.data_dir``): what ``lakou peeringdb`` fills and ``rs build`` reads."""
+        from lakou.peeringdb import cache_file
+        from lakou.registry.config import Config
+
+        return cache_file(self.section("registry", Config).peeringdb.cache_file, self.core.data_dir)
 
     @property
     def lang(self) -> str:

@@ -384,9 +384,7 @@ def collect(
 
     request = CollectRequest(intake, listen, allow_exporter, _switches(ctx, registry))
     exchanges = _exchanges(ctx, members, registry)
-    summary = run_collector(
-        ctx.flows, ctx.core.data_dir, exchanges, request, say=_say
-    )
+    summary = run_collector(ctx.flows, ctx.core.data_dir, exchanges, request, say=_say)
     click.echo(json.dumps(summary, sort_keys=True), err=True)
 
 

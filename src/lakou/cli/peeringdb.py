@@ -10,7 +10,6 @@ unless ``registry.peeringdb.cache_file`` says otherwise.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -36,13 +35,6 @@ SHOWN = (
 )
 
 
-def cache_path(ctx: Context) -> Path:
-    from lakou.peeringdb import cache_file
-    from lakou.registry.config import Config
-
-    return cache_file(ctx.section("registry", Config).peeringdb.cache_file, ctx.core.data_dir)
-
-
 @click.group()
 def cli() -> None:
     """Local PeeringDB cache: sync, show, pre-fill members, compare with the registry."""
@@ -66,7 +58,7 @@ def sync(ctx: Context, full: bool, only: str, fmt: str) -> None:
         try:
             with _SyncProgress(transient=fmt == "json") as shown:
                 report = sync_cache(
-                    cache_path(ctx),
+                    ctx.peeringdb_cache,
                     settings,
                     full=full,
                     only=only,
@@ -180,7 +172,7 @@ def load(ctx: Context, dumps: tuple[str, ...], fmt: str) -> None:
 
     with language(ctx.lang):
         try:
-            loaded = load_dumps(cache_path(ctx), dumps)
+            loaded = load_dumps(ctx.peeringdb_cache, dumps)
         except (DumpError, PeeringDBCacheError) as exc:
             raise click.ClickException(
                 str(exc) + "\n" + _("Nothing was written to the cache.")
@@ -200,7 +192,7 @@ def show(ctx: Context, asn: int, fmt: str) -> None:
     from lakou.peeringdb import network_ports
 
     with language(ctx.lang):
-        found = network_ports(cache_path(ctx), asn)
+        found = network_ports(ctx.peeringdb_cache, asn)
         if found.net is None:
             raise click.ClickException(found.why_missing())
         if fmt == "json":
@@ -222,7 +214,7 @@ def prefill_cmd(ctx: Context, asn: int, slug: str, do_apply: bool, fmt: str) -> 
 
     with translated(ctx):
         try:
-            done = prefill_member(asn, slug, cache_path(ctx), apply=do_apply)
+            done = prefill_member(asn, slug, ctx.peeringdb_cache, apply=do_apply)
         except PeeringDBRegistryError as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":
@@ -330,7 +322,7 @@ def compare_cmd(ctx: Context, slug: str, fmt: str) -> None:
 
     with translated(ctx):
         try:
-            rows = compare_with_peeringdb(slug, cache_path(ctx))
+            rows = compare_with_peeringdb(slug, ctx.peeringdb_cache)
         except (PeeringDBRegistryError, CompareError) as exc:
             raise click.ClickException(str(exc)) from None
         if fmt == "json":

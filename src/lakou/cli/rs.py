@@ -96,14 +96,13 @@ def _rs_config(ctx: Context) -> RouteServerConfig:
 @pass_context
 def build(ctx: Context, slug: str | None, **options: Any) -> None:
     """Build a route-server configuration from the registry or from clients.yml."""
-    from lakou.cli.peeringdb import cache_path
     from lakou.routeserver import BuildRequest, ConfigNotWritten, write_config
 
     settings = _rs_config(ctx)  # this section only: a build imports no other component
     if bool(slug) == bool(options["clients_file"]):
         raise click.UsageError(_("give either --exchange SLUG or --clients FILE"))
     exchange = _exchange(ctx, slug)
-    options["peeringdb_cache"] = options["peeringdb_cache"] or cache_path(ctx)
+    options["peeringdb_cache"] = options["peeringdb_cache"] or ctx.peeringdb_cache
     request = BuildRequest(exchange=exchange, page_language=ctx.lang, **options)  # alike named
     try:
         written = write_config(settings, ctx.core.data_dir, request)
