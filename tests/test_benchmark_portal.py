@@ -66,7 +66,7 @@ def test_pages_under_wrk_reach_the_summary_as_ratios_to_the_floor(
     assert len(lines) == len(PAGES)
     # a page at a quarter of the floor's rate, with 2 CPU-s per 5,000 requests against
     # 4 per 20,000: 0.25x by wall, 0.5x by CPU; both peaks are the one server's
-    assert "0.25x wall, 0.50x CPU vs static file (peak 400 MB vs 400 MB)" in lines[0]
+    assert "0.25x wall, 0.5x CPU vs static file (peak 400 MB vs 400 MB)" in lines[0]
 
 
 def test_first_answer_times_a_server_to_its_first_page_and_stops_it(tmp_path: Path) -> None:
