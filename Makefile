@@ -14,7 +14,7 @@ install:
 
 ## Command 2: install everything the tests need (Debian and PyPI) and run the whole suite.
 test: install-test-deps
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest --durations=40
 
 install-test-deps:
 	bash scripts/install-test-deps
