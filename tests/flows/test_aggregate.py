@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lakou.flows.aggregate import KEYS, SCHEMA, aggregate, sum_batch, to_table
 from lakou.flows.enrich import EnrichedBatch
+from lakou.flows.grouping import group_runs
 
 
 def _rows(table):  # type: ignore[no-untyped-def]
@@ -47,3 +49,41 @@ def test_sum_batch_equals_group_by(n: int, seed: int) -> None:
     got = to_table(sum_batch(batch), names)
     assert _rows(got) == _rows(expected)
     assert got.num_rows == len({tuple(cols[k][i] for k in KEYS) for i in range(n)})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 2**64 - 1), st.integers(0, 3)),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_group_runs_puts_equal_keys_in_one_run_each(rows: list[tuple[int, int, int]]) -> None:
+    words = [np.array([r[k] for r in rows], dtype=np.uint64) for k in range(3)]
+    order, starts = group_runs(words)
+    assert sorted(order.tolist()) == list(range(len(rows)))
+    runs = np.cumsum(starts) - 1
+    run_of = {}
+    for position, row in enumerate(order.tolist()):
+        key = rows[row]
+        run_of.setdefault(key, set()).add(int(runs[position]))
+        # Within a run every word is equal.
+        first = order[np.nonzero(runs == runs[position])[0][0]]
+        assert rows[first] == key
+    # One run per distinct key (no hash collision among these few keys).
+    assert all(len(r) == 1 for r in run_of.values())
+    assert len(run_of) == int(starts.sum())
+
+
+def test_group_runs_never_merges_keys_whose_hashes_collide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every key hashed alike, runs are still cut where a word changes."""
+    from lakou.flows import grouping
+
+    monkeypatch.setattr(grouping, "_MIX", np.uint64(0))
+    words = [np.array([1, 2, 1, 3, 2], dtype=np.uint64)]
+    order, starts = group_runs(words)
+    ordered = words[0][order]
+    runs = np.split(ordered, np.nonzero(starts)[0][1:])
+    assert sum(len(run) for run in runs) == 5
+    assert all(len(set(run.tolist())) == 1 for run in runs)  # two keys never share a run

@@ -6,6 +6,7 @@ bounds memory, and the decoders are loaded before any socket is bound."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
 import threading
 import time
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 
 from lakou.flows import inlet, mmsg
+from lakou.flows import receiver as receiver_module
 from lakou.flows.config import Listener
 from lakou.flows.counters import TopSources
 from lakou.flows.inlet import Collector
@@ -207,3 +209,38 @@ def test_the_collector_hears_ipv6_and_the_wrong_port_through_batches() -> None:
     summary = c.summary()
     assert summary["received"] == 6 and summary["wrong_port"] == 1
     assert summary["sflow_samples"] == 5 and c.exporter_datagrams.as_dict() == {"::1": 5}
+
+
+def test_the_pause_follows_the_rate_and_is_short_after_a_quiet_spell() -> None:
+    """After a wait in poll the rate is unknown: a short pause only (a full
+    ``coalesce_seconds`` there lost the start of a flood); then as long as ``gather``
+    datagrams take at the rate the last read saw, at most ``coalesce_seconds``."""
+    r, _taken, _unknown, sock = receiver(False, coalesce_seconds=0.25)
+    r.stop()
+    sock.close()
+    r.gather = 512
+    r._last_read = 0.0  # the previous wait was a poll
+    assert r._pause(1, 100.0) == pytest.approx(receiver_module.FIRST_PAUSE)
+    # 200 datagrams in the 1 ms since: 200,000 a second, 512 take 2.56 ms.
+    assert r._pause(200, 100.001) == pytest.approx(0.00256)
+    # 25 datagrams in 25 ms: 1,000 a second, 512 take 0.512 s: capped.
+    assert r._pause(25, 100.026) == pytest.approx(0.25)
+    # Nothing came: back to poll, and the next pause is short again.
+    assert r._pause(0, 100.3) == 0.0
+    assert r._pause(3, 100.5) == pytest.approx(receiver_module.FIRST_PAUSE)
+
+
+def test_the_collector_freezes_what_start_up_made_and_thaws_it_at_stop() -> None:
+    """Objects made before the sockets are bound are out of the garbage collector's
+    sight while collecting (a full collection holds the receive threads too), and are
+    given back to it when the collector stops (tests and the demo go on)."""
+    before = gc.get_freeze_count()
+    c = Collector(
+        Pipeline(), [Listener(address="127.0.0.1", port=0)], ExporterAllowList.from_entries([])
+    )
+    c.start_sync()
+    try:
+        assert gc.get_freeze_count() > before
+    finally:
+        c.stop_sync()
+    assert gc.get_freeze_count() == 0

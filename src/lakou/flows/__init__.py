@@ -24,7 +24,8 @@ The door other components (the CLI, the portal, the demo, LAN hygiene) go throug
   :func:`content_locality_report`; rendered by :func:`report_to_json`,
   :func:`report_to_html` and :func:`print_report` (a terminal table);
 - the records' vocabulary other components read (:class:`FlowBatch`, :func:`mac_to_int`,
-  :func:`int_to_mac`, :func:`halves_to_ip`), the sFlow decoder (:func:`decode_sflow`) and
+  :func:`int_to_mac`, :func:`halves_to_ip`), :func:`group_runs` (rows with equal keys side
+  by side, for the LAN census's sums), the sFlow decoder (:func:`decode_sflow`) and
   :func:`sampled_headers` (the sampled Ethernet headers of a datagram, for LAN hygiene).
 
 Names are loaded on first use, so importing the door (or ``lakou.flows.config``) stays
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from lakou.flows.content import content_locality_report
     from lakou.flows.decode import decode_captures
     from lakou.flows.enrich import Enricher, MemberTable
+    from lakou.flows.grouping import group_runs
     from lakou.flows.members import MembersFileError, load_members
     from lakou.flows.pcap import CaptureError, CaptureStats
     from lakou.flows.pipeline import LanSink, Pipeline, Received
@@ -95,6 +97,7 @@ if TYPE_CHECKING:
 _WHERE = {  # name -> "module" or "module:name there"
     "content_locality_report": "content",
     "FlowBatch": "records",
+    "group_runs": "grouping",
     "halves_to_ip": "records",
     "int_to_mac": "records",
     "mac_to_int": "records",
@@ -186,6 +189,7 @@ __all__ = [
     "decode_captures",
     "decode_sflow",
     "flow_sample",
+    "group_runs",
     "halves_to_ip",
     "int_to_mac",
     "latest_period",

@@ -8,6 +8,7 @@ packets and the number of samples behind them (for the error bars).
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from lakou.flows.enrich import EnrichedBatch
+from lakou.flows.grouping import group_runs
 
 KEYS = (
     "minute",
@@ -114,8 +116,9 @@ def sum_batch(batch: EnrichedBatch) -> EnrichedBatch:
     """Sum an enriched batch over :data:`KEYS` with numpy (the collector's per-batch step).
 
     The keys are packed into six 64-bit words (members and origins are 32-bit AS numbers,
-    roles and versions a few bits, territory codes 16 bits), sorted together, and equal
-    runs summed: the same groups as the SQL ``GROUP BY``, several times cheaper on the
+    roles and versions a few bits, territory codes 16 bits), brought together by
+    :func:`~lakou.flows.grouping.group_runs`, and equal runs summed: the same groups as
+    the SQL ``GROUP BY``, several times cheaper on the
     few thousand rows of a batch.
     """
     c = batch.columns
@@ -144,13 +147,7 @@ def sum_batch(batch: EnrichedBatch) -> EnrichedBatch:
         c["exporter_hi"].astype(u64),
         c["minute"].astype(np.int64).astype(u64),
     ]
-    order = np.lexsort(words)
-    starts = np.ones(n, dtype=bool)
-    for word in words:
-        sorted_word = word[order]
-        starts[1:] &= sorted_word[1:] == sorted_word[:-1]
-    starts = ~starts
-    starts[0] = True
+    order, starts = group_runs(words)
     first = order[starts]
     bounds = np.nonzero(starts)[0]
     out = {k: c[k][first] for k in KEYS}
@@ -163,15 +160,31 @@ def aggregate(table: pa.Table) -> pa.Table:
     """Sum rows with the same keys (works on raw enriched rows and on partial sums)."""
     if table.num_rows == 0:
         return SCHEMA.empty_table()
-    import duckdb  # only when sums are written: a short replay starts without it
-
-    con = duckdb.connect()
-    try:
+    with _lock:
+        con = _connection()
         con.register("t", table)
-        keys = ", ".join(KEYS)
-        sums = ", ".join(f"CAST(sum({s}) AS UBIGINT) AS {s}" for s in SUMS)
-        result = con.sql(f"SELECT {keys}, {sums} FROM t GROUP BY ALL").to_arrow_table()
-    finally:
-        con.close()
+        try:
+            result = con.sql(_SUM_SQL).to_arrow_table()
+        finally:
+            con.unregister("t")
     # Casting loads pyarrow.compute: only when DuckDB did not give the schema's types.
     return result if result.schema == SCHEMA else result.cast(SCHEMA)
+
+
+_SUM_SQL = "SELECT {keys}, {sums} FROM t GROUP BY ALL".format(
+    keys=", ".join(KEYS), sums=", ".join(f"CAST(sum({s}) AS UBIGINT) AS {s}" for s in SUMS)
+)
+_lock = threading.Lock()
+_connections: list[Any] = []
+
+
+def _connection() -> Any:
+    """The process's in-memory DuckDB connection for sums, opened on first use and kept
+    (callers hold ``_lock``): opening one costs 10-20 ms, several times the sum itself,
+    and the collector sums at every flush, all year. The collector's warm-up opens it
+    before the sockets are bound."""
+    if not _connections:
+        import duckdb  # only when sums are written: a short replay starts without it
+
+        _connections.append(duckdb.connect())
+    return _connections[0]

@@ -44,6 +44,7 @@ from lakou.flows.trust import ExporterAllowList
 MAX_DATAGRAM = 65535  # the largest UDP payload: a buffer with less room is full
 READ_BURST = 256  # datagrams read between two looks at the clock
 GATHER = 512  # datagrams the kernel may gather while the thread sleeps
+FIRST_PAUSE = 0.001  # the sleep after a read that follows a quiet spell (rate unknown)
 
 
 @dataclass
@@ -118,7 +119,7 @@ class Receiver(threading.Thread):
         room: Callable[[], int],
         batch: int = 4096,
         batch_seconds: float = 0.5,
-        coalesce_seconds: float = 0.05,
+        coalesce_seconds: float = 0.25,
         many: bool = True,
     ) -> None:
         super().__init__(name=f"lakou-receiver-{sock.getsockname()[1]}", daemon=True)
@@ -135,7 +136,7 @@ class Receiver(threading.Thread):
         self.current: Batch | None = None
         self._stop_r, self._stop_w = os.pipe()
         self._stopping = False
-        self._window, self._window_start, self._rate = 0, time.monotonic(), 0.0
+        self._last_read = 0.0  # monotonic time the previous read ended, 0 after a poll
         # Datagrams the kernel may gather while the thread sleeps: a quarter of what the
         # socket buffer holds (of datagrams taking ~2 KiB each there), at most GATHER.
         granted = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
@@ -176,6 +177,7 @@ class Receiver(threading.Thread):
                 self._flush()
                 return
             if got == -1:  # stopped reading at the burst's end or a full batch: read on
+                self._last_read = 0.0
                 continue
             current = self.current
             wait = (
@@ -276,16 +278,21 @@ class Receiver(threading.Thread):
 
     def _pause(self, got: int, now: float) -> float:
         """How long to let datagrams gather in the kernel before the next read: as long
-        as ``gather`` datagrams take to come at the recent rate (the socket buffer holds
-        several times that), at most ``coalesce_seconds``; none when a read found the
-        socket full (the thread is behind) or when nothing came."""
-        elapsed = now - self._window_start
-        if elapsed >= 0.1:
-            self._rate = (self.received - self._window) / elapsed
-            self._window, self._window_start = self.received, now
+        as ``gather`` datagrams take to come at the rate this read saw (the socket buffer
+        holds several times that), at most ``coalesce_seconds``; none when a read found
+        the socket full (the thread is behind) or when nothing came.
+
+        The rate is what arrived since the previous read ended. After a wait in ``poll``
+        (woken by the first datagram after a quiet spell) it is unknown: the thread then
+        sleeps ``FIRST_PAUSE`` only, and the next read measures it. Sleeping the whole
+        ``coalesce_seconds`` there lost the start of a sudden flood."""
+        previous, self._last_read = self._last_read, now
         if got <= 0 or self.coalesce <= 0:
+            self._last_read = 0.0
             return 0.0
-        return min(self.coalesce, self.gather / self._rate) if self._rate > 0 else self.coalesce
+        if not previous or now <= previous:
+            return min(self.coalesce, FIRST_PAUSE)
+        return min(self.coalesce, self.gather * (now - previous) / got)
 
     def _read(self) -> int:
         """Read until the socket is empty (returns how many) or a burst or batch ends (-1)."""

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from lakou.flows import FlowBatch, halves_to_ip, sampled_headers
+from lakou.flows import FlowBatch, group_runs, halves_to_ip, sampled_headers
 from lakou.lan import arrow
 from lakou.lan.frames import FrameFinding, classify
 from lakou.lan.store import FRAMES, MACS, LanStore
@@ -79,13 +79,7 @@ def census(b: FlowBatch) -> pa.Table:
     in_if = b["in_if"].astype(u64)
     hi, lo = b["exporter_hi"].astype(u64), b["exporter_lo"].astype(u64)
     words = [(vlan << u64(48)) | mac, in_if, lo, hi, minute.astype(u64)]
-    order = np.lexsort(words)
-    same = np.ones(len(order), dtype=bool)
-    for word in words:
-        w = word[order]
-        same[1:] &= w[1:] == w[:-1]
-    starts = ~same
-    starts[0] = True
+    order, starts = group_runs(words)
     first = order[starts]
     bounds = np.nonzero(starts)[0]
     rate = np.maximum(b["sampling_rate"].astype(np.int64), 1)
