@@ -147,7 +147,7 @@ def _find2(hi, lo, khi, klo) -> int:
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _slot(b, p, slots, t, s) -> np.uint64:
     off = slots[t, s, 0]
     if off < 0:
@@ -155,7 +155,7 @@ def _slot(b, p, slots, t, s) -> np.uint64:
     return _uint(b, p + off, slots[t, s, 1])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _has(slots, t, s) -> bool:
     return slots[t, s, 0] >= 0
 
