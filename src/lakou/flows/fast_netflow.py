@@ -486,7 +486,7 @@ class FastNetflow:
                 known[name] = self._exporter(name)
             except ValueError:
                 known[name] = -1
-        exp_index = np.fromiter((known[name] for name in exporters), dtype=np.int64, count=n)
+        exp_index = np.fromiter(map(known.__getitem__, exporters), dtype=np.int64, count=n)
         lengths = self._compile()[4]
         shortest = int(lengths.min()) if len(lengths) else 64
         # One row more than the record's columns: the datagram each record came from. Not
