@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from lakou.flows.capture import read_batches
-from lakou.flows.jit import INTERPRETED_BYTES, ahead_of_time, build_ahead_of_time, interpreted
+from lakou.flows.jit import (
+    INTERPRETED_BYTES,
+    ahead_of_time,
+    build_ahead_of_time,
+    interpreted,
+    loaded,
+)
 from lakou.flows.pcap import CaptureError, CaptureStats
 from lakou.flows.pipeline import Pipeline
 
@@ -38,9 +44,11 @@ def replay(
 ) -> CaptureStats:
     """Feed ``pcaps`` to ``pipeline`` (not flushed: the caller flushes and closes the
     store). ``advance`` is told the capture bytes read, ``warn`` each capture error;
-    with ``build``, a replay that loaded numba then compiles its kernels ahead of time
-    for the next ones, unless that is done already."""
+    with ``build``, a replay that had to load numba then compiles its kernels ahead of
+    time for the next ones, unless that is done already (a process that loaded numba
+    before, a collector or a test session, never builds here)."""
     stats = CaptureStats()
+    numba_before = loaded()
     with ahead_of_time(), interpreted(_total_size(pcaps) <= INTERPRETED_BYTES):
         for path in pcaps:
             try:
@@ -51,7 +59,7 @@ def replay(
                     advance(size)
             except CaptureError as exc:
                 warn(str(exc))
-    if build:
+    if build and not numba_before and loaded():  # this replay paid numba's start
         build_ahead_of_time()
     return stats
 

@@ -162,6 +162,11 @@ def ahead_of_time(on: bool = True) -> Iterator[None]:
         _state.aot = before
 
 
+def loaded() -> bool:
+    """Whether numba's kernels are loaded in this process."""
+    return _loaded
+
+
 def build_ahead_of_time() -> bool:
     """Compile ahead of time the kernels numba has compiled in this process, unless the
     kept build for these sources has them all (or failed); True when one was made."""
@@ -194,5 +199,6 @@ __all__ = [
     "build_ahead_of_time",
     "interpreted",
     "load",
+    "loaded",
     "njit",
 ]
