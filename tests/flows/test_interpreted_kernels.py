@@ -1,7 +1,8 @@
-"""A short replay runs the flow kernels as Python (no numba loaded) and gets exactly what
-the compiled kernels get: the same records, counters, malformed datagrams and sums, on
-every public capture and on seeded mutations and truncations of them (each mode in a
-fresh process, so the interpreted one has never loaded numba)."""
+"""A short replay runs the flow kernels as Python (no numba loaded), and a replay with the
+kernels compiled ahead of time runs them without numba too; both get exactly what
+numba's compiled kernels get: the same records, counters, malformed datagrams and sums,
+on every public capture and on seeded mutations and truncations of them (each mode in a
+fresh process, so the interpreted and ahead-of-time ones have never loaded numba)."""
 
 from __future__ import annotations
 
@@ -22,18 +23,19 @@ SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "flows"
 
 SCRIPT = """
 import json, sys
-from lakou.flows import jit
+from pathlib import Path
+from lakou.flows import aot, jit
 from lakou.flows.capture_replay import replay
 from lakou.flows.enrich import Enricher
 from lakou.flows.pipeline import Pipeline
-mode, paths = sys.argv[1], sys.argv[2:]
+mode, aot.DIRECTORY, paths = sys.argv[1], Path(sys.argv[2]), sys.argv[3:]
 if mode == "compiled":
     jit.load()
 out = {}
 for path in paths:
     pipeline = Pipeline(Enricher(), store=None, keep_records=True)
     warnings = []
-    stats = replay(pipeline, [path], warn=warnings.append)
+    stats = replay(pipeline, [path], warn=warnings.append, build=False)
     records = [
         {name: batch[name].tolist() for name in batch.columns} for batch in pipeline.records
     ]
@@ -48,14 +50,17 @@ for path in paths:
         "records": records,
         "sums": rows,
     }
+if mode == "compiled":
+    jit.build_ahead_of_time()  # every kernel with the types seen, for the next run
 out["numba loaded"] = "numba" in sys.modules
+out["ahead of time"] = aot.calls
 print(json.dumps(out, sort_keys=True, default=str))
 """
 
 
-def run(mode: str, paths: list[Path]) -> dict[str, object]:
+def run(mode: str, built: Path, paths: list[Path]) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, mode, *map(str, paths)],
+        [sys.executable, "-c", SCRIPT, mode, str(built), *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
@@ -93,7 +98,9 @@ def mutations(source: Path, target: Path, seed: int) -> list[Path]:
     return out
 
 
-def test_interpreted_kernels_give_what_compiled_ones_give(tmp_path: Path) -> None:
+def test_interpreted_and_ahead_of_time_kernels_give_what_compiled_ones_give(
+    tmp_path: Path,
+) -> None:
     v4 = SampledFrame("02:00:00:00:00:01", "02:00:00:00:00:02", "192.0.2.1", "192.0.2.2")
     v6 = SampledFrame("02:00:00:00:00:03", "02:00:00:00:00:04", "2001:db8::1", "2001:db8::2")
     own = tmp_path / "own.pcap"
@@ -118,11 +125,20 @@ def test_interpreted_kernels_give_what_compiled_ones_give(tmp_path: Path) -> Non
     for seed, capture in enumerate(captures):
         inputs += mutations(capture, tmp_path, seed)
     assert all(p.stat().st_size <= INTERPRETED_BYTES for p in inputs)
-    interpreted, compiled = run("interpreted", inputs), run("compiled", inputs)
+    built = tmp_path / "built"
+    interpreted = run("interpreted", built, inputs)
+    compiled = run("compiled", built, inputs)
+    assert sorted(p.suffix for p in built.iterdir()) == [".json", ".so"]
+    ahead = run("ahead of time", built, inputs)
     assert interpreted.pop("numba loaded") is False
+    assert interpreted.pop("ahead of time") == 0
     assert compiled.pop("numba loaded") is True
+    compiled.pop("ahead of time")
+    assert ahead.pop("numba loaded") is False
+    assert ahead.pop("ahead of time") > len(inputs)  # every kernel call, not Python
     for path in map(str, inputs):
         assert interpreted[path] == compiled[path], path
+        assert ahead[path] == compiled[path], path
     results = list(compiled.values())
     assert sum(len(v["records"]) for v in results) > 0  # type: ignore[index,arg-type]
     assert sum(v["counters"].get("datagrams_malformed", 0) for v in results) > 0  # type: ignore[index,union-attr]

@@ -6,7 +6,9 @@ Every datagram of each capture (pcap or pcapng, read by the columnar reader
 ``batch_size`` at a time (:meth:`~lakou.flows.pipeline.Pipeline.process_batch`), dated by
 the capture (or by the clock with ``now``). Captures of at most
 :data:`~lakou.flows.jit.INTERPRETED_BYTES` in all run the kernels as Python, without
-loading numba (0.4 CPU-s, more than such a replay's work). A capture that
+loading numba (0.4 CPU-s, more than such a replay's work). The kernels run compiled
+ahead of time when that build is kept (:mod:`lakou.flows.aot`: no numba either,
+whatever the size); the first replay that loads numba makes it. A capture that
 breaks before its end is reported through ``warn`` with the place, and the datagrams
 read before the break are kept. :func:`replay_summary` is what the command prints.
 """
@@ -19,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from lakou.flows.capture import read_batches
-from lakou.flows.jit import INTERPRETED_BYTES, interpreted
+from lakou.flows.jit import (
+    INTERPRETED_BYTES,
+    ahead_of_time,
+    build_ahead_of_time,
+    interpreted,
+    loaded,
+)
 from lakou.flows.pcap import CaptureError, CaptureStats
 from lakou.flows.pipeline import Pipeline
 
@@ -32,11 +40,16 @@ def replay(
     batch_size: int = 4096,
     advance: Callable[[int], object] = lambda nbytes: None,
     warn: Callable[[str], object] = lambda message: None,
+    build: bool = True,
 ) -> CaptureStats:
     """Feed ``pcaps`` to ``pipeline`` (not flushed: the caller flushes and closes the
-    store). ``advance`` is told the capture bytes read, ``warn`` each capture error."""
+    store). ``advance`` is told the capture bytes read, ``warn`` each capture error;
+    with ``build``, a replay that had to load numba then compiles its kernels ahead of
+    time for the next ones, unless that is done already (a process that loaded numba
+    before, a collector or a test session, never builds here)."""
     stats = CaptureStats()
-    with interpreted(_total_size(pcaps) <= INTERPRETED_BYTES):
+    numba_before = loaded()
+    with ahead_of_time(), interpreted(_total_size(pcaps) <= INTERPRETED_BYTES):
         for path in pcaps:
             try:
                 for datagrams, size in read_batches(path, stats, batch_size):
@@ -46,6 +59,8 @@ def replay(
                     advance(size)
             except CaptureError as exc:
                 warn(str(exc))
+    if build and not numba_before and loaded():  # this replay paid numba's start
+        build_ahead_of_time()
     return stats
 
 

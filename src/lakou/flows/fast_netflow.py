@@ -147,7 +147,7 @@ def _find2(hi, lo, khi, klo) -> int:
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _slot(b, p, slots, t, s) -> np.uint64:
     off = slots[t, s, 0]
     if off < 0:
@@ -155,7 +155,7 @@ def _slot(b, p, slots, t, s) -> np.uint64:
     return _uint(b, p + off, slots[t, s, 1])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _has(slots, t, s) -> bool:
     return slots[t, s, 0] >= 0
 
@@ -486,7 +486,7 @@ class FastNetflow:
                 known[name] = self._exporter(name)
             except ValueError:
                 known[name] = -1
-        exp_index = np.fromiter((known[name] for name in exporters), dtype=np.int64, count=n)
+        exp_index = np.fromiter(map(known.__getitem__, exporters), dtype=np.int64, count=n)
         lengths = self._compile()[4]
         shortest = int(lengths.min()) if len(lengths) else 64
         # One row more than the record's columns: the datagram each record came from. Not

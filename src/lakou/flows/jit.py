@@ -20,6 +20,10 @@ that would use ``np.dot`` fails to compile with numba's "BLAS" message instead; 
 itself stays importable for everything else. The same goes for cffi, which numba loads
 to type functions called through cffi (the flow kernels call none).
 
+Inside :func:`ahead_of_time` a kernel first looks for its build ahead of time
+(:mod:`lakou.flows.aot`, no numba imported); ``lakou flows replay`` makes that build
+after its first replay that loaded numba (:func:`build_ahead_of_time`).
+
 All flow kernels use ``cache=True``: numba keeps the compiled code in ``__pycache__``
 beside the module, or in its user cache directory when that is not writable
 (``NUMBA_CACHE_DIR`` chooses another).
@@ -82,6 +86,12 @@ class Kernel:
         self.__doc__ = func.__doc__
 
     def __call__(self, *args: Any) -> Any:
+        if getattr(_state, "aot", False):
+            from lakou.flows import aot
+
+            compiled = aot.find(f"{self.__module__}.{self.__name__}", args)
+            if compiled is not None:
+                return compiled(*args)
         if getattr(_state, "interpreted", False):
             return self.py_func(*args)
         if self.dispatcher is None:
@@ -140,6 +150,38 @@ def njit(*args: Any, **options: Any) -> Any:
 
 
 @contextmanager
+def ahead_of_time(on: bool = True) -> Iterator[None]:
+    """Kernels called in this thread meanwhile run compiled ahead of time when such a
+    build is kept for these sources and these argument types (:mod:`lakou.flows.aot`);
+    they hold the GIL while they run, so the collector's threads do not use them."""
+    before = getattr(_state, "aot", False)
+    _state.aot = on
+    try:
+        yield
+    finally:
+        _state.aot = before
+
+
+def loaded() -> bool:
+    """Whether numba's kernels are loaded in this process."""
+    return _loaded
+
+
+def build_ahead_of_time() -> bool:
+    """Compile ahead of time the kernels numba has compiled in this process, unless the
+    kept build for these sources has them all (or failed); True when one was made."""
+    from lakou.flows import aot
+
+    with _lock:
+        try:
+            if not _loaded or not aot.wanted(_kernels):
+                return False
+        except Exception:  # a type the build cannot name: numba's JIT stays
+            return False
+        return aot.build(list(_kernels))
+
+
+@contextmanager
 def interpreted(on: bool = True) -> Iterator[None]:
     """Kernels called in this thread meanwhile run as Python (``on``), numba unloaded."""
     before = getattr(_state, "interpreted", False)
@@ -150,4 +192,13 @@ def interpreted(on: bool = True) -> Iterator[None]:
         _state.interpreted = before
 
 
-__all__ = ["INTERPRETED_BYTES", "Kernel", "interpreted", "load", "njit"]
+__all__ = [
+    "INTERPRETED_BYTES",
+    "Kernel",
+    "ahead_of_time",
+    "build_ahead_of_time",
+    "interpreted",
+    "load",
+    "loaded",
+    "njit",
+]

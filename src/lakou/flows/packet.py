@@ -9,7 +9,8 @@ cleanly, keeping what it already read.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv6Address
+from ipaddress import IPv6Address
+from socket import inet_ntoa
 from typing import Any
 
 ETH_VLAN_TYPES = (0x8100, 0x88A8, 0x9100)
@@ -17,7 +18,8 @@ IPV6_EXTENSIONS = (0, 43, 60, 51)  # hop-by-hop, routing, destination options, A
 
 
 def mac_str(raw: bytes) -> str:
-    return ":".join(f"{b:02x}" for b in raw)
+    """``aa:bb:cc:dd:ee:ff``, lower case."""
+    return raw.hex(":")
 
 
 def parse_ethernet(data: bytes) -> dict[str, Any]:
@@ -50,8 +52,8 @@ def parse_ip(etype: int, data: bytes) -> dict[str, Any]:
         out["ip.len"] = int.from_bytes(data[2:4], "big")
         out["ip.ttl"] = data[8]
         out["ip.proto"] = proto = data[9]
-        out["ip.src"] = str(IPv4Address(data[12:16]))
-        out["ip.dst"] = str(IPv4Address(data[16:20]))
+        out["ip.src"] = inet_ntoa(data[12:16])  # str(IPv4Address(...)), 4x faster
+        out["ip.dst"] = inet_ntoa(data[16:20])
         frag = int.from_bytes(data[6:8], "big") & 0x1FFF
         if frag == 0 and ihl >= 20:
             out.update(parse_l4(proto, data[ihl:]))

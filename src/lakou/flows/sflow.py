@@ -21,6 +21,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 from ipaddress import IPv4Address, IPv6Address
+from socket import inet_ntoa
 from typing import Any
 
 from lakou.flows.counters import BAD_FIELD, BAD_LENGTH, BAD_VERSION, TRUNCATED
@@ -119,7 +120,7 @@ class _Reader:
     def address(self, what: str) -> str:
         kind = self.u32(what)
         if kind == 1:
-            return str(IPv4Address(self.raw(4, what)))
+            return inet_ntoa(self.raw(4, what))  # as str(IPv4Address(...))
         if kind == 2:
             return str(IPv6Address(self.raw(16, what)))
         if kind == 0:
