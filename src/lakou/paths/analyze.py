@@ -194,72 +194,130 @@ def analyze(traceroutes: Iterable[Traceroute], annotator: Annotator) -> list[dic
         }
     )
     facts = dict(zip(addresses, annotator.describe(addresses), strict=True))
-    return [_analyze_one(t, facts, annotator) for t in traces]
+    batch = _Batch(facts, annotator)
+    return [_analyze_one(t, batch) for t in traces]
 
 
-def _analyze_one(
-    trace: Traceroute, facts: dict[str, dict[str, Any]], annotator: Annotator
-) -> dict[str, Any]:
-    config = annotator.config
-    countries = annotator.countries
-    empty: dict[str, Any] = {"asn": None, "country": None, "ixp": None, "member_asn": None}
+# What an address without facts gets: the keys of Annotator.describe's dicts, in order.
+_NO_FACTS: dict[str, Any] = {
+    "asn": None,
+    "country": None,
+    "country_source": None,
+    "ixp": None,
+    "member_asn": None,
+}
+
+
+class _Batch:
+    """What every traceroute of one :func:`analyze` call shares: the addresses' facts,
+    the translated verdict templates (the language does not change within a call), and
+    what was worked out once (whether a probe address is public, country distances)."""
+
+    def __init__(self, facts: dict[str, dict[str, Any]], annotator: Annotator) -> None:
+        self.facts = facts
+        self.annotator = annotator
+        self.config = annotator.config
+        self.countries = annotator.countries
+        # each address's hop entry but for its TTL and RTT: copying a ready dict is
+        # twice as quick as building one per hop
+        self.entries = {
+            ip: {"ttl": None, "ip": ip, "rtt_ms": None, **fact, "location_dropped": False}
+            for ip, fact in facts.items()
+        }
+        self.public: dict[str, bool] = {}
+        self.distances: dict[tuple[str, str], float | None] = {}
+        self.left_in = _("left the territory: hop(s) located in {countries}")
+        self.all_inside = _("every located hop is in the territory")
+        self.unlocated = _("no hop could be located: cannot tell")
+        self.left_rtt = _(
+            "left the territory: {rtt} ms between two local hosts is more than {limit} ms"
+        )
+        self.crossed = _("crossed {ixps}")
+
+    def is_public(self, address: str) -> bool:
+        known = self.public.get(address)
+        if known is None:
+            known = self.public[address] = _is_public(address)
+        return known
+
+    def distance(self, a: str, b: str) -> float | None:
+        key = (a, b)
+        if key not in self.distances:
+            self.distances[key] = distance_km(a, b)
+        return self.distances[key]
+
+
+def _analyze_one(trace: Traceroute, batch: _Batch) -> dict[str, Any]:
+    config = batch.config
+    countries = batch.countries
+    facts = batch.facts
+    empty = _NO_FACTS
     probe_addr = next(
-        (a for a in (trace.probe_public_address, trace.source_address) if a and _is_public(a)), ""
+        (a for a in (trace.probe_public_address, trace.source_address) if a and batch.is_public(a)),
+        "",
     )
     probe_country = facts.get(probe_addr, empty)["country"] if probe_addr else None
-    destination = facts.get(trace.destination, empty)
+    target = trace.destination
+    destination = facts.get(target, empty)
     hops: list[dict[str, Any]] = []
     dropped: list[dict[str, Any]] = []
+    located: list[dict[str, Any]] = []
+    reached = False
+    final_rtt: float | None = None
+    final_seen = False
+    any_ixp = False
+    km_per_ms = config.km_per_ms_rtt
+    entries = batch.entries
     for hop in trace.hops:
-        fact = facts.get(hop.ip, empty) if hop.ip else empty
-        entry = {
-            "ttl": hop.ttl,
-            "ip": hop.ip,
-            "rtt_ms": hop.rtt_ms,
-            "asn": fact["asn"],
-            "country": fact["country"],
-            "country_source": fact.get("country_source"),
-            "ixp": fact["ixp"],
-            "member_asn": fact["member_asn"],
-            "location_dropped": False,
-        }
-        if entry["country"] and probe_country and hop.rtt_ms is not None:
-            distance = distance_km(probe_country, entry["country"])
-            bound = hop.rtt_ms * config.km_per_ms_rtt
-            if distance is not None and distance > bound:
-                entry["location_dropped"] = True
-                dropped.append(
-                    {
-                        "hop": hop.ttl,
-                        "ip": hop.ip,
-                        "country": entry["country"],
-                        "rtt_ms": hop.rtt_ms,
-                        "distance_km": round(distance),
-                        "bound_km": round(bound),
-                    }
-                )
+        ip, rtt_ms = hop.ip, hop.rtt_ms
+        known = entries.get(ip) if ip else None
+        if known is None:
+            entry = {"ttl": hop.ttl, "ip": ip, "rtt_ms": rtt_ms, **empty, "location_dropped": False}
+        else:
+            entry = known.copy()
+            entry["ttl"], entry["rtt_ms"] = hop.ttl, rtt_ms
+        country = entry["country"]
+        if country:
+            if probe_country and rtt_ms is not None:
+                distance = batch.distance(probe_country, country)
+                bound = rtt_ms * km_per_ms
+                if distance is not None and distance > bound:
+                    entry["location_dropped"] = True
+                    dropped.append(
+                        {
+                            "hop": hop.ttl,
+                            "ip": ip,
+                            "country": country,
+                            "rtt_ms": rtt_ms,
+                            "distance_km": round(distance),
+                            "bound_km": round(bound),
+                        }
+                    )
+            if not entry["location_dropped"]:
+                located.append(entry)
+        if entry["ixp"]:
+            any_ixp = True
+        if ip == target:
+            reached = reached or bool(ip)
+            if not final_seen:
+                final_rtt, final_seen = rtt_ms, True
         hops.append(entry)
-    located = [h for h in hops if h["country"] and not h["location_dropped"]]
     outside = [h for h in located if h["country"] not in countries]
-    crossings = _crossings(hops, annotator)
-    reached = any(h["ip"] == trace.destination for h in hops if h["ip"])
-    final_rtt = next((h["rtt_ms"] for h in hops if h["ip"] == trace.destination), None)
+    crossings = _crossings(hops, batch.annotator) if any_ixp else []
     verdicts: list[str] = []
     left: bool | None
     rtt_evidence = None
     if outside:
         left = True
         verdicts.append(
-            _("left the territory: hop(s) located in {countries}").format(
-                countries=", ".join(sorted({h["country"] for h in outside}))
-            )
+            batch.left_in.format(countries=", ".join(sorted({h["country"] for h in outside})))
         )
     elif located:
         left = False
-        verdicts.append(_("every located hop is in the territory"))
+        verdicts.append(batch.all_inside)
     else:
         left = None
-        verdicts.append(_("no hop could be located: cannot tell"))
+        verdicts.append(batch.unlocated)
     both_local = probe_country in countries and destination["country"] in countries
     if (
         both_local
@@ -269,15 +327,9 @@ def _analyze_one(
     ):
         left = True
         rtt_evidence = {"rtt_ms": final_rtt, "threshold_ms": config.local_rtt_ms}
-        verdicts.append(
-            _(
-                "left the territory: {rtt} ms between two local hosts is more than {limit} ms"
-            ).format(rtt=final_rtt, limit=config.local_rtt_ms)
-        )
+        verdicts.append(batch.left_rtt.format(rtt=final_rtt, limit=config.local_rtt_ms))
     if crossings:
-        verdicts.append(
-            _("crossed {ixps}").format(ixps=", ".join(sorted({c["ixp"] for c in crossings})))
-        )
+        verdicts.append(batch.crossed.format(ixps=", ".join(sorted({c["ixp"] for c in crossings}))))
     countries_crossed: list[str] = []
     for h in located:
         if not countries_crossed or countries_crossed[-1] != h["country"]:
@@ -289,7 +341,7 @@ def _analyze_one(
         "probe": trace.probe,
         "source": trace.source,
         "source_address": trace.source_address,
-        "destination": trace.destination,
+        "destination": target,
         "af": trace.af,
         "timestamp": trace.timestamp,
         "probe_country": probe_country,
@@ -318,10 +370,12 @@ def _analyze_one(
             "dropped_locations": dropped,
             "rtt": rtt_evidence,
             "ixp_addresses_seen": [
-                {"hop": h["ttl"], "ip": h["ip"], "ixp": annotator.ixp_name(h["ixp"])}
+                {"hop": h["ttl"], "ip": h["ip"], "ixp": batch.annotator.ixp_name(h["ixp"])}
                 for h in hops
                 if h["ixp"]
-            ],
+            ]
+            if any_ixp
+            else [],
         },
         "hops": hops,
     }

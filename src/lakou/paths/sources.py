@@ -14,7 +14,7 @@ from typing import Any
 
 from lakou.i18n import gettext as _
 from lakou.inputs import InputError, load_json
-from lakou.paths.model import Hop, Traceroute
+from lakou.paths.model import Hop, Traceroute, make_hop
 from lakou.paths.warts import _merge_hops, read_warts
 from lakou.territory import Counters, SourceError, open_binary
 
@@ -54,23 +54,34 @@ def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
     # replies merged as they are read (what _merge_hops does, without a Hop per reply):
     # (TTL, address) -> [smallest RTT, replies]
     merged: dict[tuple[int, str | None], list[Any]] = {}
-    for j, entry in enumerate(obj.get("result") or []):
+    for j, entry in enumerate(obj.get("result") or ()):
         if not isinstance(entry, dict) or "hop" not in entry:
             raise ValueError(_("result[{j}] has no hop number").format(j=j))
         ttl = int(entry["hop"])
-        answered = False
-        for reply in entry.get("result") or []:
-            if isinstance(reply, dict) and reply.get("from") and "late" not in reply:
-                rtt = reply.get("rtt")
-                rtt_ms = float(rtt) if rtt is not None else None
-                _merge_reply(merged, (ttl, str(reply["from"])), rtt_ms)
-                answered = True
-        if not answered:
+        last: Any = None  # the address of the reply before: usually the same router
+        known: list[Any] | None = None  # [smallest RTT, replies] of that (TTL, address)
+        for reply in entry.get("result") or ():
+            if not isinstance(reply, dict):
+                continue
+            address = reply.get("from")
+            if not address or "late" in reply:
+                continue
+            rtt = reply.get("rtt")
+            if rtt is not None:
+                rtt = float(rtt)
+            if known is None or address != last:
+                last, key = address, (ttl, str(address))
+                known = merged.get(key)
+                if known is None:
+                    merged[key] = known = [rtt, 1]
+                    continue
+            if rtt is not None and (known[0] is None or rtt < known[0]):
+                known[0] = rtt
+            known[1] += 1
+        if known is None:  # no reply answered
             _merge_reply(merged, (ttl, None), None)
-    hops = sorted(
-        (Hop(ttl, ip, rtt, replies) for (ttl, ip), (rtt, replies) in merged.items()),
-        key=_ttl,
-    )
+    hops = [make_hop(ttl, ip, rtt, replies) for (ttl, ip), (rtt, replies) in merged.items()]
+    hops.sort(key=_ttl)
     return Traceroute(
         id=place,
         source="ripe-atlas",
