@@ -21,19 +21,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from benchmarks.paths.run import DATA, ROOT, traixroute_data
+from benchmarks.paths.run import DATA, ROOT, traixroute_data, traixroute_python
 from benchmarks.whole import compare, lakou, median_of, timed
 
 COUNTRIES = "GP,MF,BL,SX"
 
 
-def traixroute_python() -> str | None:
-    python = os.environ.get("LAKOU_TRAIXROUTE_PYTHON")
-    default = Path("/opt/lakou-test/traixroute/bin/python")
-    return python or (str(default) if default.exists() else None)
-
-
-def run(traceroutes: int = 2000, runs: int = 3) -> list[dict[str, object]]:
+def run(traceroutes: int = 1000, runs: int = 3) -> list[dict[str, object]]:
     source = DATA / "traceroutes" / "ripe-atlas-traceroutes.jsonl"
     python = traixroute_python()
     if not source.exists() or python is None:
@@ -79,7 +73,7 @@ def run(traceroutes: int = 2000, runs: int = 3) -> list[dict[str, object]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--traceroutes", type=int, default=2000)
+    parser.add_argument("--traceroutes", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     run(args.traceroutes, args.runs)

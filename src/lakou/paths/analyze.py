@@ -25,14 +25,16 @@ from the probe than ``km_per_ms_rtt`` × RTT. Every verdict carries its evidence
 
 from __future__ import annotations
 
-import ipaddress
+import gc
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Protocol
 
 from lakou.i18n import gettext as _
+from lakou.paths.addresses import canonical, is_public
 from lakou.paths.config import Config
 from lakou.paths.geography import distance_km
 from lakou.paths.model import Traceroute
@@ -103,24 +105,8 @@ class Annotator:
         return self.ixps.name(key) if self.ixps is not None else key
 
 
-def _canonical(ip: str) -> str:
-    try:
-        return str(ipaddress.ip_address(ip))
-    except ValueError:
-        return ip
-
-
-def _is_public(ip: str) -> bool:
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    # exchange LANs sometimes use space that is not "global" (e.g. shared 100.64/10)
-    return not (address.is_private and not address.is_global and address.version == 4
-                and address not in ipaddress.ip_network("100.64.0.0/10")) and not (
-        address.is_loopback or address.is_link_local or address.is_multicast
-        or address.is_unspecified
-    )  # fmt: skip
+_canonical = canonical
+_is_public = is_public
 
 
 def _crossings(hops: list[dict[str, Any]], annotator: Annotator) -> list[dict[str, Any]]:
@@ -180,8 +166,35 @@ def _crossings(hops: list[dict[str, Any]], annotator: Annotator) -> list[dict[st
     return found
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a while (back on after, if it was on).
+
+    Reading and analysing traceroutes makes hundreds of thousands of dicts and lists
+    that live on (the results) and no reference cycle; every 700 of them the collector
+    walks the young ones, and every few passes every object of the process (the loaded
+    exchange directory and indexes too): half the time of an analysis, for nothing to
+    collect. Memory is still freed as usual (reference counting).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def analyze(traceroutes: Iterable[Traceroute], annotator: Annotator) -> list[dict[str, Any]]:
-    """One result dict per traceroute (see the module docstring for the rules)."""
+    """One result dict per traceroute (see the module docstring for the rules).
+
+    ``traceroutes`` may be a generator (a reader's): it is read with the collector paused
+    too (see :func:`collector_paused`)."""
+    with collector_paused():
+        return _analyze(traceroutes, annotator)
+
+
+def _analyze(traceroutes: Iterable[Traceroute], annotator: Annotator) -> list[dict[str, Any]]:
     traces = list(traceroutes)
     # one batch lookup for every address of every traceroute
     addresses = sorted(
@@ -208,6 +221,9 @@ _NO_FACTS: dict[str, Any] = {
 }
 
 
+_NO_REPLY = {"ttl": None, "ip": None, "rtt_ms": None, **_NO_FACTS, "location_dropped": False}
+
+
 class _Batch:
     """What every traceroute of one :func:`analyze` call shares: the addresses' facts,
     the translated verdict templates (the language does not change within a call), and
@@ -225,7 +241,7 @@ class _Batch:
             for ip, fact in facts.items()
         }
         self.public: dict[str, bool] = {}
-        self.distances: dict[tuple[str, str], float | None] = {}
+        self.from_country: dict[str, _DistancesFrom] = {}
         self.left_in = _("left the territory: hop(s) located in {countries}")
         self.all_inside = _("every located hop is in the territory")
         self.unlocated = _("no hop could be located: cannot tell")
@@ -241,10 +257,24 @@ class _Batch:
         return known
 
     def distance(self, a: str, b: str) -> float | None:
-        key = (a, b)
-        if key not in self.distances:
-            self.distances[key] = distance_km(a, b)
-        return self.distances[key]
+        return self.distances_from(a)[b]
+
+    def distances_from(self, country: str) -> dict[str, float | None]:
+        """Country -> distance from ``country``, each worked out on first use."""
+        known = self.from_country.get(country)
+        if known is None:
+            known = self.from_country[country] = _DistancesFrom(country)
+        return known
+
+
+class _DistancesFrom(dict[str, float | None]):
+    def __init__(self, origin: str) -> None:
+        super().__init__()
+        self.origin = origin
+
+    def __missing__(self, country: str) -> float | None:
+        distance = self[country] = distance_km(self.origin, country)
+        return distance
 
 
 def _analyze_one(trace: Traceroute, batch: _Batch) -> dict[str, Any]:
@@ -252,10 +282,11 @@ def _analyze_one(trace: Traceroute, batch: _Batch) -> dict[str, Any]:
     countries = batch.countries
     facts = batch.facts
     empty = _NO_FACTS
-    probe_addr = next(
-        (a for a in (trace.probe_public_address, trace.source_address) if a and batch.is_public(a)),
-        "",
-    )
+    probe_addr = ""
+    for address in (trace.probe_public_address, trace.source_address):
+        if address and batch.is_public(address):
+            probe_addr = address
+            break
     probe_country = facts.get(probe_addr, empty)["country"] if probe_addr else None
     target = trace.destination
     destination = facts.get(target, empty)
@@ -268,9 +299,10 @@ def _analyze_one(trace: Traceroute, batch: _Batch) -> dict[str, Any]:
     any_ixp = False
     km_per_ms = config.km_per_ms_rtt
     entries = batch.entries
+    from_probe = batch.distances_from(probe_country) if probe_country else {}
     for hop in trace.hops:
         ip, rtt_ms = hop.ip, hop.rtt_ms
-        known = entries.get(ip) if ip else None
+        known = entries.get(ip) if ip else _NO_REPLY if ip is None else None
         if known is None:
             entry = {"ttl": hop.ttl, "ip": ip, "rtt_ms": rtt_ms, **empty, "location_dropped": False}
         else:
@@ -279,7 +311,7 @@ def _analyze_one(trace: Traceroute, batch: _Batch) -> dict[str, Any]:
         country = entry["country"]
         if country:
             if probe_country and rtt_ms is not None:
-                distance = batch.distance(probe_country, country)
+                distance = from_probe[country]
                 bound = rtt_ms * km_per_ms
                 if distance is not None and distance > bound:
                     entry["location_dropped"] = True
@@ -334,7 +366,9 @@ def _analyze_one(trace: Traceroute, batch: _Batch) -> dict[str, Any]:
     for h in located:
         if not countries_crossed or countries_crossed[-1] != h["country"]:
             countries_crossed.append(h["country"])
-    detour = _detour(probe_country, destination["country"], countries_crossed, config)
+    detour = _detour(
+        probe_country, destination["country"], countries_crossed, config, batch.distance
+    )
     return {
         "id": trace.id,
         "msm_id": trace.msm_id,
@@ -382,14 +416,18 @@ def _analyze_one(trace: Traceroute, batch: _Batch) -> dict[str, Any]:
 
 
 def _detour(
-    probe: str | None, destination: str | None, crossed: list[str], config: Config
+    probe: str | None,
+    destination: str | None,
+    crossed: list[str],
+    config: Config,
+    distance: Callable[[str, str], float | None] = distance_km,
 ) -> dict[str, Any] | None:
     """Path length through the countries crossed over the direct distance."""
     if not probe or not destination:
         return None
     points = [probe, *crossed, destination]
-    legs = [distance_km(a, b) for a, b in pairwise(points)]
-    direct = distance_km(probe, destination)
+    legs = [distance(a, b) for a, b in pairwise(points)]
+    direct = distance(probe, destination)
     if direct is None or any(leg is None for leg in legs):
         return None
     path_km = sum(leg for leg in legs if leg is not None)

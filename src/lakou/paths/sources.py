@@ -54,10 +54,13 @@ def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
     # replies merged as they are read (what _merge_hops does, without a Hop per reply):
     # (TTL, address) -> [smallest RTT, replies]
     merged: dict[tuple[int, str | None], list[Any]] = {}
+    ordered, previous_ttl = True, -1  # TTLs seldom come out of order: no sort then
     for j, entry in enumerate(obj.get("result") or ()):
         if not isinstance(entry, dict) or "hop" not in entry:
             raise ValueError(_("result[{j}] has no hop number").format(j=j))
         ttl = int(entry["hop"])
+        ordered = ordered and ttl >= previous_ttl
+        previous_ttl = ttl
         last: Any = None  # the address of the reply before: usually the same router
         known: list[Any] | None = None  # [smallest RTT, replies] of that (TTL, address)
         for reply in entry.get("result") or ():
@@ -81,7 +84,8 @@ def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
         if known is None:  # no reply answered
             _merge_reply(merged, (ttl, None), None)
     hops = [make_hop(ttl, ip, rtt, replies) for (ttl, ip), (rtt, replies) in merged.items()]
-    hops.sort(key=_ttl)
+    if not ordered:
+        hops.sort(key=_ttl)
     return Traceroute(
         id=place,
         source="ripe-atlas",
