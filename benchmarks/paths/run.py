@@ -105,18 +105,19 @@ def lakou_analysis(
 
 
 def traixroute_analysis(
-    python: str, rows: list[dict[str, Any]], counts: list[int], repeats: int, work: Path
+    python: str, rows: list[dict[str, Any]], ranges: list[tuple[int, int]], repeats: int, work: Path
 ) -> dict[str, dict[str, list[float]]]:
-    """traIXroute's analysis of the first ``count`` rows, per count: its driver's timings."""
+    """traIXroute's analysis of ``rows[start:end]`` for each range: its driver's timings,
+    keyed ``"start:end"`` (one process: its datasets loaded once)."""
     atlas, out = work / "traixroute-in.json", work / "traixroute-out.json"
-    atlas.write_text(json.dumps(rows[: max(counts)]))
+    atlas.write_text(json.dumps(rows))
     home = work / "traixroute-home"
     home.mkdir(exist_ok=True)
+    spans = ",".join(f"{start}:{end}" for start, end in ranges)
+    env = {**os.environ, "HOME": str(home), "TMPDIR": str(work)}  # nothing left in /tmp
     run = subprocess.run(
-        [python, str(DRIVER), str(atlas), str(out), "--counts", ",".join(map(str, counts)),
-         "--repeats", str(repeats)],
-        capture_output=True, text=True, cwd=work, env={**os.environ, "HOME": str(home)},
-        timeout=7200,
+        [python, str(DRIVER), str(atlas), str(out), "--ranges", spans, "--repeats", str(repeats)],
+        capture_output=True, text=True, cwd=work, env=env, timeout=7200,
     )  # fmt: skip
     if run.returncode != 0 or not out.exists():
         print(run.stdout[-2000:], run.stderr[-2000:], file=sys.stderr)
@@ -158,38 +159,43 @@ def _run(argv: list[str] | None, work: Path) -> dict[str, float]:
         setups[run_kind] = time.perf_counter() - started
     print(f"lakou: setup {setups['cold']:.2f} s cold (empty index cache), "
           f"{setups['warm']:.2f} s warm (cache loaded)")  # fmt: skip
-    workloads = [(f"the {len(lines)} real RIPE Atlas results, repeated", real, counts)]
+    # (what, key, first row, count): the real results, then the corpus through exchanges
+    rows = list(real)
+    workloads = [
+        (f"the {len(lines)} real RIPE Atlas results, repeated", "real", 0, n) for n in counts
+    ]
     if python:
         from lakou.paths.testing import corpus_data, generate
 
         corpus = corpus_data(annotator.ixps, data / "routeviews")
-        rows = [row for row, _case in generate(corpus, args.corpus)]
+        rows += [row for row, _case in generate(corpus, args.corpus)]
         workloads.append(
-            ("traceroutes through real exchanges, every address new", rows, [len(rows)])
+            ("through real exchanges, every address new", "exchanges", len(real), args.corpus)
         )
     else:
         print("traIXroute: not run (set LAKOU_TRAIXROUTE_PYTHON, see docs/61-paths.md)")
+    ranges = [(start, start + count) for _name, _key, start, count in workloads]
+    theirs = traixroute_analysis(python, rows, ranges, args.repeats, work) if python else {}
     out: dict[str, float] = {}
-    for name, rows, sizes in workloads:
-        theirs = traixroute_analysis(python, rows, sizes, args.repeats, work) if python else {}
-        for count in sizes:
-            walls, cpus = lakou_analysis(rows[:count], annotator, args.repeats)
-            wall, cpu = statistics.median(walls), statistics.median(cpus)
-            line = (f"analysis alone, {count} traceroutes ({name}), median of {len(cpus)}: "
-                    f"lakou {_us(wall, count)} wall, {_us(cpu, count)} CPU a traceroute "
-                    f"({count / cpu:.0f}/s by CPU)")  # fmt: skip
-            key = "real" if rows is real else "exchanges"
-            out[f"lakou_{key}_{count}"] = count / cpu
-            if str(count) in theirs:
-                their_wall = statistics.median(theirs[str(count)]["wall"])
-                their_cpu = statistics.median(theirs[str(count)]["cpu"])
-                wall_ratio, cpu_ratio = their_wall / wall, their_cpu / cpu
-                line += (f"; traIXroute {_us(their_wall, count)} wall, "
-                         f"{_us(their_cpu, count)} CPU; lakou speed-up {wall_ratio:.3g}x wall, "
-                         f"{cpu_ratio:.3g}x CPU")  # fmt: skip
-                out[f"wall_ratio_{key}_{count}"] = wall_ratio
-                out[f"cpu_ratio_{key}_{count}"] = cpu_ratio
-            print(line, flush=True)
+    for name, key, start, count in workloads:
+        walls, cpus = lakou_analysis(rows[start : start + count], annotator, args.repeats)
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
+        line = (f"analysis alone, {count} traceroutes ({name}), median of {len(cpus)}: "
+                f"lakou {_us(wall, count)} wall, {_us(cpu, count)} CPU a traceroute "
+                f"({count / cpu:.0f}/s by CPU)")  # fmt: skip
+        out.setdefault("lakou", count / cpu)  # the first: the real results, N of them
+        out[f"lakou_{key}_{count}"] = count / cpu
+        span = f"{start}:{start + count}"
+        if span in theirs:
+            their_wall = statistics.median(theirs[span]["wall"])
+            their_cpu = statistics.median(theirs[span]["cpu"])
+            wall_ratio, cpu_ratio = their_wall / wall, their_cpu / cpu
+            line += (f"; traIXroute {_us(their_wall, count)} wall, "
+                     f"{_us(their_cpu, count)} CPU; lakou speed-up {wall_ratio:.3g}x wall, "
+                     f"{cpu_ratio:.3g}x CPU")  # fmt: skip
+            out[f"wall_ratio_{key}_{count}"] = wall_ratio
+            out[f"cpu_ratio_{key}_{count}"] = cpu_ratio
+        print(line, flush=True)
     return out
 
 

@@ -7,7 +7,7 @@ command-line set-up (``-silent -thread import -ripejson FILE``, through the fixe
 ``tests/paths/traixroute_wrapper.py``) untimed: its configuration, its datasets, its
 rules, the RIPE Atlas file read with its JSON reader. In place of its
 ``traixroute_core`` (which spreads the work over threads and writes the result files) it
-times ``traIXroute.analyze_measurement`` over the first N traceroutes, the method each
+times ``traIXroute.analyze_measurement`` over ranges of the traceroutes, the method each
 of its worker threads runs: per traceroute, the Atlas result to an IP path
 (``export_trace_from_ripe_file``), every hop's AS and exchange
 (``path_info_extraction``), the rules (``resolve_path``, which also builds the crossing
@@ -15,11 +15,12 @@ records) and the result's annotation (``buildJsonRipe``). Nothing is printed or 
 (``-silent``, no output file). traIXroute itself is not modified.
 
     traixroute-python benchmarks/paths/traixroute_analysis.py ATLAS.json OUT.json \\
-        [--counts 1000,3000] [--repeats 5]
+        [--ranges 0:1000,0:3000,3000:3100] [--repeats 5]
 
-Writes ``OUT.json``: ``{"<count>": {"wall": [s, ...], "cpu": [s, ...]}}`` (one entry per
-repeat, after one untimed; CPU is ``time.process_time``, this process only). ``$HOME`` should name a
-scratch folder: traIXroute keeps its configuration in ``$HOME/traixroute``.
+Writes ``OUT.json``: ``{"<start>:<end>": {"wall": [s, ...], "cpu": [s, ...]}}`` (one entry
+per repeat, after one untimed; CPU is ``time.process_time``, this process only).
+``$HOME`` should name a scratch folder: traIXroute keeps its configuration in
+``$HOME/traixroute``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def apply_fixes() -> None:
 
 
 def time_analysis(
-    atlas: Path, counts: list[int], repeats: int
+    atlas: Path, ranges: list[tuple[int, int]], repeats: int
 ) -> dict[str, dict[str, list[float]]]:
     """Set traIXroute up as its command does (untimed), then time its analysis."""
     apply_fixes()
@@ -58,20 +59,20 @@ def time_analysis(
     def analyse_timed(
         homepath: str, input_list: list[Any], use: Any, arguments: Any, manager: Any
     ) -> None:
-        if len(input_list) < max(counts):
-            raise SystemExit(f"{atlas} has {len(input_list)} results, fewer than {max(counts)}")
+        if len(input_list) < max(end for _start, end in ranges):
+            raise SystemExit(f"{atlas} has {len(input_list)} results, fewer than asked")
         app.exact_time = "benchmark"
-        for count in counts:
+        for start, end in ranges:
             walls, cpus = [], []
             for _ in range(repeats + 1):  # the first, untimed, as for lakou
                 # buildJsonRipe annotates the results in place: each repeat gets fresh ones
-                app.input_list = copy.deepcopy(input_list[:count])
+                app.input_list = copy.deepcopy(input_list[start:end])
                 gc.collect()
                 wall, cpu = time.perf_counter(), time.process_time()
-                app.analyze_measurement([0, count])
+                app.analyze_measurement([0, end - start])
                 cpus.append(time.process_time() - cpu)
                 walls.append(time.perf_counter() - wall)
-            timings[str(count)] = {"wall": walls[1:], "cpu": cpus[1:]}
+            timings[f"{start}:{end}"] = {"wall": walls[1:], "cpu": cpus[1:]}
 
     app.traixroute_core = analyse_timed
     sys.argv = ["traixroute", "-silent", "-thread", "import", "-ripejson", str(atlas)]
@@ -85,11 +86,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("atlas", type=Path)
     parser.add_argument("out", type=Path)
-    parser.add_argument("--counts", default="1000")
+    parser.add_argument("--ranges", default="0:1000", help="start:end,... (0-based, end excluded)")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    counts = [int(c) for c in args.counts.split(",")]
-    timings = time_analysis(args.atlas.resolve(), counts, args.repeats)
+    ranges = [(int(a), int(b)) for a, b in (r.split(":") for r in args.ranges.split(","))]
+    timings = time_analysis(args.atlas.resolve(), ranges, args.repeats)
     args.out.write_text(json.dumps(timings))
 
 
