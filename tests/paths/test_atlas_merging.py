@@ -103,3 +103,46 @@ def test_analyze_reads_a_generator_with_the_collector_paused(tmp_path: Path) -> 
     results = analyze(traces(), Annotator({"GP"}))
     assert states == [False] and gc.isenabled()
     assert results[0]["reached"] is True and results[0]["hops"][0]["rtt_ms"] == 1.0
+
+
+def test_plain_and_merged_readings_agree_on_random_results(shared_data: Path) -> None:
+    import random
+
+    from lakou.paths.sources import _merged_hops, _plain_hops
+
+    rows = [
+        json.loads(line)
+        for line in (shared_data / "traceroutes" / "ripe-atlas-traceroutes.jsonl")
+        .read_text()
+        .splitlines()
+    ]
+    rng = random.Random(5)
+    plain = 0
+    for _ in range(3000):
+        result = []
+        for ttl in sorted(rng.choices(range(1, 12), k=rng.randrange(0, 9))):
+            replies: list[Any] = []
+            for _r in range(rng.randrange(0, 5)):
+                reply: Any = rng.choice(
+                    [{"from": rng.choice(["10.0.0.1", "10.0.0.2"])}, {"x": "*"}, "junk"]
+                )
+                if isinstance(reply, dict) and "from" in reply:
+                    if rng.random() < 0.8:
+                        reply["rtt"] = rng.choice([1.5, 0.5, 2, 3.25])
+                    if rng.random() < 0.1:
+                        reply["late"] = 1
+                replies.append(reply)
+            result.append({"hop": ttl, "result": replies})
+        obj = {"type": "traceroute", "result": result}
+        quick = _plain_hops(obj)
+        plain += quick is not None
+        assert quick is None or quick == _merged_hops(obj), result
+    for obj in rows:  # the real ones: all plain
+        quick = _plain_hops(obj)
+        assert quick is not None and quick == _merged_hops(obj)
+    assert 500 < plain < 2900  # both readings were exercised
+    bad = {"type": "traceroute", "result": [{"hop": 1, "result": []}, {"result": []}]}
+    with pytest.raises(ValueError, match=r"result\[1\]"):
+        _plain_hops(bad)
+    with pytest.raises(ValueError, match=r"result\[1\]"):
+        _merged_hops(bad)

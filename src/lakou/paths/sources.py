@@ -51,6 +51,60 @@ def _documents(path: Path) -> Iterator[tuple[str, Any]]:
 def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
     if obj.get("type") != "traceroute":
         raise ValueError(_("not a traceroute result (type {t!r})").format(t=obj.get("type")))
+    hops = _plain_hops(obj)
+    return Traceroute(
+        id=place,
+        source="ripe-atlas",
+        probe=str(obj.get("prb_id", "")),
+        source_address=str(obj.get("src_addr", "")),
+        destination=str(obj.get("dst_addr", "")),
+        af=int(obj.get("af", 4)),
+        timestamp=int(obj.get("timestamp", 0)),
+        hops=_merged_hops(obj) if hops is None else hops,
+        msm_id=int(obj["msm_id"]) if obj.get("msm_id") is not None else None,
+        probe_public_address=str(obj.get("from", "")),
+    )
+
+
+def _plain_hops(obj: dict[str, Any]) -> list[Hop] | None:
+    """The hops of the usual result, without merging: TTLs rising and one router per TTL.
+    None for any other (some TTL twice, or answered by two routers): :func:`_merged_hops`
+    gives those. Both give the same hops and raise the same errors."""
+    hops: list[Hop] = []
+    previous_ttl = -1
+    for j, entry in enumerate(obj.get("result") or ()):
+        if not isinstance(entry, dict) or "hop" not in entry:
+            raise ValueError(_("result[{j}] has no hop number").format(j=j))
+        ttl = int(entry["hop"])
+        if ttl <= previous_ttl:
+            return None
+        previous_ttl = ttl
+        router: Any = None
+        best: float | None = None
+        replies = 0
+        for reply in entry.get("result") or ():
+            if not isinstance(reply, dict):
+                continue
+            address = reply.get("from")
+            if not address or "late" in reply:
+                continue
+            rtt = reply.get("rtt")
+            if rtt is not None:
+                rtt = float(rtt)
+                if best is None or rtt < best:
+                    best = rtt
+            if not replies:
+                router = address
+            elif address != router:
+                return None
+            replies += 1
+        hops.append(
+            make_hop(ttl, str(router), best, replies) if replies else make_hop(ttl, None, None)
+        )
+    return hops
+
+
+def _merged_hops(obj: dict[str, Any]) -> list[Hop]:
     # replies merged as they are read (what _merge_hops does, without a Hop per reply):
     # (TTL, address) -> [smallest RTT, replies]
     merged: dict[tuple[int, str | None], list[Any]] = {}
@@ -86,18 +140,7 @@ def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
     hops = [make_hop(ttl, ip, rtt, replies) for (ttl, ip), (rtt, replies) in merged.items()]
     if not ordered:
         hops.sort(key=_ttl)
-    return Traceroute(
-        id=place,
-        source="ripe-atlas",
-        probe=str(obj.get("prb_id", "")),
-        source_address=str(obj.get("src_addr", "")),
-        destination=str(obj.get("dst_addr", "")),
-        af=int(obj.get("af", 4)),
-        timestamp=int(obj.get("timestamp", 0)),
-        hops=hops,
-        msm_id=int(obj["msm_id"]) if obj.get("msm_id") is not None else None,
-        probe_public_address=str(obj.get("from", "")),
-    )
+    return hops
 
 
 def _merge_reply(
