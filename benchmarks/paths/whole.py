@@ -21,19 +21,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from benchmarks.paths.run import DATA, ROOT, traixroute_data
-from benchmarks.whole import compare, lakou, median_of, timed
+from benchmarks.paths.run import DATA, ROOT, traixroute_data, traixroute_python
+from benchmarks.whole import compare, lakou, lakou_env, median_of, timed
 
 COUNTRIES = "GP,MF,BL,SX"
 
 
-def traixroute_python() -> str | None:
-    python = os.environ.get("LAKOU_TRAIXROUTE_PYTHON")
-    default = Path("/opt/lakou-test/traixroute/bin/python")
-    return python or (str(default) if default.exists() else None)
-
-
-def run(traceroutes: int = 2000, runs: int = 3) -> list[dict[str, object]]:
+def run(traceroutes: int = 1000, runs: int = 3) -> list[dict[str, object]]:
     source = DATA / "traceroutes" / "ripe-atlas-traceroutes.jsonl"
     python = traixroute_python()
     if not source.exists() or python is None:
@@ -52,10 +46,14 @@ def run(traceroutes: int = 2000, runs: int = 3) -> list[dict[str, object]]:
             "paths", "analyze", str(atlas), "--data-dir", str(data), "--countries", COUNTRIES,
             "--cache-dir", str(cache), "--out", str(work / "lakou.json"),
         )  # fmt: skip
-        cold = median_of(command, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
-        timed(command)  # fill the cache
-        warm = median_of(command, runs)
-        env = {**os.environ, "HOME": str(work)}
+        # their temporary files in the work folder, removed with it: nothing left in /tmp
+        ours_env = lakou_env({"TMPDIR": str(work)})
+        cold = median_of(
+            command, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True), env=ours_env
+        )
+        timed(command, env=ours_env)  # fill the cache
+        warm = median_of(command, runs, env=ours_env)
+        env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
         wrapper = ROOT / "tests" / "paths" / "traixroute_wrapper.py"
         one = work / "one.json"
         one.write_text(json.dumps(rows[:1]))
@@ -79,7 +77,7 @@ def run(traceroutes: int = 2000, runs: int = 3) -> list[dict[str, object]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--traceroutes", type=int, default=2000)
+    parser.add_argument("--traceroutes", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     run(args.traceroutes, args.runs)

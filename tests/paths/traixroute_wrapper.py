@@ -18,6 +18,9 @@ test compares, without parsing the text output.
 
 It also tries to download fresh PeeringDB/PCH/RouteViews files first; offline, it says
 so and falls back to the bundled data, which is what the differential test compares on.
+
+Run as a script, it runs traIXroute's command line; imported (what
+``benchmarks/paths/traixroute_analysis.py`` does), it only applies the fixes.
 """
 
 from __future__ import annotations
@@ -133,6 +136,7 @@ if dump_file:
 
     detection_rules.detection_rules.resolve_path = _resolve_recorded
 
-from traixroute.application import run_traixroute  # noqa: E402
+if __name__ == "__main__":
+    from traixroute.application import run_traixroute
 
-sys.exit(run_traixroute())
+    sys.exit(run_traixroute())

@@ -25,14 +25,16 @@ from the probe than ``km_per_ms_rtt`` × RTT. Every verdict carries its evidence
 
 from __future__ import annotations
 
-import ipaddress
+import gc
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Protocol
 
 from lakou.i18n import gettext as _
+from lakou.paths.addresses import canonical, is_public
 from lakou.paths.config import Config
 from lakou.paths.geography import distance_km
 from lakou.paths.model import Traceroute
@@ -103,24 +105,8 @@ class Annotator:
         return self.ixps.name(key) if self.ixps is not None else key
 
 
-def _canonical(ip: str) -> str:
-    try:
-        return str(ipaddress.ip_address(ip))
-    except ValueError:
-        return ip
-
-
-def _is_public(ip: str) -> bool:
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    # exchange LANs sometimes use space that is not "global" (e.g. shared 100.64/10)
-    return not (address.is_private and not address.is_global and address.version == 4
-                and address not in ipaddress.ip_network("100.64.0.0/10")) and not (
-        address.is_loopback or address.is_link_local or address.is_multicast
-        or address.is_unspecified
-    )  # fmt: skip
+_canonical = canonical
+_is_public = is_public
 
 
 def _crossings(hops: list[dict[str, Any]], annotator: Annotator) -> list[dict[str, Any]]:
@@ -180,8 +166,35 @@ def _crossings(hops: list[dict[str, Any]], annotator: Annotator) -> list[dict[st
     return found
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a while (back on after, if it was on).
+
+    Reading and analysing traceroutes makes hundreds of thousands of dicts and lists
+    that live on (the results) and no reference cycle; every 700 of them the collector
+    walks the young ones, and every few passes every object of the process (the loaded
+    exchange directory and indexes too): half the time of an analysis, for nothing to
+    collect. Memory is still freed as usual (reference counting).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def analyze(traceroutes: Iterable[Traceroute], annotator: Annotator) -> list[dict[str, Any]]:
-    """One result dict per traceroute (see the module docstring for the rules)."""
+    """One result dict per traceroute (see the module docstring for the rules).
+
+    ``traceroutes`` may be a generator (a reader's): it is read with the collector paused
+    too (see :func:`collector_paused`)."""
+    with collector_paused():
+        return _analyze(traceroutes, annotator)
+
+
+def _analyze(traceroutes: Iterable[Traceroute], annotator: Annotator) -> list[dict[str, Any]]:
     traces = list(traceroutes)
     # one batch lookup for every address of every traceroute
     addresses = sorted(
@@ -194,72 +207,149 @@ def analyze(traceroutes: Iterable[Traceroute], annotator: Annotator) -> list[dic
         }
     )
     facts = dict(zip(addresses, annotator.describe(addresses), strict=True))
-    return [_analyze_one(t, facts, annotator) for t in traces]
+    batch = _Batch(facts, annotator)
+    return [_analyze_one(t, batch) for t in traces]
 
 
-def _analyze_one(
-    trace: Traceroute, facts: dict[str, dict[str, Any]], annotator: Annotator
-) -> dict[str, Any]:
-    config = annotator.config
-    countries = annotator.countries
-    empty: dict[str, Any] = {"asn": None, "country": None, "ixp": None, "member_asn": None}
-    probe_addr = next(
-        (a for a in (trace.probe_public_address, trace.source_address) if a and _is_public(a)), ""
-    )
+# What an address without facts gets: the keys of Annotator.describe's dicts, in order.
+_NO_FACTS: dict[str, Any] = {
+    "asn": None,
+    "country": None,
+    "country_source": None,
+    "ixp": None,
+    "member_asn": None,
+}
+
+
+_NO_REPLY = {"ttl": None, "ip": None, "rtt_ms": None, **_NO_FACTS, "location_dropped": False}
+
+
+class _Batch:
+    """What every traceroute of one :func:`analyze` call shares: the addresses' facts,
+    the translated verdict templates (the language does not change within a call), and
+    what was worked out once (whether a probe address is public, country distances)."""
+
+    def __init__(self, facts: dict[str, dict[str, Any]], annotator: Annotator) -> None:
+        self.facts = facts
+        self.annotator = annotator
+        self.config = annotator.config
+        self.countries = annotator.countries
+        # each address's hop entry but for its TTL and RTT: copying a ready dict is
+        # twice as quick as building one per hop
+        self.entries = {
+            ip: {"ttl": None, "ip": ip, "rtt_ms": None, **fact, "location_dropped": False}
+            for ip, fact in facts.items()
+        }
+        self.public: dict[str, bool] = {}
+        self.from_country: dict[str, _DistancesFrom] = {}
+        self.left_in = _("left the territory: hop(s) located in {countries}")
+        self.all_inside = _("every located hop is in the territory")
+        self.unlocated = _("no hop could be located: cannot tell")
+        self.left_rtt = _(
+            "left the territory: {rtt} ms between two local hosts is more than {limit} ms"
+        )
+        self.crossed = _("crossed {ixps}")
+
+    def is_public(self, address: str) -> bool:
+        known = self.public.get(address)
+        if known is None:
+            known = self.public[address] = _is_public(address)
+        return known
+
+    def distance(self, a: str, b: str) -> float | None:
+        return self.distances_from(a)[b]
+
+    def distances_from(self, country: str) -> dict[str, float | None]:
+        """Country -> distance from ``country``, each worked out on first use."""
+        known = self.from_country.get(country)
+        if known is None:
+            known = self.from_country[country] = _DistancesFrom(country)
+        return known
+
+
+class _DistancesFrom(dict[str, float | None]):
+    def __init__(self, origin: str) -> None:
+        super().__init__()
+        self.origin = origin
+
+    def __missing__(self, country: str) -> float | None:
+        distance = self[country] = distance_km(self.origin, country)
+        return distance
+
+
+def _analyze_one(trace: Traceroute, batch: _Batch) -> dict[str, Any]:
+    config = batch.config
+    countries = batch.countries
+    facts = batch.facts
+    empty = _NO_FACTS
+    probe_addr = ""
+    for address in (trace.probe_public_address, trace.source_address):
+        if address and batch.is_public(address):
+            probe_addr = address
+            break
     probe_country = facts.get(probe_addr, empty)["country"] if probe_addr else None
-    destination = facts.get(trace.destination, empty)
+    target = trace.destination
+    destination = facts.get(target, empty)
     hops: list[dict[str, Any]] = []
     dropped: list[dict[str, Any]] = []
+    located: list[dict[str, Any]] = []
+    reached = False
+    final_rtt: float | None = None
+    final_seen = False
+    any_ixp = False
+    km_per_ms = config.km_per_ms_rtt
+    entries = batch.entries
+    from_probe = batch.distances_from(probe_country) if probe_country else {}
     for hop in trace.hops:
-        fact = facts.get(hop.ip, empty) if hop.ip else empty
-        entry = {
-            "ttl": hop.ttl,
-            "ip": hop.ip,
-            "rtt_ms": hop.rtt_ms,
-            "asn": fact["asn"],
-            "country": fact["country"],
-            "country_source": fact.get("country_source"),
-            "ixp": fact["ixp"],
-            "member_asn": fact["member_asn"],
-            "location_dropped": False,
-        }
-        if entry["country"] and probe_country and hop.rtt_ms is not None:
-            distance = distance_km(probe_country, entry["country"])
-            bound = hop.rtt_ms * config.km_per_ms_rtt
-            if distance is not None and distance > bound:
-                entry["location_dropped"] = True
-                dropped.append(
-                    {
-                        "hop": hop.ttl,
-                        "ip": hop.ip,
-                        "country": entry["country"],
-                        "rtt_ms": hop.rtt_ms,
-                        "distance_km": round(distance),
-                        "bound_km": round(bound),
-                    }
-                )
+        ip, rtt_ms = hop.ip, hop.rtt_ms
+        known = entries.get(ip) if ip else _NO_REPLY if ip is None else None
+        if known is None:
+            entry = {"ttl": hop.ttl, "ip": ip, "rtt_ms": rtt_ms, **empty, "location_dropped": False}
+        else:
+            entry = known.copy()
+            entry["ttl"], entry["rtt_ms"] = hop.ttl, rtt_ms
+        country = entry["country"]
+        if country:
+            if probe_country and rtt_ms is not None:
+                distance = from_probe[country]
+                bound = rtt_ms * km_per_ms
+                if distance is not None and distance > bound:
+                    entry["location_dropped"] = True
+                    dropped.append(
+                        {
+                            "hop": hop.ttl,
+                            "ip": ip,
+                            "country": country,
+                            "rtt_ms": rtt_ms,
+                            "distance_km": round(distance),
+                            "bound_km": round(bound),
+                        }
+                    )
+            if not entry["location_dropped"]:
+                located.append(entry)
+        if entry["ixp"]:
+            any_ixp = True
+        if ip == target:
+            reached = reached or bool(ip)
+            if not final_seen:
+                final_rtt, final_seen = rtt_ms, True
         hops.append(entry)
-    located = [h for h in hops if h["country"] and not h["location_dropped"]]
     outside = [h for h in located if h["country"] not in countries]
-    crossings = _crossings(hops, annotator)
-    reached = any(h["ip"] == trace.destination for h in hops if h["ip"])
-    final_rtt = next((h["rtt_ms"] for h in hops if h["ip"] == trace.destination), None)
+    crossings = _crossings(hops, batch.annotator) if any_ixp else []
     verdicts: list[str] = []
     left: bool | None
     rtt_evidence = None
     if outside:
         left = True
         verdicts.append(
-            _("left the territory: hop(s) located in {countries}").format(
-                countries=", ".join(sorted({h["country"] for h in outside}))
-            )
+            batch.left_in.format(countries=", ".join(sorted({h["country"] for h in outside})))
         )
     elif located:
         left = False
-        verdicts.append(_("every located hop is in the territory"))
+        verdicts.append(batch.all_inside)
     else:
         left = None
-        verdicts.append(_("no hop could be located: cannot tell"))
+        verdicts.append(batch.unlocated)
     both_local = probe_country in countries and destination["country"] in countries
     if (
         both_local
@@ -269,27 +359,23 @@ def _analyze_one(
     ):
         left = True
         rtt_evidence = {"rtt_ms": final_rtt, "threshold_ms": config.local_rtt_ms}
-        verdicts.append(
-            _(
-                "left the territory: {rtt} ms between two local hosts is more than {limit} ms"
-            ).format(rtt=final_rtt, limit=config.local_rtt_ms)
-        )
+        verdicts.append(batch.left_rtt.format(rtt=final_rtt, limit=config.local_rtt_ms))
     if crossings:
-        verdicts.append(
-            _("crossed {ixps}").format(ixps=", ".join(sorted({c["ixp"] for c in crossings})))
-        )
+        verdicts.append(batch.crossed.format(ixps=", ".join(sorted({c["ixp"] for c in crossings}))))
     countries_crossed: list[str] = []
     for h in located:
         if not countries_crossed or countries_crossed[-1] != h["country"]:
             countries_crossed.append(h["country"])
-    detour = _detour(probe_country, destination["country"], countries_crossed, config)
+    detour = _detour(
+        probe_country, destination["country"], countries_crossed, config, batch.distance
+    )
     return {
         "id": trace.id,
         "msm_id": trace.msm_id,
         "probe": trace.probe,
         "source": trace.source,
         "source_address": trace.source_address,
-        "destination": trace.destination,
+        "destination": target,
         "af": trace.af,
         "timestamp": trace.timestamp,
         "probe_country": probe_country,
@@ -318,24 +404,30 @@ def _analyze_one(
             "dropped_locations": dropped,
             "rtt": rtt_evidence,
             "ixp_addresses_seen": [
-                {"hop": h["ttl"], "ip": h["ip"], "ixp": annotator.ixp_name(h["ixp"])}
+                {"hop": h["ttl"], "ip": h["ip"], "ixp": batch.annotator.ixp_name(h["ixp"])}
                 for h in hops
                 if h["ixp"]
-            ],
+            ]
+            if any_ixp
+            else [],
         },
         "hops": hops,
     }
 
 
 def _detour(
-    probe: str | None, destination: str | None, crossed: list[str], config: Config
+    probe: str | None,
+    destination: str | None,
+    crossed: list[str],
+    config: Config,
+    distance: Callable[[str, str], float | None] = distance_km,
 ) -> dict[str, Any] | None:
     """Path length through the countries crossed over the direct distance."""
     if not probe or not destination:
         return None
     points = [probe, *crossed, destination]
-    legs = [distance_km(a, b) for a, b in pairwise(points)]
-    direct = distance_km(probe, destination)
+    legs = [distance(a, b) for a, b in pairwise(points)]
+    direct = distance(probe, destination)
     if direct is None or any(leg is None for leg in legs):
         return None
     path_km = sum(leg for leg in legs if leg is not None)

@@ -3,7 +3,8 @@
 :func:`analyze_files` reads the traceroute files (RIPE Atlas, scamper JSON, warts),
 assembles the annotator (:func:`~lakou.paths.loading.build_annotator`: IP indexes from
 a data directory, the territory's prefix table, the exchanges), analyses each
-traceroute and builds the probe matrix. A file or prefix table that cannot be read
+traceroute and builds the probe matrix, with Python's cyclic garbage collector paused
+(:func:`~lakou.paths.analyze.collector_paused`). A file or prefix table that cannot be read
 raises :class:`~lakou.paths.territory_report.PathsInputError` naming it; the command
 line chooses the output (:meth:`PathsAnalysis.render`: ``to_json``, ``to_jsonl``,
 ``to_html``).
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lakou.exchange import Exchange
-from lakou.paths.analyze import analyze, mesh
+from lakou.paths.analyze import analyze, collector_paused, mesh
 from lakou.paths.cache import Warn
 from lakou.paths.config import Config
 from lakou.paths.loading import build_annotator
@@ -84,18 +85,21 @@ def analyze_files(
     ``warn`` hears the index cache's warnings.
     """
     counters = Counters()
-    try:
-        traces = [t for f in files for t in read_traceroutes(f, strict=strict, counters=counters)]
-        annotator, sources = build_annotator(
-            countries,
-            Path(data_dir) if data_dir else None,
-            Path(territory) if territory else None,
-            exchanges,
-            config,
-            cache_dir=cache_dir,
-            warn=warn,
-        )
-    except (SourceError, PrefixIndexError, OSError) as exc:
-        raise PathsInputError(str(exc)) from None
-    results = analyze(traces, annotator)
-    return PathsAnalysis(results, mesh(results), sources, counters)
+    with collector_paused():  # no reference cycles made: see collector_paused
+        try:
+            traces = [
+                t for f in files for t in read_traceroutes(f, strict=strict, counters=counters)
+            ]
+            annotator, sources = build_annotator(
+                countries,
+                Path(data_dir) if data_dir else None,
+                Path(territory) if territory else None,
+                exchanges,
+                config,
+                cache_dir=cache_dir,
+                warn=warn,
+            )
+        except (SourceError, PrefixIndexError, OSError) as exc:
+            raise PathsInputError(str(exc)) from None
+        results = analyze(traces, annotator)
+        return PathsAnalysis(results, mesh(results), sources, counters)

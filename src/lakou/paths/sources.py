@@ -14,7 +14,7 @@ from typing import Any
 
 from lakou.i18n import gettext as _
 from lakou.inputs import InputError, load_json
-from lakou.paths.model import Hop, Traceroute
+from lakou.paths.model import Hop, Traceroute, make_hop
 from lakou.paths.warts import _merge_hops, read_warts
 from lakou.territory import Counters, SourceError, open_binary
 
@@ -51,26 +51,7 @@ def _documents(path: Path) -> Iterator[tuple[str, Any]]:
 def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
     if obj.get("type") != "traceroute":
         raise ValueError(_("not a traceroute result (type {t!r})").format(t=obj.get("type")))
-    # replies merged as they are read (what _merge_hops does, without a Hop per reply):
-    # (TTL, address) -> [smallest RTT, replies]
-    merged: dict[tuple[int, str | None], list[Any]] = {}
-    for j, entry in enumerate(obj.get("result") or []):
-        if not isinstance(entry, dict) or "hop" not in entry:
-            raise ValueError(_("result[{j}] has no hop number").format(j=j))
-        ttl = int(entry["hop"])
-        answered = False
-        for reply in entry.get("result") or []:
-            if isinstance(reply, dict) and reply.get("from") and "late" not in reply:
-                rtt = reply.get("rtt")
-                rtt_ms = float(rtt) if rtt is not None else None
-                _merge_reply(merged, (ttl, str(reply["from"])), rtt_ms)
-                answered = True
-        if not answered:
-            _merge_reply(merged, (ttl, None), None)
-    hops = sorted(
-        (Hop(ttl, ip, rtt, replies) for (ttl, ip), (rtt, replies) in merged.items()),
-        key=_ttl,
-    )
+    hops = _plain_hops(obj)
     return Traceroute(
         id=place,
         source="ripe-atlas",
@@ -79,10 +60,87 @@ def _atlas(place: str, obj: dict[str, Any]) -> Traceroute:
         destination=str(obj.get("dst_addr", "")),
         af=int(obj.get("af", 4)),
         timestamp=int(obj.get("timestamp", 0)),
-        hops=hops,
+        hops=_merged_hops(obj) if hops is None else hops,
         msm_id=int(obj["msm_id"]) if obj.get("msm_id") is not None else None,
         probe_public_address=str(obj.get("from", "")),
     )
+
+
+def _plain_hops(obj: dict[str, Any]) -> list[Hop] | None:
+    """The hops of the usual result, without merging: TTLs rising and one router per TTL.
+    None for any other (some TTL twice, or answered by two routers): :func:`_merged_hops`
+    gives those. Both give the same hops and raise the same errors."""
+    hops: list[Hop] = []
+    previous_ttl = -1
+    for j, entry in enumerate(obj.get("result") or ()):
+        if not isinstance(entry, dict) or "hop" not in entry:
+            raise ValueError(_("result[{j}] has no hop number").format(j=j))
+        ttl = int(entry["hop"])
+        if ttl <= previous_ttl:
+            return None
+        previous_ttl = ttl
+        router: Any = None
+        best: float | None = None
+        replies = 0
+        for reply in entry.get("result") or ():
+            if not isinstance(reply, dict):
+                continue
+            address = reply.get("from")
+            if not address or "late" in reply:
+                continue
+            rtt = reply.get("rtt")
+            if rtt is not None:
+                rtt = float(rtt)
+                if best is None or rtt < best:
+                    best = rtt
+            if not replies:
+                router = address
+            elif address != router:
+                return None
+            replies += 1
+        hops.append(
+            make_hop(ttl, str(router), best, replies) if replies else make_hop(ttl, None, None)
+        )
+    return hops
+
+
+def _merged_hops(obj: dict[str, Any]) -> list[Hop]:
+    # replies merged as they are read (what _merge_hops does, without a Hop per reply):
+    # (TTL, address) -> [smallest RTT, replies]
+    merged: dict[tuple[int, str | None], list[Any]] = {}
+    ordered, previous_ttl = True, -1  # TTLs seldom come out of order: no sort then
+    for j, entry in enumerate(obj.get("result") or ()):
+        if not isinstance(entry, dict) or "hop" not in entry:
+            raise ValueError(_("result[{j}] has no hop number").format(j=j))
+        ttl = int(entry["hop"])
+        ordered = ordered and ttl >= previous_ttl
+        previous_ttl = ttl
+        last: Any = None  # the address of the reply before: usually the same router
+        known: list[Any] | None = None  # [smallest RTT, replies] of that (TTL, address)
+        for reply in entry.get("result") or ():
+            if not isinstance(reply, dict):
+                continue
+            address = reply.get("from")
+            if not address or "late" in reply:
+                continue
+            rtt = reply.get("rtt")
+            if rtt is not None:
+                rtt = float(rtt)
+            if known is None or address != last:
+                last, key = address, (ttl, str(address))
+                known = merged.get(key)
+                if known is None:
+                    merged[key] = known = [rtt, 1]
+                    continue
+            if rtt is not None and (known[0] is None or rtt < known[0]):
+                known[0] = rtt
+            known[1] += 1
+        if known is None:  # no reply answered
+            _merge_reply(merged, (ttl, None), None)
+    hops = [make_hop(ttl, ip, rtt, replies) for (ttl, ip), (rtt, replies) in merged.items()]
+    if not ordered:
+        hops.sort(key=_ttl)
+    return hops
 
 
 def _merge_reply(
