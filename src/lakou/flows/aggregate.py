@@ -186,5 +186,7 @@ def _connection() -> Any:
     if not _connections:
         import duckdb  # only when sums are written: a short replay starts without it
 
-        _connections.append(duckdb.connect())
+        # One thread: the sums are small, and DuckDB's pool would take the cores the
+        # receive threads need.
+        _connections.append(duckdb.connect(config={"threads": 1}))
     return _connections[0]
