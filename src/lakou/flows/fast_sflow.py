@@ -438,7 +438,8 @@ def decode_batch(
     if n <= 0:
         return FlowBatch.empty(), status, 0
     rows, counters = _decode(buf, offsets, times, out, status)
+    # The 64-bit columns are the matrix's own rows (no copy); the others are narrowed.
     columns: dict[str, npt.NDArray[Any]] = {
-        name: out[i, :rows].astype(COLUMNS[name]) for i, name in enumerate(NAMES)
+        name: out[i, :rows].astype(COLUMNS[name], copy=False) for i, name in enumerate(NAMES)
     }
     return FlowBatch(columns), status, int(counters)

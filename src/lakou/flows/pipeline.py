@@ -290,8 +290,8 @@ class Pipeline:
     def accept(self, batch: FlowBatch) -> int:
         if not len(batch):
             return 0
-        if self.keep_records:
-            self.records.append(batch)
+        if self.keep_records:  # copied: a decoder's columns may be views of its whole output
+            self.records.append(FlowBatch({k: v.copy() for k, v in batch.columns.items()}))
         enriched = self.enricher.enrich(batch)
         table = to_table(sum_batch(enriched), self.enricher.territory_names())
         self.pending.append(table)

@@ -55,10 +55,12 @@ def control_mask(batch: FlowBatch) -> npt.NDArray[np.bool_]:
     v4 = etype == 0x0800
     v6 = etype == 0x86DD
     routing = (proto == 89) | (proto == 103)
-    dhcp4 = (proto == 17) & (np.isin(sport, (67, 68)) | np.isin(dport, (67, 68)))
-    dhcp6 = (proto == 17) & (np.isin(sport, (546, 547)) | np.isin(dport, (546, 547)))
+    # Plain comparisons: np.isin costs several passes and a sort for two values.
+    dhcp4 = (proto == 17) & ((sport == 67) | (sport == 68) | (dport == 67) | (dport == 68))
+    dhcp6 = (proto == 17) & ((sport == 546) | (sport == 547) | (dport == 546) | (dport == 547))
     v4_control = v4 & (routing | dhcp4 | ((proto == 1) & (icmp_type == 5)))
-    v6_control = v6 & (routing | dhcp6 | ((proto == 58) & np.isin(icmp_type, (133, 134, 136, 137))))
+    nd = (icmp_type == 133) | (icmp_type == 134) | (icmp_type == 136) | (icmp_type == 137)
+    v6_control = v6 & (routing | dhcp6 | ((proto == 58) & nd))
     non_ip = ~(v4 | v6)
     mask: npt.NDArray[np.bool_] = (batch["src_mac"] != 0) & (
         non_ip | group | v4_control | v6_control
