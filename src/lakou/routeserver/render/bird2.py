@@ -13,7 +13,7 @@ Python, never looped over in a template.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
@@ -342,7 +342,7 @@ def _prefix_sets(
     client: ClientPlan,
     v: int,
     names: SetNames,
-    prefixes: tuple[str, ...],
+    prefixes: Sequence[str],
     cache: PrefixSetCache | None,
 ) -> str:
     """The member's route objects: one address set per registered length and two functions.

@@ -33,6 +33,8 @@ from collections.abc import Sequence
 from functools import cache, partial
 from typing import TYPE_CHECKING
 
+from lakou.routeserver.enrich.cache import joined
+
 if TYPE_CHECKING:  # numpy is imported by the folding only: short lists never load it
     import numpy as np
     import numpy.typing as npt
@@ -59,9 +61,9 @@ def _parse(prefixes: Sequence[str], family: int) -> tuple[U64, npt.NDArray[np.in
     parsed = _parse_v6(prefixes)
     if parsed is not None:
         return parsed[0], parsed[1], []
-    joined = "\n".join(prefixes)
-    addresses = _ADDRESS.findall(joined)
-    lengths = np.array(_LENGTH.findall(joined)).astype(np.int64)
+    text = joined(prefixes)
+    addresses = _ADDRESS.findall(text)
+    lengths = np.array(_LENGTH.findall(text)).astype(np.int64)
     if len(addresses) != len(prefixes) or len(lengths) != len(prefixes):
         return _parse_slow(prefixes, family)
     packed = b"".join(map(partial(socket.inet_pton, socket.AF_INET6), addresses))
@@ -85,7 +87,7 @@ def _parse_v6(prefixes: Sequence[str]) -> tuple[U64, npt.NDArray[np.int64]] | No
     import numpy as np
 
     try:
-        data = ("\n".join(prefixes) + "\n").encode("ascii")
+        data = (joined(prefixes) + "\n").encode("ascii")
     except UnicodeEncodeError:
         return None
     n = len(prefixes)
@@ -181,7 +183,7 @@ def _parse_v4(prefixes: Sequence[str]) -> tuple[U64, npt.NDArray[np.int64]] | No
     """IPv4 prefixes in dotted-quad form read as five numbers each; None if they are not."""
     import numpy as np
 
-    text = " ".join(prefixes)
+    text = joined(prefixes)  # newlines read as spaces below
     if text.count(".") != 3 * len(prefixes) or text.count("/") != len(prefixes):
         return None
     numbers = np.fromstring(text.translate(_SEPARATORS), dtype=np.int64, sep=" ")
@@ -197,7 +199,7 @@ def _parse_v4(prefixes: Sequence[str]) -> tuple[U64, npt.NDArray[np.int64]] | No
     return nets, fields[:, 4].copy()
 
 
-_SEPARATORS = str.maketrans("./", "  ")
+_SEPARATORS = str.maketrans("./\n", "   ")
 
 
 def _parse_slow(
