@@ -1,11 +1,12 @@
 """``blackholing.irr_more_specifics``: RFC 7999 coverage of registered prefixes, or not.
 
 On (the default) a blackhole longer than the normal maximum passes the IRR check when a
-registered prefix covers it, through the ``..._IRR_COVER_N()`` function and sets whose
-entries reach down to the blackhole bound. Off (for the whole exchange or one client, as
-arouteserver behaves) it must be registered itself: no cover function, exact entries only,
-which BIRD parses faster and in less memory for a huge AS-SET; OpenBGPD loses its
-``or-longer`` rule the same way. Everything else of the filter stays the same.
+registered prefix covers it, through the ``..._IRR_COVER_N()`` function, which asks the
+same address sets as the exact check (the route's address masked to each registered
+length), up to the blackhole bound. Off (for the whole exchange or one client, as
+arouteserver behaves) it must be registered itself: no cover function, the same sets;
+OpenBGPD loses its ``or-longer`` rule the same way. Everything else of the filter stays
+the same.
 """
 
 from __future__ import annotations
@@ -50,8 +51,14 @@ def _filter(text: str, asn: int) -> str:
 def test_default_covers_more_specifics() -> None:
     text = render_bird(_plan({}), (2, 0, 12))
     assert "function AS65500_IRR_COVER_4()" in text
-    assert "11.0.0.0/22+" in text  # p/22{22,32}: coverage down to the blackhole bound
+    cover = text.split("function AS65500_IRR_COVER_4()")[1].split("\n}\n")[0]
+    assert "if net.len > 32" not in cover  # the default bound is /32: nothing to cut
+    assert "net.len >= 22 && net.ip.mask(22) ~ AS65500_PREFIXES_4_22" in cover
+    assert "net.len >= 24 && net.ip.mask(24) ~ AS65500_PREFIXES_4_24" in cover
     assert "AS65500_IRR_COVER_4()" in _filter(text, 65500)
+    # the blackhole bound cuts coverage
+    bounded = render_bird(_plan({"blackholing": {"ipv4_max_length": 30}}), (2, 0, 12))
+    assert "  if net.len > 30 then return false;\n" in bounded
 
 
 def test_off_for_the_exchange_asks_for_registered_blackholes() -> None:
@@ -59,8 +66,8 @@ def test_off_for_the_exchange_asks_for_registered_blackholes() -> None:
     for asn in (65500, 65501):
         assert f"function AS{asn}_IRR_COVER_4()" not in text
         assert f"AS{asn}_IRR_EXACT_4()" in _filter(text, asn)
-    assert "\n  11.0.0.0/22\n" in text  # an exact entry, no range
-    assert "11.0.0.0/22+" not in text
+    assert "define AS65500_PREFIXES_4_22 = [\n  11.0.0.0\n];" in text  # the same set
+    assert "22: return net.ip ~ AS65500_PREFIXES_4_22;" in text
     assert "A blackhole longer than the usual maximum length" in render_page(
         _plan({"blackholing": {"irr_more_specifics": False}}), "markdown", lang="en"
     )

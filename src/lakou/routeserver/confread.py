@@ -4,9 +4,11 @@ Not a parser of BIRD or bgpd.conf in general: it reads what lakou's renderers wr
 keeps what a member would ask about before a deploy: its sessions (name, address, ASN,
 max-prefix limit and action), the origin ASNs and the registered prefixes (per family)
 its routes are checked against. BIRD files hold them in ``define ASxxx_ORIGINS`` and
-``define ASxxx_PREFIXES_<family>_<length>`` sets, whose entries may be folded like
-``bgpq4 -A`` (``10.0.0.0/23{24,32}`` is the two registered /24s); they are unfolded
-here, so two files compare prefix by prefix whatever the folding. OpenBGPD files hold
+``define ASxxx_PREFIXES_<family>_<length>`` sets: address sets, whose ranges stand for
+every registered block of that length (``10.0.0.0..10.0.1.0`` in ``..._4_24`` is the two
+/24s), or, in files written by earlier versions, prefix sets whose entries may be folded
+like ``bgpq4 -A`` (``10.0.0.0/23{24,32}`` is the two registered /24s); both are unfolded
+here, so two files compare prefix by prefix whatever the form. OpenBGPD files hold
 ``as-set ASxxx_origins`` and ``prefix-set ASxxx_prefixes``. The ``# AS64500: IRR ...``
 comment lines are kept as each member's IRR summary. A line this reader cannot make
 sense of inside one of those blocks is an error naming the file and line, never skipped.
@@ -139,6 +141,43 @@ _FAST_SET = {
 }
 
 
+_FAST_RANGES = {
+    v: re.compile(rf"\s*(?:{e}\s*,\s*)*(?:{e}\s*)?")
+    for v, e in ((4, rf"{_V4}(?:\.\.{_V4})?"), (6, rf"{_V6}(?:\.\.{_V6})?"))
+}
+_FAST_RANGE = {v: re.compile(rf"({a})(?:\.\.({a}))?") for v, a in ((4, _V4), (6, _V6))}
+
+
+def _block_range(family: int, length: int, first: str, last: str) -> range | None:
+    """The registered ``/length`` networks of an address-set item ``first[..last]``; None
+    when an address cannot be read, is not a network of that length or the range is empty."""
+    bits = _BITS[family]
+    af = socket.AF_INET6 if family == 6 else socket.AF_INET
+    try:
+        low = int.from_bytes(socket.inet_pton(af, first), "big")
+        high = int.from_bytes(socket.inet_pton(af, last or first), "big")
+    except OSError:
+        return None
+    step = 1 << (bits - length)
+    if length > bits or low % step or high % step or high < low:
+        return None
+    return range(low, high + 1, step)
+
+
+def _fast_ranges(client: ClientConf, family: int, length: int, body: str) -> bool:
+    """An address set's items at once; False: the slow path names the item it cannot read."""
+    if _FAST_RANGES[family].fullmatch(body) is None:
+        return False
+    out: list[int] = []
+    for first, last in _FAST_RANGE[family].findall(body):
+        blocks = _block_range(family, length, first, last)
+        if blocks is None:
+            return False
+        out.extend(network << 8 | length for network in blocks)
+    client.prefixes[family].update(out)
+    return True
+
+
 def _fast_prefixes(client: ClientConf, family: int, length: int | None, body: str) -> bool:
     """A whole set's entries at once (a million in seconds); False: the slow path names the
     entry it cannot read. Folded entries (``p/P{L,..}`` with P < L) are unfolded."""
@@ -228,7 +267,10 @@ class _Bird(_Reader):
             length = int(prefix_set["length"]) if prefix_set["length"] else None
             client = conf.client(int(prefix_set["asn"]))
             client.has_prefix_sets = True
-            if _fast_prefixes(client, family, length, body):
+            if "/" not in body and length is not None:
+                if _fast_ranges(client, family, length, body):
+                    return end + 1
+            elif _fast_prefixes(client, family, length, body):
                 return end + 1
         items, after = self._items(i, rest)
         if match := _ORIGINS_NAME.match(name):
@@ -250,6 +292,13 @@ class _Bird(_Reader):
     def _prefix_entry(
         self, client: ClientConf, family: int, length: int | None, number: int, item: str
     ) -> None:
+        if "/" not in item and length is not None:  # an address set's item
+            first, _dots, last = item.partition("..")
+            blocks = _block_range(family, length, first.strip(), last.strip())
+            if blocks is None:
+                raise self.fail(number, _("cannot read prefix {item!r}").format(item=item))
+            client.prefixes[family].update(network << 8 | length for network in blocks)
+            return
         match = _BIRD_ENTRY.match(item)
         try:
             if not match:

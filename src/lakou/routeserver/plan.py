@@ -52,7 +52,7 @@ class ClientPlan:
             return frozenset({self.client.asn})
         return self.irr.origins | {self.client.asn}
 
-    def prefixes(self, version: int) -> tuple[str, ...]:
+    def prefixes(self, version: int) -> Sequence[str]:
         if self.irr is None:
             return ()
         return self.irr.prefixes_v4 if version == 4 else self.irr.prefixes_v6

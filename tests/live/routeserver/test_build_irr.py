@@ -24,6 +24,7 @@ from tests.live.helpers.lab import (
     wait_for,
 )
 
+from lakou.routeserver.confread import format_prefix, read_config
 from lakou.routeserver.lg import api
 
 pytestmark = pytest.mark.live
@@ -85,7 +86,9 @@ def test_build_from_clients_yml_with_bgpq4(tmp_path: Path) -> None:
     check = subprocess.run(["bird", "-p", "-c", str(out)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     text = out.read_text()
-    assert "11.0.1.0/24" in text and "10010" in text  # expanded through the nested set
+    registered = read_config(out).clients[w.A].prefixes[4]
+    assert "11.0.1.0/24" in {format_prefix(4, p) for p in registered}  # through the nested set
+    assert "10010" in text
     assert "import limit 50 action block" in text
     assert "Politique du serveur de routes" in page.read_text()
 

@@ -1,8 +1,8 @@
-"""The per-length IRR sets and their two functions, evaluated by the real BIRD.
+"""The per-length IRR address sets and their two functions, evaluated by the real BIRD.
 
-``irr_set_bodies`` writes each route object once; the exact check (normal routes)
-and the RFC 7999 coverage check (longer blackholes) are two functions over the same
-sets. This runs both, as rendered, inside BIRD 2 on thousands of routes (folded and
+``irr_range_bodies`` writes each run of registered blocks once; the exact check (normal
+routes) and the RFC 7999 coverage check (longer blackholes) are two functions over the
+same sets. This runs both, as rendered, inside BIRD 2 on thousands of routes (folded and
 plain lists, IPv4 and IPv6) and compares what BIRD accepts with the definition: a normal
 route is accepted only if registered exactly; a blackhole longer than the bound only if
 a registered prefix covers it. No network: a static protocol feeds the routes.
@@ -21,7 +21,7 @@ from tests.live.helpers.lab import missing_tools, stop, wait_for
 
 from lakou.routeserver.lg.birdsock import BirdSocket
 from lakou.routeserver.render.bird2 import SetNames, _irr_functions
-from lakou.routeserver.render.prefixsets import irr_set_bodies
+from lakou.routeserver.render.prefixsets import irr_range_bodies
 
 pytestmark = pytest.mark.live
 if missing_tools("bird"):
@@ -66,14 +66,20 @@ def _probes(rng: random.Random, registered: list[Net], v: int) -> list[Net]:
     return sorted(out, key=lambda n: (int(n.network_address), n.prefixlen))
 
 
-def _expected(registered: list[Net], probe: Net, bound: int) -> bool:
+def _expected(registered: list[Net], probe: Net, bound: int, longest: int) -> bool:
     if probe.prefixlen <= bound:
         return probe in registered
+    if probe.prefixlen > longest:
+        return False
     return any(probe.subnet_of(n) for n in registered if n.version == probe.version)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("fold", [True, False], ids=["folded", "plain"])
-def test_bird_answers_exact_and_covering(tmp_path: Path, fold: bool) -> None:
+@pytest.mark.parametrize(
+    ("fold", "longest"),
+    [(True, None), (False, None), (True, 30)],
+    ids=["folded", "plain", "folded-bounded"],
+)
+def test_bird_answers_exact_and_covering(tmp_path: Path, fold: bool, longest: int | None) -> None:
     rng = random.Random(7)
     names = SetNames(
         origins="AS1_ORIGINS",
@@ -87,10 +93,11 @@ def test_bird_answers_exact_and_covering(tmp_path: Path, fold: bool) -> None:
     for v in (4, 6):
         registered = _registered(rng, v, 2500)
         full = 32 if v == 4 else 128
-        sets = irr_set_bodies([str(n) for n in registered], v, full, fold=fold)
-        parts.append(_irr_functions(names, v, sets, cover=True))
+        top = full if longest is None else longest + (0 if v == 4 else 96)
+        sets = irr_range_bodies([str(n) for n in registered], v, fold=fold)
+        parts.append(_irr_functions(names, v, sets, cover_max=top))
         probes = _probes(rng, registered, v)
-        expected |= {str(p) for p in probes if _expected(registered, p, bounds[v])}
+        expected |= {str(p) for p in probes if _expected(registered, p, bounds[v], top)}
         statics = "\n".join(f"  route {p} unreachable;" for p in probes)
         parts.append(
             f"protocol static S{v} {{\n  ipv{v} {{ import filter {{\n"

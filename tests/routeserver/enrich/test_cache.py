@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lakou.routeserver.enrich import Bgpq4Source, IrrData, IrrRequest, Roa, enrich
-from lakou.routeserver.enrich.cache import CacheError, IrrCache, RoaCache
+from lakou.routeserver.enrich.cache import CacheError, IrrCache, PrefixBlock, RoaCache, joined
 from lakou.routeserver.enrich.testing import serve_whois, synthetic_irr
 
 _v4 = st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(8, 24)).map(
@@ -66,6 +66,37 @@ def test_truncated_entry_is_refused_at_every_cut(tmp_path: Path) -> None:
     for cut in range(len(whole) - 1):
         path.write_bytes(whole[:cut])
         with pytest.raises(CacheError, match=str(path)):
+            cache.load("s", request)
+
+
+@pytest.mark.parametrize(
+    ("v4", "v6"),
+    [((), ()), (("11.0.0.0/24",), ()), ((), ("2001:db8::/32", "2001:db8:1::/48")),
+     (("11.0.0.0/24", "12.0.0.0/8"), ("2001:db8::/32",))],
+)  # fmt: skip
+def test_prefixes_come_back_as_blocks_of_text(
+    tmp_path: Path, v4: tuple[str, ...], v6: tuple[str, ...]
+) -> None:
+    """Each family is read back as its block of lines: equal to the tuple, its text the
+    newline join (what the renderer reads whole), split only when iterated."""
+    cache = IrrCache(tmp_path)
+    request = IrrRequest(10, ("AS-X",))
+    data = IrrData(10, ("AS-X",), frozenset({10}), v4, v6, "s", datetime.now(UTC))
+    cache.save("s", request, data)
+    loaded = cache.load("s", request)
+    assert loaded is not None and loaded == data
+    for block, want in ((loaded.prefixes_v4, v4), (loaded.prefixes_v6, v6)):
+        assert isinstance(block, PrefixBlock)
+        assert block.text == "\n".join(want) == joined(block) == joined(want)
+        assert len(block) == len(want) and bool(block) == bool(want)
+        assert list(block) == list(want) and block[:] == want and want == block
+        assert hash(block) == hash(want)
+    # a v6 line among the v4 ones (an altered file) no longer matches the header's counts
+    if v4 and v6:
+        path = cache.path_for("s", request)
+        text = path.read_text()
+        path.write_text(text.replace(v6[0] + "\n", "", 1).replace(v4[0], v4[0] + "\n" + v6[0]))
+        with pytest.raises(CacheError, match="truncated"):
             cache.load("s", request)
 
 

@@ -8,7 +8,7 @@ AS-SET has about 1.5 million of them and rendering needs nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -28,8 +28,10 @@ class IrrData:
     asn: int
     as_sets: tuple[str, ...]
     origins: frozenset[int]  # ASNs from the AS-SET expansion, plus the client's own ASN
-    prefixes_v4: tuple[str, ...]  # route objects of those origins, canonical, sorted
-    prefixes_v6: tuple[str, ...]  # route6 objects
+    # route objects of those origins, canonical, sorted: a tuple, or from the cache a
+    # PrefixBlock (the cache file's lines, split only when asked for one by one)
+    prefixes_v4: Sequence[str]
+    prefixes_v6: Sequence[str]  # route6 objects
     source: str  # where it came from: "bgpq4 127.0.0.1:4343 RIPE,ARIN", "rpsl /srv/irr"
     fetched_at: datetime
     stale: bool = False  # the fresh query failed: this is the last good data, kept

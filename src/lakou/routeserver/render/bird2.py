@@ -13,7 +13,7 @@ Python, never looped over in a template.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
@@ -38,7 +38,7 @@ NOT_GLOBAL_UNICAST_V6 = ("::/3", "4000::/2", "8000::/1")
 @dataclass(frozen=True)
 class SetNames:
     origins: str
-    prefixes: dict[int, str]  # base name of the per-length sets: AS1_PREFIXES_4_24 ...
+    prefixes: dict[int, str]  # base name of the per-length address sets: AS1_PREFIXES_4_24
     exact_fn: dict[int, str]  # function: is net a registered prefix?
     cover_fn: dict[int, str]  # function: is net inside a registered prefix?
 
@@ -121,7 +121,7 @@ def _irr_block(client: ClientPlan, v: int, names: SetNames, tags: bool, blackhol
 
     Normal routes (and blackholes up to the normal bound) must be registered exactly;
     longer blackholes must be covered by a registered prefix. Both questions are asked of
-    the same per-length sets (see ``prefixsets.irr_sets_by_length``) through the two
+    the same per-length address sets (see ``prefixsets.irr_range_bodies``) through the two
     functions written next to them.
     """
     irr = client.policy.irr
@@ -342,16 +342,15 @@ def _prefix_sets(
     client: ClientPlan,
     v: int,
     names: SetNames,
-    prefixes: tuple[str, ...],
+    prefixes: Sequence[str],
     cache: PrefixSetCache | None,
 ) -> str:
-    """The member's route objects: one set per registered length and two functions.
+    """The member's route objects: one address set per registered length and two functions.
 
-    ``..._IRR_EXACT_N()`` picks the set of the route's own length (exact match);
-    ``..._IRR_COVER_N()`` tries every set (a registered prefix covers the route). Each
-    route object is one set entry whatever the blackhole policy, so RFC 7999 coverage
-    adds no text. (Measured on 1.5 million prefixes: one set per length parses faster
-    than one set holding exact and covering entries, or two shared sets.)
+    ``..._IRR_EXACT_N()`` asks the set of the route's own length for ``net.ip`` (exact
+    match); ``..._IRR_COVER_N()`` asks each set for ``net.ip.mask(L)`` (a registered
+    ``/L`` covers the route). Each run of registered blocks is one set item whatever the
+    blackhole policy, so RFC 7999 coverage adds no entries (see ``prefixsets``).
     """
     bh = client.policy.blackholing
     covering = bh.enabled and bh.irr_more_specifics
@@ -359,29 +358,37 @@ def _prefix_sets(
     fold = len(prefixes) >= FOLD_FROM
 
     def build() -> str:
-        from lakou.routeserver.render.prefixsets import irr_set_bodies
+        from lakou.routeserver.render.prefixsets import irr_range_bodies
 
-        bodies = irr_set_bodies(prefixes, v, bh_max, fold=fold)
-        return _irr_functions(names, v, bodies, bh_max is not None)
+        return _irr_functions(names, v, irr_range_bodies(prefixes, v, fold=fold), bh_max)
 
     if cache is None or not fold:
         # Short lists are faster to write than to look up.
         return build()
-    key = ("by-length-1", names.prefixes[v], str(v), str(bh_max))
+    key = ("address-sets-1", names.prefixes[v], str(v), str(bh_max))
     return cache.get(key, prefixes, build)
 
 
-def _irr_functions(names: SetNames, v: int, by_length: dict[int, str], cover: bool) -> str:
-    """The per-length sets (their bodies already joined) and the two functions."""
+def _irr_functions(
+    names: SetNames, v: int, by_length: dict[int, str], cover_max: int | None
+) -> str:
+    """The per-length address sets (their bodies already joined) and the two functions;
+    the covering one only with ``cover_max`` (the longest blackhole accepted)."""
     base = names.prefixes[v]
     out = [f"define {base}_{length} = [\n  {body}\n];\n" for length, body in by_length.items()]
-    arms = "".join(f"    {length}: return net ~ {base}_{length};\n" for length in by_length)
+    arms = "".join(f"    {length}: return net.ip ~ {base}_{length};\n" for length in by_length)
     out.append(
         f"function {names.exact_fn[v]}()\n{{\n  case net.len {{\n{arms}  }}\n  return false;\n}}\n"
     )
-    if cover:
-        tries = "".join(f"  if net ~ {base}_{length} then return true;\n" for length in by_length)
-        out.append(f"function {names.cover_fn[v]}()\n{{\n{tries}  return false;\n}}\n")
+    if cover_max is not None:
+        full = 32 if v == 4 else 128
+        top = f"  if net.len > {cover_max} then return false;\n" if cover_max < full else ""
+        tries = "".join(
+            f"  if net.len >= {length} && net.ip.mask({length}) ~ {base}_{length} then "
+            "return true;\n"
+            for length in by_length
+        )
+        out.append(f"function {names.cover_fn[v]}()\n{{\n{top}{tries}  return false;\n}}\n")
     return "".join(out)
 
 

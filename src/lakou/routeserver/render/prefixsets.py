@@ -1,18 +1,28 @@
-"""Prefix lists as compact BIRD prefix sets: aggregated, exactly equivalent.
+"""Route objects as compact BIRD address sets: one per registered length, exactly equivalent.
 
 A member's route objects serve two checks: a normal route must be registered exactly, an
 RFC 7999 blackhole longer than the normal bound must be covered by a registered prefix.
-Both are answered by one set per registered length (``irr_sets_by_length``): each route
-object is one entry ``p/L{L,32}``, tested with routes of length ``L`` only for the exact
-check and with longer blackholes for coverage, so blackholing adds no entries. (BIRD's
-trie still needs 2 to 8 extra nodes to cover the more-specifics of a prefix whose length
-is not a multiple of 4, which the exact check alone does not.) Written one
-entry per prefix, the largest AS-SETs give 1.5 million entries and BIRD's parse time
-follows; so siblings are folded the way ``bgpq4 -A`` does (``10.0.0.0/24`` +
-``10.0.1.0/24`` → ``10.0.0.0/23{24,24}``: the same prefixes, one entry). The folding runs
-on numpy arrays of addresses left-aligned in 64 bits (IPv6 prefixes longer than /64, rare
-in route objects, take a plain-Python path), so 1.5 million prefixes fold in about a
-second. The input is canonical (the enrichment step guarantees it).
+Both are answered by one BIRD *address* set per registered length ``L``
+(:func:`irr_range_bodies`): the network addresses of the registered ``/L`` prefixes,
+consecutive blocks written as one range (``11.0.0.0..11.0.3.0`` for four registered /24s,
+first address of the first block to first address of the last). A route of length ``L``
+is registered exactly when ``net.ip`` is in the set of its length (its address is aligned
+to ``/L``, so a range holds only the registered ones); a route longer than ``L`` is
+covered by a registered ``/L`` when ``net.ip.mask(L)`` is in it. So blackholing adds no
+entries, and the ranges fold what ``bgpq4 -A`` folds and more.
+
+Why addresses and not prefix sets (``p/L{L,32}``), measured with ``bird -p`` on the
+largest AS-SET (1.5 million prefixes): BIRD 2.0.12 keeps a prefix set as a 16-way trie
+whose nodes sit at lengths that are multiples of 4, so every registered /24 or /48 is a
+node of its own (about 150 bytes), covering the more-specifics of a /21, /22 or /23
+costs 8, 4 or 2 more, and one set per length repeats the trie's upper nodes; an address
+set is a sorted tree with one small node per range. With coverage the trie sets took
+322 MB against arouteserver's 233 MB (its one exact prefix set per family), the address
+sets take less than either (docs/90-benchmarks.md).
+
+The ranges are found on numpy arrays of addresses left-aligned in 64 bits (IPv6 prefixes
+longer than /64, rare in route objects, take a plain-Python path), so 1.5 million prefixes
+are written in about a second. The input is canonical (the enrichment step guarantees it).
 """
 
 from __future__ import annotations
@@ -22,6 +32,8 @@ import socket
 from collections.abc import Sequence
 from functools import cache, partial
 from typing import TYPE_CHECKING
+
+from lakou.routeserver.enrich.cache import joined
 
 if TYPE_CHECKING:  # numpy is imported by the folding only: short lists never load it
     import numpy as np
@@ -49,9 +61,9 @@ def _parse(prefixes: Sequence[str], family: int) -> tuple[U64, npt.NDArray[np.in
     parsed = _parse_v6(prefixes)
     if parsed is not None:
         return parsed[0], parsed[1], []
-    joined = "\n".join(prefixes)
-    addresses = _ADDRESS.findall(joined)
-    lengths = np.array(_LENGTH.findall(joined)).astype(np.int64)
+    text = joined(prefixes)
+    addresses = _ADDRESS.findall(text)
+    lengths = np.array(_LENGTH.findall(text)).astype(np.int64)
     if len(addresses) != len(prefixes) or len(lengths) != len(prefixes):
         return _parse_slow(prefixes, family)
     packed = b"".join(map(partial(socket.inet_pton, socket.AF_INET6), addresses))
@@ -75,7 +87,7 @@ def _parse_v6(prefixes: Sequence[str]) -> tuple[U64, npt.NDArray[np.int64]] | No
     import numpy as np
 
     try:
-        data = ("\n".join(prefixes) + "\n").encode("ascii")
+        data = (joined(prefixes) + "\n").encode("ascii")
     except UnicodeEncodeError:
         return None
     n = len(prefixes)
@@ -171,7 +183,7 @@ def _parse_v4(prefixes: Sequence[str]) -> tuple[U64, npt.NDArray[np.int64]] | No
     """IPv4 prefixes in dotted-quad form read as five numbers each; None if they are not."""
     import numpy as np
 
-    text = " ".join(prefixes)
+    text = joined(prefixes)  # newlines read as spaces below
     if text.count(".") != 3 * len(prefixes) or text.count("/") != len(prefixes):
         return None
     numbers = np.fromstring(text.translate(_SEPARATORS), dtype=np.int64, sep=" ")
@@ -187,7 +199,7 @@ def _parse_v4(prefixes: Sequence[str]) -> tuple[U64, npt.NDArray[np.int64]] | No
     return nets, fields[:, 4].copy()
 
 
-_SEPARATORS = str.maketrans("./", "  ")
+_SEPARATORS = str.maketrans("./\n", "   ")
 
 
 def _parse_slow(
@@ -219,33 +231,8 @@ def _parse_slow(
     return np.array(nets, dtype=np.uint64), np.array(lengths, dtype=np.int64), long
 
 
-def _fold(nets: U64, length: int) -> list[tuple[U64, int]]:
-    """Sorted unique prefixes of one length folded into their largest complete parents:
-    ``parent/plen{length,length}`` matches exactly the input."""
-    import numpy as np
-
-    out: list[tuple[U64, int]] = []
-    current = nets
-    level = length
-    while current.size and level > 0:
-        bit = np.uint64(1 << (64 - level))
-        # sorted, a prefix and its sibling are neighbours: no search needed
-        opens = ((current[:-1] & bit) == 0) & (current[1:] == (current[:-1] | bit))
-        paired = np.zeros(current.size, dtype=bool)
-        paired[:-1] = opens
-        paired[1:] |= opens
-        rest = current[~paired]
-        if rest.size:
-            out.append((rest, level))
-        current = current[:-1][opens]
-        level -= 1
-    if current.size:
-        out.append((current, level))
-    return out
-
-
 # Entries are written as rows of a byte matrix, one column range per piece (an octet, a
-# hex group, the length, the range suffix, the separator), each piece left-aligned in its
+# hex group, the range's two dots, the separator), each piece left-aligned in its
 # columns and padded with NUL bytes; the matrix's bytes with the NULs deleted are the text.
 _SEPARATOR = ",\n  "  # between two entries of a set, as define_set writes them
 
@@ -266,17 +253,6 @@ def _digits_table(base: int, size: int, width: int) -> npt.NDArray[np.uint8]:
         here = power >= 0
         digit = (values[here] // base ** power[here]) % base
         table[here, column] = chars[digit]
-    return table
-
-
-def _text_table(texts: Sequence[str]) -> npt.NDArray[np.uint8]:
-    """Short ASCII texts as NUL-padded rows."""
-    import numpy as np
-
-    width = max(1, *map(len, texts))
-    table = np.zeros((len(texts), width), dtype=np.uint8)
-    for i, text in enumerate(texts):
-        table[i, : len(text)] = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
     return table
 
 
@@ -314,33 +290,6 @@ def _address_columns(nets: U64, family: int) -> list[npt.NDArray[np.uint8]]:
     return out
 
 
-def _entries_text(groups: list[tuple[U64, int, str]], family: int) -> str:
-    """The folded entries of one set, sorted by address then length, joined by
-    :data:`_SEPARATOR`: the body of its ``define``."""
-    import numpy as np
-
-    if not groups:
-        return ""
-    nets = np.concatenate([g[0] for g in groups])
-    plens = np.concatenate([np.full(g[0].size, g[1], dtype=np.intp) for g in groups])
-    suffix_ids = np.concatenate(
-        [np.full(g[0].size, i, dtype=np.intp) for i, g in enumerate(groups)]
-    )
-    order = np.lexsort((plens, nets))
-    nets, plens, suffix_ids = nets[order], plens[order], suffix_ids[order]
-    suffixes = _text_table([g[2] + _SEPARATOR for g in groups])
-    lengths = _digits_table(10, 256, 3)
-    chunks = []
-    for at in range(0, nets.size, _ROWS):  # in slices: the matrix stays a few MB
-        part = slice(at, at + _ROWS)
-        columns = _address_columns(nets[part], family)
-        columns.append(np.full((columns[0].shape[0], 1), ord("/"), dtype=np.uint8))
-        columns.append(lengths[plens[part]])
-        columns.append(suffixes[suffix_ids[part]])
-        chunks.append(np.concatenate(columns, axis=1).tobytes().translate(None, b"\0"))
-    return b"".join(chunks)[: -len(_SEPARATOR)].decode("ascii")
-
-
 _ROWS = 1 << 17
 
 
@@ -362,59 +311,63 @@ def _lengths_present(lengths: npt.NDArray[np.int64]) -> list[int]:
     return np.flatnonzero(np.bincount(lengths, minlength=1)).tolist() if lengths.size else []
 
 
-def irr_sets_by_length(
-    prefixes: Sequence[str], family: int, blackhole_max: int | None, fold: bool = True
-) -> dict[int, list[str]]:
-    """The route objects as one BIRD set per registered length, serving both IRR checks.
+def _ranges_text(nets: U64, length: int, family: int) -> str:
+    """The sorted unique ``/length`` network addresses as the body of an address set:
+    each run of consecutive blocks is one ``first..last`` item (a lone block, ``first``)."""
+    import numpy as np
 
-    The set for length ``L`` holds the registered ``/L`` prefixes written ``p/L{L,B}``
-    (``B`` = ``blackhole_max``): tested with a route of length exactly ``L`` it matches
-    only a registered prefix (the normal, exact check); tested with a longer RFC 7999
-    blackhole it matches when a registered ``/L`` covers it. Each route object is one
-    entry, as in an exact-only set. The filter picks the set by ``net.len`` (exact) or
-    tries each set (coverage). ``blackhole_max=None``: exact entries only. ``fold``:
-    siblings folded like ``bgpq4 -A`` (``p/23{24,B}`` for two registered /24s); without
-    it (short lists) no numpy is used.
+    if not nets.size:
+        return ""
+    if length == 0:  # the default route: one block
+        starts = ends = nets[:1]
+    else:
+        step = np.uint64(1) << np.uint64(64 - length)
+        breaks = np.flatnonzero(nets[1:] != nets[:-1] + step)
+        starts = nets[np.concatenate(([0], breaks + 1))]
+        ends = nets[np.concatenate((breaks, [nets.size - 1]))]
+    ranged = (ends != starts)[:, None]
+    separator = np.frombuffer(_SEPARATOR.encode("ascii"), dtype=np.uint8)
+    chunks = []
+    for at in range(0, starts.size, _ROWS):  # in slices: the matrix stays a few MB
+        part = slice(at, at + _ROWS)
+        rows = starts[part].size
+        here = ranged[part]
+        columns = _address_columns(starts[part], family)
+        columns.append(np.where(here, np.uint8(ord(".")), np.uint8(0)))
+        columns.append(np.where(here, np.uint8(ord(".")), np.uint8(0)))
+        columns += [c * here for c in _address_columns(ends[part], family)]
+        columns.append(np.broadcast_to(separator, (rows, separator.size)))
+        chunks.append(np.concatenate(columns, axis=1).tobytes().translate(None, b"\0"))
+    return b"".join(chunks)[: -len(_SEPARATOR)].decode("ascii")
+
+
+def irr_range_bodies(prefixes: Sequence[str], family: int, fold: bool = True) -> dict[int, str]:
+    """The route objects as one BIRD address set per registered length: each set's
+    items joined by ``,\\n  `` (the body of its ``define``), by length.
+
+    The set for length ``L`` holds the network address of every registered ``/L``;
+    ``fold``: runs of consecutive blocks written as ``first..last`` ranges, found with
+    numpy and written as one text, never one Python string per item; without it (short
+    lists) one item per prefix and no numpy.
     """
-    bodies = irr_set_bodies(prefixes, family, blackhole_max, fold)
-    return {length: body.split(_SEPARATOR) for length, body in bodies.items()}
-
-
-def irr_set_bodies(
-    prefixes: Sequence[str], family: int, blackhole_max: int | None, fold: bool = True
-) -> dict[int, str]:
-    """:func:`irr_sets_by_length` with each set's entries already joined by ``,\\n  ``
-    (the body of its ``define``): the folded sets are written as one text, never one
-    Python string per entry."""
-    full = 32 if family == 4 else 128
     lists: dict[int, list[str]] = {}
     if not fold:
         for text in prefixes:
-            length = int(text.partition("/")[2])
-            lists.setdefault(length, []).append(text + _range(length, length, blackhole_max, full))
-        return {length: _SEPARATOR.join(lists[length]) for length in sorted(lists)}
+            address, _, written = text.partition("/")
+            lists.setdefault(int(written), []).append(address)
+        return {length: _SEPARATOR.join(dict.fromkeys(lists[length])) for length in sorted(lists)}
     out: dict[int, str] = {}
     nets, lengths, long = _parse(prefixes, family)
     for length in _lengths_present(lengths):
-        same = _sorted_unique(nets[lengths == length])
-        groups = [
-            (parents, plen, _range(plen, length, blackhole_max, full))
-            for parents, plen in _fold(same, length)
-        ]
-        out[length] = _entries_text(groups, family)
-    # (IPv6 longer than /64: lengths the folded sets never have)
+        out[length] = _ranges_text(_sorted_unique(nets[lengths == length]), length, family)
+    # (IPv6 longer than /64: lengths the 64-bit arrays never have)
     for text in sorted(set(long)):
-        length = int(text.partition("/")[2])
-        lists.setdefault(length, []).append(text + _range(length, length, blackhole_max, full))
+        address, _, written = text.partition("/")
+        lists.setdefault(int(written), []).append(address)
     out.update((length, _SEPARATOR.join(items)) for length, items in lists.items())
     return dict(sorted(out.items()))
 
 
-def _range(plen: int, length: int, blackhole_max: int | None, full: int) -> str:
-    """The length range suffix of one entry: registered ``length`` written under ``plen``."""
-    high = length if blackhole_max is None or blackhole_max <= length else blackhole_max
-    if high == length:
-        return "" if plen == length else f"{{{length},{length}}}"
-    if plen == length and high == full:
-        return "+"  # p/L+ is p/L{L,32} (or {L,128}): the shortest text BIRD reads
-    return f"{{{length},{high}}}"
+def _set_items(body: str) -> list[str]:
+    """A set body's items (for tests and small sets)."""
+    return body.split(_SEPARATOR) if body else []

@@ -13,6 +13,8 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from lakou.routeserver.enrich.cache import joined
+
 
 class PrefixSetCache:
     def __init__(self, directory: Path, keep: int = 200) -> None:
@@ -25,7 +27,7 @@ class PrefixSetCache:
         digest = hashlib.sha256()
         digest.update("\x00".join(key).encode())
         digest.update(b"\x01")
-        digest.update("\n".join(prefixes).encode())
+        digest.update(joined(prefixes).encode())  # a cached block as it is, no join
         path = self.directory / f"{digest.hexdigest()}.set"
         try:
             text = path.read_text(encoding="utf-8")
