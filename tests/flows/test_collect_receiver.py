@@ -244,3 +244,24 @@ def test_the_collector_freezes_what_start_up_made_and_thaws_it_at_stop() -> None
     finally:
         c.stop_sync()
     assert gc.get_freeze_count() == 0
+
+
+def test_the_warm_up_compiles_the_receive_threads_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a fresh install (no numba cache) a kernel first called by a receive thread
+    compiles there, for seconds, while the socket overflows: the warm-up calls them all."""
+    called: list[str] = []
+    real_unpack, real_lay = mmsg.MultiReader.unpack, mmsg.lay_end_to_end
+
+    def unpack(self: mmsg.MultiReader, got: int, now: float) -> object:
+        called.append("unpack")
+        return real_unpack(self, got, now)
+
+    def lay(*args: object) -> object:
+        called.append("lay_end_to_end")
+        return real_lay(*args)
+
+    monkeypatch.setattr(mmsg.MultiReader, "unpack", unpack)
+    monkeypatch.setattr(mmsg, "lay_end_to_end", lay)
+    inlet.warm_up(Pipeline())
+    expected = ["unpack", "lay_end_to_end"] if mmsg.available() else ["lay_end_to_end"]
+    assert called == expected
