@@ -18,8 +18,6 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     from lakou.flows.pipeline import Received
 
-SFLOW_V5 = np.array([0, 0, 0, 5], dtype=np.uint8)
-
 
 def sflow_mask(buf: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     """Which datagrams of a buffer start with sFlow's version 5 word (the others:
@@ -27,9 +25,8 @@ def sflow_mask(buf: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]) -> np
     start = offsets[:-1]
     out = (offsets[1:] - start) >= 4
     at = start[out]
-    if len(at):
-        head = buf[at[:, None] + np.arange(4)]
-        out[out] = (head == SFLOW_V5).all(axis=1)
+    if len(at):  # four flat gathers: a (n, 4) fancy index cost four times as much
+        out[out] = (buf[at] == 0) & (buf[at + 1] == 0) & (buf[at + 2] == 0) & (buf[at + 3] == 5)
     return out
 
 
