@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import struct
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
 
@@ -278,3 +279,24 @@ def test_replay_reads_up_to_the_break_and_warns(tmp_path: Path) -> None:
     assert summary["counters"]["datagrams"] == 5
     assert summary["counters"]["frames"] == 3 + 3
     assert summary["counters"]["sflow_samples"] == 5 * 2
+
+
+@pytest.mark.parametrize("sources", [["192.0.2.1"], ["192.0.2.1", "2001:db8::1", "192.0.2.9"]])
+def test_exporters_of_one_source_or_several(tmp_path: Path, sources: list[str]) -> None:
+    # A batch from one source names it once for all its datagrams; several are each named.
+    path = tmp_path / "exporters.pcap"
+    grams = [
+        Datagram(
+            float(i),
+            ip_address(sources[i % len(sources)]),
+            5000,
+            ip_address("2001:db8::2" if ":" in sources[i % len(sources)] else "192.0.2.2"),
+            6343,
+            bytes([i]) * 8,
+        )
+        for i in range(20)
+    ]
+    write_pcap(path, grams)
+    got = [e for b, _size in read_batches(path, CaptureStats(), 8) for e in b.exporters]
+    assert got == [sources[i % len(sources)] for i in range(20)]
+    same(path, batch=8)

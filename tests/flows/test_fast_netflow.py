@@ -126,3 +126,15 @@ def test_templates_the_kernel_leaves_to_the_reference() -> None:
     assert compile_template(t((1, 16))) is None  # a counter wider than 64 bits
     assert compile_template(t((8, 3))) is None  # an address of the wrong size
     assert compile_template(t((1, 8), (1, 16))) is not None  # only the first one is read
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["192.0.2.1", "2001:db8::1", "198.51.100.7"]), min_size=1))
+def test_same_records_whatever_the_exporters_of_a_batch(picks: list[str]) -> None:
+    # One exporter for a whole batch takes a shortcut to the exporters' indexes; several,
+    # interleaved, each their own templates: the records are the reference's either way.
+    if not ALL:
+        pytest.skip(f"public data set not found at {ROOT}")
+    items = load(["pmacct/100-IPFIXv10-CISCO__traffic-00.pcap"]) * 3
+    relabelled = [(p, picks[i % len(picks)]) for i, (p, _e) in enumerate(items)]
+    assert fast(relabelled, batch=7) == reference(relabelled)

@@ -250,13 +250,18 @@ def _parse_frames(buf, rec_pos, rec_len, rec_link, raw_links, start, length, add
 
 @njit(cache=True, nogil=True)
 def _gather(buf, start, length, out, offsets):
-    """The payloads laid end to end."""
+    """The payloads laid end to end. Copied element by element between two slices, a
+    loop LLVM turns into vector moves: numba's slice assignment (``out[p:p+n] =
+    buf[s:s+n]``) measured ten times slower, a third of the reader's CPU."""
     p = 0
     for i in range(start.size):
         offsets[i] = p
         s = start[i]
         n = length[i]
-        out[p : p + n] = buf[s : s + n]
+        src = buf[s : s + n]
+        dst = out[p : p + n]
+        for k in range(n):
+            dst[k] = src[k]
         p += n
     offsets[start.size] = p
 
@@ -270,18 +275,23 @@ class _Names:
     def __call__(self, addr: npt.NDArray[np.uint8]) -> list[str]:
         if not len(addr):
             return []
+        if (addr[:, 0:16] == addr[0, 0:16]).all():  # one exporter: the common capture
+            return [self._name(bytes(addr[0, 0:16]), int(addr[0, 32]))] * len(addr)
         keys = np.ascontiguousarray(addr[:, 0:16]).view(np.dtype((np.void, 16))).ravel()
         versions = addr[:, 32]
         unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        names = []
-        for key, row in zip(unique.tolist(), first.tolist(), strict=True):
-            text = self.known.get(key)
-            if text is None:
-                packed = bytes(key)
-                text = str(IPv4Address(packed[12:]) if versions[row] == 4 else IPv6Address(packed))
-                self.known[key] = text
-            names.append(text)
+        names = [
+            self._name(bytes(key), int(versions[row]))
+            for key, row in zip(unique.tolist(), first.tolist(), strict=True)
+        ]
         return [names[i] for i in inverse.ravel().tolist()]
+
+    def _name(self, packed: bytes, version: int) -> str:
+        text = self.known.get(packed)
+        if text is None:
+            text = str(IPv4Address(packed[12:]) if version == 4 else IPv6Address(packed))
+            self.known[packed] = text
+        return text
 
 
 class _Reader:

@@ -328,8 +328,13 @@ def _decode(
                     if rows >= cap:
                         full = True
                         break
-                    for c in range(NCOL):
-                        out[c, rows] = 0
+                    # Only the columns _record may leave unwritten (no address of a
+                    # family): it writes every other one.
+                    out[C_SHI, rows] = 0
+                    out[C_SLO, rows] = 0
+                    out[C_DHI, rows] = 0
+                    out[C_DLO, rows] = 0
+                    out[C_ETYPE, rows] = 0
                     _record(
                         buf,
                         q,
@@ -385,6 +390,24 @@ class FastNetflow:
 
     def _domain_key(self, exporter: str, version: int, domain: int) -> int:
         return (self._exporter(exporter) << 40) | (version << 32) | domain
+
+    def _exporter_indexes(self, exporters: list[str]) -> npt.NDArray[np.int64]:
+        """Each datagram's exporter index (-1: a name that is no address), each exporter
+        looked up once, whatever the number of its datagrams."""
+        n = len(exporters)
+        if n and exporters.count(exporters[0]) == n:  # one exporter: no lookup per datagram
+            names = [exporters[0]]
+        else:
+            names = list(dict.fromkeys(exporters))
+        known: dict[str, int] = {}
+        for name in names:
+            try:
+                known[name] = self._exporter(name)
+            except ValueError:
+                known[name] = -1
+        if len(names) == 1:
+            return np.full(n, known[names[0]], dtype=np.int64)
+        return np.fromiter(map(known.__getitem__, exporters), dtype=np.int64, count=n)
 
     def _compile(self) -> tuple[Any, ...]:
         """Arrays the kernel reads, rebuilt only when templates or samplers changed."""
@@ -479,14 +502,7 @@ class FastNetflow:
                 return payloads[i]
             return bytes(buf[int(offsets[i]) : int(offsets[i + 1])])
 
-        # Each exporter's index once, whatever the number of its datagrams.
-        known: dict[str, int] = {}
-        for name in dict.fromkeys(exporters):
-            try:
-                known[name] = self._exporter(name)
-            except ValueError:
-                known[name] = -1
-        exp_index = np.fromiter(map(known.__getitem__, exporters), dtype=np.int64, count=n)
+        exp_index = self._exporter_indexes(exporters)
         lengths = self._compile()[4]
         shortest = int(lengths.min()) if len(lengths) else 64
         # One row more than the record's columns: the datagram each record came from. Not
@@ -531,7 +547,9 @@ class FastNetflow:
             slow_index += [nxt] * (len(slow_rows) - before)
             d = nxt + 1
         columns: dict[str, npt.NDArray[Any]] = {
-            name: out[i, :rows].astype(COLUMNS[name]) for i, name in enumerate(NAMES)
+            # The 64-bit ones are views of ``out`` (made for this call), the others copies.
+            name: out[i, :rows].astype(COLUMNS[name], copy=False)
+            for i, name in enumerate(NAMES)
         }
         index = out[NCOL, :rows].astype(np.int64)
         return FlowBatch(columns), index, drops, slow_rows, slow_index

@@ -32,7 +32,10 @@ def group_runs(
         mixed ^= word
         mixed *= _MIX
         mixed ^= mixed >> _SHIFT
-    order = np.argsort(mixed)
+    # Stable (timsort): a batch holds few distinct keys in long interleaved runs, on which
+    # numpy's default quicksort measured ten times slower (0.8 ms for 8,000 rows of
+    # three keys); on all-distinct keys it is within a third of it.
+    order = np.argsort(mixed, kind="stable")
     ordered = mixed[order]
     starts = np.empty(n, dtype=bool)
     starts[0] = True
