@@ -16,11 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from lakou import yamlload
 from lakou.i18n import LANGUAGES
-from lakou.inputs import InputError, load_yaml
 
 ENV_PREFIX = "LAKOU_"
 # Variables that are not section overrides.
@@ -128,6 +126,8 @@ def find_config_file(explicit: str | Path | None, env: Mapping[str, str]) -> Pat
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    from lakou.inputs import InputError, load_yaml  # YAML only with a file to read
+
     try:
         data = load_yaml(path.read_bytes())
     except InputError as exc:
@@ -151,6 +151,8 @@ def _env_overrides(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, st
         parts = [p.lower() for p in name[len(ENV_PREFIX) :].split("__")]
         if len(parts) < 2 or not all(parts):
             continue  # not of the LAKOU_SECTION__KEY shape: someone else's variable
+        from lakou import yamlload  # only with an override to read
+
         try:
             value = yamlload.safe_load(raw) if raw != "" else ""
         except yamlload.YAMLError:
@@ -180,12 +182,17 @@ def deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]
 
 
 def describe_validation(
-    exc: ValidationError, source: str, origin: Mapping[str, str] | None = None
+    exc: ValidationError,
+    source: str,
+    origin: Mapping[str, str] | None = None,
+    within: str | None = None,
 ) -> str:
-    """One line per problem, naming where it came from and the dotted key."""
+    """One line per problem, naming where it came from and the dotted key (``within``:
+    the section ``exc`` is about, when a section was validated alone)."""
     lines = []
     for error in exc.errors():
-        key = ".".join(str(p) for p in error["loc"]) or "(top)"
+        loc = (within, *error["loc"]) if within else error["loc"]
+        key = ".".join(str(p) for p in loc) or "(top)"
         where = (origin or {}).get(key, source)
         if error["type"] == "extra_forbidden":
             lines.append(f"{where}: unknown key '{key}'")
@@ -213,17 +220,20 @@ def load_sections(
     env: Mapping[str, str] | None = None,
 ) -> dict[str, BaseModel]:
     """The sections named in ``models`` (name -> model), validated; unknown section names
-    in the file are refused like :func:`lakou.config.load_config` refuses them."""
+    in the file are refused like :func:`lakou.config.load_config` refuses them. Each
+    section is validated by its own model (no model is built for the set asked: that
+    cost a few milliseconds a call), with the messages the whole configuration gives."""
     data, origin, source = read_config_data(path, env)
     unknown = sorted(set(data) - set(SECTIONS))
-    fields: dict[str, Any] = {
-        name: (model, Field(default_factory=model)) for name, model in models.items()
-    }
-    partial = create_model("LakouConfigSections", __config__=ConfigDict(extra="ignore"), **fields)
-    try:
-        if unknown:
-            raise ConfigError(f"{source}: unknown key '{unknown[0]}'")
-        validated = partial.model_validate({k: v for k, v in data.items() if k in models})
-    except ValidationError as exc:
-        raise ConfigError(describe_validation(exc, source, origin)) from None
-    return {name: getattr(validated, name) for name in models}
+    if unknown:
+        raise ConfigError(f"{source}: unknown key '{unknown[0]}'")
+    sections: dict[str, BaseModel] = {}
+    problems = []
+    for name, model in models.items():
+        try:
+            sections[name] = model.model_validate(data[name]) if name in data else model()
+        except ValidationError as exc:
+            problems.append(describe_validation(exc, source, origin, within=name))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return sections

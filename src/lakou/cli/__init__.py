@@ -16,6 +16,12 @@ from typing import Any
 
 import click
 
+# lakou uses no pydantic plugin; without this, pydantic reads the entry points of every
+# installed distribution when it builds the first model (10 ms of each command's start
+# in a crowded environment). An explicit setting of the variable is kept.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+# The imports below come after the setting (lakou.cli.context builds the first model).
 from lakou import __version__
 from lakou.cli.context import Context
 from lakou.cli.helptext import HelpContext

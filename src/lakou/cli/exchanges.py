@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lakou.cli.context import Context
-from lakou.exchange import Exchange
+
+if TYPE_CHECKING:  # a command given no file and no registry reads no exchange
+    from lakou.exchange import Exchange
 
 # A reader of one file: its exchanges, or a ValueError whose message names the file.
-Reader = Callable[[str], Sequence[Exchange]]
+Reader = Callable[[str], Sequence["Exchange"]]
 
 
 def read_members_file(path: str) -> list[Exchange]:

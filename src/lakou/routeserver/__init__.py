@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     )
     from lakou.routeserver.clients import ClientsError, clients_from_exchange, read_clients
     from lakou.routeserver.communities import Reason as FilterReason
+    from lakou.routeserver.config import RouteServerEndpoint
     from lakou.routeserver.confread import ConfigReadError
     from lakou.routeserver.deploy import Bird, Daemon, DeployError, OpenBgpd, RouteGate
     from lakou.routeserver.deploy import deploy as deploy_config
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
     from lakou.routeserver.lg.birdsock import TIMEOUT as BIRD_TIMEOUT
     from lakou.routeserver.lg.birdsock import UNREACHABLE as BIRD_UNREACHABLE
     from lakou.routeserver.lg.birdsock import BirdError, BirdSocket
-    from lakou.routeserver.lg.model import Neighbour, RoutePage, RouteServerEndpoint, RouteView
+    from lakou.routeserver.lg.model import Neighbour, RoutePage, RouteView
     from lakou.routeserver.lg.servers import ServersRefused
     from lakou.routeserver.lg.servers import route_servers as lg_servers
     from lakou.routeserver.options import (
@@ -116,7 +117,7 @@ _WHERE = {  # name -> "module" or "module:name there"
     "record_deploy": "exposition",
     "Neighbour": "lg.model",
     "RoutePage": "lg.model",
-    "RouteServerEndpoint": "lg.model",
+    "RouteServerEndpoint": "config",
     "RouteView": "lg.model",
     "lg_explain": "lg.api:explain",
     "lg_exported": "lg.api:exported",

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lakou.exchange import Exchange, RouteServer
 from lakou.i18n import gettext as _
 from lakou.routeserver.clients import (
     ClientsError,
@@ -26,6 +25,9 @@ from lakou.routeserver.clients import (
 from lakou.routeserver.enrich.model import Enriched, IrrRequest
 from lakou.routeserver.plan import Plan, make_plan
 from lakou.routeserver.policy import Policy
+
+if TYPE_CHECKING:  # only the registry's builds pass exchanges
+    from lakou.exchange import Exchange, RouteServer
 
 
 class BuildError(Exception):

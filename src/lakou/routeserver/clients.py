@@ -16,14 +16,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lakou.exchange import Exchange
 from lakou.i18n import gettext as _
 from lakou.inputs import InputError, load_yaml
 from lakou.routeserver.options import ClientOptions, OptionError, check_password
 from lakou.routeserver.sessionnames import session_client as session_client  # re-exported
 from lakou.vocabulary import is_as_set
+
+if TYPE_CHECKING:  # only the registry's builds pass exchanges
+    from lakou.exchange import Exchange
 
 
 class ClientsError(Exception):

@@ -7,7 +7,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lakou.routeserver.lg.model import RouteServerEndpoint
+
+class RouteServerEndpoint(BaseModel):
+    """A route server the looking glass asks (its control socket); here, not in
+    :mod:`lakou.routeserver.lg.model`, so reading the settings loads no looking glass."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Name shown to users (rs1, rs2).")
+    socket: Path = Field(description="Control socket: BIRD's bird.ctl or OpenBGPD's bgpd.sock.")
+    rs_asn: int = Field(description="The route server's ASN (for RS:x:y communities).")
+    daemon: Literal["bird2", "openbgpd"] = Field(
+        default="bird2", description="The daemon behind the socket: bird2 or openbgpd."
+    )
+    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for the daemon.")
 
 
 class DeployServer(BaseModel):

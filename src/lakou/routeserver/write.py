@@ -21,8 +21,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lakou.exchange import Exchange
 from lakou.i18n import gettext as _
 from lakou.routeserver.build import (
     BuildError,
@@ -42,6 +42,9 @@ __all__ = ["BuildRequest", "ConfigNotWritten", "WrittenConfig", "write_config"]
 
 # What stops a build with one message of its own (BuildError has a line per problem).
 _ONE_LINE = (ClientsError, PolicyError, VersionError, EnrichError, IrrError, RpkiFileError)
+
+if TYPE_CHECKING:  # only the registry's builds pass exchanges
+    from lakou.exchange import Exchange
 
 
 class ConfigNotWritten(Exception):
@@ -195,13 +198,13 @@ def _put_in_place(text: str, out: Path, settings: Config, daemon: str, check: bo
     False when the check was asked and the daemon is not installed (written unchecked).
     Whatever goes wrong, the temporary file does not stay.
     """
-    from lakou.routeserver.deploy import Bird, OpenBgpd
-
     tmp = out.with_name(f".{out.name}.tmp")
     checked = True
     try:
         tmp.write_text(text, encoding="utf-8")
         if check:
+            from lakou.routeserver.deploy import Bird, OpenBgpd  # the check's alone
+
             checker = (
                 Bird(socket=settings.control_socket)
                 if daemon == "bird2"

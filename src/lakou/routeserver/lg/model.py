@@ -9,27 +9,14 @@ and ``RS:1000:x`` tag decoded by the renderers' own table, in the caller's langu
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from lakou.i18n import current_language
 from lakou.routeserver.communities import Info, describe_info, describe_reason, infos_in, reasons_in
 from lakou.routeserver.communities import Reason as CommunityReason
+from lakou.routeserver.config import RouteServerEndpoint  # a setting: kept with the others
 from lakou.routeserver.lg.bird_parse import Route
-
-
-class RouteServerEndpoint(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(description="Name shown to users (rs1, rs2).")
-    socket: Path = Field(description="Control socket: BIRD's bird.ctl or OpenBGPD's bgpd.sock.")
-    rs_asn: int = Field(description="The route server's ASN (for RS:x:y communities).")
-    daemon: Literal["bird2", "openbgpd"] = Field(
-        default="bird2", description="The daemon behind the socket: bird2 or openbgpd."
-    )
-    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for the daemon.")
 
 
 class Neighbour(BaseModel):
