@@ -30,7 +30,6 @@ _W3 = struct.Struct("!III").unpack_from
 _W4 = struct.Struct("!IIII").unpack_from
 _W7 = struct.Struct("!7I").unpack_from
 _W10 = struct.Struct("!10I").unpack_from
-_WORDS = {n: struct.Struct(f"!{n}I").unpack_from for n in range(1, 256)}
 _GENERIC = struct.Struct("!" + "".join("Q" if w == 8 else "I" for _, w in _GENERIC_FIELDS))
 _GENERIC_TEXT = ", ".join(f'"{name}": {{}}' for name, _ in _GENERIC_FIELDS)
 _ETHERNET = struct.Struct(f"!{len(_ETHERNET_FIELDS)}I")
@@ -266,8 +265,7 @@ def _ints(p: bytes, pos: int, count: int) -> str:
     """``count`` 32-bit words at ``pos`` as a JSON list."""
     if not count:
         return "[]"
-    unpack = _WORDS.get(count) or struct.Struct(f"!{count}I").unpack_from
-    return f"[{', '.join(map(str, unpack(p, pos)))}]"
+    return f"[{', '.join(map(str, struct.unpack_from(f'!{count}I', p, pos)))}]"
 
 
 def _counter_sample(p: bytes, pos: int, end: int, expanded: bool) -> tuple[int, str]:
