@@ -23,7 +23,7 @@ from lakou.flows import decode_output
 from lakou.flows.decode import datagram_objects, decode_captures
 from lakou.flows.netflow import NetflowDecoder
 from lakou.flows.packet import ETH_VLAN_TYPES, ipv6_text, parse_ethernet, parse_ip
-from lakou.flows.pcap import Datagram, write_pcap
+from lakou.flows.pcap import Datagram, read_datagrams, write_pcap
 from lakou.flows.sflow_json import _ethernet, _ip, samples_json
 from lakou.flows.testing import SampledFrame, datagram
 
@@ -62,8 +62,6 @@ def test_every_shared_capture_is_written_as_the_reference_writes_it(
 
 
 def test_real_sflow_datagrams_take_the_fast_path(shared_data: Path) -> None:
-    from lakou.flows.pcap import read_datagrams
-
     payloads = [d.payload for p in captures(shared_data) for d in read_datagrams(p)]
     sflow = [p for p in payloads if p[:4] == b"\x00\x00\x00\x05"]
     assert sflow
@@ -300,3 +298,18 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
     assert proc.wait() == 0, error
     assert error == b""
     assert json.loads(first)["frame"] == 1
+
+
+def test_the_benchmark_s_distinct_capture_repeats_no_payload(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    from benchmarks.flows.decode import distinct_capture
+
+    source = shared_data / "flows" / "sflow" / "data-1140.pcap"
+    target = tmp_path / "distinct.pcap"
+    distinct_capture(source, target, 5)
+    payloads = [d.payload for d in read_datagrams(target)]
+    assert len(set(payloads)) == 5
+    assert [struct.unpack_from("!I", p, 16)[0] for p in payloads] == [0, 1, 2, 3, 4]
+    assert all(samples_json(p) is not None for p in payloads)
+    assert fast([target], False) == reference([target], False)
