@@ -313,3 +313,17 @@ def test_the_benchmark_s_distinct_capture_repeats_no_payload(
     assert [struct.unpack_from("!I", p, 16)[0] for p in payloads] == [0, 1, 2, 3, 4]
     assert all(samples_json(p) is not None for p in payloads)
     assert fast([target], False) == reference([target], False)
+
+
+def test_a_closed_stream_that_is_not_a_file_ends_the_output_too(tmp_path: Path) -> None:
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    frames = [SampledFrame("02:00:00:00:00:01", "02:00:00:00:00:02", "10.0.0.1", "10.0.0.2")]
+    source = ip_address("192.0.2.1")
+    capture = tmp_path / "one.pcap"
+    write_pcap(capture, [Datagram(1.7e9, source, 6343, source, 6343, datagram("10.0.0.9", frames))])
+    problems: list[str] = []
+    assert not decode_output.write_decoded([capture], False, Closed(), problems)
+    assert problems == []
