@@ -167,12 +167,13 @@ def decode(pcaps: tuple[str, ...], fmt: str) -> None:
 
     A capture that cannot be read to its end (empty, truncated, not a capture) is named
     on stderr with the byte offset where it breaks; the others are still decoded, and
-    the command exits with status 1."""
-    from lakou.flows import decode_captures
+    the command exits with status 1. A reader that stops early (``| head``) ends the
+    output quietly: nothing more is decoded and the status stays 0 unless a capture
+    before it failed."""
+    from lakou.flows import write_decoded
 
     problems: list[str] = []
-    for obj in decode_captures([Path(p) for p in pcaps], fmt == "records", problems):
-        sys.stdout.write(json.dumps(obj, sort_keys=False) + "\n")
+    write_decoded([Path(p) for p in pcaps], fmt == "records", sys.stdout, problems)
     for problem in problems:
         click.echo(_("error: {error}").format(error=problem), err=True)
     if problems:

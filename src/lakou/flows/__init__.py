@@ -12,6 +12,7 @@ The door other components (the CLI, the portal, the demo, LAN hygiene) go throug
   replay``), :func:`run_collector` (the whole ``flows collect``, with
   :func:`allowed_exporters`), both asked with a typed request (:class:`IntakeRequest`,
   :class:`CollectRequest`) and refused with :class:`CollectorError`;
+  :func:`write_decoded` (the whole ``flows decode``);
   :func:`report_from_store` (``flows report``'s figures), :func:`maintain_store` (roll-ups
   and retention); :func:`open_intake` (the store, the pipeline and the LAN and BGP sinks
   beside it, an :class:`Intake`); :func:`read_bgp_sessions` (the bilateral sessions the
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from lakou.flows.capture_replay import replay, replay_summary
     from lakou.flows.content import content_locality_report
     from lakou.flows.decode import decode_captures
+    from lakou.flows.decode_output import write_decoded
     from lakou.flows.enrich import Enricher, MemberTable
     from lakou.flows.grouping import group_runs
     from lakou.flows.members import MembersFileError, load_members
@@ -117,6 +119,7 @@ _WHERE = {  # name -> "module" or "module:name there"
     "run_collector": "service",
     "report_from_store": "service",
     "decode_captures": "decode",
+    "write_decoded": "decode_output",
     "Enricher": "enrich",
     "MemberTable": "enrich",
     "MembersFileError": "members",
@@ -210,6 +213,7 @@ __all__ = [
     "run_collector",
     "sampled_headers",
     "store_location",
+    "write_decoded",
 ]
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from lakou.flows import sflow
 from lakou.flows.netflow import NetflowDecoder
-from lakou.flows.pcap import CaptureError, read_datagrams
+from lakou.flows.pcap import CaptureError, Datagram, read_datagrams
 from lakou.flows.records import SOURCE_NAMES, int_to_mac
 from lakou.flows.sflow import MalformedDatagram
 
@@ -45,37 +45,45 @@ def decode_captures(
 def _decode_capture(path: Path, netflow: NetflowDecoder, flat: bool) -> Iterator[dict[str, Any]]:
     for frame, d in enumerate(read_datagrams(path), start=1):
         where = {"file": path.name, "frame": frame, "exporter": str(d.src), "time": d.time}
-        try:
-            if d.payload[:4] == b"\x00\x00\x00\x05":
-                decoded = sflow.decode(d.payload)
-                if flat:
-                    yield from (_flat(r, where) for r in sflow.rows(decoded, int(d.time)))
-                    continue
-                head = {k: v for k, v in decoded.items() if k != "samples"}
-                for sample in decoded["samples"]:
-                    yield {**where, "protocol": "sflow", **head, **sample}
-            else:
-                decoded = netflow.decode(d.payload, str(d.src))
-                if flat:
-                    yield from (_flat(r, where) for r in netflow.rows(decoded))
-                    continue
-                version = decoded["version"]
-                domain = decoded.get("source_id", decoded.get("observation_domain_id", 0))
-                for rec in decoded.get("ordered", decoded["records"]):
-                    rate = (
-                        max(1, decoded["sampling_interval"])
-                        if version == 5
-                        else netflow.sampling_rate(str(d.src), version, domain, rec)
-                    )
-                    yield {
-                        **where,
-                        "protocol": NETFLOW_NAMES[version],
-                        "domain": domain,
-                        "sampling_rate": rate,
-                        **rec,
-                    }
-        except MalformedDatagram as exc:
-            yield {**where, "error": str(exc), "offset": exc.offset}
+        yield from datagram_objects(d, where, netflow, flat)
+
+
+def datagram_objects(
+    d: Datagram, where: dict[str, Any], netflow: NetflowDecoder, flat: bool
+) -> Iterator[dict[str, Any]]:
+    """The objects of one datagram, each starting with ``where`` (file, frame, exporter,
+    time); one ``error`` object where it breaks its format."""
+    try:
+        if d.payload[:4] == b"\x00\x00\x00\x05":
+            decoded = sflow.decode(d.payload)
+            if flat:
+                yield from (_flat(r, where) for r in sflow.rows(decoded, int(d.time)))
+                return
+            head = {k: v for k, v in decoded.items() if k != "samples"}
+            for sample in decoded["samples"]:
+                yield {**where, "protocol": "sflow", **head, **sample}
+        else:
+            decoded = netflow.decode(d.payload, str(d.src))
+            if flat:
+                yield from (_flat(r, where) for r in netflow.rows(decoded))
+                return
+            version = decoded["version"]
+            domain = decoded.get("source_id", decoded.get("observation_domain_id", 0))
+            for rec in decoded.get("ordered", decoded["records"]):
+                rate = (
+                    max(1, decoded["sampling_interval"])
+                    if version == 5
+                    else netflow.sampling_rate(str(d.src), version, domain, rec)
+                )
+                yield {
+                    **where,
+                    "protocol": NETFLOW_NAMES[version],
+                    "domain": domain,
+                    "sampling_rate": rate,
+                    **rec,
+                }
+    except MalformedDatagram as exc:
+        yield {**where, "error": str(exc), "offset": exc.offset}
 
 
 def _flat(row: Any, where: dict[str, Any]) -> dict[str, Any]:

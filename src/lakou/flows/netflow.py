@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv6Address, ip_address
+from ipaddress import ip_address
+from socket import inet_ntoa
 from typing import Any
 
 from lakou.flows.counters import BAD_FIELD, BAD_LENGTH, BAD_TEMPLATE, BAD_VERSION
 from lakou.flows.ipfix_fields import ELEMENTS, VARIABLE_LENGTH
-from lakou.flows.packet import ip_fields, parse_ethernet
+from lakou.flows.packet import ip_fields, ipv6_text, parse_ethernet
 from lakou.flows.records import (
     SOURCE_IPFIX,
     SOURCE_NETFLOW5,
@@ -341,9 +342,9 @@ def _value(raw: bytes, kind: str) -> Any:
     if kind == "u":
         return int.from_bytes(raw, "big") if len(raw) <= 8 else raw.hex()
     if kind == "ip4" and len(raw) == 4:
-        return str(IPv4Address(raw))
+        return inet_ntoa(raw)  # as str(IPv4Address(raw)), several times faster
     if kind == "ip6" and len(raw) == 16:
-        return str(IPv6Address(raw))
+        return ipv6_text(raw)
     if kind == "mac" and len(raw) == 6:
         return raw.hex(":")
     if kind == "str":
@@ -455,9 +456,9 @@ def _decode_v5(data: bytes) -> dict[str, Any]:
         f = V5_RECORD.unpack_from(data, 24 + 48 * i)
         records.append(
             {
-                "srcaddr": str(IPv4Address(f[0])),
-                "dstaddr": str(IPv4Address(f[1])),
-                "nexthop": str(IPv4Address(f[2])),
+                "srcaddr": inet_ntoa(f[0]),
+                "dstaddr": inet_ntoa(f[1]),
+                "nexthop": inet_ntoa(f[2]),
                 "input": f[3],
                 "output": f[4],
                 "dPkts": f[5],

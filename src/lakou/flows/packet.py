@@ -10,7 +10,7 @@ cleanly, keeping what it already read.
 from __future__ import annotations
 
 from ipaddress import IPv6Address
-from socket import inet_ntoa
+from socket import AF_INET6, inet_ntoa, inet_ntop
 from typing import Any
 
 ETH_VLAN_TYPES = (0x8100, 0x88A8, 0x9100)
@@ -20,6 +20,21 @@ IPV6_EXTENSIONS = (0, 43, 60, 51)  # hop-by-hop, routing, destination options, A
 def mac_str(raw: bytes) -> str:
     """``aa:bb:cc:dd:ee:ff``, lower case."""
     return raw.hex(":")
+
+
+def ipv6_text(raw: bytes) -> str:
+    """An IPv6 address as ``str(IPv6Address(raw))`` writes it, several times faster.
+
+    The C library's ``inet_ntop`` writes the same text (RFC 5952: lower case, the first
+    longest run of two or more zero groups as ``::``) except for addresses whose first 80
+    bits are zero, which it may end in dotted IPv4 form; those go through ``ipaddress``.
+    """
+    if raw[:10] == _ZERO_80:
+        return str(IPv6Address(raw))
+    return inet_ntop(AF_INET6, raw)
+
+
+_ZERO_80 = bytes(10)
 
 
 def parse_ethernet(data: bytes) -> dict[str, Any]:
@@ -62,8 +77,8 @@ def parse_ip(etype: int, data: bytes) -> dict[str, Any]:
         out["ipv6.tclass"] = ((data[0] & 0x0F) << 4) | (data[1] >> 4)
         out["ipv6.plen"] = int.from_bytes(data[4:6], "big")
         out["ipv6.hlim"] = data[7]
-        out["ipv6.src"] = str(IPv6Address(data[8:24]))
-        out["ipv6.dst"] = str(IPv6Address(data[24:40]))
+        out["ipv6.src"] = ipv6_text(data[8:24])
+        out["ipv6.dst"] = ipv6_text(data[24:40])
         nxt, pos = data[6], 40
         while nxt in IPV6_EXTENSIONS and len(data) >= pos + 8:
             step = (data[pos + 1] + 2) * 4 if nxt == 51 else (data[pos + 1] + 1) * 8

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterator
-from ipaddress import IPv4Address, IPv6Address
 from socket import inet_ntoa
 from typing import Any
 
 from lakou.flows.counters import BAD_FIELD, BAD_LENGTH, BAD_VERSION, TRUNCATED
-from lakou.flows.packet import ip_fields, parse_ethernet, parse_ip
+from lakou.flows.packet import ip_fields, ipv6_text, parse_ethernet, parse_ip
 from lakou.flows.records import SOURCE_SFLOW, FlowRow, mac_to_int
 
 _U32 = struct.Struct("!I").unpack_from
-_WORDS = {n: struct.Struct(f"!{n}I").unpack_from for n in range(1, 11)}
+_WORDS = {n: struct.Struct(f"!{n}I").unpack_from for n in range(1, 14)}
 
 FLOW_SAMPLE = 1
 COUNTER_SAMPLE = 2
@@ -122,7 +121,7 @@ class _Reader:
         if kind == 1:
             return inet_ntoa(self.raw(4, what))  # as str(IPv4Address(...))
         if kind == 2:
-            return str(IPv6Address(self.raw(16, what)))
+            return ipv6_text(self.raw(16, what))  # as str(IPv6Address(...))
         if kind == 0:
             return ""
         raise MalformedDatagram(f"unknown address type {kind} in {what}", self.pos - 4, BAD_FIELD)
@@ -250,13 +249,13 @@ def _flow_record(r: _Reader, kind: int) -> dict[str, Any]:
         }
     if kind in (IPV4_DATA, IPV6_DATA):
         size = 4 if kind == IPV4_DATA else 16
-        cls = IPv4Address if kind == IPV4_DATA else IPv6Address
+        text = inet_ntoa if kind == IPV4_DATA else ipv6_text  # as str(IPv4/6Address(...))
         return {
             "type": "ipv4_data" if kind == IPV4_DATA else "ipv6_data",
             "length": r.u32(),
             "protocol": r.u32(),
-            "src_ip": str(cls(r.raw(size, "address"))),
-            "dst_ip": str(cls(r.raw(size, "address"))),
+            "src_ip": text(r.raw(size, "address")),
+            "dst_ip": text(r.raw(size, "address")),
             "src_port": r.u32(),
             "dst_port": r.u32(),
             "tcp_flags": r.u32(),
@@ -314,12 +313,16 @@ def _counter_sample(r: _Reader, expanded: bool) -> dict[str, Any]:
         enterprise, kind = rec["enterprise"], rec["format"]
         if enterprise == 0 and kind == GENERIC_INTERFACE_COUNTERS:
             rec["type"] = "generic_interface"
-            for name, width in _GENERIC_FIELDS:
-                rec[name] = sub.u64() if width == 8 else sub.u32()
+            if sub.end - sub.pos >= _GENERIC.size:  # at once; short, the first field failing
+                values = _GENERIC.unpack_from(sub.data, sub.pos)
+                rec.update(zip(_GENERIC_NAMES, values, strict=True))
+            else:
+                for name, width in _GENERIC_FIELDS:
+                    rec[name] = sub.u64() if width == 8 else sub.u32()
         elif enterprise == 0 and kind == ETHERNET_COUNTERS:
             rec["type"] = "ethernet_interface"
-            for name in _ETHERNET_FIELDS:
-                rec[name] = sub.u32()
+            values = sub.words(len(_ETHERNET_FIELDS))  # short: the first field failing
+            rec.update(zip(_ETHERNET_FIELDS, values, strict=True))
         records.append(rec)
     s["records"] = records
     return s
@@ -346,6 +349,8 @@ _GENERIC_FIELDS = [
     ("if_out_errors", 4),
     ("if_promiscuous_mode", 4),
 ]
+_GENERIC_NAMES = [name for name, _ in _GENERIC_FIELDS]
+_GENERIC = struct.Struct("!" + "".join("Q" if width == 8 else "I" for _, width in _GENERIC_FIELDS))
 _ETHERNET_FIELDS = [
     "alignment_errors",
     "fcs_errors",
