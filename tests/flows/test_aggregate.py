@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lakou.flows.aggregate import KEYS, SCHEMA, aggregate, sum_batch, to_table
+from lakou.flows.aggregate import KEYS, SCHEMA, SUMS, sum_batch, sum_batches, to_table
 from lakou.flows.enrich import EnrichedBatch
 from lakou.flows.grouping import group_runs
+
+
+def _group_by(table: pa.Table) -> pa.Table:
+    """The SQL GROUP BY the numpy sums must equal (DuckDB, the reference)."""
+    sql = "SELECT {}, {} FROM t GROUP BY ALL".format(
+        ", ".join(KEYS), ", ".join(f"CAST(sum({s}) AS UBIGINT) AS {s}" for s in SUMS)
+    )
+    con = duckdb.connect()
+    con.register("t", table)
+    return con.sql(sql).to_arrow_table()
 
 
 def _rows(table):  # type: ignore[no-untyped-def]
@@ -45,10 +57,15 @@ def test_sum_batch_equals_group_by(n: int, seed: int) -> None:
     }
     batch = EnrichedBatch(cols)
     names = ["MF", "GP", "SX"]
-    expected = aggregate(to_table(batch, names))
+    expected = _group_by(to_table(batch, names))
     got = to_table(sum_batch(batch), names)
     assert _rows(got) == _rows(expected)
     assert got.num_rows == len({tuple(cols[k][i] for k in KEYS) for i in range(n)})
+    # Split in parts summed apart, then summed together (a flush): the same sums.
+    cut = n // 3
+    parts = [EnrichedBatch({k: v[a:b] for k, v in cols.items()}) for a, b in ((0, cut), (cut, n))]
+    merged = sum_batches([sum_batch(p) for p in parts if len(p)])
+    assert _rows(to_table(merged, names)) == _rows(expected)
 
 
 @settings(max_examples=200, deadline=None)

@@ -8,7 +8,6 @@ packets and the number of samples behind them (for the error bars).
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import numpy as np
@@ -156,37 +155,11 @@ def sum_batch(batch: EnrichedBatch) -> EnrichedBatch:
     return EnrichedBatch(out)
 
 
-def aggregate(table: pa.Table) -> pa.Table:
-    """Sum rows with the same keys (works on raw enriched rows and on partial sums)."""
-    if table.num_rows == 0:
-        return SCHEMA.empty_table()
-    with _lock:
-        con = _connection()
-        con.register("t", table)
-        try:
-            result = con.sql(_SUM_SQL).to_arrow_table()
-        finally:
-            con.unregister("t")
-    # Casting loads pyarrow.compute: only when DuckDB did not give the schema's types.
-    return result if result.schema == SCHEMA else result.cast(SCHEMA)
-
-
-_SUM_SQL = "SELECT {keys}, {sums} FROM t GROUP BY ALL".format(
-    keys=", ".join(KEYS), sums=", ".join(f"CAST(sum({s}) AS UBIGINT) AS {s}" for s in SUMS)
-)
-_lock = threading.Lock()
-_connections: list[Any] = []
-
-
-def _connection() -> Any:
-    """The process's in-memory DuckDB connection for sums, opened on first use and kept
-    (callers hold ``_lock``): opening one costs 10-20 ms, several times the sum itself,
-    and the collector sums at every flush, all year. The collector's warm-up opens it
-    before the sockets are bound."""
-    if not _connections:
-        import duckdb  # only when sums are written: a short replay starts without it
-
-        # One thread: the sums are small, and DuckDB's pool would take the cores the
-        # receive threads need.
-        _connections.append(duckdb.connect(config={"threads": 1}))
-    return _connections[0]
+def sum_batches(batches: list[EnrichedBatch]) -> EnrichedBatch:
+    """Sum several already summed batches into one (partial sums add up: the keys are the
+    same and the sums are counts). Done by numpy like :func:`sum_batch`: a flush costs no
+    SQL engine, which a short replay would otherwise import and start (0.1 CPU-s)."""
+    if len(batches) == 1:
+        return batches[0]
+    columns = {k: np.concatenate([b.columns[k] for b in batches]) for k in (*KEYS, *SUMS)}
+    return sum_batch(EnrichedBatch(columns))
