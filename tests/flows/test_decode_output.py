@@ -25,7 +25,7 @@ from lakou.flows.netflow import NetflowDecoder
 from lakou.flows.packet import ETH_VLAN_TYPES, ipv6_text, parse_ethernet, parse_ip
 from lakou.flows.pcap import Datagram, read_datagrams, write_pcap
 from lakou.flows.sflow_json import _ethernet, _ip, samples_json
-from lakou.flows.testing import SampledFrame, datagram
+from lakou.flows.testing import SampledFrame, datagram, mutate
 
 U32 = st.integers(0, 2**32 - 1)
 PREFIX = '{"file": "x.pcap", "frame": 1, "exporter": "192.0.2.1", "time": 1.5, '
@@ -230,14 +230,6 @@ def reference_texts(payload: bytes) -> list[str]:
     lines = [json.dumps(o) + "\n" for o in datagram_objects(d, where, NetflowDecoder(), False)]
     assert all(line.startswith(PREFIX) for line in lines)
     return [line[len(PREFIX) :] for line in lines]
-
-
-def mutate(data: bytes, edits: list[tuple[int, int]], cut: int) -> bytes:
-    out = bytearray(data)
-    for pos, value in edits:
-        if out:
-            out[pos % len(out)] = value
-    return bytes(out[: max(0, len(out) - cut)])
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,7 +17,7 @@ from lakou.flows.pcap import read_datagrams
 from lakou.flows.pipeline import Pipeline, Received
 from lakou.flows.records import FlowBatch
 from lakou.flows.sflow import MalformedDatagram
-from lakou.flows.testing import SampledFrame, datagram
+from lakou.flows.testing import SampledFrame, datagram, mutate
 
 ROOT = Path(__file__).resolve().parents[3] / "shared" / "data" / "flows"
 
@@ -62,14 +62,6 @@ def same(a: FlowBatch | None, b: FlowBatch | None) -> None:
     if a is not None and b is not None:
         for name in a.columns:
             assert np.array_equal(a[name], b[name]), name
-
-
-def mutate(data: bytes, edits: list[tuple[int, int]], cut: int) -> bytes:
-    out = bytearray(data)
-    for pos, value in edits:
-        if out:
-            out[pos % len(out)] = value
-    return bytes(out[: max(0, len(out) - cut)])
 
 
 @pytest.mark.parametrize("index", range(len(SFLOW)))

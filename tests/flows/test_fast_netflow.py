@@ -15,6 +15,7 @@ from lakou.flows.netflow import NetflowDecoder, Template, TemplateField
 from lakou.flows.pcap import read_datagrams
 from lakou.flows.records import FlowBatch
 from lakou.flows.sflow import MalformedDatagram
+from lakou.flows.testing import mutate
 
 ROOT = Path(__file__).resolve().parents[3] / "shared" / "data" / "flows"
 CAPTURES = (
@@ -63,14 +64,6 @@ def fast(
 def _sorted(batch: FlowBatch) -> list[tuple[Any, ...]]:
     names = sorted(batch.columns)
     return sorted(zip(*[batch[n].tolist() for n in names], strict=True))
-
-
-def mutate(data: bytes, edits: list[tuple[int, int]], cut: int) -> bytes:
-    out = bytearray(data)
-    for pos, value in edits:
-        if out:
-            out[pos % len(out)] = value
-    return bytes(out[: max(0, len(out) - cut)])
 
 
 @pytest.mark.data

@@ -3,7 +3,7 @@
 - A real sFlow v5 encoder (:mod:`lakou.flows.sflow_encode`, re-exported here): it builds
   datagrams the way a switch does, so the collector is tested end to end on the wire
   format, not on objects. :func:`netflow_v5` builds a NetFlow v5 datagram with the
-  exporter's own date in it.
+  exporter's own date in it. :func:`mutate` damages a datagram the way the fuzz tests do.
 - :func:`run_clickhouse`: Debian's real ``clickhouse-server`` started in a temporary
   directory on free loopback ports, and always stopped, for the ClickHouse store's tests.
 """
@@ -29,10 +29,21 @@ __all__ = [
     "clickhouse_binary",
     "datagram",
     "flow_sample",
+    "mutate",
     "netflow_v5",
     "raw_header",
     "run_clickhouse",
 ]
+
+
+def mutate(data: bytes, edits: list[tuple[int, int]], cut: int) -> bytes:
+    """``data`` with each ``(position, value)`` of ``edits`` written (positions wrap
+    around) and its last ``cut`` bytes cut off: a damaged datagram for the decoders."""
+    out = bytearray(data)
+    for pos, value in edits:
+        if out:
+            out[pos % len(out)] = value
+    return bytes(out[: max(0, len(out) - cut)])
 
 
 def netflow_v5(
