@@ -13,15 +13,17 @@ read (without ``problems`` the :class:`~lakou.flows.pcap.CaptureError` is raised
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lakou.flows import sflow
 from lakou.flows.netflow import NetflowDecoder
 from lakou.flows.pcap import CaptureError, Datagram, read_datagrams
 from lakou.flows.records import SOURCE_NAMES, int_to_mac
 from lakou.flows.sflow import MalformedDatagram
+
+T = TypeVar("T")
 
 NETFLOW_NAMES = {5: "netflow5", 9: "netflow9", 10: "ipfix"}
 
@@ -30,9 +32,18 @@ def decode_captures(
     paths: list[Path], flat: bool = False, problems: list[str] | None = None
 ) -> Iterator[dict[str, Any]]:
     netflow = NetflowDecoder()
+    yield from each_capture(paths, problems, lambda path: _decode_capture(path, netflow, flat))
+
+
+def each_capture(
+    paths: list[Path], problems: list[str] | None, read: Callable[[Path], Iterator[T]]
+) -> Iterator[T]:
+    """What ``read`` gives for each of ``paths`` in turn. A capture that cannot be read
+    further ends there: its message (file and place) goes to ``problems`` and the next
+    one is read; without ``problems`` the error is raised."""
     for path in paths:
         try:
-            yield from _decode_capture(path, netflow, flat)
+            yield from read(path)
         except (CaptureError, OSError) as exc:
             if problems is None:
                 raise

@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from lakou.flows.decode import datagram_objects
+from lakou.flows.decode import datagram_objects, each_capture
 from lakou.flows.netflow import NetflowDecoder
-from lakou.flows.pcap import CaptureError, Datagram, read_datagrams
+from lakou.flows.pcap import Datagram, read_datagrams
 from lakou.flows.sflow_json import samples_json
 
 CACHE_SIZE = 512  # distinct sFlow payloads whose text is kept (a few MB at most)
@@ -68,16 +68,7 @@ def decoded_text(
     :func:`~lakou.flows.decode.decode_captures`, with the same handling of ``problems``."""
     netflow = NetflowDecoder()
     cache: dict[bytes, list[str]] = {}
-    for path in paths:
-        try:
-            yield from _capture_text(path, netflow, flat, cache)
-        except (CaptureError, OSError) as exc:
-            if problems is None:
-                raise
-            if isinstance(exc, OSError):
-                problems.append(f"{path}: {exc.strerror or exc}")
-            else:
-                problems.append(str(exc))
+    yield from each_capture(paths, problems, lambda path: _capture_text(path, netflow, flat, cache))
 
 
 def _capture_text(
