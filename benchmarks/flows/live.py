@@ -17,8 +17,12 @@ paced in 1 ms ticks, and the benchmark reads:
   can read loses the beginning.
 
 Each figure is the median of ``runs`` runs; ratios are taken within the same run.
+With ``--prefixes N``, lakou is also given a prefix table of ``N`` prefixes (origin AS and
+territory) covering every address sent, as a collector with its territory index runs:
+each sample's two addresses are then looked up (sfacctd is given none: it does less).
 
     python -m benchmarks.flows.live [--rates 1000,10000] [--seconds 4] [--runs 3]
+        [--prefixes 10000]
 """
 
 from __future__ import annotations
@@ -56,6 +60,20 @@ def granted_buffer(asked: int = SOCKET_BUFFER) -> int:
         return min(asked, int(Path("/proc/sys/net/core/rmem_max").read_text()))
     except (OSError, ValueError):
         return asked
+
+
+def prefix_table(count: int) -> str:
+    """A prefix table CSV of ``count`` prefixes: /24s spread over 10.0.0.0/8 and
+    100.64.0.0/10 and the two the benchmark's addresses fall in, in three territories."""
+    lines = ["prefix,asn,territory", "192.0.2.0/24,64500,GP", "198.51.100.0/24,64501,MF"]
+    territories = ("GP", "MF", "SX")
+    for i in range(max(0, count - 2)):
+        base = (10 << 24) + (i << 8) if i < 65536 else (100 << 24) + (64 << 16) + ((i - 65536) << 8)
+        lines.append(
+            f"{base >> 24}.{(base >> 16) & 255}.{(base >> 8) & 255}.0/24,"
+            f"{65000 + i % 500},{territories[i % 3]}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def free_port() -> int:
@@ -209,8 +227,11 @@ class Phase:
 class Lakou:
     name = "lakou"
 
-    def __init__(self, work: Path, lan: bool = True, buffer: int = 0) -> None:
+    def __init__(self, work: Path, lan: bool = True, buffer: int = 0, prefixes: int = 0) -> None:
         self.work, self.lan, self.buffer = work, lan, buffer  # buffer 0: lakou's default
+        self.prefixes = self.work / "prefixes.csv" if prefixes else None
+        if self.prefixes is not None:
+            self.prefixes.write_text(prefix_table(prefixes))
 
     def start(self, port: int) -> subprocess.Popen[str]:
         store = self.work / f"store-{port}"
@@ -223,6 +244,8 @@ class Lakou:
         command += ["--store", str(store), "--members", str(members)]
         if not self.lan:
             command.append("--no-lan")
+        if self.prefixes is not None:
+            command += ["--prefixes", str(self.prefixes)]
         env = {**os.environ, "LAKOU_CORE__DATA_DIR": str(self.work / "data")}
         if self.buffer:
             env["LAKOU_FLOWS__SOCKET_BUFFER_BYTES"] = str(self.buffer)
@@ -341,12 +364,14 @@ def run(
     lan: bool = True,
     least: int = 20_000,
     buffer: int | None = None,
+    prefixes: int = 0,
 ) -> list[dict[str, float]]:
-    """``buffer``: lakou's receive buffer (None: what sfacctd gets, 0: lakou's default)."""
+    """``buffer``: lakou's receive buffer (None: what sfacctd gets, 0: lakou's default);
+    ``prefixes``: the size of lakou's prefix table (0: none)."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        lakou = Lakou(work, lan, granted_buffer() if buffer is None else buffer)
+        lakou = Lakou(work, lan, granted_buffer() if buffer is None else buffer, prefixes)
         pmacct = Sfacctd(work)
         # compile/load lakou's kernels once, outside the figures
         phase(lakou, 100, 0.2, startup=False)
@@ -378,9 +403,15 @@ def run(
 
 
 def print_rows(
-    rows: list[dict[str, float]], runs: int, lan: bool, buffer: int | None = None
+    rows: list[dict[str, float]],
+    runs: int,
+    lan: bool,
+    buffer: int | None = None,
+    prefixes: int = 0,
 ) -> None:
     hook = "with its LAN hygiene hook" if lan else "--no-lan"
+    if prefixes:
+        hook += f", a table of {prefixes:,} prefixes"
     print(
         f"Live collector on loopback: `lakou flows collect` ({hook}) vs `sfacctd` (print plugin), "
         f"sFlow datagrams of {SAMPLES} samples; medians of {runs} runs"
@@ -428,6 +459,12 @@ def main(argv: list[str] | None = None) -> None:
         help="lakou's receive buffer in bytes (default: what sfacctd gets; 0: lakou's own)",
     )
     parser.add_argument(
+        "--prefixes",
+        type=int,
+        default=0,
+        help="give lakou a prefix table of this many prefixes (its territory lookups)",
+    )
+    parser.add_argument(
         "--least", type=int, default=20_000, help="datagrams a phase sends at least (≤ 20 s)"
     )
     args = parser.parse_args(args_in)
@@ -435,8 +472,9 @@ def main(argv: list[str] | None = None) -> None:
         print("live collector: skipped, pmacct (sfacctd) is not installed")
         return
     rates = [int(x) for x in args.rates.split(",") if x]
-    rows = run(rates, args.seconds, args.runs, not args.no_lan, args.least, args.lakou_buffer)
-    print_rows(rows, args.runs, not args.no_lan, args.lakou_buffer)
+    lan = not args.no_lan
+    rows = run(rates, args.seconds, args.runs, lan, args.least, args.lakou_buffer, args.prefixes)
+    print_rows(rows, args.runs, lan, args.lakou_buffer, args.prefixes)
 
 
 if __name__ == "__main__":

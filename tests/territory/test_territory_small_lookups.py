@@ -1,4 +1,5 @@
-"""Small batches are answered by numpy alone, large ones by the numba kernels: the same rows.
+"""Small batches are answered by numpy alone, large ones by the numba kernels (serial, or
+parallel from ``_PARALLEL_FROM`` addresses): the same rows.
 
 ``PrefixIndex.lookup_v4``/``lookup_v6`` switch to a plain binary search below
 ``_SMALL_BATCH`` addresses (so that a command asking a few thousand addresses never loads
@@ -49,11 +50,13 @@ def test_small_and_large_batches_agree() -> None:
     hi = np.array([p[0] for p in pairs], dtype=np.uint64)
     lo = np.array([p[1] for p in pairs], dtype=np.uint64)
     small4, small6 = index.lookup_v4(ips4), index.lookup_v6(hi, lo)
-    saved = index_module._SMALL_BATCH
+    saved = index_module._SMALL_BATCH, index_module._PARALLEL_FROM
     index_module._SMALL_BATCH = -1  # every batch through the kernels
     try:
-        assert index.lookup_v4(ips4).tolist() == small4.tolist()
-        assert index.lookup_v6(hi, lo).tolist() == small6.tolist()
+        for parallel_from in (1 << 62, 0):  # the serial kernels, then the parallel ones
+            index_module._PARALLEL_FROM = parallel_from
+            assert index.lookup_v4(ips4).tolist() == small4.tolist()
+            assert index.lookup_v6(hi, lo).tolist() == small6.tolist()
     finally:
-        index_module._SMALL_BATCH = saved
+        index_module._SMALL_BATCH, index_module._PARALLEL_FROM = saved
     assert (small4 >= 0).any() and (small6 >= 0).any() and (small6 < 0).any()

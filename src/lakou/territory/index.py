@@ -56,6 +56,10 @@ _V6_SHIFT = 64 - _TOP_BITS
 # on large batches, and loading them costs a process ~0.3 s the first time (paths asks a
 # few thousand addresses; flows and territory reports ask millions)
 _SMALL_BATCH = 4096
+# From this many addresses the kernels share the batch between the cores; below, one core
+# (GIL released): a collector's batch of a few tens of thousands gains nothing from a
+# second thread, and OpenMP's worker spun on the other core after each call.
+_PARALLEL_FROM = 1 << 18
 _BULK_FROM = 4096  # tables this long are built by the numba kernels (equal results)
 
 
@@ -551,11 +555,10 @@ class PrefixIndex:
                 np.searchsorted(self._starts4, values, side="right") - 1
             ]
             return found
-        from lakou.territory.index_kernels import _lookup_v4_kernel
+        from lakou.territory import index_kernels as k
 
-        result: npt.NDArray[np.int64] = _lookup_v4_kernel(
-            values, self._starts4, self._rows4, self._table4
-        )
+        kernel = k._lookup_v4_kernel if values.size >= _PARALLEL_FROM else k._lookup_v4_serial
+        result: npt.NDArray[np.int64] = kernel(values, self._starts4, self._rows4, self._table4)
         return result
 
     def lookup_v6(self, ips_hi: npt.ArrayLike, ips_lo: npt.ArrayLike) -> npt.NDArray[np.int64]:
@@ -566,9 +569,10 @@ class PrefixIndex:
             raise ValueError(_("the high and low halves must have the same length"))
         if hi.size <= _SMALL_BATCH:
             return self._lookup_v6_small(hi, lo)
-        from lakou.territory.index_kernels import _lookup_v6_kernel
+        from lakou.territory import index_kernels as k
 
-        result: npt.NDArray[np.int64] = _lookup_v6_kernel(
+        kernel = k._lookup_v6_kernel if hi.size >= _PARALLEL_FROM else k._lookup_v6_serial
+        result: npt.NDArray[np.int64] = kernel(
             hi, lo, self._starts6_hi, self._starts6_lo, self._rows6, self._table6
         )
         return result
