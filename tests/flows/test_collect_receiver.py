@@ -221,13 +221,26 @@ def test_the_pause_follows_the_rate_and_is_short_after_a_quiet_spell() -> None:
     r.gather = 512
     r._last_read = 0.0  # the previous wait was a poll
     assert r._pause(1, 100.0) == pytest.approx(receiver_module.FIRST_PAUSE)
-    # 200 datagrams in the 1 ms since: 200,000 a second, 512 take 2.56 ms.
-    assert r._pause(200, 100.001) == pytest.approx(0.00256)
-    # 25 datagrams in 25 ms: 1,000 a second, 512 take 0.512 s: capped.
-    assert r._pause(25, 100.026) == pytest.approx(0.25)
+    # 200 datagrams in the 1 ms since: 200,000 a second, 512 take 2.56 ms; at most
+    # twice the pause before, though, so 2 ms first.
+    assert r._pause(200, 100.001) == pytest.approx(0.002)
+    assert r._pause(200, 100.002) == pytest.approx(0.00256)
+    # 25 datagrams in 25 ms: 1,000 a second, 512 take 0.512 s; but a pause is at most
+    # twice the one before (one read says little of the rate): the trickle's pauses
+    # double up to coalesce_seconds.
+    at, pauses = 100.002, []
+    for _ in range(8):
+        at += 0.025
+        pauses.append(r._pause(25, at))
+    assert pauses[:3] == pytest.approx([0.00512, 0.01024, 0.02048])
+    assert pauses[-1] == pytest.approx(0.25) and max(pauses) == pytest.approx(0.25)
+    # A flood read just after the tail of a burst (1 datagram in 0.2 ms, which looks
+    # like 5,000 a second): twice the last pause, not the 100 ms that rate would say.
+    r._pause(200, at + 0.001)  # the pause that follows 200,000 a second: 2.56 ms
+    assert r._pause(1, at + 0.0012) == pytest.approx(0.00512)
     # Nothing came: back to poll, and the next pause is short again.
-    assert r._pause(0, 100.3) == 0.0
-    assert r._pause(3, 100.5) == pytest.approx(receiver_module.FIRST_PAUSE)
+    assert r._pause(0, 100.5) == 0.0
+    assert r._pause(3, 100.6) == pytest.approx(receiver_module.FIRST_PAUSE)
 
 
 def test_the_collector_freezes_what_start_up_made_and_thaws_it_at_stop() -> None:

@@ -137,6 +137,7 @@ class Receiver(threading.Thread):
         self._stop_r, self._stop_w = os.pipe()
         self._stopping = False
         self._last_read = 0.0  # monotonic time the previous read ended, 0 after a poll
+        self._last_pause = 0.0  # the pause after the previous read
         # Datagrams the kernel may gather while the thread sleeps: a quarter of what the
         # socket buffer holds (of datagrams taking ~2 KiB each there), at most GATHER.
         granted = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
@@ -285,14 +286,22 @@ class Receiver(threading.Thread):
         The rate is what arrived since the previous read ended. After a wait in ``poll``
         (woken by the first datagram after a quiet spell) it is unknown: the thread then
         sleeps ``FIRST_PAUSE`` only, and the next read measures it. Sleeping the whole
-        ``coalesce_seconds`` there lost the start of a sudden flood."""
+        ``coalesce_seconds`` there lost the start of a sudden flood.
+
+        A pause is at most twice the one before: one read says little of the rate (a
+        read just after another, finding the tail of a burst, makes a flood look like a
+        trickle), and an 88 ms sleep so misjudged at 200,000 datagrams a second
+        overflowed the socket. A true trickle reaches ``coalesce_seconds`` in a few reads."""
         previous, self._last_read = self._last_read, now
         if got <= 0 or self.coalesce <= 0:
-            self._last_read = 0.0
+            self._last_read = self._last_pause = 0.0
             return 0.0
         if not previous or now <= previous:
-            return min(self.coalesce, FIRST_PAUSE)
-        return min(self.coalesce, self.gather * (now - previous) / got)
+            pause = FIRST_PAUSE
+        else:
+            pause = min(self.gather * (now - previous) / got, 2 * self._last_pause or FIRST_PAUSE)
+        self._last_pause = pause = min(self.coalesce, pause)
+        return pause
 
     def _read(self) -> int:
         """Read until the socket is empty (returns how many) or a burst or batch ends (-1)."""
