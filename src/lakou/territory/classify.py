@@ -31,11 +31,12 @@ RIR record gives it, or when RIR blocks of one country cover most of its space.
 
 from __future__ import annotations
 
-import socket
+import weakref
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
@@ -45,7 +46,7 @@ import numpy.typing as npt
 from lakou.i18n import gettext as _
 from lakou.i18n import gettext_noop as N_
 from lakou.territory.config import Config
-from lakou.territory.index import PrefixIndex
+from lakou.territory.index import PrefixIndex, RowPrefixes
 from lakou.territory.reason import Reason
 from lakou.vocabulary import country_says_nothing
 
@@ -58,30 +59,65 @@ Space = dict[tuple[int, str], int]
 
 
 # ------------------------------------------------------------------ the exact join
-def _v4_ranges(prefixes: Iterable[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    starts: list[int] = []
-    ends: list[int] = []  # exclusive
-    for text in prefixes:
-        if ":" in text:
-            continue
-        address, _slash, length = text.partition("/")
-        start = int.from_bytes(socket.inet_aton(address), "big")
-        starts.append(start)
-        ends.append(start + (1 << (32 - int(length))))
-    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+def _v4_ranges(rows: RowPrefixes) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The IPv4 prefixes of an index's rows as (starts, ends exclusive), in row order."""
+    version, _hi, lo, length = rows
+    v4 = version == 4
+    starts = lo[v4].astype(np.int64)
+    return starts, starts + (np.int64(1) << (32 - length[v4]))
 
 
-def _v6_ranges(prefixes: Iterable[str]) -> list[tuple[int, int]]:
-    """IPv6 prefixes as sorted (start, end exclusive) integer pairs."""
+def _v6_ranges(
+    rows: RowPrefixes, selected: npt.NDArray[np.bool_] | None = None
+) -> list[tuple[int, int]]:
+    """The IPv6 prefixes of an index's rows (the ``selected`` ones, when given) as
+    sorted (start, end exclusive) integer pairs."""
+    version, hi, lo, length = rows
+    v6 = version == 6
+    if selected is not None:
+        v6 &= selected
     out = []
-    for text in prefixes:
-        if ":" not in text:
-            continue
-        address, _slash, length = text.partition("/")
-        start = int.from_bytes(socket.inet_pton(socket.AF_INET6, address), "big")
-        out.append((start, start + (1 << (128 - int(length)))))
+    for high, low, bits in zip(hi[v6].tolist(), lo[v6].tolist(), length[v6].tolist(), strict=True):
+        start = (high << 64) | low
+        out.append((start, start + (1 << (128 - bits))))
     out.sort()
     return out
+
+
+def _unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``np.unique(values)`` by a sort (numpy's hash-based unique is slower here, and a
+    stable sort of a few sorted runs is nearly linear)."""
+    ordered = np.sort(values, kind="stable")
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+class _RoutingBounds:
+    """What :meth:`SpaceMeter.measure` needs of a routing table whatever the ASes asked:
+    computed once per table (gather_evidence measures each against two meters)."""
+
+    def __init__(self, routing: PrefixIndex) -> None:
+        self._rows = routing.row_prefixes()  # not the index: the cache holds it weakly
+        starts4, ends4 = _v4_ranges(self._rows)
+        self.bounds4 = _unique(np.concatenate([starts4, ends4]))
+
+    @cached_property
+    def bounds6(self) -> list[int]:
+        return sorted({x for pair in _v6_ranges(self._rows) for x in pair})
+
+
+_BOUNDS: weakref.WeakKeyDictionary[PrefixIndex, _RoutingBounds] = weakref.WeakKeyDictionary()
+
+
+def _routing_bounds(routing: PrefixIndex) -> _RoutingBounds:
+    found = _BOUNDS.get(routing)
+    if found is None:
+        found = _BOUNDS[routing] = _RoutingBounds(routing)
+    return found
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -163,13 +199,13 @@ class SpaceMeter:
     def __init__(self, layers: Sequence[PrefixIndex]) -> None:
         self.layers = list(layers)
         self.codes = _CountryCodes()
-        parts = [_v4_ranges(layer.prefix.tolist()) for layer in self.layers]
-        self._bounds4 = np.unique(
+        parts = [_v4_ranges(layer.row_prefixes()) for layer in self.layers]
+        self._bounds4 = _unique(
             np.concatenate([a for pair in parts for a in pair] + [np.zeros(1, np.int64)])
         )
         bounds6: set[int] = set()
         for layer in self.layers:
-            for start, end in _v6_ranges(layer.prefix.tolist()):
+            for start, end in _v6_ranges(layer.row_prefixes()):
                 bounds6.update((start, end))
         self._bounds6 = sorted(bounds6)
 
@@ -184,8 +220,8 @@ class SpaceMeter:
         wanted = np.asarray(sorted(set(asns)), dtype=np.int64)
         space: Space = {}
         # IPv4: boundaries as int64 (2**32 fits), segments [bound_i, bound_i+1)
-        starts4, ends4 = _v4_ranges(routing.prefix.tolist())
-        bounds = np.unique(np.concatenate([self._bounds4, starts4, ends4]))
+        routed = _routing_bounds(routing)
+        bounds = _unique(np.concatenate([self._bounds4, routed.bounds4]))
         if len(bounds) > 1:
             starts = bounds[:-1].astype(np.uint32)
             sizes = np.diff(bounds)
@@ -199,20 +235,11 @@ class SpaceMeter:
         # IPv6: 128-bit boundaries as Python integers, looked up as (high, low) halves;
         # only the space of the listed ASes is cut (sorting every boundary of a full
         # IPv6 table in Python for each routing table would cost seconds)
-        routed = _v6_ranges(routing.prefix.tolist())
-        listed = set(wanted.tolist())
-        mine = _merge(
-            _v6_ranges(
-                p
-                for p, a in zip(routing.prefix.tolist(), routing.asn.tolist(), strict=True)
-                if a in listed
-            )
-        )
+        mine = _merge(_v6_ranges(routing.row_prefixes(), np.isin(routing.asn, wanted)))
         if mine:
-            routed_bounds = sorted({x for pair in routed for x in pair})
             cuts = {x for pair in mine for x in pair}
             cuts.update(_inside(self._bounds6, mine))
-            cuts.update(_inside(routed_bounds, mine))
+            cuts.update(_inside(routed.bounds6, mine))
             ordered = sorted(cuts)
             hi = np.asarray([s >> 64 for s in ordered[:-1]], dtype=np.uint64)
             lo = np.asarray([s & ((1 << 64) - 1) for s in ordered[:-1]], dtype=np.uint64)

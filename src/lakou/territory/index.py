@@ -63,6 +63,12 @@ _PARALLEL_FROM = 1 << 18
 _BULK_FROM = 4096  # tables this long are built by the numba kernels (equal results)
 
 
+# (version, first address's high 64 bits, its low 64 bits, length) per row
+RowPrefixes = tuple[
+    npt.NDArray[np.int8], npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.int64]
+]
+
+
 @dataclass(frozen=True)
 class _Interval:
     start: int
@@ -216,6 +222,25 @@ class PrefixIndex:
     def __len__(self) -> int:
         return len(self.prefix)
 
+    _row_prefixes: RowPrefixes | None = None  # from_prefix_arrays sets it, else parsed once
+
+    def row_prefixes(self) -> RowPrefixes:
+        """Each row's prefix as integers: (version 4 or 6, first address's high and low
+        64 bits, length), what ``prefix`` says; parsed from the texts the first time
+        when the index was not built from integers."""
+        if self._row_prefixes is None:
+            texts = self.prefix.tolist()
+            if texts:
+                from lakou.territory.index_build import _bulk_parse
+
+                _texts, version, start_hi, start_lo, length = _bulk_parse(texts)
+            else:
+                version = np.zeros(0, dtype=np.int8)
+                start_hi = start_lo = np.zeros(0, dtype=np.uint64)
+                length = np.zeros(0, dtype=np.int64)
+            self._row_prefixes = (version, start_hi, start_lo, length)
+        return self._row_prefixes
+
     def __repr__(self) -> str:
         return f"<PrefixIndex {self.count_v4} IPv4 + {self.count_v6} IPv6 prefixes>"
 
@@ -277,6 +302,46 @@ class PrefixIndex:
         kinds = set(raw_territories)
         if not all(t is None or type(t) is str for t in kinds):
             raise _NotSimple
+        return cls._from_parsed(
+            canonical, version, start_hi, start_lo, length, asn, raw_territories
+        )
+
+    @classmethod
+    def from_prefix_arrays(
+        cls,
+        texts: list[str],
+        version: npt.NDArray[np.int8],
+        start_hi: npt.NDArray[np.uint64],
+        start_lo: npt.NDArray[np.uint64],
+        length: npt.NDArray[np.int64],
+        asn: npt.NDArray[np.int64] | None = None,
+        territories: list[str | None] | None = None,
+    ) -> PrefixIndex:
+        """The index :meth:`from_rows` gives for rows ``(texts[i], asn[i] or None,
+        territories[i])``, from prefixes already parsed (a bulk reader's): ``texts``
+        canonical, no host bits set, lengths within the family, ASNs -1 (unknown) to
+        4294967295. Nothing is parsed or checked here."""
+        n = len(texts)
+        origin = np.full(n, -1, dtype=np.int64) if asn is None else asn.astype(np.int64)
+        places: list[str | None] = [None] * n if territories is None else territories
+        index = cls._from_parsed(texts, version, start_hi, start_lo, length, origin, places)
+        index._row_prefixes = (version, start_hi, start_lo, length)  # known: not parsed again
+        return index
+
+    @classmethod
+    def _from_parsed(
+        cls,
+        canonical: list[str],
+        version: npt.NDArray[np.int8],
+        start_hi: npt.NDArray[np.uint64],
+        start_lo: npt.NDArray[np.uint64],
+        length: npt.NDArray[np.int64],
+        asn: npt.NDArray[np.int64],
+        raw_territories: list[str | None],
+    ) -> PrefixIndex:
+        """The index of parsed rows (the end of :meth:`_from_rows_bulk`)."""
+        n = len(canonical)
+        kinds = set(raw_territories)
         index = object.__new__(cls)
         index.prefix = np.fromiter(canonical, dtype=object, count=n)
         index.asn = asn

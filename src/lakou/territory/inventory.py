@@ -26,7 +26,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from lakou.exchange import Exchange
 from lakou.i18n import gettext as _
@@ -44,6 +46,9 @@ from lakou.territory.index import PrefixIndex, _parse_prefix
 from lakou.territory.reason import Reason
 from lakou.territory.sources.common import Counters, guarded
 from lakou.vocabulary import country_says_nothing
+
+if TYPE_CHECKING:
+    from lakou.territory.sources.range_bulk import AsnTable, CountryTable
 
 Progress = Callable[[str], None]
 
@@ -153,6 +158,45 @@ def _location(
     return LocationSource(name, kind, index, counters, inside)
 
 
+# A range table this large is read in bulk (numba kernels); a smaller one by record,
+# sparing a short command (``territory lookup --data-dir``) loading numba: same result.
+_BULK_FROM_BYTES = 1 << 16
+
+
+def _bulk_worth(path: Path) -> bool:
+    try:
+        return path.stat().st_size >= _BULK_FROM_BYTES
+    except OSError:
+        return False  # the record reader says what is wrong
+
+
+def _location_table(name: str, table: CountryTable, countries: set[str]) -> LocationSource:
+    """:func:`_location` of the records of a range table read in bulk."""
+    found = table.prefixes
+    index = PrefixIndex.from_prefix_arrays(
+        found.text,
+        found.version,
+        found.start_hi,
+        found.start_lo,
+        found.length,
+        territories=list(table.country),
+    )
+    inside = [p for p, cc in zip(found.text, table.country, strict=True) if cc in countries]
+    return LocationSource(name, "geo", index, Counters(read=found.lines), inside)
+
+
+def _routing_table(path: Path, kind: str, table: AsnTable) -> RoutingSource:
+    """The routing source of an IP→ASN range table read in bulk (as its records give it)."""
+    found = table.prefixes
+    counters = Counters(read=found.lines)
+    if table.not_routed:
+        counters.dropped["as0"] = table.not_routed
+    index = PrefixIndex.from_prefix_arrays(
+        found.text, found.version, found.start_hi, found.start_lo, found.length, table.asn
+    )
+    return RoutingSource(path.name, kind, index, counters, table.names, data_date(path), [])
+
+
 def load_location_sources(
     files: DataFiles,
     countries: set[str],
@@ -163,6 +207,7 @@ def load_location_sources(
     """The location sources; RIR ``asn`` records go to ``registrations`` when given."""
     from lakou.territory.sources.geo import read_mmdb_countries, read_range_country_csv
     from lakou.territory.sources.geofeed import read_geofeed
+    from lakou.territory.sources.range_bulk import read_range_country_table
 
     out: list[LocationSource] = []
     if declarations:
@@ -184,6 +229,10 @@ def load_location_sources(
         )
     for path in files.range_country:
         progress(_("IP to country table {name}").format(name=path.name))
+        table = read_range_country_table(path) if _bulk_worth(path) else None
+        if table is not None:  # a plain table, read in bulk: what the records would give
+            out.append(_location_table(path.name, table, countries))
+            continue
         counters = Counters()
         records = guarded(path, read_range_country_csv(path, strict=False, counters=counters))
         out.append(
@@ -249,6 +298,7 @@ def _mrt_rows(path: Path, counters: Counters) -> Iterator[tuple[str, int]]:
 def load_routing_sources(files: DataFiles, progress: Progress) -> list[RoutingSource]:
     from lakou.territory.sources.geo import read_mmdb_origins
     from lakou.territory.sources.ipasn import read_ip2asn_tsv, read_pfx2as, read_range_asn_csv
+    from lakou.territory.sources.range_bulk import read_range_asn_table
 
     out: list[RoutingSource] = []
     readers: list[tuple[str, list[Path], Callable[..., Iterable[Any]]]] = [
@@ -259,6 +309,12 @@ def load_routing_sources(files: DataFiles, progress: Progress) -> list[RoutingSo
     for kind, paths, reader in readers:
         for path in paths:
             progress(_("IP to AS table {name}").format(name=path.name))
+            table = (
+                read_range_asn_table(path) if kind == "range-asn" and _bulk_worth(path) else None
+            )
+            if table is not None:  # a plain table, read in bulk: what the records would give
+                out.append(_routing_table(path, kind, table))
+                continue
             counters = Counters()
             records = list(guarded(path, reader(path, strict=False, counters=counters)))
             names = {r.asn: r.name for r in records if r.name}
@@ -467,14 +523,20 @@ def build_inventory(
                 _parse_prefix(prefix)[3], "declared" if source.kind == "manual" else "registered"
             )
     blocks = PrefixIndex.from_rows(((p, None, None) for p in kinds), source="territory-blocks")
+    block_lengths = blocks.row_prefixes()[3]
     for routing in routings:
-        routed = [str(p) for p in routing.index.prefix]
-        if not routed:
-            continue
-        rows = blocks.lookup_rows([_first_address(p) for p in routed])
-        for prefix, row in zip(routed, rows.tolist(), strict=True):
-            if row >= 0 and _length(blocks.prefix[row]) <= _length(prefix):
-                kinds.setdefault(prefix, "routed")
+        # each announced prefix's first address looked up as integers (no text per row)
+        version, start_hi, start_lo, lengths = routing.index.row_prefixes()
+        rows = np.full(version.size, -1, dtype=np.int64)
+        v4 = version == 4
+        if v4.any():
+            rows[v4] = blocks.lookup_v4(start_lo[v4].astype(np.uint32))
+        if not v4.all():
+            rows[~v4] = blocks.lookup_v6(start_hi[~v4], start_lo[~v4])
+        hit = np.flatnonzero(rows >= 0)
+        within = hit[block_lengths[rows[hit]] <= lengths[hit]]
+        for prefix in routing.index.prefix[within].tolist():
+            kinds.setdefault(str(prefix), "routed")
 
     candidates = sorted(kinds, key=lambda p: (":" in p, _parse_prefix(p)[1], _length(p)))
     firsts = [_first_address(p) for p in candidates]

@@ -28,7 +28,11 @@ from lakou.territory.sources.range_table import ranges_to_prefixes_v4, read_rang
 
 
 def _same_index(a: PrefixIndex, b: PrefixIndex) -> None:
-    left, right = vars(a), vars(b)
+    # _row_prefixes: the rows as integers, kept by an index built from them (else parsed
+    # from the texts when asked): compared through row_prefixes() below
+    left, right = ({k: v for k, v in vars(x).items() if k != "_row_prefixes"} for x in (a, b))
+    for mine, theirs in zip(a.row_prefixes(), b.row_prefixes(), strict=True):
+        assert mine.dtype == theirs.dtype and mine.tolist() == theirs.tolist()
     assert list(left) == list(right)
     for name, value in left.items():
         other = right[name]
