@@ -14,8 +14,8 @@ At low rates one more trick saves wake-ups: after a read that found only a few
 datagrams, the thread sleeps before polling again, letting the kernel gather the next
 ones: as long as ``gather`` datagrams take at the rate it saw, at most
 ``coalesce_seconds`` and at most twice its previous pause (the socket buffer holds
-milliseconds of the highest rate: the sleep is skipped as soon as a read finds many). Datagrams so gathered are dated by
-the read, at most ``coalesce_seconds`` late.
+milliseconds of the highest rate: the sleep is skipped as soon as a read finds many).
+Datagrams so gathered are dated by the read, at most ``coalesce_seconds`` late.
 
 Memory is bounded: buffers come from a :class:`BufferPool` of at most ``buffers``
 buffers, and the datagrams waiting (in batches handed over and in the batch being
